@@ -1,0 +1,366 @@
+"""Plugin discovery and loading: entry points in group ``oneiros.plugins``, read once, lazily."""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import importlib.metadata as metadata
+import inspect
+import os
+import threading
+import time
+import types
+import warnings
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pluggy
+
+from oneiros import _hookspecs
+from oneiros._registry import CORE_PLUGIN, Entry, Registry, validate_name
+from oneiros._version import PLUGIN_API, __version__
+from oneiros.errors import PluginError, RegistrationError
+
+ENTRY_POINT_GROUP = "oneiros.plugins"
+HOOK_NAMES = tuple(_hookspecs.REGISTRY_KINDS)
+
+LOADED = "loaded"
+DISABLED = "disabled"
+FAILED = "failed"
+INCOMPATIBLE = "incompatible"
+
+
+class PluginWarning(UserWarning):
+    """A plugin was skipped because it failed to load or is incompatible."""
+
+
+@dataclass
+class PluginRecord:
+    """What happened to one plugin: where it came from, its status, what it registered."""
+
+    name: str
+    module: str
+    distribution: str | None = None
+    version: str | None = None
+    status: str = LOADED
+    reason: str | None = None
+    import_ms: float = 0.0
+    registered: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "plugin": self.name,
+            "module": self.module,
+            "distribution": self.distribution,
+            "version": self.version,
+            "status": self.status,
+            "reason": self.reason,
+            "import_ms": round(self.import_ms, 2),
+            "registered": dict(self.registered),
+        }
+
+
+def _env_list(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _incompatible_requirement(dist: metadata.Distribution | None) -> str | None:
+    """The distribution's requirement on ``oneiros`` when the running version does not meet it."""
+    if dist is None:
+        return None
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    for line in dist.requires or ():
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            continue
+        if canonicalize_name(requirement.name) != "oneiros":
+            continue
+        if requirement.marker is not None and "extra" in str(requirement.marker):
+            continue
+        if not requirement.specifier.contains(__version__, prereleases=True):
+            return f"requires oneiros{requirement.specifier}, running oneiros {__version__}"
+    return None
+
+
+class PluginHost:
+    """A pluggy manager plus the registries its plugins fill, with one record per plugin.
+
+    ``autoload=False`` gives an isolated host that holds only the core and what is registered
+    by hand, for testing a plugin alone.
+    """
+
+    def __init__(self, *, autoload: bool = True, environ: dict[str, str] | None = None):
+        self.autoload = autoload
+        self.environ = os.environ if environ is None else environ
+        self.pm = pluggy.PluginManager(_hookspecs.PROJECT_NAME)
+        self.pm.add_hookspecs(_hookspecs)
+        self.registries = {kind: Registry(kind) for kind in _hookspecs.REGISTRY_KINDS.values()}
+        self.records: dict[str, PluginRecord] = {}
+        self._loaded = False
+        self._lock = threading.RLock()
+
+    def registry(self, kind: str) -> Registry:
+        self.load()
+        try:
+            return self.registries[kind]
+        except KeyError:
+            raise KeyError(f"No registry {kind!r}; registries: {', '.join(self.registries)}") from None
+
+    def load(self) -> None:
+        """Registers the core's built-ins, then (with autoload) every installed plugin; once."""
+        if self._loaded:
+            return
+        with self._lock:
+            if self._loaded:
+                return
+            self._loaded = True
+            from oneiros import _builtins
+
+            self.register_module(_builtins, CORE_PLUGIN, distribution="oneiros", version=__version__)
+            if self.autoload:
+                for entry_point in self._entry_points():
+                    self._load_entry_point(entry_point)
+
+    @staticmethod
+    def _entry_points() -> list[metadata.EntryPoint]:
+        seen: set[tuple[str, str]] = set()
+        unique = []
+        for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
+            key = (entry_point.name, entry_point.value)
+            if key not in seen:
+                seen.add(key)
+                unique.append(entry_point)
+        return sorted(unique, key=lambda ep: ep.name)
+
+    def _load_entry_point(self, entry_point: metadata.EntryPoint) -> None:
+        dist = entry_point.dist
+        record = PluginRecord(
+            name=entry_point.name,
+            module=entry_point.value,
+            distribution=dist.name if dist else None,
+            version=dist.version if dist else None,
+        )
+        disabled = _env_list(self.environ.get("ONEIROS_DISABLE_PLUGINS")) or []
+        allowed = _env_list(self.environ.get("ONEIROS_PLUGINS"))
+        if record.name in disabled:
+            record.status, record.reason = DISABLED, "listed in ONEIROS_DISABLE_PLUGINS"
+        elif allowed is not None and record.name not in allowed:
+            record.status, record.reason = DISABLED, "not listed in ONEIROS_PLUGINS"
+        elif record.name == CORE_PLUGIN or record.name in self.records:
+            holder = self.records.get(record.name)
+            record.status = FAILED
+            record.reason = (
+                f"plugin name {record.name!r} is already taken by "
+                f"{holder.distribution if holder else 'the core'}"
+            )
+        elif (requirement := _incompatible_requirement(dist)) is not None:
+            record.status, record.reason = INCOMPATIBLE, requirement
+        else:
+            self._import_and_register(entry_point, record)
+        if record.name not in self.records:
+            self.records[record.name] = record
+        if record.status in (FAILED, INCOMPATIBLE):
+            self._report_failure(record)
+
+    def _import_and_register(self, entry_point: metadata.EntryPoint, record: PluginRecord) -> None:
+        started = time.perf_counter()
+        try:
+            module = importlib.import_module(entry_point.value)
+        except Exception as exc:  # a broken plugin must not take the others down
+            record.status, record.reason = FAILED, f"{type(exc).__name__}: {exc}"
+            return
+        finally:
+            record.import_ms = (time.perf_counter() - started) * 1000
+        declared_api = getattr(module, "ONEIROS_PLUGIN_API", PLUGIN_API)
+        if declared_api != PLUGIN_API:
+            record.status = INCOMPATIBLE
+            record.reason = f"declares ONEIROS_PLUGIN_API={declared_api!r}, core provides {PLUGIN_API}"
+            return
+        try:
+            registered = self.register_module(
+                module, record.name, distribution=record.distribution, version=record.version
+            )
+        except Exception as exc:
+            record.status, record.reason = FAILED, f"{type(exc).__name__}: {exc}"
+            return
+        record.registered = registered.registered
+
+    def _report_failure(self, record: PluginRecord) -> None:
+        disabled = _env_list(self.environ.get("ONEIROS_DISABLE_PLUGINS")) or []
+        value = ",".join([*disabled, record.name])
+        message = (
+            f"oneiros: skipped plugin {record.name!r} ({record.module}) from distribution "
+            f"{record.distribution or 'unknown'} {record.version or ''}".rstrip()
+            + f": {record.status}: {record.reason}. "
+            f"To stop loading it, set ONEIROS_DISABLE_PLUGINS={value}"
+        )
+        if self.environ.get("ONEIROS_STRICT_PLUGINS", "") not in ("", "0"):
+            raise PluginError(message, plugin=record.name, distribution=record.distribution)
+        warnings.warn(message, PluginWarning, stacklevel=4)
+
+    def register_module(
+        self,
+        module: types.ModuleType | object,
+        name: str,
+        *,
+        distribution: str | None = None,
+        version: str | None = None,
+    ) -> PluginRecord:
+        """Registers one plugin module, runs its hooks and commits what they register, atomically.
+
+        Raises :class:`RegistrationError` (and changes nothing) on a misspelled hook, a hook
+        that raises, an invalid registration or a name clash inside the same registry.
+        """
+        with self._lock:
+            if name in self.records and self.records[name].status == LOADED:
+                raise RegistrationError(f"A plugin named {name!r} is already registered.", plugin=name)
+            check_hook_names(module, name)
+            try:
+                self.pm.register(module, name=name)
+            except pluggy.PluginValidationError as exc:
+                raise RegistrationError(f"Plugin {name!r}: {exc}", plugin=name) from exc
+            try:
+                staged = self._run_hooks(module, name, distribution)
+                self._commit(staged, name)
+            except BaseException:
+                self.pm.unregister(module)
+                raise
+            record = PluginRecord(
+                name=name,
+                module=getattr(module, "__name__", repr(module)),
+                distribution=distribution,
+                version=version,
+                registered=_count_by_kind(staged),
+            )
+            self.records[name] = record
+            return record
+
+    def _run_hooks(self, module: object, plugin: str, distribution: str | None) -> list[Entry]:
+        staged: list[Entry] = []
+        for hook_name, kind in _hookspecs.REGISTRY_KINDS.items():
+            for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
+                if impl.plugin is not module:
+                    continue
+                register = _bound_register(staged, kind, plugin, distribution)
+                try:
+                    impl.function(**{arg: register for arg in impl.argnames})
+                except RegistrationError:
+                    raise
+                except Exception as exc:
+                    raise PluginError(
+                        f"Plugin {plugin!r} raised in {hook_name}: {type(exc).__name__}: {exc}",
+                        plugin=plugin,
+                        distribution=distribution,
+                    ) from exc
+        return staged
+
+    def _commit(self, staged: list[Entry], plugin: str) -> None:
+        problems = []
+        seen: set[tuple[str, str]] = set()
+        for entry in staged:
+            key = (entry.kind, entry.name)
+            if key in seen:
+                problems.append(f"{entry.kind} {entry.name!r} is registered twice by this plugin")
+            seen.add(key)
+            if (reason := self.registries[entry.kind].conflict(entry)) is not None:
+                problems.append(reason)
+        if problems:
+            raise RegistrationError(f"Plugin {plugin!r}: " + "; ".join(problems), plugin=plugin)
+        for entry in staged:
+            self.registries[entry.kind].add(entry)
+
+    def unregister(self, name: str) -> None:
+        """Removes a plugin and everything it registered."""
+        with self._lock:
+            module = self.pm.get_plugin(name)
+            if module is not None:
+                self.pm.unregister(module)
+            for registry in self.registries.values():
+                registry.remove_plugin(name)
+            self.records.pop(name, None)
+
+    def plugin_records(self) -> list[PluginRecord]:
+        self.load()
+        return list(self.records.values())
+
+
+def _bound_register(
+    staged: list[Entry], kind: str, plugin: str, distribution: str | None
+) -> Callable[..., None]:
+    def register(obj: Any, name: str | None = None, *, override: bool = False) -> None:
+        if not callable(obj):
+            raise RegistrationError(
+                f"Plugin {plugin!r} registered {obj!r} as a {kind[:-1]}; expected a class or "
+                f"callable, received {type(obj).__name__}.",
+                plugin=plugin,
+            )
+        chosen = name if name is not None else getattr(obj, "__name__", None)
+        staged.append(
+            Entry(
+                kind=kind,
+                name=validate_name(kind, chosen, plugin),
+                obj=obj,
+                plugin=plugin,
+                distribution=distribution,
+                override=bool(override),
+            )
+        )
+
+    register.__doc__ = f"register(obj, name=None, *, override=False): add to the {kind} registry."
+    return register
+
+
+def check_hook_names(module: object, plugin: str) -> None:
+    """Refuses hook-looking functions that match no hook spec, or that lack the marker."""
+    marker = f"{_hookspecs.PROJECT_NAME}_impl"
+    for attr_name, value in inspect.getmembers(module, callable):
+        marked = hasattr(value, marker)
+        if attr_name in HOOK_NAMES:
+            if not marked:
+                raise RegistrationError(
+                    f"Plugin {plugin!r}: function {attr_name}{inspect.signature(value)} is named like "
+                    "a hook but lacks the @oneiros.hookimpl decorator.",
+                    plugin=plugin,
+                )
+        elif marked or attr_name.startswith("register_"):
+            close = difflib.get_close_matches(attr_name, HOOK_NAMES, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise RegistrationError(
+                f"Plugin {plugin!r}: {attr_name!r} is not a hook name{hint} "
+                f"Hooks: {', '.join(HOOK_NAMES)}.",
+                plugin=plugin,
+            )
+
+
+def _count_by_kind(entries: Iterable[Entry]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for entry in entries:
+        counts[entry.kind] = counts.get(entry.kind, 0) + 1
+    return counts
+
+
+_host_lock = threading.Lock()
+_host: PluginHost | None = None
+
+
+def host() -> PluginHost:
+    """The process-wide plugin host, created (without loading anything) on first call."""
+    global _host
+    if _host is None:
+        with _host_lock:
+            if _host is None:
+                _host = PluginHost()
+    return _host
+
+
+def set_host(new_host: PluginHost | None) -> PluginHost | None:
+    """Replaces the process-wide host (used by the testing fixtures); returns the previous one."""
+    global _host
+    previous, _host = _host, new_host
+    return previous

@@ -1,0 +1,121 @@
+"""Registries of named objects, one per hook kind, holding where each object came from."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from oneiros.errors import AmbiguousNameError, RegistrationError, UnknownNameError
+
+logger = logging.getLogger("oneiros.plugins")
+
+CORE_PLUGIN = "core"
+QUALIFIER = ">"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One registered object and its provenance."""
+
+    kind: str
+    name: str
+    obj: Any
+    plugin: str
+    distribution: str | None = None
+    override: bool = False
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.plugin}{QUALIFIER}{self.name}"
+
+
+def validate_name(kind: str, name: object, plugin: str) -> str:
+    if not isinstance(name, str) or not name or QUALIFIER in name or name != name.strip():
+        raise RegistrationError(
+            f"Plugin {plugin!r} registered a {kind} under the name {name!r}; expected a non-empty "
+            f"string without surrounding spaces and without {QUALIFIER!r}.",
+            plugin=plugin,
+        )
+    return name
+
+
+class Registry:
+    """Named objects of one kind (layers, losses...), looked up by plain or qualified name."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self._by_qualified: dict[str, Entry] = {}
+        self._by_plain: dict[str, list[Entry]] = {}
+        self._by_object: dict[int, Entry] = {}
+
+    def add(self, entry: Entry) -> None:
+        """Adds one entry; callers check conflicts first with :meth:`conflicts`."""
+        self._by_qualified[entry.qualified_name] = entry
+        self._by_plain.setdefault(entry.name, []).append(entry)
+        self._by_object.setdefault(id(entry.obj), entry)
+        if entry.override:
+            replaced = [e.qualified_name for e in self._by_plain[entry.name] if e is not entry]
+            if replaced:
+                logger.info("%s %s overrides %s", self.kind, entry.qualified_name, ", ".join(replaced))
+
+    def conflict(self, entry: Entry) -> str | None:
+        """Says why ``entry`` cannot be added, or None when it can."""
+        if entry.qualified_name in self._by_qualified:
+            return f"{self.kind} {entry.qualified_name!r} is already registered"
+        existing = self._by_plain.get(entry.name, [])
+        if entry.override and any(e.override for e in existing):
+            others = ", ".join(e.qualified_name for e in existing if e.override)
+            return f"{self.kind} {entry.name!r} is already overridden by {others}"
+        return None
+
+    def remove_plugin(self, plugin: str) -> None:
+        for entry in [e for e in self._by_qualified.values() if e.plugin == plugin]:
+            del self._by_qualified[entry.qualified_name]
+            self._by_plain[entry.name].remove(entry)
+            if not self._by_plain[entry.name]:
+                del self._by_plain[entry.name]
+            if self._by_object.get(id(entry.obj)) is entry:
+                del self._by_object[id(entry.obj)]
+
+    def entry(self, name: str) -> Entry:
+        """The entry for a qualified ``plugin>Name`` or a plain name registered once."""
+        if not isinstance(name, str):
+            raise TypeError(f"{self.kind} names are strings; received {type(name).__name__} {name!r}")
+        if QUALIFIER in name:
+            try:
+                return self._by_qualified[name]
+            except KeyError:
+                raise UnknownNameError(self.kind, name, self._by_qualified) from None
+        candidates = self._by_plain.get(name)
+        if not candidates:
+            raise UnknownNameError(self.kind, name, list(self._by_plain) + list(self._by_qualified))
+        if len(candidates) == 1:
+            return candidates[0]
+        overriding = [e for e in candidates if e.override]
+        if len(overriding) == 1 and all(e.plugin == CORE_PLUGIN for e in candidates if not e.override):
+            return overriding[0]
+        raise AmbiguousNameError(self.kind, name, [e.qualified_name for e in candidates])
+
+    def get(self, name: str) -> Any:
+        return self.entry(name).obj
+
+    def entry_for(self, obj: Any) -> Entry | None:
+        """The entry that registered ``obj`` (first registration wins), if any."""
+        return self._by_object.get(id(obj))
+
+    def names(self) -> list[str]:
+        return sorted(self._by_plain)
+
+    def entries(self) -> list[Entry]:
+        return sorted(self._by_qualified.values(), key=lambda e: e.qualified_name)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and (name in self._by_plain or name in self._by_qualified)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names())
+
+    def __len__(self) -> int:
+        return len(self._by_qualified)

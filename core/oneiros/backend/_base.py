@@ -1,0 +1,92 @@
+"""The Backend interface: what a backend plugin's factory returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from oneiros.errors import CapabilityError
+
+TRAINABLE = "trainable"
+JIT = "jit"
+FUSED_STEPS = "fused_steps"
+DISTRIBUTED = "distributed"
+BFLOAT16 = "bfloat16"
+
+KNOWN_CAPABILITIES = frozenset({TRAINABLE, JIT, FUSED_STEPS, DISTRIBUTED, BFLOAT16})
+
+
+class Backend:
+    """One compute engine behind ``oneiros.ops``.
+
+    Subclasses set :attr:`name`, :attr:`capabilities` and :attr:`ops` (a namespace holding one
+    function per op of ``oneiros.ops.CONTRACT``, same names and signatures) and override the
+    methods their capabilities promise. Three engine shapes fit: compiling functional engines
+    (jit and value_and_grad over pure functions), graph tracers (``compile_inference`` traces
+    ``fn`` once per input signature) and eager engines with their own autograd.
+
+    Arrays handed between ops are the backend's own tensors; models keep weights as backend
+    tensors and call functions with explicit weight values, so no backend needs mutable
+    variables.
+    """
+
+    name: ClassVar[str] = "?"
+    capabilities: ClassVar[frozenset[str]] = frozenset()
+    ops: Any = None
+    conformance_exclusions: ClassVar[Path | None] = None
+    """A file of ``op_or_case_id: reason`` lines the conformance kit skips and prints."""
+
+    def require(self, capability: str) -> None:
+        """Raises :class:`CapabilityError` unless this backend declares ``capability``."""
+        if capability not in self.capabilities:
+            raise CapabilityError(self.name, capability, self.capabilities)
+
+    def devices(self) -> list[str]:
+        """Names of the devices arrays can live on, default first."""
+        return ["cpu"]
+
+    def value_and_grad(self, fn: Callable, has_aux: bool = False) -> Callable:
+        """``fn(params, *args)`` -> ``((value, aux) or value, grads of params)``, params a pytree."""
+        self.require(TRAINABLE)
+        raise NotImplementedError
+
+    def jit(self, fn: Callable, donate_argnums: Sequence[int] = ()) -> Callable:
+        """A compiled ``fn`` (pure, pytrees in and out); backends without jit run it as is."""
+        return fn
+
+    def fuse_steps(self, step: Callable, steps: int) -> Callable:
+        """``step(state, batch) -> (state, logs)`` repeated over batches stacked on axis 0.
+
+        The default is a Python loop of ``step``; compiling backends may fuse it into one call.
+        Returns ``(state, logs of the last step)``.
+        """
+        def run(state: Any, stacked_batches: Any) -> Any:
+            logs = None
+            for index in range(steps):
+                batch = self.tree_map(lambda leaf, i=index: leaf[i], stacked_batches)
+                state, logs = step(state, batch)
+            return state, logs
+
+        return run
+
+    def compile_inference(self, fn: Callable) -> Callable:
+        """A function for repeated inference calls of ``fn(params, inputs)``."""
+        return self.jit(fn)
+
+    def tree_map(self, fn: Callable, tree: Any, *rest: Any) -> Any:
+        """Maps ``fn`` over the leaves of nested lists, tuples and dicts."""
+        from oneiros._tree import tree_map
+
+        return tree_map(fn, tree, *rest)
+
+    def block_until_ready(self, value: Any) -> Any:
+        """Waits for asynchronous computation producing ``value``; returns it."""
+        return value
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "backend": self.name,
+            "devices": self.devices(),
+            "capabilities": sorted(self.capabilities),
+        }

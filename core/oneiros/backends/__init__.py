@@ -1,0 +1,1 @@
+"""Backends shipped by the core."""

@@ -1,0 +1,19 @@
+"""``oneiros.ops``: the numeric vocabulary layers, losses, metrics and optimizers are written in.
+
+Every function here dispatches to the active backend (see ``oneiros.backend``). The set of ops,
+with signatures and docs, is :data:`CONTRACT`; a backend implements each under the same name.
+"""
+
+from oneiros.ops import _control, _core, _math, _nn, _random, _shape
+from oneiros.ops._contract import CONTRACT, OpSpec
+
+globals().update(
+    {
+        name: getattr(module, name)
+        for module in (_control, _core, _math, _nn, _random, _shape)
+        for name in vars(module)
+        if name in CONTRACT
+    }
+)
+
+__all__ = sorted(CONTRACT)

@@ -1,0 +1,1 @@
+"""The JAX backend for Oneiros. Importing this package does not import jax."""

@@ -1,0 +1,1 @@
+"""The MXNet plugin for Oneiros."""

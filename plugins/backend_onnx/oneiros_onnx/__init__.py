@@ -1,0 +1,1 @@
+"""The ONNX plugin for Oneiros."""

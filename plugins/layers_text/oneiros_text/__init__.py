@@ -1,0 +1,1 @@
+"""The text plugin for Oneiros."""

@@ -1,0 +1,1 @@
+"""The vision plugin for Oneiros."""
