@@ -14,3 +14,33 @@ def _numpy_backend():
 @hookimpl
 def register_backends(register):
     register(_numpy_backend, name="numpy")
+
+
+def _register_all(register, package: str) -> None:
+    import importlib
+
+    for obj in importlib.import_module(package).BUILTINS:
+        if isinstance(obj, tuple):
+            register(obj[1], name=obj[0])
+        else:
+            register(obj)
+
+
+@hookimpl
+def register_losses(register):
+    _register_all(register, "oneiros.losses")
+
+
+@hookimpl
+def register_metrics(register):
+    _register_all(register, "oneiros.metrics")
+
+
+@hookimpl
+def register_optimizers(register):
+    _register_all(register, "oneiros.optimizers")
+
+
+@hookimpl
+def register_callbacks(register):
+    _register_all(register, "oneiros.callbacks")

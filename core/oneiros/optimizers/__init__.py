@@ -1,0 +1,8 @@
+"""Oneiros optimizers: the core's built-ins, and every plugin's through `get` and attribute access."""
+
+from oneiros._namespace import registry_accessors
+
+BUILTINS: list = []
+"""What the core registers through `register_optimizers`; each entry is a class or function."""
+
+get, __getattr__ = registry_accessors("optimizers", __name__)

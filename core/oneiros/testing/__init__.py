@@ -1,0 +1,1 @@
+"""Tools for testing Oneiros plugins, layers and backends."""
