@@ -44,3 +44,8 @@ def register_optimizers(register):
 @hookimpl
 def register_callbacks(register):
     _register_all(register, "oneiros.callbacks")
+
+
+@hookimpl
+def register_layers(register):
+    _register_all(register, "oneiros.layers")

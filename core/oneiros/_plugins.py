@@ -146,6 +146,7 @@ class PluginHost:
             distribution=dist.name if dist else None,
             version=dist.version if dist else None,
         )
+        key = record.name if record.name not in self.records else f"{record.name} ({record.distribution})"
         disabled = _env_list(self.environ.get("ONEIROS_DISABLE_PLUGINS")) or []
         allowed = _env_list(self.environ.get("ONEIROS_PLUGINS"))
         if record.name in disabled:
@@ -163,8 +164,7 @@ class PluginHost:
             record.status, record.reason = INCOMPATIBLE, requirement
         else:
             self._import_and_register(entry_point, record)
-        if record.name not in self.records:
-            self.records[record.name] = record
+        self.records[key] = record
         if record.status in (FAILED, INCOMPATIBLE):
             self._report_failure(record)
 

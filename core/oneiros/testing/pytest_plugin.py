@@ -24,3 +24,38 @@ def oneiros_backend_name(request: pytest.FixtureRequest) -> str:
 
         name = get_backend().name
     return name
+
+
+@pytest.fixture
+def oneiros_host():
+    """A fresh plugin host with autoload off (only the core), made the process-wide host.
+
+    Lets a plugin author test a plugin alone, whatever else is installed.
+    """
+    from oneiros._plugins import PluginHost, set_host
+
+    isolated = PluginHost(autoload=False)
+    isolated.load()
+    previous = set_host(isolated)
+    try:
+        yield isolated
+    finally:
+        set_host(previous)
+
+
+@pytest.fixture
+def register_plugin(oneiros_host):
+    """``register_plugin(module, name="plugin")``: registers a plugin module in the isolated host.
+
+    Runs all its hooks and fails the test on a name conflict, a hook-name typo or a hook that
+    raises. Returns the plugin's :class:`~oneiros._plugins.PluginRecord`.
+    """
+    from oneiros.errors import PluginError
+
+    def register(module, name: str = "plugin"):
+        try:
+            return oneiros_host.register_module(module, name)
+        except PluginError as exc:
+            pytest.fail(f"plugin {name!r} does not register cleanly: {exc}", pytrace=False)
+
+    return register

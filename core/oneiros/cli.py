@@ -1,0 +1,174 @@
+"""The ``oneiros`` command line: ``plugins``, ``backends`` and ``doctor``."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from oneiros._version import __version__
+
+FIRST_PARTY_PLUGINS = {
+    "jax": "oneiros-jax",
+    "onnx": "oneiros-onnx",
+    "mxnet": "oneiros-mxnet",
+    "vision": "oneiros-vision",
+    "text": "oneiros-text",
+}
+NOT_INSTALLED = "not installed"
+
+
+def _console() -> Console:
+    return Console(soft_wrap=False, width=max(Console().width, 120))
+
+
+def _plugin_rows() -> list[dict[str, Any]]:
+    from oneiros._plugins import host
+
+    rows = [record.as_dict() for record in host().plugin_records()]
+    present = {row["plugin"] for row in rows}
+    for name, distribution in FIRST_PARTY_PLUGINS.items():
+        if name not in present:
+            rows.append(
+                {
+                    "plugin": name,
+                    "module": None,
+                    "distribution": distribution,
+                    "version": None,
+                    "status": NOT_INSTALLED,
+                    "reason": f"pip install {distribution}",
+                    "import_ms": 0.0,
+                    "registered": {},
+                }
+            )
+    return rows
+
+
+def _status_text(row: dict[str, Any]) -> str:
+    if row["status"] in ("failed", "incompatible", "disabled") and row["reason"]:
+        return f"{row['status']}: {row['reason']}"
+    return row["status"]
+
+
+@click.group()
+@click.version_option(__version__, prog_name="oneiros")
+def main() -> None:
+    """Oneiros: a Keras-style deep-learning library built from plugins."""
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def plugins(as_json: bool) -> None:
+    """List plugins: distribution, version, status, import time, what each registers."""
+    rows = _plugin_rows()
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title="Oneiros plugins")
+    for column in ("plugin", "distribution", "version", "status", "import ms", "registers"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        registers = ", ".join(f"{kind} {count}" for kind, count in sorted(row["registered"].items()))
+        table.add_row(
+            row["plugin"],
+            row["distribution"] or "-",
+            row["version"] or "-",
+            _status_text(row),
+            f"{row['import_ms']:.1f}",
+            registers or "-",
+        )
+    _console().print(table)
+
+
+def _backend_rows() -> list[dict[str, Any]]:
+    from oneiros._plugins import host
+    from oneiros.backend import get_backend
+
+    rows = []
+    for entry in host().registry("backends").entries():
+        row: dict[str, Any] = {"backend": entry.name, "plugin": entry.plugin}
+        try:
+            row.update(get_backend(entry.qualified_name).describe(), status="ok")
+        except Exception as exc:  # one broken backend must not hide the others
+            row.update(devices=[], capabilities=[], status=f"failed: {type(exc).__name__}: {exc}")
+        row["backend"] = entry.name
+        rows.append(row)
+    return rows
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def backends(as_json: bool) -> None:
+    """List installed backends with their devices and capabilities."""
+    rows = _backend_rows()
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title="Oneiros backends")
+    for column in ("backend", "plugin", "status", "devices", "capabilities"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(
+            row["backend"],
+            row["plugin"],
+            row["status"],
+            ", ".join(row["devices"]) or "-",
+            ", ".join(row["capabilities"]) or "inference only",
+        )
+    _console().print(table)
+
+
+def _smoke(backend_name: str) -> str:
+    """A tiny dense forward pass (and a gradient where supported), checked against numpy."""
+    import numpy as np
+
+    from oneiros import backend_scope, ops
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4, 3)).astype("float32")
+    w = rng.normal(size=(3, 2)).astype("float32")
+    expected = np.maximum(x @ w, 0)
+    with backend_scope(backend_name) as backend:
+        got = ops.to_numpy(ops.relu(ops.matmul(ops.convert_to_tensor(x), ops.convert_to_tensor(w))))
+        if not np.allclose(got, expected, rtol=1e-5, atol=1e-5):
+            raise AssertionError(f"relu(x @ w) differs from numpy by {np.abs(got - expected).max():.3g}")
+        if "trainable" not in backend.capabilities:
+            return "forward ok (inference only)"
+        grad_fn = backend.value_and_grad(lambda weights: ops.sum(ops.matmul(ops.convert_to_tensor(x), weights)))
+        _, grad = grad_fn(ops.convert_to_tensor(w))
+        if not np.allclose(ops.to_numpy(grad), np.repeat(x.sum(0)[:, None], 2, axis=1), rtol=1e-5):
+            raise AssertionError("gradient of sum(x @ w) differs from x.sum(0)")
+    return "forward and gradient ok"
+
+
+@main.command()
+def doctor() -> None:
+    """Run a tiny smoke test on every installed backend."""
+    from oneiros._plugins import host
+
+    failures = 0
+    table = Table(title="Oneiros doctor")
+    for column in ("backend", "result", "seconds"):
+        table.add_column(column, overflow="fold")
+    for entry in host().registry("backends").entries():
+        started = time.perf_counter()
+        try:
+            result = _smoke(entry.qualified_name)
+        except Exception as exc:
+            failures += 1
+            result = f"FAILED: {type(exc).__name__}: {exc}"
+        table.add_row(entry.name, result, f"{time.perf_counter() - started:.2f}")
+    problems = [r for r in host().plugin_records() if r.status in ("failed", "incompatible")]
+    for record in problems:
+        table.add_row(f"plugin {record.name}", f"{record.status}: {record.reason}", "-")
+    _console().print(table)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
