@@ -19,7 +19,8 @@ def register_backends(register):
 def _register_all(register, package: str) -> None:
     import importlib
 
-    for obj in importlib.import_module(package).BUILTINS:
+    module = importlib.import_module(package)
+    for obj in module._builtins() if hasattr(module, "_builtins") else module.BUILTINS:
         if isinstance(obj, tuple):
             register(obj[1], name=obj[0])
         else:
@@ -49,3 +50,11 @@ def register_callbacks(register):
 @hookimpl
 def register_layers(register):
     _register_all(register, "oneiros.layers")
+
+
+@hookimpl
+def register_data_adapters(register):
+    from oneiros.data.adapters import BUILTIN_ADAPTERS
+
+    for adapter in BUILTIN_ADAPTERS:
+        register(adapter)

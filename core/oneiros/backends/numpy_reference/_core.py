@@ -1,0 +1,116 @@
+"""Creating, converting and inspecting tensors."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from oneiros import dtypes
+from oneiros.backends.numpy_reference._tensor import (
+    as_tensor,
+    compute_dtype,
+    finish,
+    numpy_dtype,
+    operand,
+    quiet,
+    shape_tuple,
+)
+
+__all__ = [
+    "arange", "cast", "convert_to_tensor", "dtype", "eye", "full", "full_like", "is_tensor",
+    "linspace", "ones", "ones_like", "shape", "stop_gradient", "to_numpy", "zeros", "zeros_like",
+]
+
+
+def convert_to_tensor(x: Any, dtype: Any = None) -> np.ndarray:
+    value = operand(x)
+    if dtype is None:
+        return as_tensor(value)
+    target = numpy_dtype(dtype).name
+    if isinstance(value, np.ndarray):
+        return cast(value, target)
+    return finish(np.asarray(value, dtype=compute_dtype(target)), target)
+
+
+def to_numpy(x: Any) -> np.ndarray:
+    return np.array(as_tensor(x))
+
+
+def is_tensor(x: Any) -> bool:
+    return isinstance(x, np.ndarray) and x.dtype.name in dtypes.SUPPORTED
+
+
+def cast(x: Any, dtype: Any) -> np.ndarray:
+    array = as_tensor(x)
+    target = numpy_dtype(dtype).name
+    with quiet():
+        return finish(array.astype(compute_dtype(array.dtype.name)), target)
+
+
+def zeros(shape: Any, dtype: Any = "float32") -> np.ndarray:
+    return np.zeros(shape_tuple(shape), numpy_dtype(dtype))
+
+
+def ones(shape: Any, dtype: Any = "float32") -> np.ndarray:
+    return np.ones(shape_tuple(shape), numpy_dtype(dtype))
+
+
+def full(shape: Any, fill_value: Any, dtype: Any = None) -> np.ndarray:
+    value = operand(fill_value)
+    name = dtypes.result_type(value) if dtype is None else numpy_dtype(dtype).name
+    return finish(np.full(shape_tuple(shape), convert_to_tensor(value, name)), name)
+
+
+def zeros_like(x: Any, dtype: Any = None) -> np.ndarray:
+    array = as_tensor(x)
+    return zeros(array.shape, array.dtype if dtype is None else dtype)
+
+
+def ones_like(x: Any, dtype: Any = None) -> np.ndarray:
+    array = as_tensor(x)
+    return ones(array.shape, array.dtype if dtype is None else dtype)
+
+
+def full_like(x: Any, fill_value: Any, dtype: Any = None) -> np.ndarray:
+    array = as_tensor(x)
+    return full(array.shape, fill_value, array.dtype if dtype is None else dtype)
+
+
+def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None) -> np.ndarray:
+    if stop is None:
+        start, stop = 0, start
+    bounds = [operand(value) for value in (start, stop, step)]
+    name = dtypes.result_type(*bounds) if dtype is None else numpy_dtype(dtype).name
+    start_value, stop_value, step_value = (np.asarray(value).item() for value in bounds)
+    if step_value == 0:
+        raise ValueError("arange needs a non-zero step; received step=0.")
+    count = max(math.ceil((stop_value - start_value) / step_value), 0)
+    return finish(start_value + step_value * np.arange(count), name)
+
+
+def eye(n: int, m: int | None = None, k: int = 0, dtype: Any = "float32") -> np.ndarray:
+    return np.eye(n, m, k, dtype=numpy_dtype(dtype))
+
+
+def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True,
+             dtype: Any = "float32") -> np.ndarray:
+    name = numpy_dtype(dtype).name
+    values = np.linspace(float(start), float(stop), num, endpoint=endpoint, dtype=np.float64)
+    if not dtypes.is_float(name):
+        # Integer linspace rounds toward minus infinity, as jax.numpy does.
+        values = np.floor(values)
+    return finish(values, name)
+
+
+def shape(x: Any) -> tuple[int, ...]:
+    return tuple(int(dim) for dim in as_tensor(x).shape)
+
+
+def dtype(x: Any) -> str:
+    return as_tensor(x).dtype.name
+
+
+def stop_gradient(x: Any) -> np.ndarray:
+    return as_tensor(x)

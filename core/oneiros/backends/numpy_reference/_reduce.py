@@ -1,0 +1,155 @@
+"""Reductions, cumulative ops, sorting and top-k."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from oneiros import dtypes
+from oneiros.backends.numpy_reference._tensor import (
+    as_tensor,
+    compute_dtype,
+    finish,
+    float_result,
+    quiet,
+)
+
+__all__ = [
+    "all", "any", "argmax", "argmin", "argsort", "cumprod", "cumsum", "logsumexp", "max",
+    "mean", "min", "prod", "sort", "std", "sum", "top_k", "var",
+]
+
+Axis = Any
+
+
+def normalize_axis(axis: Axis) -> None | int | tuple[int, ...]:
+    """None, an int or a tuple of ints (lists and numpy ints accepted)."""
+    if axis is None:
+        return None
+    if isinstance(axis, (list, tuple)):
+        return tuple(int(item) for item in axis)
+    return int(axis)
+
+
+def _accumulated(name: str) -> str:
+    """Sums and products widen bool and small ints to 32 bits, as JAX does."""
+    if name == "bool" or name in dtypes.SIGNED:
+        return "int32"
+    if name in dtypes.UNSIGNED:
+        return "uint32"
+    return name
+
+
+def _reduce(fn: Any, x: Any, axis: Axis, keepdims: bool, result: Any = None) -> np.ndarray:
+    array = as_tensor(x)
+    name = result(array.dtype.name) if result is not None else array.dtype.name
+    values = array.astype(compute_dtype(name), copy=False)
+    with quiet():
+        return finish(fn(values, axis=normalize_axis(axis), keepdims=keepdims), name)
+
+
+def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return _reduce(np.sum, x, axis, keepdims, _accumulated)
+
+
+def prod(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return _reduce(np.prod, x, axis, keepdims, _accumulated)
+
+
+def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return _reduce(np.mean, x, axis, keepdims, float_result)
+
+
+def var(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return _reduce(np.var, x, axis, keepdims, float_result)
+
+
+def std(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return _reduce(np.std, x, axis, keepdims, float_result)
+
+
+def max(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return _reduce(np.max, x, axis, keepdims)
+
+
+def min(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return _reduce(np.min, x, axis, keepdims)
+
+
+def any(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return _reduce(np.any, x, axis, keepdims, lambda _: "bool")
+
+
+def all(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return _reduce(np.all, x, axis, keepdims, lambda _: "bool")
+
+
+def _logsumexp(values: np.ndarray, axis: Axis, keepdims: bool) -> np.ndarray:
+    peak = np.max(values, axis=axis, keepdims=True)
+    # An infinite peak would turn x - peak into nan; shifting by 0 there is exact enough.
+    peak = np.where(np.isfinite(peak), peak, 0)
+    result = np.log(np.sum(np.exp(values - peak), axis=axis, keepdims=True)) + peak
+    return result if keepdims else np.squeeze(result, axis=axis)
+
+
+def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return _reduce(_logsumexp, x, axis, keepdims, float_result)
+
+
+def _arg_reduce(fn: Any, x: Any, axis: Any, keepdims: bool) -> np.ndarray:
+    array = as_tensor(x)
+    values = array.astype(compute_dtype(array.dtype.name), copy=False)
+    return finish(fn(values, axis=None if axis is None else int(axis), keepdims=keepdims),
+                  "int32")
+
+
+def argmax(x: Any, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+    return _arg_reduce(np.argmax, x, axis, keepdims)
+
+
+def argmin(x: Any, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+    return _arg_reduce(np.argmin, x, axis, keepdims)
+
+
+def _cumulative(fn: Any, x: Any, axis: Any) -> np.ndarray:
+    array = as_tensor(x)
+    name = "int32" if array.dtype.name == "bool" else array.dtype.name
+    values = array.astype(compute_dtype(name), copy=False)
+    with quiet():
+        return finish(fn(values, axis=None if axis is None else int(axis)), name)
+
+
+def cumsum(x: Any, axis: Any = None) -> np.ndarray:
+    return _cumulative(np.cumsum, x, axis)
+
+
+def cumprod(x: Any, axis: Any = None) -> np.ndarray:
+    return _cumulative(np.cumprod, x, axis)
+
+
+def sort(x: Any, axis: int = -1) -> np.ndarray:
+    array = as_tensor(x)
+    values = array.astype(compute_dtype(array.dtype.name), copy=False)
+    return finish(np.sort(values, axis=int(axis)), array.dtype.name)
+
+
+def argsort(x: Any, axis: int = -1) -> np.ndarray:
+    array = as_tensor(x)
+    values = array.astype(compute_dtype(array.dtype.name), copy=False)
+    return finish(np.argsort(values, axis=int(axis), kind="stable"), "int32")
+
+
+def top_k(x: Any, k: int, sorted: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    array = as_tensor(x)
+    if array.ndim < 1:
+        raise ValueError(f"top_k needs a tensor of ndim >= 1; received shape {array.shape}.")
+    size = array.shape[-1]
+    if not 0 <= int(k) <= size:
+        raise ValueError(f"top_k needs 0 <= k <= {size} (the last axis); received k={k}.")
+    values = array.astype(compute_dtype(array.dtype.name), copy=False)
+    # A stable ascending sort of the reversed axis, read backwards, is descending with ties
+    # in ascending original index (NaN sorts as the largest value).
+    ascending_of_reversed = np.argsort(values[..., ::-1], axis=-1, kind="stable")
+    indices = (size - 1 - ascending_of_reversed[..., ::-1])[..., : int(k)]
+    return np.take_along_axis(array, indices, axis=-1), finish(indices, "int32")

@@ -1,0 +1,286 @@
+"""Data adapters: turn what users pass to fit/evaluate/predict into batches of numpy arrays.
+
+Adapters are registered through ``register_data_adapters``; :func:`adapter_for` picks the one
+with the highest ``priority`` whose ``can_handle`` accepts the input.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from oneiros.data._structure import leaves, map_arrays
+from oneiros.errors import OneirosError
+
+Batch = tuple[Any, Any, Any]
+
+
+class DataError(OneirosError, ValueError):
+    """Training data that cannot be used: mismatched lengths, wrong dtypes, wrong shapes."""
+
+
+class DataAdapter:
+    """Base class: yields ``(x, y, sample_weight)`` batches of numpy arrays (y, sw may be None)."""
+
+    priority = 0
+
+    @classmethod
+    def can_handle(cls, x: Any, y: Any = None) -> bool:
+        raise NotImplementedError
+
+    @property
+    def num_batches(self) -> int | None:
+        """Batches per epoch, or None when unknown until the data runs out."""
+        return None
+
+    def batches(self, epoch: int) -> Iterator[Batch]:
+        raise NotImplementedError
+
+    def stacked_batches(self, epoch: int, count: int) -> Iterator[tuple[Batch, int]]:
+        """Groups of ``count`` equal-sized batches stacked on a new axis 0, then single leftovers
+        (``(batch, 1)`` with no stacking axis)."""
+        pending: list[Batch] = []
+        for batch in self.batches(epoch):
+            if pending and _batch_size(batch) != _batch_size(pending[0]):
+                yield from ((b, 1) for b in pending)
+                pending = []
+            pending.append(batch)
+            if len(pending) == count:
+                yield _stack(pending), count
+                pending = []
+        yield from ((b, 1) for b in pending)
+
+
+def _batch_size(batch: Batch) -> int:
+    return len(leaves(batch[0])[0][1])
+
+
+def _stack(batches: list[Batch]) -> Batch:
+    def stack_part(index: int) -> Any:
+        parts = [batch[index] for batch in batches]
+        if parts[0] is None:
+            return None
+        flat = [leaves(part) for part in parts]
+        stacked = iter([np.stack([f[k][1] for f in flat]) for k in range(len(flat[0]))])
+        return map_arrays(lambda _: next(stacked), parts[0])
+
+    return stack_part(0), stack_part(1), stack_part(2)
+
+
+def _as_array(name: str, value: Any) -> np.ndarray:
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        raise DataError(f"{name} must hold numbers or booleans; received dtype {array.dtype}"
+                        f"{' (strings need a preprocessing layer first)' if array.dtype.kind in 'USO' else ''}.")
+    if array.ndim == 0:
+        raise DataError(f"{name} must have a batch axis; received a scalar.")
+    if array.dtype == np.float64:
+        array = array.astype(np.float32)
+    elif array.dtype == np.int64:
+        array = array.astype(np.int32)
+    return array
+
+
+class ArrayAdapter(DataAdapter):
+    """Numpy arrays (or array-likes), and lists/tuples/dicts of them for several inputs/outputs."""
+
+    @classmethod
+    def can_handle(cls, x: Any, y: Any = None) -> bool:
+        return all(hasattr(a, "shape") or isinstance(a, (list, tuple)) and _numeric_list(a)
+                   for _, a in leaves(x))
+
+    def __init__(self, x: Any, y: Any = None, sample_weight: Any = None, batch_size: int | None = None,
+                 shuffle: bool = False, class_weight: dict | None = None, seed: int = 0, **_: Any):
+        self.x = _convert("x", x)
+        self.y = _convert("y", y)
+        self.sample_weight = _convert("sample_weight", sample_weight)
+        lengths = {path: len(array) for part, name in ((self.x, "x"), (self.y, "y"),
+                                                        (self.sample_weight, "sample_weight"))
+                   for path, array in leaves(part, name)}
+        if len(set(lengths.values())) > 1:
+            listing = ", ".join(f"{path}: {n}" for path, n in lengths.items())
+            raise DataError(f"x, y and sample_weight must have the same number of samples; received {listing}.")
+        self.num_samples = next(iter(lengths.values()))
+        if class_weight is not None:
+            self.sample_weight = _class_weights(self.y, class_weight, self.sample_weight)
+        self.batch_size = batch_size or 32
+        if self.batch_size <= 0:
+            raise DataError(f"batch_size must be a positive int; received {batch_size!r}.")
+        self.shuffle = shuffle
+        self.seed = seed
+
+    @property
+    def num_batches(self) -> int:
+        return math.ceil(self.num_samples / self.batch_size)
+
+    def _order(self, epoch: int) -> np.ndarray | None:
+        if not self.shuffle:
+            return None
+        return np.random.default_rng([self.seed, epoch]).permutation(self.num_samples)
+
+    def _take(self, order: np.ndarray | None, start: int, stop: int) -> Batch:
+        if order is None:
+            pick = lambda a: a[start:stop]  # noqa: E731
+        else:
+            indices = order[start:stop]
+            pick = lambda a: a[indices]  # noqa: E731
+        return map_arrays(pick, self.x), map_arrays(pick, self.y), map_arrays(pick, self.sample_weight)
+
+    def batches(self, epoch: int) -> Iterator[Batch]:
+        order = self._order(epoch)
+        for start in range(0, self.num_samples, self.batch_size):
+            yield self._take(order, start, min(start + self.batch_size, self.num_samples))
+
+    def stacked_batches(self, epoch: int, count: int) -> Iterator[tuple[Batch, int]]:
+        order = self._order(epoch)
+        full = self.num_samples // self.batch_size
+        group = count * self.batch_size
+        start = 0
+        for _ in range(full // count):
+            batch = self._take(order, start, start + group)
+            reshape = lambda a: a.reshape(count, self.batch_size, *a.shape[1:])  # noqa: E731
+            yield tuple(map_arrays(reshape, part) for part in batch), count
+            start += group
+        while start < self.num_samples:
+            stop = min(start + self.batch_size, self.num_samples)
+            yield self._take(order, start, stop), 1
+            start = stop
+
+    def split(self, validation_split: float) -> tuple[ArrayAdapter, ArrayAdapter]:
+        """The first (1 - validation_split) of the samples for training, the rest for validation
+        (taken before shuffling, as Keras does)."""
+        if not 0 < validation_split < 1:
+            raise DataError(f"validation_split must be in (0, 1); received {validation_split!r}.")
+        cut = int(self.num_samples * (1 - validation_split))
+        if cut == 0 or cut == self.num_samples:
+            raise DataError(f"validation_split={validation_split} leaves no samples on one side of "
+                            f"{self.num_samples} samples.")
+        head = lambda a: a[:cut]  # noqa: E731
+        tail = lambda a: a[cut:]  # noqa: E731
+        parts = []
+        for slicer, shuffle in ((head, self.shuffle), (tail, False)):
+            adapter = object.__new__(ArrayAdapter)
+            adapter.x = map_arrays(slicer, self.x)
+            adapter.y = map_arrays(slicer, self.y)
+            adapter.sample_weight = map_arrays(slicer, self.sample_weight)
+            adapter.num_samples = len(leaves(adapter.x)[0][1])
+            adapter.batch_size, adapter.shuffle, adapter.seed = self.batch_size, shuffle, self.seed
+            parts.append(adapter)
+        return parts[0], parts[1]
+
+
+def _numeric_list(value: Any) -> bool:
+    try:
+        return np.asarray(value).dtype.kind in "biuf"
+    except (ValueError, TypeError):
+        return False
+
+
+def _convert(name: str, structure: Any) -> Any:
+    if structure is None:
+        return None
+    if isinstance(structure, dict):
+        return {key: _convert(f"{name}[{key!r}]", value) for key, value in structure.items()}
+    if isinstance(structure, (list, tuple)) and structure and all(hasattr(v, "shape") for v in structure):
+        return [_convert(f"{name}[{i}]", value) for i, value in enumerate(structure)]
+    return _as_array(name, structure)
+
+
+def _class_weights(y: Any, class_weight: dict, sample_weight: Any) -> np.ndarray:
+    flat = leaves(y)
+    if len(flat) != 1:
+        raise DataError("class_weight needs exactly one target array; received "
+                        f"{len(flat)} targets (use sample_weight for several outputs).")
+    labels = flat[0][1]
+    classes = labels.argmax(-1) if labels.ndim > 1 and labels.shape[-1] > 1 else labels.reshape(len(labels))
+    classes = np.rint(classes).astype(np.int64)
+    missing = sorted(set(np.unique(classes).tolist()) - set(class_weight))
+    if missing:
+        raise DataError(f"class_weight has no weight for classes {missing}; received keys {sorted(class_weight)}.")
+    weights = np.asarray([class_weight[c] for c in classes.tolist()], dtype=np.float32)
+    return weights if sample_weight is None else weights * np.asarray(sample_weight, np.float32)
+
+
+def _unpack(item: Any) -> Batch:
+    if isinstance(item, tuple) and 1 <= len(item) <= 3:
+        x, y, sw = (*item, None, None)[:3]
+        return _convert("x", x), _convert("y", y), _convert("sample_weight", sw)
+    return _convert("x", item), None, None
+
+
+class GeneratorAdapter(DataAdapter):
+    """A Python generator (or any iterator) of ``x``, ``(x, y)`` or ``(x, y, sample_weight)``."""
+
+    priority = -10
+
+    @classmethod
+    def can_handle(cls, x: Any, y: Any = None) -> bool:
+        return hasattr(x, "__next__") and y is None
+
+    def __init__(self, x: Any, steps: int | None = None, **_: Any):
+        self.iterator = x
+        self.steps = steps
+
+    @property
+    def num_batches(self) -> int | None:
+        return self.steps
+
+    def batches(self, epoch: int) -> Iterator[Batch]:
+        produced = 0
+        while self.steps is None or produced < self.steps:
+            try:
+                item = next(self.iterator)
+            except StopIteration:
+                return
+            produced += 1
+            yield _unpack(item)
+
+
+class DatasetAdapter(DataAdapter):
+    """An ``oi.data.Dataset`` (or any re-iterable sequence of batches with ``__len__``)."""
+
+    priority = -5
+
+    @classmethod
+    def can_handle(cls, x: Any, y: Any = None) -> bool:
+        from oneiros.data.dataset import Dataset
+
+        return isinstance(x, Dataset) and y is None
+
+    def __init__(self, x: Any, steps: int | None = None, **_: Any):
+        self.dataset = x
+        self.steps = steps
+
+    @property
+    def num_batches(self) -> int | None:
+        return self.steps or len(self.dataset)
+
+    def batches(self, epoch: int) -> Iterator[Batch]:
+        for index, item in enumerate(self.dataset.iterate(epoch)):
+            if self.steps is not None and index >= self.steps:
+                return
+            yield _unpack(item)
+
+
+BUILTIN_ADAPTERS = [ArrayAdapter, GeneratorAdapter, DatasetAdapter]
+
+
+def adapter_for(x: Any, y: Any = None, **options: Any) -> DataAdapter:
+    """The registered adapter with the highest priority that accepts ``x`` (and ``y``)."""
+    from oneiros._plugins import host
+
+    if x is None:
+        raise DataError("No data: x is None.")
+    adapters = sorted((entry.obj for entry in host().registry("data_adapters").entries()),
+                      key=lambda cls: -cls.priority)
+    for adapter_cls in adapters:
+        if adapter_cls.can_handle(x, y):
+            if adapter_cls is not ArrayAdapter and (y is not None or options.get("sample_weight") is not None):
+                raise DataError(f"{adapter_cls.__name__} yields its own targets: pass y and "
+                                "sample_weight inside the batches, not as arguments.")
+            return adapter_cls(x, y, **options) if adapter_cls is ArrayAdapter else adapter_cls(x, **options)
+    names = [cls.__name__ for cls in adapters]
+    raise DataError(f"No data adapter accepts x of type {type(x).__name__}; registered adapters: {names}.")

@@ -1,0 +1,420 @@
+"""The Layer base class every core, plugin and user layer derives from."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from oneiros import ops
+from oneiros.layers._symbolic import Node, SymbolicTensor, flatten, is_symbolic, map_structure
+from oneiros.layers.dtype_policy import DTypePolicy
+from oneiros.variables import Variable
+
+_name_counts: dict[str, int] = {}
+_name_lock = threading.Lock()
+
+
+def unique_name(base: str) -> str:
+    """``dense``, then ``dense_1``, ``dense_2``... for layers created without a name."""
+    with _name_lock:
+        count = _name_counts.get(base, 0)
+        _name_counts[base] = count + 1
+    return base if count == 0 else f"{base}_{count}"
+
+
+def snake_case(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+class _CallContext(threading.local):
+    training: bool | None = None
+    losses: list | None = None
+
+
+_context = _CallContext()
+
+
+@contextmanager
+def collecting_losses() -> Iterator[list]:
+    """Collects what ``Layer.add_loss`` receives during the block (used by compiled steps)."""
+    previous, _context.losses = _context.losses, []
+    try:
+        yield _context.losses
+    finally:
+        _context.losses = previous
+
+
+class InputSpec:
+    """What a layer accepts: ``ndim``, ``min_ndim`` and sizes of given ``axes``."""
+
+    def __init__(self, ndim: int | None = None, min_ndim: int | None = None,
+                 axes: dict[int, int] | None = None):
+        self.ndim = ndim
+        self.min_ndim = min_ndim
+        self.axes = dict(axes or {})
+
+    def problem(self, shape: tuple) -> str | None:
+        if self.ndim is not None and len(shape) != self.ndim:
+            return f"ndim={self.ndim}"
+        if self.min_ndim is not None and len(shape) < self.min_ndim:
+            return f"ndim>={self.min_ndim}"
+        for axis, size in self.axes.items():
+            if -len(shape) <= axis < len(shape) and shape[axis] is not None and shape[axis] != size:
+                return f"axis {axis} of size {size}"
+        return None
+
+
+class Layer:
+    """Base class of layers: owns weights, builds lazily from the first input shape, and calls.
+
+    Subclasses follow one order: ``__init__`` validates and stores arguments, ``build(input_shape)``
+    creates weights with :meth:`add_weight`, ``call(inputs, training=None, mask=None)`` computes with
+    ``oneiros.ops``, ``compute_output_shape`` and ``get_config`` describe the layer.
+
+    Example::
+
+        class Scale(oi.layers.Layer):
+            def build(self, input_shape):
+                self.scale = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+            def call(self, inputs):
+                return inputs * self.scale.value
+    """
+
+    input_spec: InputSpec | None = None
+    supports_masking = False
+
+    def __init__(self, *, name: str | None = None, trainable: bool = True, dtype: Any = None,
+                 input_shape: Sequence[int | None] | None = None, **kwargs: Any):
+        if kwargs:
+            raise TypeError(
+                f"{type(self).__name__} got unexpected keyword arguments {sorted(kwargs)}; "
+                f"expected the layer's own arguments plus name, trainable, dtype, input_shape."
+            )
+        if name is not None and (not isinstance(name, str) or not name or "/" in name):
+            raise ValueError(f"Layer names are non-empty strings without '/'; received {name!r}.")
+        self.name = name or unique_name(snake_case(type(self).__name__))
+        self.trainable = bool(trainable)
+        self.dtype_policy = DTypePolicy.get(dtype)
+        self.built = False
+        self._own_variables: list[Variable] = []
+        self._sublayers: list[Layer] = []
+        self._input_shape_argument = None if input_shape is None else tuple(input_shape)
+        self._inbound_nodes: list[Node] = []
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, Layer) and name != "_outer":
+            self._track_layer(value)
+        elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value):
+            for layer in value:
+                self._track_layer(layer)
+        object.__setattr__(self, name, value)
+
+    def _track_layer(self, layer: Layer) -> None:
+        sublayers = self.__dict__.get("_sublayers")
+        if sublayers is None:
+            raise RuntimeError(
+                f"{type(self).__name__} assigned a layer before calling super().__init__(); "
+                "call super().__init__(...) first."
+            )
+        if layer is not self and all(layer is not known for known in sublayers):
+            sublayers.append(layer)
+
+    @property
+    def dtype(self) -> str:
+        return self.dtype_policy.variable_dtype
+
+    @property
+    def compute_dtype(self) -> str:
+        return self.dtype_policy.compute_dtype
+
+    def add_weight(self, shape: Sequence[int] = (), initializer: Any = None, dtype: Any = None,
+                   trainable: bool = True, regularizer: Any = None, constraint: Any = None,
+                   name: str | None = None) -> Variable:
+        """Creates a weight of this layer, initialised now on the active backend."""
+        from oneiros import constraints, initializers, regularizers
+
+        shape = tuple(int(dim) for dim in shape)
+        if any(dim < 0 for dim in shape):
+            raise ValueError(f"{self.name}: weight shapes are non-negative; received {shape}.")
+        dtype = dtype or self.dtype_policy.variable_dtype
+        if initializer is None:
+            initializer = "glorot_uniform" if "float" in str(dtype) else "zeros"
+        name = name or f"variable_{len(self._own_variables)}"
+        if any(variable.name == name for variable in self._own_variables):
+            raise ValueError(f"{self.name}: a weight named {name!r} already exists.")
+        value = initializers.get(initializer)(shape, dtype=dtype)
+        variable = Variable(
+            value,
+            name=name,
+            trainable=trainable,
+            dtype=dtype,
+            regularizer=regularizers.get(regularizer),
+            constraint=constraints.get(constraint),
+        )
+        self._own_variables.append(variable)
+        return variable
+
+    def _all_layers(self) -> Iterator[Layer]:
+        yield self
+        for layer in self._sublayers:
+            yield from layer._all_layers()
+
+    @property
+    def layers(self) -> list[Layer]:
+        return list(self._sublayers)
+
+    @property
+    def weights(self) -> list[Variable]:
+        return self.trainable_weights + self.non_trainable_weights
+
+    @property
+    def variables(self) -> list[Variable]:
+        seen: dict[int, Variable] = {}
+        for layer in self._all_layers():
+            for variable in layer._own_variables:
+                seen.setdefault(id(variable), variable)
+        return list(seen.values())
+
+    @property
+    def trainable_weights(self) -> list[Variable]:
+        if not self.trainable:
+            return []
+        own = [v for v in self._own_variables if v.trainable]
+        nested = [v for layer in self._sublayers for v in layer.trainable_weights]
+        return _unique(own + nested)
+
+    @property
+    def non_trainable_weights(self) -> list[Variable]:
+        trainable = {id(v) for v in self.trainable_weights}
+        return [v for v in self.variables if id(v) not in trainable]
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    def count_params(self) -> int:
+        total = 0
+        for variable in self.weights:
+            size = 1
+            for dim in variable.shape:
+                size *= dim
+            total += size
+        return total
+
+    def get_weights(self) -> list[Any]:
+        return [variable.numpy() for variable in self.weights]
+
+    def set_weights(self, weights: Sequence[Any]) -> None:
+        """Assigns numpy arrays to :attr:`weights`, in order; checks counts and shapes first."""
+        variables = self.weights
+        if len(weights) != len(variables):
+            raise ValueError(
+                f"{self.name}: set_weights expected {len(variables)} arrays, received {len(weights)}."
+            )
+        for variable, value in zip(variables, weights):
+            shape = tuple(getattr(value, "shape", ()))
+            if shape != variable.shape:
+                raise ValueError(
+                    f"{self.name}: weight {variable.path!r} has shape {variable.shape}; "
+                    f"received an array of shape {shape}."
+                )
+        for variable, value in zip(variables, weights):
+            variable.assign(value)
+
+    def build(self, input_shape: Any) -> None:
+        """Creates the layer's weights for inputs of ``input_shape``; the default creates none."""
+
+    def call(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        return inputs
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """Output shape for ``input_shape``; the default probes ``call`` with two input sizes."""
+        return _probe_output_shape(self, input_shape)
+
+    def compute_output_dtype(self, input_dtype: Any) -> Any:
+        return self.compute_dtype
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        return mask if self.supports_masking else None
+
+    def add_loss(self, value: Any) -> None:
+        """Adds a loss term (e.g. an activity regularization) to the current training step."""
+        if _context.losses is not None:
+            _context.losses.append(value)
+
+    def _call_accepts(self) -> frozenset[str]:
+        cls = type(self)
+        accepted = cls.__dict__.get("_accepted_call_arguments")
+        if accepted is None:
+            parameters = inspect.signature(cls.call).parameters
+            accepted = frozenset(parameters)
+            if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+                accepted |= {"training", "mask"}
+            cls._accepted_call_arguments = accepted
+        return accepted
+
+    def __call__(self, inputs: Any, *args: Any, training: bool | None = None, mask: Any = None,
+                 **kwargs: Any) -> Any:
+        if is_symbolic(inputs):
+            return self._symbolic_call(inputs, args, kwargs, training=training, mask=mask)
+        self._maybe_build(map_structure(_shape_of, inputs))
+        self._check_input(inputs)
+        accepted = self._call_accepts()
+        outer_training = _context.training
+        if training is None:
+            training = outer_training
+        if "training" in accepted:
+            kwargs["training"] = training
+        if mask is not None and "mask" in accepted:
+            kwargs["mask"] = mask
+        inputs = self._autocast_inputs(inputs)
+        _context.training = training
+        try:
+            if self.dtype_policy.is_mixed:
+                with _autocast_variables(self):
+                    return self.call(inputs, *args, **kwargs)
+            return self.call(inputs, *args, **kwargs)
+        finally:
+            _context.training = outer_training
+
+    def _autocast_inputs(self, inputs: Any) -> Any:
+        compute_dtype = self.compute_dtype
+
+        def cast(value: Any) -> Any:
+            if hasattr(value, "dtype") and "float" in str(value.dtype) and str(value.dtype) != compute_dtype:
+                return ops.cast(value, compute_dtype)
+            return value
+
+        return map_structure(cast, inputs)
+
+    def _maybe_build(self, input_shape: Any) -> None:
+        if self.built:
+            return
+        self._check_shape(input_shape)
+        self.build(input_shape)
+        self.built = True
+
+    def _check_input(self, inputs: Any) -> None:
+        if self.input_spec is not None:
+            self._check_shape(map_structure(_shape_of, inputs))
+
+    def _check_shape(self, input_shape: Any) -> None:
+        if self.input_spec is None or not _is_shape(input_shape):
+            return
+        expected = self.input_spec.problem(tuple(input_shape))
+        if expected is not None:
+            raise ValueError(
+                f"Layer {self.name!r} ({type(self).__name__}) expected inputs with {expected}; "
+                f"received shape {tuple(input_shape)}."
+            )
+
+    def _symbolic_call(self, inputs: Any, args: tuple, kwargs: dict, training: Any, mask: Any) -> Any:
+        input_shape = map_structure(lambda t: t.shape if isinstance(t, SymbolicTensor) else t, inputs)
+        self._maybe_build(input_shape)
+        output_shape = self.compute_output_shape(input_shape)
+        input_dtype = map_structure(lambda t: t.dtype if isinstance(t, SymbolicTensor) else None, inputs)
+        output_dtype = self.compute_output_dtype(input_dtype)
+        node = Node(layer=self, inputs=inputs, call_kwargs=dict(kwargs))
+        if args:
+            raise TypeError(
+                f"Layer {self.name!r}: extra positional arguments are not supported in the functional "
+                "API; pass them as keyword arguments."
+            )
+        if _is_shape(output_shape):
+            outputs: Any = SymbolicTensor(output_shape, _first(output_dtype), node, 0)
+            node.outputs = [outputs]
+        else:
+            shapes = list(output_shape)
+            dtypes_out = output_dtype if isinstance(output_dtype, (list, tuple)) else [output_dtype] * len(shapes)
+            outputs = [SymbolicTensor(s, d, node, i) for i, (s, d) in enumerate(zip(shapes, dtypes_out))]
+            node.outputs = list(outputs)
+            outputs = type(output_shape)(outputs) if isinstance(output_shape, tuple) else outputs
+        self._inbound_nodes.append(node)
+        return outputs
+
+    def get_config(self) -> dict[str, Any]:
+        """The constructor arguments that recreate this layer (without its weights)."""
+        config: dict[str, Any] = {"name": self.name, "trainable": self.trainable,
+                                  "dtype": self.dtype_policy.name}
+        if self._input_shape_argument is not None:
+            config["input_shape"] = list(self._input_shape_argument)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Layer:
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name!r} built={self.built}>"
+
+
+def _unique(variables: list[Variable]) -> list[Variable]:
+    seen: set[int] = set()
+    unique = []
+    for variable in variables:
+        if id(variable) not in seen:
+            seen.add(id(variable))
+            unique.append(variable)
+    return unique
+
+
+def _shape_of(value: Any) -> Any:
+    shape = getattr(value, "shape", None)
+    return tuple(shape) if shape is not None else None
+
+
+def _is_shape(value: Any) -> bool:
+    return isinstance(value, tuple) and all(dim is None or isinstance(dim, int) for dim in value)
+
+
+def _first(value: Any) -> Any:
+    while isinstance(value, (list, tuple)):
+        value = value[0]
+    return value
+
+
+@contextmanager
+def _autocast_variables(layer: Layer) -> Iterator[None]:
+    """Variables read in the compute dtype during a mixed-precision call; assignments kept."""
+    compute = layer.compute_dtype
+    variables = [v for v in layer.variables if "float" in v.dtype and v.dtype != compute]
+    originals = [v._value for v in variables]
+    casted = [ops.cast(value, compute) for value in originals]
+    for variable, value in zip(variables, casted):
+        variable._value = value
+    try:
+        yield
+    finally:
+        for variable, original, cast_value in zip(variables, originals, casted):
+            assigned = variable._value
+            variable._value = original if assigned is cast_value else ops.cast(assigned, variable.dtype)
+
+
+PROBE_SIZES = (2, 3)
+
+
+def _probe_output_shape(layer: Layer, input_shape: Any) -> Any:
+    """Runs ``call`` on zeros twice, with unknown sizes set to 2 then 3; sizes that follow are None."""
+
+    def zeros_for(shape: tuple, size: int) -> Any:
+        return ops.zeros(tuple(size if dim is None else dim for dim in shape), layer.compute_dtype)
+
+    results = []
+    for size in PROBE_SIZES:
+        if _is_shape(input_shape):
+            probe = zeros_for(input_shape, size)
+        else:
+            probe = [zeros_for(tuple(shape), size) for shape in input_shape]
+        results.append(map_structure(_shape_of, layer.call(probe)))
+
+    def merge(first: tuple, second: tuple) -> tuple:
+        return tuple(a if a == b else None for a, b in zip(first, second))
+
+    first, second = results
+    if _is_shape(first):
+        return merge(first, second)
+    return type(first)(merge(a, b) for a, b in zip(first, second))

@@ -1,0 +1,253 @@
+"""The loops of fit, evaluate and predict around the compiled steps."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import numpy as np
+
+from oneiros import ops
+from oneiros.callbacks import CallbackList, History, ProgbarLogger
+from oneiros.data.adapters import ArrayAdapter, DataError, adapter_for
+from oneiros.data._structure import leaves, map_arrays
+from oneiros.layers._symbolic import flatten
+
+DEFAULT_BATCH_SIZE = 32
+
+
+def _verbosity(verbose: Any) -> int:
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2):
+        raise ValueError(f"verbose must be 'auto', 0, 1 or 2; received {verbose!r}.")
+    return int(verbose)
+
+
+def _to_floats(logs: dict[str, Any]) -> dict[str, float]:
+    return {key: float(ops.to_numpy(value)) for key, value in logs.items()}
+
+
+def _check_against_model(model: Any, x: Any) -> None:
+    """Refuses inputs whose feature sizes contradict the model's declared inputs, before any step."""
+    declared = []
+    if getattr(model, "input_shape", None) is not None:
+        declared = [("x", model.input_shape)]
+    elif hasattr(model, "_flat_inputs"):
+        declared = [(name, tensor.shape) for name, tensor in zip(model.input_names, model._flat_inputs)]
+    given = leaves(x, "x")
+    if not declared or len(declared) != len(given):
+        return
+    for (name, expected), (path, array) in zip(declared, given):
+        shape = tuple(array.shape)
+        mismatch = len(shape) != len(expected) or any(
+            e is not None and e != g for e, g in zip(expected[1:], shape[1:]))
+        if mismatch:
+            raise DataError(f"{path} has shape {shape}; model {model.name!r} expects input {name!r} of shape "
+                            f"{tuple(expected)} (None = any size).")
+
+
+def _make_adapter(model: Any, x: Any, y: Any, **options: Any) -> Any:
+    adapter = adapter_for(x, y, **options)
+    if isinstance(adapter, ArrayAdapter):
+        _check_against_model(model, adapter.x)
+    return adapter
+
+
+def _callbacks(model: Any, callbacks: Any, verbose: int, params: dict[str, Any], history: bool) -> CallbackList:
+    chosen = list(callbacks or [])
+    if history:
+        chosen = [History(), *chosen]
+    if verbose and not any(isinstance(c, ProgbarLogger) for c in chosen):
+        chosen.append(ProgbarLogger(verbose=verbose, stream=sys.stdout))
+    return CallbackList(chosen, model, params)
+
+
+def _first_batch(adapter: Any) -> Any:
+    return next(iter(adapter.batches(0)))
+
+
+def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verbose: Any, callbacks: Any,
+        validation_split: float, validation_data: Any, shuffle: bool, class_weight: Any, sample_weight: Any,
+        initial_epoch: int, steps_per_epoch: int | None, validation_steps: int | None,
+        validation_batch_size: int | None, validation_freq: int) -> History:
+    trainer = model._get_trainer()
+    trainer.require_training()
+    if not isinstance(epochs, int) or epochs < 0 or initial_epoch < 0:
+        raise ValueError(f"epochs and initial_epoch must be non-negative ints; received {epochs!r}, "
+                         f"{initial_epoch!r}.")
+    verbose = _verbosity(verbose)
+    adapter = _make_adapter(model, x, y, sample_weight=sample_weight, batch_size=batch_size or DEFAULT_BATCH_SIZE,
+                            shuffle=shuffle, class_weight=class_weight, steps=steps_per_epoch)
+    validation = None
+    if validation_split:
+        if not isinstance(adapter, ArrayAdapter):
+            raise DataError("validation_split needs array inputs; pass validation_data for generators "
+                            "and datasets.")
+        adapter, validation = adapter.split(validation_split)
+    elif validation_data is not None:
+        validation = _validation_adapter(model, validation_data, validation_batch_size or batch_size,
+                                         validation_steps)
+    spe = model.compiled.steps_per_execution
+    params = {"epochs": epochs, "steps": adapter.num_batches, "verbose": verbose, "mode": "fit"}
+    callback_list = _callbacks(model, callbacks, verbose, params, history=True)
+    sync_every_batch = callback_list.needs_weights_per_batch()
+    model.stop_training = False
+    callback_list.call("on_train_begin", None)
+    state = None
+    epoch_logs: dict[str, float] = {}
+    try:
+        for epoch in range(initial_epoch, epochs):
+            callback_list.call("on_epoch_begin", epoch, None)
+            step = 0
+            logs: dict[str, Any] = {}
+            for batch, count in adapter.stacked_batches(epoch, spe):
+                if state is None:
+                    first = batch if count == 1 else map_arrays(lambda a: a[0], batch)
+                    if not trainer.prepared:
+                        trainer.prepare(first[0], first[1])
+                    state = trainer.initial_state()
+                if step == 0:
+                    state = _reset_metrics(trainer, state)
+                state = trainer.apply_learning_rate_change(state)
+                if sync_every_batch:
+                    callback_list.call("on_train_batch_begin", step, None)
+                state, logs = trainer.train_function(count)(state, batch)
+                step += count
+                if sync_every_batch:
+                    trainer.sync(state)
+                callback_list.call("on_train_batch_end", step - 1, logs)
+                if model.stop_training:
+                    break
+            if state is None:
+                raise DataError("The training data produced no batch.")
+            trainer.sync(state)
+            epoch_logs = _to_floats(logs)
+            if validation is not None and (epoch + 1) % validation_freq == 0:
+                validation_logs = _evaluate_adapter(model, trainer, validation, verbose=0, callbacks=None)
+                epoch_logs.update({f"val_{key}": value for key, value in validation_logs.items()})
+            callback_list.call("on_epoch_end", epoch, epoch_logs)
+            state = trainer.apply_learning_rate_change(_with_synced_variables(trainer, state))
+            if model.stop_training:
+                break
+    finally:
+        if state is not None:
+            trainer.sync(state)
+    callback_list.call("on_train_end", epoch_logs)
+    return model.history
+
+
+def _with_synced_variables(trainer: Any, state: Any) -> Any:
+    """Callbacks may have changed weights (e.g. restoring the best ones): take them back."""
+    _, _, optimizer_state, metric_states = state
+    return ([v.value for v in trainer.trainable], [v.value for v in trainer.non_trainable], optimizer_state,
+            metric_states)
+
+
+def _reset_metrics(trainer: Any, state: Any) -> Any:
+    trainable, non_trainable, optimizer_state, _ = state
+    return trainable, non_trainable, optimizer_state, trainer.initial_metric_states()
+
+
+def _validation_adapter(model: Any, data: Any, batch_size: int | None, steps: int | None) -> Any:
+    if isinstance(data, tuple) and len(data) in (2, 3):
+        x, y, sample_weight = (*data, None)[:3]
+        return _make_adapter(model, x, y, sample_weight=sample_weight, batch_size=batch_size or DEFAULT_BATCH_SIZE)
+    return adapter_for(data, steps=steps)
+
+
+def _evaluate_adapter(model: Any, trainer: Any, adapter: Any, verbose: int, callbacks: Any) -> dict[str, float]:
+    params = {"steps": adapter.num_batches, "verbose": verbose, "mode": "evaluate"}
+    callback_list = _callbacks(model, callbacks, verbose, params, history=False)
+    callback_list.call("on_test_begin", None)
+    metric_states = None
+    logs: dict[str, Any] = {}
+    for step, batch in enumerate(adapter.batches(0)):
+        if not trainer.prepared:
+            trainer.prepare(batch[0], batch[1])
+        if metric_states is None:
+            metric_states = trainer.initial_metric_states()
+        state = ([v.value for v in trainer.trainable], [v.value for v in trainer.non_trainable], None,
+                 metric_states)
+        callback_list.call("on_test_batch_begin", step, None)
+        metric_states, logs = trainer.test_function()(state, batch)
+        callback_list.call("on_test_batch_end", step, logs)
+    if metric_states is None:
+        raise DataError("The evaluation data produced no batch.")
+    result = _to_floats(logs)
+    callback_list.call("on_test_end", result)
+    return result
+
+
+def evaluate(model: Any, *, x: Any, y: Any, batch_size: int | None, verbose: Any, sample_weight: Any,
+             steps: int | None, callbacks: Any, return_dict: bool) -> Any:
+    trainer = model._get_trainer()
+    adapter = _make_adapter(model, x, y, sample_weight=sample_weight, batch_size=batch_size or DEFAULT_BATCH_SIZE,
+                            steps=steps)
+    logs = _evaluate_adapter(model, trainer, adapter, _verbosity(verbose), callbacks)
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
+
+
+def predict(model: Any, x: Any, *, batch_size: int | None, verbose: Any, steps: int | None, callbacks: Any) -> Any:
+    from oneiros.models._inference import Predictor
+
+    verbose = _verbosity(verbose)
+    adapter = _make_adapter(model, x, None, batch_size=batch_size or DEFAULT_BATCH_SIZE, steps=steps)
+    params = {"steps": adapter.num_batches, "verbose": verbose, "mode": "predict"}
+    callback_list = _callbacks(model, callbacks, verbose, params, history=False)
+    predictor = Predictor.for_model(model)
+    callback_list.call("on_predict_begin", None)
+    outputs: list[list[np.ndarray]] = []
+    structure = None
+    for step, (batch_x, _, _) in enumerate(adapter.batches(0)):
+        callback_list.call("on_predict_batch_begin", step, None)
+        result = predictor(batch_x)
+        structure = result if structure is None else structure
+        outputs.append([ops.to_numpy(value) for value in flatten(result)])
+        callback_list.call("on_predict_batch_end", step, None)
+    callback_list.call("on_predict_end", None)
+    if structure is None:
+        raise DataError("The prediction data produced no batch.")
+    merged = iter([np.concatenate(parts) for parts in zip(*outputs)])
+    return map_arrays(lambda _: next(merged), structure)
+
+
+def train_on_batch(model: Any, x: Any, y: Any, *, sample_weight: Any, class_weight: Any, return_dict: bool) -> Any:
+    trainer = model._get_trainer()
+    trainer.require_training()
+    adapter = _make_adapter(model, x, y, sample_weight=sample_weight, class_weight=class_weight,
+                            batch_size=len(leaves(x)[0][1]))
+    batch = _first_batch(adapter)
+    if not trainer.prepared:
+        trainer.prepare(batch[0], batch[1])
+    state = _reset_metrics(trainer, trainer.initial_state())
+    state = trainer.apply_learning_rate_change(state)
+    state, logs = trainer.train_function(1)(state, batch)
+    trainer.sync(state)
+    return _batch_result(logs, return_dict)
+
+
+def test_on_batch(model: Any, x: Any, y: Any, *, sample_weight: Any, return_dict: bool) -> Any:
+    trainer = model._get_trainer()
+    adapter = _make_adapter(model, x, y, sample_weight=sample_weight, batch_size=len(leaves(x)[0][1]))
+    logs = _evaluate_adapter(model, trainer, adapter, verbose=0, callbacks=None)
+    return logs if return_dict else (list(logs.values()) if len(logs) > 1 else next(iter(logs.values())))
+
+
+def _batch_result(logs: dict[str, Any], return_dict: bool) -> Any:
+    values = _to_floats(logs)
+    if return_dict:
+        return values
+    return list(values.values()) if len(values) > 1 else next(iter(values.values()))
+
+
+def predict_on_batch(model: Any, x: Any) -> Any:
+    from oneiros.models._inference import Predictor
+
+    adapter = _make_adapter(model, x, None, batch_size=len(leaves(x)[0][1]))
+    batch_x = _first_batch(adapter)[0]
+    result = Predictor.for_model(model)(batch_x)
+    return map_arrays(ops.to_numpy, result)

@@ -1,0 +1,236 @@
+"""The pure train / test / predict steps of a compiled model, compiled once by the backend.
+
+Training state is a tuple ``(trainable, non_trainable, optimizer_state, metric_states)`` of
+backend tensors that stays with the trainer between steps; variables receive the latest values
+only at sync points (epoch ends, callbacks that need them, the end of fit), so the per-step
+Python work does not grow with the number of variables.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oneiros import ops
+from oneiros.backend import TRAINABLE, get_backend
+from oneiros.layers._symbolic import flatten
+from oneiros.layers.layer import collecting_losses
+from oneiros.variables import swapped_values
+
+State = tuple[list[Any], list[Any], Any, list[Any]]
+
+
+def _output_names(model: Any, count: int) -> list[str]:
+    names = getattr(model, "output_names", None)
+    if names and len(names) == count:
+        return list(names)
+    return ["output"] if count == 1 else [f"output_{index}" for index in range(count)]
+
+
+def _shape(value: Any) -> tuple:
+    return tuple(getattr(value, "shape", ()))
+
+
+class Trainer:
+    """Builds and runs the compiled steps of one compiled model on the active backend."""
+
+    def __init__(self, model: Any):
+        self.model = model
+        self.config = model.compiled
+        self.backend = get_backend()
+        self.prepared = False
+        self.optimizer_state: Any = None
+        self._applied_learning_rate: Any = None
+        self._train_functions: dict[int, Any] = {}
+        self._test_function: Any = None
+        self._predict_function: Any = None
+
+    def _flat_outputs(self, y_pred: Any) -> list[Any]:
+        return flatten(y_pred)
+
+    def _targets(self, y: Any) -> list[Any]:
+        names = self.config.output_names
+        if isinstance(y, dict):
+            missing = [name for name in names if name not in y]
+            if missing:
+                raise ValueError(f"y is missing targets for outputs {missing}; received keys {sorted(y)}.")
+            return [y[name] for name in names]
+        flat = flatten(y)
+        if len(flat) != len(names):
+            raise ValueError(f"The model has {len(names)} outputs {names}; y holds {len(flat)} arrays.")
+        return flat
+
+    def prepare(self, x: Any, y: Any) -> None:
+        """Builds the model from the first batch and resolves the losses and metrics."""
+        model = self.model
+        y_pred = model(x, training=False)
+        predictions = self._flat_outputs(y_pred)
+        names = _output_names(model, len(predictions))
+        if y is not None:
+            self.config.output_names = names
+            targets = self._targets(y)
+            self.config.resolve_outputs(names, [_shape(t) for t in targets], [_shape(p) for p in predictions])
+        model._assign_variable_paths()
+        self.trainable = model.trainable_weights
+        self.non_trainable = model.non_trainable_weights
+        self.prepared = True
+
+    def require_training(self) -> None:
+        self.backend.require(TRAINABLE)
+
+    def initial_state(self) -> State:
+        if self.optimizer_state is None:
+            self.optimizer_state = self.config.optimizer.init([v.value for v in self.trainable])
+            self._applied_learning_rate = self.config.optimizer.learning_rate
+        return ([v.value for v in self.trainable], [v.value for v in self.non_trainable],
+                self.optimizer_state, self.initial_metric_states())
+
+    def _all_metrics(self) -> list[Any]:
+        return [m for group in self.config.metrics + self.config.weighted_metrics for m in group]
+
+    def _loss_trackers(self) -> list[Any]:
+        from oneiros.metrics._reduction import Mean
+
+        if not hasattr(self, "_trackers"):
+            names = ["loss"]
+            if len(self.config.output_names) > 1:
+                names += [f"{name}_loss" for name in self.config.output_names]
+            self._trackers = [Mean(name=name) for name in names]
+        return self._trackers
+
+    def initial_metric_states(self) -> list[Any]:
+        return [m.initial_state() for m in self._loss_trackers() + self._all_metrics()]
+
+    def metric_names(self) -> list[str]:
+        multi = len(self.config.output_names) > 1
+        names = [tracker.name for tracker in self._loss_trackers()]
+        for output, group in zip(self.config.output_names, self.config.metrics):
+            names += [f"{output}_{m.name}" if multi else m.name for m in group]
+        for output, group in zip(self.config.output_names, self.config.weighted_metrics):
+            names += [f"{output}_weighted_{m.name}" if multi else f"weighted_{m.name}" for m in group]
+        return names
+
+    def sync(self, state: State) -> None:
+        """Writes the state's values into the model's variables."""
+        trainable, non_trainable, optimizer_state, _ = state
+        for variable, value in zip(self.trainable, trainable):
+            variable._value = value
+        for variable, value in zip(self.non_trainable, non_trainable):
+            variable._value = value
+        self.optimizer_state = optimizer_state
+
+    def apply_learning_rate_change(self, state: State) -> State:
+        """Moves a learning rate set on the optimizer object (by a callback) into the state."""
+        optimizer = self.config.optimizer
+        if optimizer.learning_rate == self._applied_learning_rate:
+            return state
+        self._applied_learning_rate = optimizer.learning_rate
+        trainable, non_trainable, optimizer_state, metric_states = state
+        return trainable, non_trainable, optimizer.with_learning_rate(optimizer_state, optimizer.learning_rate), \
+            metric_states
+
+    def _forward(self, trainable: list[Any], non_trainable: list[Any], x: Any, training: bool) -> Any:
+        with swapped_values(self.trainable, trainable), swapped_values(self.non_trainable, non_trainable):
+            with collecting_losses() as extra_losses:
+                y_pred = self.model(x, training=training)
+            new_non_trainable = [v.value for v in self.non_trainable]
+        return y_pred, new_non_trainable, extra_losses
+
+    def _losses(self, y: Any, y_pred: Any, sample_weight: Any) -> tuple[Any, list[Any]]:
+        targets = self._targets(y)
+        predictions = self._flat_outputs(y_pred)
+        weights = flatten(sample_weight) if sample_weight is not None else [None]
+        per_output = []
+        total = None
+        for index, (loss, weight, target, prediction) in enumerate(
+                zip(self.config.losses, self.config.weights, targets, predictions)):
+            output_weight = weights[index] if len(weights) > index else weights[0]
+            value = loss(target, prediction, sample_weight=output_weight)
+            per_output.append(value)
+            weighted = ops.multiply(value, weight) if weight != 1.0 else value
+            total = weighted if total is None else ops.add(total, weighted)
+        return total, per_output
+
+    def _regularization(self, trainable: list[Any], extra_losses: list[Any]) -> Any:
+        terms = [v.regularizer(value) for v, value in zip(self.trainable, trainable) if v.regularizer]
+        terms += [ops.sum(term) for term in extra_losses]
+        total = None
+        for term in terms:
+            total = term if total is None else ops.add(total, term)
+        return total
+
+    def _update_metrics(self, metric_states: list[Any], total: Any, per_output: list[Any], y: Any,
+                        y_pred: Any, sample_weight: Any, batch_size: int) -> tuple[list[Any], dict[str, Any]]:
+        trackers = self._loss_trackers()
+        new_states = []
+        loss_values = [total] + (per_output if len(trackers) > 1 else [])
+        for tracker, state, value in zip(trackers, metric_states, loss_values):
+            new_states.append(tracker.update(state, value, sample_weight=float(batch_size)))
+        targets = self._targets(y)
+        predictions = self._flat_outputs(y_pred)
+        weights = flatten(sample_weight) if sample_weight is not None else [None]
+        position = len(trackers)
+        for groups, weighted in ((self.config.metrics, False), (self.config.weighted_metrics, True)):
+            for index, group in enumerate(groups):
+                output_weight = (weights[index] if len(weights) > index else weights[0]) if weighted else None
+                for metric in group:
+                    new_states.append(metric.update(metric_states[position], targets[index], predictions[index],
+                                                    sample_weight=output_weight))
+                    position += 1
+        metrics = trackers + self._all_metrics()
+        logs = {name: metric.compute(state) for name, metric, state in zip(self.metric_names(), metrics, new_states)}
+        return new_states, logs
+
+    def train_step(self, state: State, batch: Any) -> tuple[State, dict[str, Any]]:
+        trainable, non_trainable, optimizer_state, metric_states = state
+        x, y, sample_weight = batch
+        batch_size = int(ops.shape(flatten(x)[0])[0])
+
+        def loss_fn(trainable_values: list[Any]) -> Any:
+            y_pred, new_non_trainable, extra_losses = self._forward(trainable_values, non_trainable, x, True)
+            total, per_output = self._losses(y, y_pred, sample_weight)
+            regularization = self._regularization(trainable_values, extra_losses)
+            objective = total if regularization is None else ops.add(total, regularization)
+            return objective, (y_pred, new_non_trainable, per_output)
+
+        (objective, (y_pred, new_non_trainable, per_output)), grads = self.backend.value_and_grad(
+            loss_fn, has_aux=True)(trainable)
+        new_trainable, new_optimizer_state = self.config.optimizer.apply(grads, trainable, optimizer_state)
+        new_trainable = [v.constraint(value) if v.constraint is not None else value
+                         for v, value in zip(self.trainable, new_trainable)]
+        new_metric_states, logs = self._update_metrics(metric_states, objective, per_output, y, y_pred,
+                                                       sample_weight, batch_size)
+        return (new_trainable, new_non_trainable, new_optimizer_state, new_metric_states), logs
+
+    def test_step(self, state: State, batch: Any) -> tuple[list[Any], dict[str, Any]]:
+        trainable, non_trainable, _, metric_states = state
+        x, y, sample_weight = batch
+        batch_size = int(ops.shape(flatten(x)[0])[0])
+        y_pred, _, extra_losses = self._forward(trainable, non_trainable, x, False)
+        total, per_output = self._losses(y, y_pred, sample_weight)
+        regularization = self._regularization(trainable, extra_losses)
+        objective = total if regularization is None else ops.add(total, regularization)
+        return self._update_metrics(metric_states, objective, per_output, y, y_pred, sample_weight, batch_size)
+
+    def predict_step(self, trainable: list[Any], non_trainable: list[Any], x: Any) -> Any:
+        y_pred, _, _ = self._forward(trainable, non_trainable, x, False)
+        return y_pred
+
+    def train_function(self, steps: int) -> Any:
+        """The compiled function running ``steps`` training steps per call (batches stacked)."""
+        if steps not in self._train_functions:
+            step = self.train_step if steps == 1 else self.backend.fuse_steps(self.train_step, steps)
+            self._train_functions[steps] = self.backend.jit(step, donate_argnums=(0,))
+        return self._train_functions[steps]
+
+    def test_function(self) -> Any:
+        if self._test_function is None:
+            def run(state: State, batch: Any) -> tuple[list[Any], dict[str, Any]]:
+                return self.test_step(state, batch)
+
+            self._test_function = self.backend.jit(run)
+        return self._test_function
+
+    def predict_function(self) -> Any:
+        if self._predict_function is None:
+            self._predict_function = self.backend.compile_inference(self.predict_step)
+        return self._predict_function

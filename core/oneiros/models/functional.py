@@ -1,0 +1,149 @@
+"""Functional models: a graph of layer calls from symbolic inputs to symbolic outputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oneiros.layers._symbolic import Node, SymbolicTensor, flatten, map_structure
+from oneiros.layers.input_layer import InputLayer
+from oneiros.models.model import Model
+
+
+def _topological_nodes(outputs: list[SymbolicTensor]) -> list[Node]:
+    order: list[Node] = []
+    state: dict[int, str] = {}
+
+    def visit(node: Node) -> None:
+        mark = state.get(id(node))
+        if mark == "done":
+            return
+        if mark == "active":
+            raise ValueError(f"The graph has a cycle through layer {node.layer.name!r}.")
+        state[id(node)] = "active"
+        for tensor in node.input_tensors():
+            if tensor.node is None:
+                raise ValueError(f"{tensor!r} was not produced by oi.Input or a layer call.")
+            visit(tensor.node)
+        state[id(node)] = "done"
+        order.append(node)
+
+    for tensor in outputs:
+        if not isinstance(tensor, SymbolicTensor):
+            raise TypeError(
+                f"Model outputs must be symbolic tensors from layer calls; received {type(tensor).__name__}."
+            )
+        visit(tensor.node)
+    return order
+
+
+class Functional(Model):
+    """``oi.Model(inputs, outputs)``: runs the layer calls that lead from inputs to outputs.
+
+    Example::
+
+        inputs = oi.Input((16,))
+        hidden = oi.layers.Dense(8, activation="relu")(inputs)
+        model = oi.Model(inputs, [oi.layers.Dense(1)(hidden), oi.layers.Dense(3)(hidden)])
+    """
+
+    def __init__(self, inputs: Any, outputs: Any, name: str | None = None, **kwargs: Any):
+        super().__init__(name=name, **kwargs)
+        self._input_structure = inputs
+        self._output_structure = outputs
+        self._flat_inputs = flatten(inputs)
+        self._flat_outputs = flatten(outputs)
+        for tensor in self._flat_inputs:
+            if not isinstance(tensor, SymbolicTensor) or not isinstance(getattr(tensor.node, "layer", None),
+                                                                         InputLayer):
+                raise TypeError(f"Model inputs must come from oi.Input(...); received {tensor!r}.")
+        self._nodes = _topological_nodes(self._flat_outputs)
+        given_inputs = {id(t.node.layer) for t in self._flat_inputs}
+        missing = [n.layer.name for n in self._nodes
+                   if isinstance(n.layer, InputLayer) and id(n.layer) not in given_inputs]
+        if missing:
+            raise ValueError(
+                f"The outputs depend on inputs {missing} that are not among the model's inputs "
+                f"{[t.node.layer.name for t in self._flat_inputs]}."
+            )
+        for node in self._nodes:
+            self._track_layer(node.layer)
+        self.built = True
+
+    @property
+    def inputs(self) -> list[SymbolicTensor]:
+        return list(self._flat_inputs)
+
+    @property
+    def outputs(self) -> list[SymbolicTensor]:
+        return list(self._flat_outputs)
+
+    @property
+    def input_names(self) -> list[str]:
+        return [t.node.layer.name for t in self._flat_inputs]
+
+    @property
+    def output_names(self) -> list[str]:
+        return [t.node.layer.name for t in self._flat_outputs]
+
+    def _match_inputs(self, inputs: Any) -> list[Any]:
+        if isinstance(inputs, dict):
+            missing = [name for name in self.input_names if name not in inputs]
+            if missing:
+                raise ValueError(f"Model {self.name!r} expects inputs named {self.input_names}; "
+                                 f"missing {missing}, received keys {sorted(inputs)}.")
+            return [inputs[name] for name in self.input_names]
+        flat = flatten(inputs)
+        if len(flat) != len(self._flat_inputs):
+            raise ValueError(f"Model {self.name!r} expects {len(self._flat_inputs)} inputs "
+                             f"{self.input_names}; received {len(flat)}.")
+        return flat
+
+    def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
+        values: dict[int, Any] = {}
+        masks: dict[int, Any] = {}
+        given_masks = flatten(mask) if mask is not None else [None] * len(self._flat_inputs)
+        for tensor, value, given_mask in zip(self._flat_inputs, self._match_inputs(inputs), given_masks):
+            values[id(tensor)] = value
+            masks[id(tensor)] = given_mask
+        for node in self._nodes:
+            layer = node.layer
+            if isinstance(layer, InputLayer):
+                continue
+            arguments = map_structure(_lookup(values), node.inputs)
+            input_masks = [masks.get(id(t)) for t in node.input_tensors()]
+            node_mask = None
+            if any(m is not None for m in input_masks):
+                node_mask = input_masks[0] if len(input_masks) == 1 else input_masks
+            result = layer(arguments, training=training, mask=node_mask, **node.call_kwargs)
+            output_mask = layer.compute_mask(arguments, node_mask)
+            flat_results = flatten(result)
+            flat_masks = flatten(output_mask) if isinstance(output_mask, (list, tuple)) else [output_mask]
+            for index, (tensor, value) in enumerate(zip(node.outputs, flat_results)):
+                values[id(tensor)] = value
+                masks[id(tensor)] = flat_masks[index] if index < len(flat_masks) else None
+        return map_structure(_lookup(values), self._output_structure)
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return map_structure(lambda t: t.shape, self._output_structure)
+
+    def compute_output_dtype(self, input_dtype: Any) -> Any:
+        return map_structure(lambda t: t.dtype, self._output_structure)
+
+    def get_config(self) -> dict[str, Any]:
+        from oneiros.models._graph_config import functional_config
+
+        return functional_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Functional:
+        from oneiros.models._graph_config import functional_from_config
+
+        return functional_from_config(config)
+
+
+def _lookup(values: dict[int, Any]):
+    def lookup(item: Any) -> Any:
+        return values[id(item)] if isinstance(item, SymbolicTensor) else item
+
+    return lookup
+

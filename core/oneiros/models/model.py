@@ -1,0 +1,143 @@
+"""Model: a Layer that can be compiled, trained, evaluated, used for prediction and summarised."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from oneiros.layers.layer import Layer
+
+
+class Model(Layer):
+    """A trainable stack of layers.
+
+    Three ways to build one, as in Keras: ``oi.Sequential([...])``; the functional
+    ``oi.Model(inputs, outputs)``; or subclassing ``oi.Model`` with layers made in ``__init__``
+    and used in ``call``.
+
+    Example::
+
+        model = oi.Sequential([oi.layers.Input((4,)), oi.layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+        history = model.fit(x, y, epochs=5, batch_size=32)
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Model:
+        if cls is Model and (len(args) >= 2 or {"inputs", "outputs"} <= set(kwargs)):
+            from oneiros.models.functional import Functional
+
+            return super().__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.compiled = None
+        self.stop_training = False
+        self.history = None
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """A layer of this model by name or by index (in :attr:`layers` order)."""
+        layers = self.layers
+        if index is not None:
+            if not -len(layers) <= index < len(layers):
+                raise IndexError(f"Model {self.name!r} has {len(layers)} layers; received index {index}.")
+            return layers[index]
+        for layer in layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No layer named {name!r} in model {self.name!r}; layers: "
+                         f"{[layer.name for layer in layers]}.")
+
+    def _assign_variable_paths(self) -> None:
+        def walk(layer: Layer, prefix: str) -> None:
+            for variable in layer._own_variables:
+                variable.path = f"{prefix}{variable.name}"
+            for sublayer in layer._sublayers:
+                walk(sublayer, f"{prefix}{sublayer.name}/")
+
+        walk(self, "")
+
+    def summary(self, print_fn: Any = None) -> str:
+        """Prints (and returns) a table of layers, output shapes and parameter counts."""
+        from oneiros.models._summary import summary_text
+
+        text = summary_text(self)
+        (print_fn or print)(text)
+        return text
+
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: Any = None,
+                loss_weights: Any = None, steps_per_execution: int = 1, weighted_metrics: Any = None) -> None:
+        """Chooses the optimizer, loss(es) and metrics; nothing is traced until training."""
+        from oneiros.models._compile import CompileConfig
+
+        self.compiled = CompileConfig.create(
+            self, optimizer=optimizer, loss=loss, metrics=metrics, loss_weights=loss_weights,
+            steps_per_execution=steps_per_execution, weighted_metrics=weighted_metrics,
+        )
+        self._trainer = None
+
+    @property
+    def optimizer(self) -> Any:
+        return self.compiled.optimizer if self.compiled else None
+
+    def _get_trainer(self) -> Any:
+        from oneiros.models._trainer import Trainer
+
+        if self.compiled is None:
+            raise RuntimeError(f"Model {self.name!r} must be compiled before training or evaluating; "
+                               "call model.compile(optimizer=..., loss=...).")
+        if getattr(self, "_trainer", None) is None:
+            self._trainer = Trainer(self)
+        return self._trainer
+
+    def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
+            verbose: Any = "auto", callbacks: Sequence[Any] | None = None, validation_split: float = 0.0,
+            validation_data: Any = None, shuffle: bool = True, class_weight: dict | None = None,
+            sample_weight: Any = None, initial_epoch: int = 0, steps_per_epoch: int | None = None,
+            validation_steps: int | None = None, validation_batch_size: int | None = None,
+            validation_freq: int = 1) -> Any:
+        """Trains for ``epochs`` epochs; returns a History whose ``history`` maps names to lists."""
+        from oneiros.models._fit import fit
+
+        return fit(self, x=x, y=y, batch_size=batch_size, epochs=epochs, verbose=verbose,
+                   callbacks=callbacks, validation_split=validation_split, validation_data=validation_data,
+                   shuffle=shuffle, class_weight=class_weight, sample_weight=sample_weight,
+                   initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
+                   validation_steps=validation_steps, validation_batch_size=validation_batch_size,
+                   validation_freq=validation_freq)
+
+    def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None, verbose: Any = "auto",
+                 sample_weight: Any = None, steps: int | None = None, callbacks: Sequence[Any] | None = None,
+                 return_dict: bool = False) -> Any:
+        """The loss and metrics on the given data (a scalar, a list, or a dict with return_dict)."""
+        from oneiros.models._fit import evaluate
+
+        return evaluate(self, x=x, y=y, batch_size=batch_size, verbose=verbose, sample_weight=sample_weight,
+                        steps=steps, callbacks=callbacks, return_dict=return_dict)
+
+    def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto", steps: int | None = None,
+                callbacks: Sequence[Any] | None = None) -> Any:
+        """Model outputs as numpy arrays, computed batch by batch."""
+        from oneiros.models._fit import predict
+
+        return predict(self, x, batch_size=batch_size, verbose=verbose, steps=steps, callbacks=callbacks)
+
+    def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, class_weight: dict | None = None,
+                       return_dict: bool = False) -> Any:
+        """One optimisation step on one batch; returns the loss and metrics."""
+        from oneiros.models._fit import train_on_batch
+
+        return train_on_batch(self, x, y, sample_weight=sample_weight, class_weight=class_weight,
+                              return_dict=return_dict)
+
+    def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False) -> Any:
+        """Loss and metrics on one batch, without updating weights."""
+        from oneiros.models._fit import test_on_batch
+
+        return test_on_batch(self, x, y, sample_weight=sample_weight, return_dict=return_dict)
+
+    def predict_on_batch(self, x: Any) -> Any:
+        """Model outputs for one batch, as numpy arrays."""
+        from oneiros.models._fit import predict_on_batch
+
+        return predict_on_batch(self, x)

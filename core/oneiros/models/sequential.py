@@ -1,0 +1,116 @@
+"""Sequential: a plain stack of layers, each feeding the next."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from oneiros.layers._symbolic import SymbolicTensor
+from oneiros.layers.input_layer import InputLayer
+from oneiros.layers.layer import Layer
+from oneiros.models.model import Model
+
+
+class Sequential(Model):
+    """A model whose layers each take the previous one's output.
+
+    Example::
+
+        model = oi.Sequential([
+            oi.layers.Input((784,)),
+            oi.layers.Dense(512, activation="relu"),
+            oi.layers.Dense(10, activation="softmax"),
+        ])
+    """
+
+    def __init__(self, layers: Sequence[Layer] | None = None, name: str | None = None, **kwargs: Any):
+        super().__init__(name=name, **kwargs)
+        self._input_layer: InputLayer | None = None
+        self._stack: list[Layer] = []
+        for layer in layers or ():
+            self.add(layer)
+
+    def add(self, layer: Layer | SymbolicTensor) -> None:
+        """Appends a layer (or an ``oi.Input`` tensor, which sets the input shape)."""
+        if isinstance(layer, SymbolicTensor) and isinstance(getattr(layer.node, "layer", None), InputLayer):
+            layer = layer.node.layer
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Sequential.add expects a Layer; received {type(layer).__name__} {layer!r}.")
+        if isinstance(layer, InputLayer):
+            if self._input_layer is not None or self._stack:
+                raise ValueError("An Input can only be the first entry of a Sequential model.")
+            self._input_layer = layer
+            self._track_layer(layer)
+            return
+        if any(existing.name == layer.name for existing in self._stack):
+            raise ValueError(f"Sequential {self.name!r} already has a layer named {layer.name!r}; "
+                             "layer names must be unique within a model.")
+        if not self._stack and self._input_layer is None and layer._input_shape_argument is not None:
+            self._input_layer = InputLayer(shape=layer._input_shape_argument)
+            self._track_layer(self._input_layer)
+        self._stack.append(layer)
+        self._track_layer(layer)
+        self.built = False
+        if self._input_layer is not None:
+            self.build((self._input_layer.batch_size, *self._input_layer.shape))
+
+    def pop(self) -> Layer:
+        """Removes and returns the last layer."""
+        if not self._stack:
+            raise IndexError(f"Sequential {self.name!r} has no layer to pop.")
+        layer = self._stack.pop()
+        self._sublayers.remove(layer)
+        return layer
+
+    @property
+    def layers(self) -> list[Layer]:
+        return list(self._stack)
+
+    @property
+    def input_shape(self) -> tuple | None:
+        return None if self._input_layer is None else (self._input_layer.batch_size, *self._input_layer.shape)
+
+    def build(self, input_shape: Any) -> None:
+        """Builds every layer by passing a symbolic tensor of ``input_shape`` through the stack."""
+        if self._input_layer is None:
+            self._input_layer = InputLayer(shape=tuple(input_shape)[1:], batch_size=input_shape[0])
+            self._track_layer(self._input_layer)
+        tensor = self._input_layer.output
+        self._output_shapes = []
+        for layer in self._stack:
+            tensor = layer(tensor)
+            self._output_shapes.append(tensor.shape if isinstance(tensor, SymbolicTensor) else None)
+        self._output_tensor = tensor
+        self.built = True
+
+    def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
+        outputs = inputs
+        for layer in self._stack:
+            result = layer(outputs, training=training, mask=mask)
+            mask = layer.compute_mask(outputs, mask)
+            outputs = result
+        return outputs
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        if not self.built:
+            self.build(input_shape)
+        return self._output_tensor.shape
+
+    def compute_output_dtype(self, input_dtype: Any) -> Any:
+        return self._output_tensor.dtype
+
+    def get_config(self) -> dict[str, Any]:
+        from oneiros.models._graph_config import layer_config
+
+        config = {"name": self.name, "trainable": self.trainable, "layers": []}
+        if self._input_layer is not None:
+            config["layers"].append(layer_config(self._input_layer))
+        config["layers"].extend(layer_config(layer) for layer in self._stack)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Sequential:
+        from oneiros.models._graph_config import layer_from_config
+
+        layers = [layer_from_config(entry) for entry in config["layers"]]
+        return cls(layers, name=config.get("name"), trainable=config.get("trainable", True))

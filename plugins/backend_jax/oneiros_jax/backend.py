@@ -1,0 +1,50 @@
+"""The JAX backend: ops on jax.numpy, gradients with jax.value_and_grad, compiling with jax.jit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+import jax
+from jax import lax
+from oneiros.backend import BFLOAT16, FUSED_STEPS, JIT, TRAINABLE, Backend
+
+from oneiros_jax import ops as jax_ops
+
+
+class JaxBackend(Backend):
+    """Arrays are jax.Arrays on JAX's default device; training steps are pure jitted functions."""
+
+    name: ClassVar[str] = "jax"
+    capabilities: ClassVar[frozenset[str]] = frozenset({TRAINABLE, JIT, FUSED_STEPS, BFLOAT16})
+    ops = jax_ops
+
+    def devices(self) -> list[str]:
+        # jax.devices() lists the default backend's devices with the default one first.
+        return [str(device) for device in jax.devices()]
+
+    def value_and_grad(self, fn: Callable, has_aux: bool = False) -> Callable:
+        return jax.value_and_grad(fn, argnums=0, has_aux=has_aux)
+
+    def jit(self, fn: Callable, donate_argnums: Sequence[int] = ()) -> Callable:
+        return jax.jit(fn, donate_argnums=tuple(donate_argnums))
+
+    def fuse_steps(self, step: Callable, steps: int) -> Callable:
+        """One jitted call running ``steps`` steps in a lax.scan; batches stacked on axis 0.
+
+        The input state is not donated: like the default loop, the caller's state stays valid.
+        """
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+            raise ValueError(f"fuse_steps: expected steps to be an int >= 1; received {steps!r}.")
+
+        def run(state: Any, stacked_batches: Any) -> Any:
+            state, stacked_logs = lax.scan(step, state, stacked_batches, length=steps)
+            return state, jax.tree_util.tree_map(lambda logs: logs[-1], stacked_logs)
+
+        return jax.jit(run)
+
+    def tree_map(self, fn: Callable, tree: Any, *rest: Any) -> Any:
+        return jax.tree_util.tree_map(fn, tree, *rest)
+
+    def block_until_ready(self, value: Any) -> Any:
+        return jax.block_until_ready(value)
