@@ -24,8 +24,9 @@ def _verbosity(verbose: Any) -> int:
     return int(verbose)
 
 
-def _to_floats(logs: dict[str, Any]) -> dict[str, float]:
-    return {key: float(ops.to_numpy(value)) for key, value in logs.items()}
+def _to_floats(logs: dict[str, Any], order: list[str]) -> dict[str, float]:
+    """Python floats in the model's metric order (compiled functions may return dicts sorted)."""
+    return {key: float(ops.to_numpy(logs[key])) for key in order if key in logs}
 
 
 def _check_against_model(model: Any, x: Any) -> None:
@@ -122,7 +123,7 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
             if state is None:
                 raise DataError("The training data produced no batch.")
             trainer.sync(state)
-            epoch_logs = _to_floats(logs)
+            epoch_logs = _to_floats(logs, trainer.metric_names())
             if validation is not None and (epoch + 1) % validation_freq == 0:
                 validation_logs = _evaluate_adapter(model, trainer, validation, verbose=0, callbacks=None)
                 epoch_logs.update({f"val_{key}": value for key, value in validation_logs.items()})
@@ -174,7 +175,7 @@ def _evaluate_adapter(model: Any, trainer: Any, adapter: Any, verbose: int, call
         callback_list.call("on_test_batch_end", step, logs)
     if metric_states is None:
         raise DataError("The evaluation data produced no batch.")
-    result = _to_floats(logs)
+    result = _to_floats(logs, trainer.metric_names())
     callback_list.call("on_test_end", result)
     return result
 
@@ -227,18 +228,16 @@ def train_on_batch(model: Any, x: Any, y: Any, *, sample_weight: Any, class_weig
     state = trainer.apply_learning_rate_change(state)
     state, logs = trainer.train_function(1)(state, batch)
     trainer.sync(state)
-    return _batch_result(logs, return_dict)
+    return _batch_result(_to_floats(logs, trainer.metric_names()), return_dict)
 
 
 def test_on_batch(model: Any, x: Any, y: Any, *, sample_weight: Any, return_dict: bool) -> Any:
     trainer = model._get_trainer()
     adapter = _make_adapter(model, x, y, sample_weight=sample_weight, batch_size=len(leaves(x)[0][1]))
-    logs = _evaluate_adapter(model, trainer, adapter, verbose=0, callbacks=None)
-    return logs if return_dict else (list(logs.values()) if len(logs) > 1 else next(iter(logs.values())))
+    return _batch_result(_evaluate_adapter(model, trainer, adapter, verbose=0, callbacks=None), return_dict)
 
 
-def _batch_result(logs: dict[str, Any], return_dict: bool) -> Any:
-    values = _to_floats(logs)
+def _batch_result(values: dict[str, float], return_dict: bool) -> Any:
     if return_dict:
         return values
     return list(values.values()) if len(values) > 1 else next(iter(values.values()))

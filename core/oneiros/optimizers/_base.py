@@ -16,6 +16,7 @@ elementwise, or ``global_clipnorm`` over all), then decoupled weight decay
 from __future__ import annotations
 
 import abc
+import numbers
 from typing import Any
 
 from oneiros import dtypes, ops
@@ -53,10 +54,14 @@ def _check_keras_only_arguments(owner: str, kwargs: dict[str, Any]) -> None:
 def _check_learning_rate(owner: str, learning_rate: Any) -> float | LearningRateSchedule:
     if isinstance(learning_rate, LearningRateSchedule):
         return learning_rate
-    if callable(learning_rate) or isinstance(learning_rate, dict):
-        raise TypeError(f"{owner}: argument `learning_rate` must be a number >= 0 or a "
-                        f"LearningRateSchedule; received learning_rate={learning_rate!r}.")
-    return check_real(owner, "learning_rate", learning_rate, minimum=0)
+    allowed = "a number >= 0 or a LearningRateSchedule"
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real):
+        raise TypeError(f"{owner}: argument `learning_rate` must be {allowed}; received "
+                        f"learning_rate={learning_rate!r} of type {type(learning_rate).__name__}.")
+    if not learning_rate >= 0:
+        raise ValueError(f"{owner}: argument `learning_rate` must be {allowed}; received "
+                         f"learning_rate={learning_rate!r}.")
+    return float(learning_rate)
 
 
 class Optimizer(abc.ABC):

@@ -11,6 +11,8 @@ import pytest
 
 from oneiros.backend import Backend, get_backend
 from oneiros.errors import OneirosError
+from oneiros.testing.conformance._running import run_eager
+from oneiros.testing.conformance._case import Case
 from oneiros.testing.conformance._exclusions import Exclusion, ExclusionsError, matching, parse_exclusions
 
 REFERENCE = "numpy"
@@ -47,11 +49,25 @@ def reference_backend() -> Backend:
     return get_backend(REFERENCE)
 
 
-def require(backend: Backend, capabilities: Iterable[str], role: str = "backend") -> None:
+def require(backend: Backend, capabilities: Iterable[str]) -> None:
     """Skips the running test, saying why, unless ``backend`` declares every capability."""
     missing = sorted(set(capabilities) - set(backend.capabilities))
     if missing:
-        pytest.skip(f"the {role} {backend.name!r} does not declare {', '.join(missing)}")
+        pytest.skip(f"the backend {backend.name!r} does not declare {', '.join(missing)}")
+
+
+def require_reference_for(case: Case, reference: Backend) -> None:
+    """Skips the running test when the reference cannot run ``case``.
+
+    The reference need not declare a capability to serve as the oracle for it (numpy does
+    bfloat16 through the optional ml_dtypes package), so a trial run decides.
+    """
+    if set(case.requires) <= set(reference.capabilities):
+        return
+    try:
+        run_eager(reference, case)
+    except Exception as exc:  # whatever stops the reference, the case cannot be judged
+        pytest.skip(f"the reference {reference.name!r} cannot run this case: {type(exc).__name__}: {exc}")
 
 
 def _in_kit(item: pytest.Item) -> bool:

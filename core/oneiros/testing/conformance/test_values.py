@@ -9,12 +9,12 @@ from oneiros.testing.conformance._case import Case
 from oneiros.testing.conformance._catalogue import CASES, JIT_CASES
 from oneiros.testing.conformance._compare import assert_same_outcome
 from oneiros.testing.conformance._running import run_eager, run_jitted
-from oneiros.testing.conformance._session import require
+from oneiros.testing.conformance._session import require, require_reference_for
 
 
 def _require_both(case: Case, backend: Backend, reference: Backend) -> None:
     require(backend, case.requires)
-    require(reference, case.requires, "reference")
+    require_reference_for(case, reference)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
