@@ -54,7 +54,9 @@ class Callback:
 
 
 def overrides(callback: Callback, hook: str) -> bool:
-    return getattr(type(callback), hook) is not getattr(Callback, hook)
+    """Whether ``callback`` defines ``hook``: in its class, or on the instance itself (as
+    LambdaCallback does with the functions it is given)."""
+    return hook in vars(callback) or getattr(type(callback), hook) is not getattr(Callback, hook)
 
 
 class CallbackList:

@@ -7,14 +7,12 @@ import os
 from collections.abc import Iterable
 from typing import IO, Any
 
-import numpy as np
-
 from oneiros.callbacks._base import Callback
 
 
 def _cell(value: Any) -> Any:
     """A log value as Keras writes it: a sequence as a quoted ``"[a, b]"``, anything else as is."""
-    if isinstance(value, str) or (isinstance(value, np.ndarray) and value.ndim == 0):
+    if isinstance(value, str) or getattr(value, "ndim", None) == 0:
         return value
     if isinstance(value, Iterable):
         return f'"[{", ".join(map(str, value))}]"'
@@ -53,6 +51,7 @@ class CSVLogger(Callback):
         self.keys: list[str] | None = None
         self.csv_file: IO[str] | None = None
         self.writer: csv.DictWriter | None = None
+        self._write_header = True
 
     def on_train_begin(self, logs: dict | None = None) -> None:
         write_header = True

@@ -82,8 +82,7 @@ class EarlyStopping(Callback):
                                                        self.baseline):
                 self.wait = 0
             return
-        # Keras never stops at epoch 0, even with patience=0.
-        if self.wait >= self.patience and epoch > 0:
+        if self.wait >= self.patience:
             self.stopped_epoch = epoch
             self.model.stop_training = True
 

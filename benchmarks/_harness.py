@@ -1,0 +1,62 @@
+"""Shared plumbing of the benchmarks: one fresh process per contender, a table of ratios."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed_epochs(run_epoch: Callable[[], None], samples: int, repeats: int) -> dict[str, float]:
+    """Compile (first call) then ``repeats`` timed epochs; samples/second is their median."""
+    started = time.perf_counter()
+    run_epoch()
+    compile_seconds = time.perf_counter() - started
+    rates = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run_epoch()
+        rates.append(samples / (time.perf_counter() - started))
+    return {"samples_per_second": statistics.median(rates), "first_epoch_seconds": compile_seconds,
+            "peak_rss_mib": peak_rss_mib()}
+
+
+def run_contenders(script: str, contenders: list[str], extra_args: list[str]) -> dict[str, dict[str, Any]]:
+    results = {}
+    for name in contenders:
+        env = {**os.environ, "KERAS_BACKEND": "jax"}
+        completed = subprocess.run([sys.executable, script, "--worker", name, *extra_args],
+                                   capture_output=True, text=True, env=env)
+        if completed.returncode != 0:
+            results[name] = {"error": completed.stderr.strip().splitlines()[-1] if completed.stderr else "failed"}
+            continue
+        results[name] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return results
+
+
+def print_table(title: str, results: dict[str, dict[str, Any]], baseline: str) -> None:
+    table = Table(title=title)
+    for column in ("contender", "samples/s", "first epoch s (compile)", "peak RSS MiB", f"vs {baseline}"):
+        table.add_column(column)
+    base = results.get(baseline, {}).get("samples_per_second")
+    for name, result in results.items():
+        if "error" in result:
+            table.add_row(name, "error: " + result["error"], "-", "-", "-")
+            continue
+        rate = result["samples_per_second"]
+        table.add_row(name, f"{rate:,.0f}", f"{result['first_epoch_seconds']:.2f}", f"{result['peak_rss_mib']:.0f}",
+                      f"{rate / base:.2f}x" if base else "-")
+    Console().print(table)

@@ -1,0 +1,1 @@
+"""A template Oneiros plugin: GatedDense and the Charbonnier loss."""
