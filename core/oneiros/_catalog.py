@@ -56,8 +56,11 @@ class Catalog:
             raise ValueError(f"The 'config' of a {self.kind} must be a dict; received {arguments!r}.")
         return self.lookup(config["class_name"]).from_config(dict(arguments))
 
-    def serialize(self, obj: Any) -> dict[str, Any]:
-        """``{"class_name": ..., "config": ...}`` for an instance of a class this catalog holds."""
+    def serialize(self, obj: Any) -> dict[str, Any] | None:
+        """``{"class_name": ..., "config": ...}`` for an instance of a class this catalog holds
+        (None for None, as in Keras)."""
+        if obj is None:
+            return None
         cls = type(obj)
         if self._classes.get(cls.__name__) is not cls:
             raise ValueError(

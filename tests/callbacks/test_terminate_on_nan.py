@@ -39,7 +39,8 @@ def test_reads_jax_tensors(fake_model):
 def test_finite_losses_and_missing_loss_do_nothing(fake_model, capsys):
     model = fake_model()
     callback = TerminateOnNaN()
-    assert run_batches(callback, model, [np.asarray(v, np.float32) for v in (1e30, -3.0, 0.0)]) == [0, 1, 2]
+    finite = [np.asarray(v, np.float32) for v in (1e30, -3.0, 0.0)]
+    assert run_batches(callback, model, finite) == [0, 1, 2]
     callback.on_train_batch_end(3, {"accuracy": np.asarray(np.nan)})
     callback.on_train_batch_end(4, None)
     assert model.stop_training is False

@@ -11,8 +11,8 @@ from oneiros.errors import UnknownNameError
 RANDOM = ["RandomUniform", "RandomNormal", "TruncatedNormal", "VarianceScaling", "GlorotUniform",
           "GlorotNormal", "HeUniform", "HeNormal", "LecunUniform", "LecunNormal", "Orthogonal"]
 ALL = ["Zeros", "Ones", "Constant", "Identity", *RANDOM]
-# Dense and conv kernels; Identity only takes 2-D shapes.
-SHAPES = [(7, 5), (3, 3, 4, 6)]
+# Few distinct shapes and dtypes: JAX compiles its random kernels once per shape and dtype.
+DENSE, CONV = (6, 4), (3, 3, 4, 6)
 LARGE_CONV = (3, 3, 96, 128)  # 110,592 samples: the sample std is within ~0.3% of the true one
 
 
@@ -40,8 +40,9 @@ def test_compute_fans_with_explicit_axes():
 
 
 @pytest.mark.parametrize("name", ALL)
-@pytest.mark.parametrize("shape", SHAPES)
-@pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16"])
+@pytest.mark.parametrize(("shape", "dtype"), [
+    (DENSE, "float32"), (CONV, "float32"), (DENSE, "float16"), (DENSE, "bfloat16"),
+])
 def test_shape_and_dtype(backend, name, shape, dtype):
     if name == "Identity" and len(shape) != 2:
         shape = shape[-2:]
@@ -70,25 +71,25 @@ def test_constant_zeros_ones_identity_values(backend):
 @pytest.mark.parametrize("name", RANDOM)
 def test_an_int_seed_gives_the_same_tensor_every_call(backend, name):
     cls = getattr(initializers, name)
-    first = values(cls(seed=11), (6, 4))
-    np.testing.assert_array_equal(values(cls(seed=11), (6, 4)), first)
+    first = values(cls(seed=11), DENSE)
+    np.testing.assert_array_equal(values(cls(seed=11), DENSE), first)
     same_instance = cls(seed=11)
-    np.testing.assert_array_equal(values(same_instance, (6, 4)), values(same_instance, (6, 4)))
-    assert not np.array_equal(values(cls(seed=12), (6, 4)), first)
+    np.testing.assert_array_equal(values(same_instance, DENSE), values(same_instance, DENSE))
+    assert not np.array_equal(values(cls(seed=12), DENSE), first)
 
 
 @pytest.mark.parametrize("name", RANDOM)
 def test_unseeded_draws_follow_set_random_seed(backend, name):
     cls = getattr(initializers, name)
     random_state.set_random_seed(2024)
-    first, second = values(cls(), (6, 4)), values(cls(), (6, 4))
+    first, second = values(cls(), DENSE), values(cls(), DENSE)
     reused = cls()
-    third, fourth = values(reused, (6, 4)), values(reused, (6, 4))
+    third, fourth = values(reused, DENSE), values(reused, DENSE)
     random_state.set_random_seed(2024)
-    assert np.array_equal(values(cls(), (6, 4)), first)
-    assert np.array_equal(values(cls(), (6, 4)), second)
-    assert np.array_equal(values(reused, (6, 4)), third)
-    assert np.array_equal(values(reused, (6, 4)), fourth)
+    assert np.array_equal(values(cls(), DENSE), first)
+    assert np.array_equal(values(cls(), DENSE), second)
+    assert np.array_equal(values(reused, DENSE), third)
+    assert np.array_equal(values(reused, DENSE), fourth)
     assert not np.array_equal(first, second)
     assert not np.array_equal(third, fourth)
 
@@ -149,21 +150,21 @@ def test_dense_kernel_statistics_use_dense_fans(backend):
 
 
 def test_random_uniform_normal_truncated_statistics(backend):
-    uniform = values(initializers.RandomUniform(-1.0, 3.0, seed=1), (400, 300))
+    uniform = values(initializers.RandomUniform(-1.0, 3.0, seed=1), (300, 500))
     assert uniform.min() >= -1.0 and uniform.max() < 3.0
     assert uniform.mean() == pytest.approx(1.0, abs=0.02)
     assert uniform.std() == pytest.approx(4 / math.sqrt(12), rel=0.01)
-    normal = values(initializers.RandomNormal(2.0, 0.5, seed=1), (400, 300))
+    normal = values(initializers.RandomNormal(2.0, 0.5, seed=1), (300, 500))
     assert normal.mean() == pytest.approx(2.0, abs=0.01)
     assert normal.std() == pytest.approx(0.5, rel=0.01)
-    truncated = values(initializers.TruncatedNormal(-1.0, 0.5, seed=1), (400, 300))
+    truncated = values(initializers.TruncatedNormal(-1.0, 0.5, seed=1), (300, 500))
     assert truncated.mean() == pytest.approx(-1.0, abs=0.01)
     # A unit normal cut at +-2 has standard deviation 0.8796.
     assert truncated.std() == pytest.approx(0.5 * 0.87962566103423978, rel=0.01)
     assert np.abs(truncated + 1.0).max() <= 1.0 + 1e-6
 
 
-@pytest.mark.parametrize("shape", [(40, 40), (64, 24), (10, 37), (3, 3, 8, 16), (4, 2, 30)])
+@pytest.mark.parametrize("shape", [(64, 24), (24, 64), (3, 3, 8, 16), (4, 2, 30)])
 def test_orthogonal_is_orthogonal(backend, shape):
     w = values(initializers.Orthogonal(gain=1.5, seed=3), shape).reshape(-1, shape[-1])
     if w.shape[0] >= w.shape[1]:
@@ -175,11 +176,11 @@ def test_orthogonal_is_orthogonal(backend, shape):
 
 def test_orthogonal_is_the_sign_fixed_qr_of_its_gaussian(backend):
     # The same seed and shape give the same Gaussian matrix; numpy's QR of it is the oracle.
-    gaussian = ops.to_numpy(ops.normal((24, 10), 0.0, 1.0, "float32", 8)).astype(np.float64)
+    gaussian = ops.to_numpy(ops.normal((64, 24), 0.0, 1.0, "float32", 8)).astype(np.float64)
     q, r = np.linalg.qr(gaussian)
     q = q * np.sign(np.diag(r))
-    np.testing.assert_allclose(values(initializers.Orthogonal(seed=8), (24, 10)), q, atol=2e-5)
-    np.testing.assert_allclose(values(initializers.Orthogonal(seed=8), (10, 24)), q.T, atol=2e-5)
+    np.testing.assert_allclose(values(initializers.Orthogonal(seed=8), (64, 24)), q, atol=2e-5)
+    np.testing.assert_allclose(values(initializers.Orthogonal(seed=8), (24, 64)), q.T, atol=2e-5)
 
 
 def test_orthogonal_refuses_vectors(backend):
@@ -190,9 +191,9 @@ def test_orthogonal_refuses_vectors(backend):
 @pytest.mark.parametrize("name", RANDOM)
 def test_seeded_initializers_compile_to_the_same_values(backend, name):
     initializer = getattr(initializers, name)(seed=4)
-    compiled = backend.jit(lambda offset: ops.add(initializer((6, 4)), offset))
-    np.testing.assert_allclose(ops.to_numpy(compiled(ops.zeros((6, 4)))),
-                               values(initializer, (6, 4)), rtol=1e-6, atol=1e-6)
+    compiled = backend.jit(lambda offset: ops.add(initializer(DENSE), offset))
+    np.testing.assert_allclose(ops.to_numpy(compiled(ops.zeros(DENSE))),
+                               values(initializer, DENSE), rtol=1e-6, atol=1e-6)
 
 
 def test_get_resolves_names_dicts_instances_classes_and_callables():
@@ -234,7 +235,7 @@ def test_config_round_trip_gives_the_same_tensor(backend, name):
     original = cls(seed=21) if name in RANDOM else cls()
     rebuilt = cls.from_config(original.get_config())
     assert rebuilt.get_config() == original.get_config()
-    np.testing.assert_array_equal(values(rebuilt, (5, 4)), values(original, (5, 4)))
+    np.testing.assert_array_equal(values(rebuilt, DENSE), values(original, DENSE))
     via_dict = initializers.deserialize(initializers.serialize(original))
     assert type(via_dict) is cls and via_dict.get_config() == original.get_config()
 

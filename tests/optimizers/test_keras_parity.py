@@ -64,13 +64,20 @@ _keras_trajectories: dict[str, list] = {}
 
 
 def keras_trajectory(case, params, grads):
+    """Keras's trajectory, its stateless_apply jitted (eager Keras re-traces ops.cond every step)."""
+    import jax
+
     if case not in _keras_trajectories:
         optimizer = build(keras.optimizers, keras.optimizers.schedules, case)
         variables = [keras.Variable(p) for p in params]
+        optimizer.build(variables)
+        optimizer_values = [v.value for v in optimizer.variables]
+        values = [v.value for v in variables]
+        step = jax.jit(optimizer.stateless_apply)
         trajectory = []
         for step_grads in grads:
-            optimizer.apply([keras.ops.convert_to_tensor(g) for g in step_grads], variables)
-            trajectory.append([np.asarray(v.value) for v in variables])
+            values, optimizer_values = step(optimizer_values, list(step_grads), values)
+            trajectory.append([np.asarray(v) for v in values])
         _keras_trajectories[case] = trajectory
     return _keras_trajectories[case]
 

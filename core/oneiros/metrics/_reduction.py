@@ -125,6 +125,7 @@ class MeanMetricWrapper(Mean):
         return None
 
     def update(self, state: State, y_true: Any, y_pred: Any, sample_weight: Any = None) -> State:
+        y_true, y_pred = ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred)
         weights = masked_weights(sample_weight, self.valid_mask(y_true, y_pred), self.dtype)
         return super().update(state, self.values(y_true, y_pred), weights)
 

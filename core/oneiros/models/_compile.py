@@ -60,10 +60,12 @@ def resolve_metric(identifier: Any, loss: Any, y_true_shape: tuple, y_pred_shape
     if isinstance(identifier, str) and identifier in ACCURACY_ALIASES:
         return _accuracy_for(loss, y_true_shape, y_pred_shape)
     metric = _instantiate("metrics", identifier)
+    if not isinstance(metric, Metric) and callable(metric):
+        metric = MeanMetricWrapper(metric, name=getattr(metric, "__name__", "metric"))
     if isinstance(metric, Metric):
+        if isinstance(identifier, str):
+            metric.name = identifier  # Keras names a metric given by string after that string
         return metric
-    if callable(metric):
-        return MeanMetricWrapper(metric, name=getattr(metric, "__name__", "metric"))
     raise TypeError(f"metrics must be names, Metric objects or functions; received {identifier!r}.")
 
 

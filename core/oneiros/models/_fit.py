@@ -58,7 +58,7 @@ def _make_adapter(model: Any, x: Any, y: Any, **options: Any) -> Any:
 def _callbacks(model: Any, callbacks: Any, verbose: int, params: dict[str, Any], history: bool) -> CallbackList:
     chosen = list(callbacks or [])
     if history:
-        chosen = [History(), *chosen]
+        chosen.append(History())
     if verbose and not any(isinstance(c, ProgbarLogger) for c in chosen):
         chosen.append(ProgbarLogger(verbose=verbose, stream=sys.stdout))
     return CallbackList(chosen, model, params)

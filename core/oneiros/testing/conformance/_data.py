@@ -12,18 +12,18 @@ Shape = tuple[int, ...]
 
 
 def normal(r: np.random.Generator, shape: Shape, scale: float = 1.0, dtype: str = "float32") -> np.ndarray:
-    return (r.standard_normal(shape) * scale).astype(dtype)
+    return np.asarray(r.standard_normal(shape) * scale).astype(dtype)
 
 
 def uniform(r: np.random.Generator, shape: Shape, low: float, high: float,
             dtype: str = "float32") -> np.ndarray:
-    return r.uniform(low, high, shape).astype(dtype)
+    return np.asarray(r.uniform(low, high, shape)).astype(dtype)
 
 
 def away_from_zero(r: np.random.Generator, shape: Shape, low: float = 0.2, high: float = 2.0) -> np.ndarray:
     """Magnitudes in [low, high) with random signs: no element near zero."""
     signs = np.where(r.random(shape) < 0.5, -1.0, 1.0)
-    return (signs * r.uniform(low, high, shape)).astype("float32")
+    return np.asarray(signs * r.uniform(low, high, shape)).astype("float32")
 
 
 def distinct(r: np.random.Generator, shape: Shape, spacing: float = 0.1, offset: float = 0.0) -> np.ndarray:
@@ -34,8 +34,8 @@ def distinct(r: np.random.Generator, shape: Shape, spacing: float = 0.1, offset:
 
 
 def integers(r: np.random.Generator, shape: Shape, low: int, high: int, dtype: str = "int32") -> np.ndarray:
-    return r.integers(low, high, shape).astype(dtype)
+    return np.asarray(r.integers(low, high, shape)).astype(dtype)
 
 
 def booleans(r: np.random.Generator, shape: Shape) -> np.ndarray:
-    return r.random(shape) < 0.5
+    return np.asarray(r.random(shape) < 0.5)

@@ -1,0 +1,211 @@
+"""fit / evaluate / predict on the jax backend against closed-form and hand-computed oracles."""
+
+import numpy as np
+import pytest
+
+import oneiros as oi
+from oneiros import layers
+from oneiros.data import DataError
+from oneiros.errors import CapabilityError
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(256, 4)).astype("float32")
+TRUE_W = np.array([[1.5], [-2.0], [0.25], [3.0]], "float32")
+Y = X @ TRUE_W + 0.5
+
+
+def linear_model(optimizer=None, **compile_kwargs):
+    model = oi.Sequential([layers.Input((4,)), layers.Dense(1, kernel_initializer="zeros")])
+    model.compile(optimizer=optimizer or oi.optimizers.SGD(learning_rate=0.1), loss="mse", **compile_kwargs)
+    return model
+
+
+def test_fit_reaches_the_least_squares_solution():
+    model = linear_model()
+    history = model.fit(X, Y, epochs=30, batch_size=32, verbose=0)
+    solution, *_ = np.linalg.lstsq(np.hstack([X, np.ones((len(X), 1), "float32")]), Y, rcond=None)
+    kernel, bias = model.get_weights()
+    np.testing.assert_allclose(kernel, solution[:4], atol=1e-4)
+    np.testing.assert_allclose(bias, solution[4], atol=1e-4)
+    assert history.history["loss"][-1] < 1e-8 < history.history["loss"][0]
+    assert len(history.history["loss"]) == 30
+
+
+def test_steps_per_execution_gives_the_same_weights_as_single_steps():
+    single = linear_model()
+    fused = linear_model(steps_per_execution=4)
+    fused.set_weights(single.get_weights())
+    for model in (single, fused):
+        model.fit(X[:250], Y[:250], epochs=2, batch_size=16, shuffle=False, verbose=0)
+    for a, b in zip(single.get_weights(), fused.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
+
+
+def test_evaluate_loss_and_metrics_are_hand_computable():
+    model = oi.Sequential([layers.Input((4,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    predictions = model.predict(X, batch_size=64, verbose=0)
+    logs = model.evaluate(X, Y, batch_size=50, verbose=0, return_dict=True)
+    assert list(logs) == ["loss", "mae"]
+    np.testing.assert_allclose(logs["loss"], np.mean((predictions - Y) ** 2), rtol=1e-5)
+    np.testing.assert_allclose(logs["mae"], np.mean(np.abs(predictions - Y)), rtol=1e-5)
+    loss, mae = model.evaluate(X, Y, verbose=0)
+    np.testing.assert_allclose([loss, mae], [logs["loss"], logs["mae"]], rtol=1e-6)
+
+
+def test_sample_and_class_weights_weight_the_loss():
+    model = oi.Sequential([layers.Input((4,)), layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    labels = RNG.integers(0, 3, len(X)).astype("int32")
+    probabilities = model.predict(X, verbose=0)
+    per_sample = -np.log(probabilities[np.arange(len(X)), labels])
+    weights = RNG.random(len(X)).astype("float32")
+    loss = model.evaluate(X, labels, sample_weight=weights, batch_size=len(X), verbose=0)
+    np.testing.assert_allclose(loss, np.sum(per_sample * weights) / len(X), rtol=1e-5)
+    before = [w.copy() for w in model.get_weights()]
+    result = model.train_on_batch(X, labels, class_weight={0: 1.0, 1: 2.0, 2: 0.5})
+    class_weights = np.array([1.0, 2.0, 0.5])[labels]
+    np.testing.assert_allclose(result, np.sum(per_sample * class_weights) / len(X), rtol=1e-5)
+    assert any(not np.allclose(a, b) for a, b in zip(before, model.get_weights()))
+
+
+def test_validation_split_holds_out_the_last_samples():
+    model = linear_model()
+    history = model.fit(X, Y, epochs=1, batch_size=32, validation_split=0.25, verbose=0)
+    held_out = model.evaluate(X[192:], Y[192:], verbose=0)
+    np.testing.assert_allclose(history.history["val_loss"][-1], held_out, rtol=1e-5)
+
+
+def test_functional_model_with_two_inputs_and_two_outputs():
+    image = oi.Input((4,), name="image")
+    extra = oi.Input((2,), name="extra")
+    hidden = layers.Dense(8, activation="relu")(image)
+    merged_in = layers.Dense(8)(extra)
+    shared = layers.Dense(8, activation="tanh")
+    a, b = shared(hidden), shared(merged_in)
+    first = layers.Dense(1, name="first")(a)
+    second = layers.Dense(3, activation="softmax", name="second")(b)
+    model = oi.Model([image, extra], [first, second])
+    assert first.shape == (None, 1) and second.shape == (None, 3)
+    assert model.output_names == ["first", "second"]
+    model.compile(optimizer="adam", loss={"first": "mse", "second": "sparse_categorical_crossentropy"},
+                  loss_weights={"first": 2.0, "second": 0.5})
+    extra_x = RNG.normal(size=(len(X), 2)).astype("float32")
+    classes = RNG.integers(0, 3, len(X)).astype("int32")
+    logs = model.evaluate({"image": X, "extra": extra_x}, {"first": Y, "second": classes},
+                          batch_size=len(X), verbose=0, return_dict=True)
+    predicted_first, predicted_second = model.predict([X, extra_x], verbose=0)
+    mse = np.mean((predicted_first - Y) ** 2)
+    crossentropy = np.mean(-np.log(predicted_second[np.arange(len(X)), classes]))
+    np.testing.assert_allclose(logs["first_loss"], mse, rtol=1e-5)
+    np.testing.assert_allclose(logs["second_loss"], crossentropy, rtol=1e-5)
+    np.testing.assert_allclose(logs["loss"], 2.0 * mse + 0.5 * crossentropy, rtol=1e-5)
+    history = model.fit([X, extra_x], [Y, classes], epochs=2, batch_size=64, verbose=0)
+    assert history.history["loss"][1] < history.history["loss"][0]
+
+
+def test_subclassed_model_trains():
+    class TwoLayer(oi.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = layers.Dense(16, activation="relu")
+            self.out = layers.Dense(1)
+
+        def call(self, inputs):
+            return self.out(self.hidden(inputs))
+
+    model = TwoLayer()
+    model.compile(optimizer=oi.optimizers.Adam(learning_rate=0.02), loss="mse")
+    history = model.fit(X, Y, epochs=5, batch_size=32, verbose=0)
+    assert len(model.trainable_weights) == 4
+    assert history.history["loss"][-1] < history.history["loss"][0] / 4
+
+
+def test_frozen_layers_do_not_change():
+    model = oi.Sequential([layers.Input((4,)), layers.Dense(8), layers.Dense(1)])
+    model.layers[0].trainable = False
+    model.compile(optimizer="sgd", loss="mse")
+    frozen = model.layers[0].get_weights()
+    trained = model.layers[1].get_weights()
+    model.fit(X, Y, epochs=1, verbose=0)
+    for before, after in zip(frozen, model.layers[0].get_weights()):
+        np.testing.assert_array_equal(before, after)
+    assert not np.allclose(trained[0], model.layers[1].get_weights()[0])
+    assert len(model.non_trainable_weights) == 2 and len(model.trainable_weights) == 2
+
+
+def test_summary_counts_parameters():
+    model = oi.Sequential([layers.Input((784,)), layers.Dense(512), layers.Dense(10)])
+    text = model.summary(print_fn=lambda _: None)
+    assert "(None, 512)" in text and "(None, 10)" in text
+    assert f"Total params: {784 * 512 + 512 + 512 * 10 + 10:,}" in text
+
+
+def test_config_round_trip_predicts_the_same():
+    inputs = oi.Input((4,))
+    outputs = layers.Dense(2, activation="relu")(layers.Dense(3)(inputs))
+    for model in (oi.Model(inputs, outputs), oi.Sequential([layers.Input((4,)), layers.Dense(3), layers.Dense(2)])):
+        clone = type(model).from_config(model.get_config())
+        clone.set_weights(model.get_weights())
+        np.testing.assert_allclose(clone.predict(X, verbose=0), model.predict(X, verbose=0), rtol=1e-6)
+
+
+def test_generator_and_dataset_inputs():
+    class Batches(oi.data.Dataset):
+        def __len__(self):
+            return 8
+
+        def __getitem__(self, index):
+            return X[index * 32:(index + 1) * 32], Y[index * 32:(index + 1) * 32]
+
+    from_dataset = linear_model()
+    from_dataset.fit(Batches(workers=2), epochs=3, verbose=0)
+    from_arrays = linear_model()
+    from_arrays.fit(X, Y, epochs=3, batch_size=32, shuffle=False, verbose=0)
+    for a, b in zip(from_dataset.get_weights(), from_arrays.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+    def generator():
+        while True:
+            for start in range(0, 256, 32):
+                yield X[start:start + 32], Y[start:start + 32]
+
+    from_generator = linear_model()
+    from_generator.fit(generator(), steps_per_epoch=8, epochs=3, verbose=0)
+    for a, b in zip(from_generator.get_weights(), from_arrays.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_bad_data_is_refused_before_the_first_step():
+    model = linear_model()
+    before = model.get_weights()
+    with pytest.raises(DataError, match=r"x: 256.*y: 100"):
+        model.fit(X, Y[:100], verbose=0)
+    with pytest.raises(DataError, match=r"x has shape \(256, 5\).*expects input 'x' of shape \(None, 4\)"):
+        model.fit(np.ones((256, 5), "float32"), Y, verbose=0)
+    with pytest.raises(DataError, match="must hold numbers"):
+        model.fit(np.array([["a"] * 4] * 256), Y, verbose=0)
+    for a, b in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_inference_only_backend_refuses_fit_but_predicts():
+    model = linear_model()
+    expected = model.predict(X, verbose=0)
+    with oi.backend_scope("numpy"):
+        clone = oi.Sequential.from_config(model.get_config())
+        clone.set_weights(model.get_weights())
+        np.testing.assert_allclose(clone.predict(X, verbose=0), expected, rtol=1e-5)
+        clone.compile(optimizer="sgd", loss="mse")
+        with pytest.raises(CapabilityError, match="'numpy' does not support 'trainable'"):
+            clone.fit(X, Y, verbose=0)
+
+
+def test_on_batch_methods():
+    model = linear_model()
+    before = model.predict_on_batch(X[:8])
+    loss = model.train_on_batch(X[:8], Y[:8])
+    np.testing.assert_allclose(loss, np.mean((before - Y[:8]) ** 2), rtol=1e-5)
+    after = model.predict_on_batch(X[:8])
+    assert not np.allclose(before, after)
+    np.testing.assert_allclose(model.test_on_batch(X[:8], Y[:8]), np.mean((after - Y[:8]) ** 2), rtol=1e-5)
