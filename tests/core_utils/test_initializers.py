@@ -12,8 +12,8 @@ RANDOM = ["RandomUniform", "RandomNormal", "TruncatedNormal", "VarianceScaling",
           "GlorotNormal", "HeUniform", "HeNormal", "LecunUniform", "LecunNormal", "Orthogonal"]
 ALL = ["Zeros", "Ones", "Constant", "Identity", *RANDOM]
 # Few distinct shapes and dtypes: JAX compiles its random kernels once per shape and dtype.
-DENSE, CONV = (6, 4), (3, 3, 4, 6)
 LARGE_CONV = (3, 3, 96, 128)  # 110,592 samples: the sample std is within ~0.3% of the true one
+DENSE, CONV = (6, 4), LARGE_CONV
 
 
 def values(initializer, shape, dtype="float32"):
@@ -150,21 +150,21 @@ def test_dense_kernel_statistics_use_dense_fans(backend):
 
 
 def test_random_uniform_normal_truncated_statistics(backend):
-    uniform = values(initializers.RandomUniform(-1.0, 3.0, seed=1), (300, 500))
+    uniform = values(initializers.RandomUniform(-1.0, 3.0, seed=1), LARGE_CONV)
     assert uniform.min() >= -1.0 and uniform.max() < 3.0
     assert uniform.mean() == pytest.approx(1.0, abs=0.02)
     assert uniform.std() == pytest.approx(4 / math.sqrt(12), rel=0.01)
-    normal = values(initializers.RandomNormal(2.0, 0.5, seed=1), (300, 500))
+    normal = values(initializers.RandomNormal(2.0, 0.5, seed=1), LARGE_CONV)
     assert normal.mean() == pytest.approx(2.0, abs=0.01)
     assert normal.std() == pytest.approx(0.5, rel=0.01)
-    truncated = values(initializers.TruncatedNormal(-1.0, 0.5, seed=1), (300, 500))
+    truncated = values(initializers.TruncatedNormal(-1.0, 0.5, seed=1), LARGE_CONV)
     assert truncated.mean() == pytest.approx(-1.0, abs=0.01)
     # A unit normal cut at +-2 has standard deviation 0.8796.
     assert truncated.std() == pytest.approx(0.5 * 0.87962566103423978, rel=0.01)
     assert np.abs(truncated + 1.0).max() <= 1.0 + 1e-6
 
 
-@pytest.mark.parametrize("shape", [(64, 24), (24, 64), (3, 3, 8, 16), (4, 2, 30)])
+@pytest.mark.parametrize("shape", [(64, 24), (24, 64), (3, 3, 8, 16)])
 def test_orthogonal_is_orthogonal(backend, shape):
     w = values(initializers.Orthogonal(gain=1.5, seed=3), shape).reshape(-1, shape[-1])
     if w.shape[0] >= w.shape[1]:
