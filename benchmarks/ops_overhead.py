@@ -3,9 +3,10 @@
 Eager: the median over repeats of a timeit loop of each small op, both sides waiting for the
 result. Jitted: the same function written with `oneiros.ops` and with jax.numpy is lowered
 (`jax.jit(f).lower(...).as_text()`); the StableHLO must be identical once location metadata is
-stripped. Exits 1 when any program differs.
+stripped. Exits 1 when any program differs. relu's direct counterpart is jax.nn.relu (jax.numpy
+has none).
 
-Run: .venv/bin/python benchmarks/ops_overhead.py [--repeats 7] [--seconds 0.2]
+Run: .venv/bin/python benchmarks/ops_overhead.py [--repeats 11] [--seconds 0.1]
 """
 
 from __future__ import annotations
@@ -64,8 +65,10 @@ def _timer(fn: Callable[..., Any], arguments: tuple[Any, ...]) -> timeit.Timer:
 
 
 def _per_call_seconds(case: Case, repeats: int, seconds: float) -> tuple[float, float]:
-    """Median seconds per call of (oneiros.ops, jax.numpy), their loops interleaved so that load
-    from other processes hits both sides alike."""
+    """Median seconds per call of (oneiros.ops, jax.numpy).
+
+    The two sides' loops are interleaved so that load from other processes hits both alike.
+    """
     ours, theirs = _timer(case.with_oneiros, case.arguments), _timer(case.with_jax, case.arguments)
     number, elapsed = theirs.autorange()
     number = max(1, int(number * seconds / elapsed))
@@ -88,32 +91,40 @@ def _hlo(fn: Callable[..., Any], arguments: tuple[Any, ...]) -> list[str]:
 
 
 def _hlo_differences(case: Case) -> int:
-    diff = difflib.unified_diff(_hlo(case.with_jax, case.arguments), _hlo(case.with_oneiros, case.arguments), n=0)
+    """Lines that differ between the two lowered programs (0: identical)."""
+    theirs, ours = _hlo(case.with_jax, case.arguments), _hlo(case.with_oneiros, case.arguments)
+    diff = difflib.unified_diff(theirs, ours, n=0)
     return sum(1 for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---")))
+
+
+def _row(case: Case, repeats: int, seconds: float) -> tuple[list[str], bool]:
+    for fn in (case.with_oneiros, case.with_jax):
+        fn(*case.arguments).block_until_ready()
+    ours, theirs = (per_call * 1e6 for per_call in _per_call_seconds(case, repeats, seconds))
+    differences = _hlo_differences(case)
+    verdict = "identical" if differences == 0 else f"[red]{differences} lines differ[/red]"
+    timings = [f"{ours:.1f}", f"{theirs:.1f}", f"{ours - theirs:+.1f}", f"{ours / theirs:.2f}×"]
+    return [case.name, *timings, verdict], differences == 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=11, help="timeit repeats (the median is reported)")
-    parser.add_argument("--seconds", type=float, default=0.1, help="approximate length of one timeit loop")
+    parser.add_argument("--seconds", type=float, default=0.1, help="length of one timeit loop, roughly")
     args = parser.parse_args(argv)
 
     oneiros.set_backend("jax")
-    console = Console(width=120)
-    table = Table(title=f"oneiros.ops vs jax.numpy — jax {jax.__version__} on {jax.devices()[0].device_kind}")
+    device = jax.devices()[0].device_kind
+    table = Table(title=f"oneiros.ops vs jax.numpy, eager and jitted: jax {jax.__version__} on {device}")
     for column in ("op", "oneiros.ops µs/call", "jax.numpy µs/call", "overhead µs", "ratio", "jit HLO"):
         table.add_column(column, justify="left" if column == "op" else "right")
-
     all_identical = True
     for case in _cases():
-        for fn in (case.with_oneiros, case.with_jax):
-            fn(*case.arguments).block_until_ready()
-        ours, theirs = (seconds * 1e6 for seconds in _per_call_seconds(case, args.repeats, args.seconds))
-        differences = _hlo_differences(case)
-        all_identical &= differences == 0
-        verdict = "identical" if differences == 0 else f"[red]{differences} lines differ[/red]"
-        table.add_row(case.name, f"{ours:.1f}", f"{theirs:.1f}", f"{ours - theirs:+.1f}", f"{ours / theirs:.2f}×", verdict)
+        cells, identical = _row(case, args.repeats, args.seconds)
+        table.add_row(*cells)
+        all_identical &= identical
 
+    console = Console(width=120)
     console.print(table)
     console.print("jit HLO: " + ("identical for every op" if all_identical else "[red]NOT identical[/red]"))
     return 0 if all_identical else 1

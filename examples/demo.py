@@ -42,7 +42,7 @@ def main() -> None:
     labels = read_idx(args.data / "t10k-labels-idx1-ubyte.gz").astype("int32")
     x_train, y_train, x_test, y_test = images[:8000], labels[:8000], images[8000:], labels[8000:]
 
-    oi.random_state.set_random_seed(0)
+    oi.set_random_seed(0)
     model = oi.Sequential([
         layers.Input((784,)),
         layers.Dense(256, activation="relu"),

@@ -16,12 +16,13 @@ from oneiros.backend import backend_scope, get_backend, set_backend
 
 _LAZY_MODULES = ("ops", "dtypes", "layers", "losses", "metrics", "optimizers", "callbacks",
                  "data", "models", "testing", "initializers", "activations", "regularizers",
-                 "constraints")
+                 "constraints", "random_state")
 _LAZY_ATTRIBUTES = {
     "Sequential": "oneiros.models",
     "Model": "oneiros.models",
     "Input": "oneiros.layers",
-    "load_model": "oneiros.saving",
+    "set_random_seed": "oneiros.random_state",
+    "Variable": "oneiros.variables",
 }
 
 __all__ = ["PLUGIN_API", "__version__", "backend_scope", "errors", "get_backend", "hookimpl",

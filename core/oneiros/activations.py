@@ -21,7 +21,8 @@ __all__ = [
 ]
 
 
-def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+def relu(x: Any, negative_slope: float = 0.0, max_value: float | None = None,
+         threshold: float = 0.0) -> Any:
     """``x`` above ``threshold`` (else 0), capped at ``max_value``, plus
     ``negative_slope * (x - threshold)`` below ``threshold`` (``keras.activations.relu``)."""
     x = ops.convert_to_tensor(x)
@@ -38,27 +39,27 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     return output
 
 
-def relu6(x):
+def relu6(x: Any) -> Any:
     """min(max(x, 0), 6)."""
     return ops.relu6(x)
 
 
-def leaky_relu(x, negative_slope=0.2):
+def leaky_relu(x: Any, negative_slope: float = 0.2) -> Any:
     """x for x >= 0, ``negative_slope * x`` below."""
     return ops.leaky_relu(x, negative_slope)
 
 
-def elu(x, alpha=1.0):
+def elu(x: Any, alpha: float = 1.0) -> Any:
     """x for x > 0, ``alpha * (exp(x) - 1)`` below."""
     return ops.elu(x, alpha)
 
 
-def selu(x):
+def selu(x: Any) -> Any:
     """scale * elu(x, alpha) with alpha = 1.6732632..., scale = 1.0507009..."""
     return ops.selu(x)
 
 
-def celu(x, alpha=1.0):
+def celu(x: Any, alpha: float = 1.0) -> Any:
     """x for x > 0, ``alpha * (exp(x / alpha) - 1)`` below."""
     x = ops.convert_to_tensor(x)
     # expm1 sees only non-positive values, so the branch where() discards never overflows
@@ -67,12 +68,12 @@ def celu(x, alpha=1.0):
     return ops.where(ops.greater(x, 0.0), x, negative)
 
 
-def gelu(x, approximate=False):
+def gelu(x: Any, approximate: bool = False) -> Any:
     """x * Phi(x) (exact by default, like Keras 3); the tanh approximation when ``approximate``."""
     return ops.gelu(x, approximate)
 
 
-def silu(x):
+def silu(x: Any) -> Any:
     """x * sigmoid(x), also called swish."""
     return ops.silu(x)
 
@@ -80,23 +81,23 @@ def silu(x):
 swish = silu
 
 
-def sigmoid(x):
+def sigmoid(x: Any) -> Any:
     """1 / (1 + exp(-x))."""
     return ops.sigmoid(x)
 
 
-def hard_sigmoid(x):
+def hard_sigmoid(x: Any) -> Any:
     """clip(x / 6 + 0.5, 0, 1)."""
     return ops.hard_sigmoid(x)
 
 
-def sparse_sigmoid(x):
+def sparse_sigmoid(x: Any) -> Any:
     """clip((x + 1) / 2, 0, 1)."""
     x = ops.convert_to_tensor(x)
     return ops.clip(ops.multiply(ops.add(x, 1.0), 0.5), 0.0, 1.0)
 
 
-def hard_silu(x):
+def hard_silu(x: Any) -> Any:
     """x * hard_sigmoid(x), also called hard_swish."""
     return ops.hard_silu(x)
 
@@ -104,39 +105,39 @@ def hard_silu(x):
 hard_swish = hard_silu
 
 
-def log_sigmoid(x):
+def log_sigmoid(x: Any) -> Any:
     """log(sigmoid(x))."""
     return ops.log_sigmoid(x)
 
 
-def softmax(x, axis=-1):
+def softmax(x: Any, axis: int = -1) -> Any:
     """exp(x) / sum(exp(x)) along ``axis``."""
     return ops.softmax(x, axis)
 
 
-def log_softmax(x, axis=-1):
+def log_softmax(x: Any, axis: int = -1) -> Any:
     """x - logsumexp(x) along ``axis``."""
     return ops.log_softmax(x, axis)
 
 
-def softplus(x):
+def softplus(x: Any) -> Any:
     """log(1 + exp(x))."""
     return ops.softplus(x)
 
 
-def softsign(x):
+def softsign(x: Any) -> Any:
     """x / (1 + |x|)."""
     return ops.softsign(x)
 
 
-def sparse_plus(x):
+def sparse_plus(x: Any) -> Any:
     """0 for x <= -1, (x + 1)**2 / 4 for -1 < x < 1, x for x >= 1."""
     x = ops.convert_to_tensor(x)
     middle = ops.multiply(ops.square(ops.add(x, 1.0)), 0.25)
     return ops.where(ops.less_equal(x, -1.0), 0.0, ops.where(ops.greater_equal(x, 1.0), x, middle))
 
 
-def squareplus(x, b=4):
+def squareplus(x: Any, b: float = 4) -> Any:
     """(x + sqrt(x**2 + b)) / 2."""
     x = ops.convert_to_tensor(x)
     magnitude = ops.abs(x)
@@ -151,47 +152,47 @@ def squareplus(x, b=4):
     return ops.where(negative, ops.divide(b, denominator), ops.multiply(ops.add(x, root), 0.5))
 
 
-def mish(x):
+def mish(x: Any) -> Any:
     """x * tanh(softplus(x))."""
     return ops.mish(x)
 
 
-def tanh(x):
+def tanh(x: Any) -> Any:
     """Hyperbolic tangent."""
     return ops.tanh(x)
 
 
-def tanh_shrink(x):
+def tanh_shrink(x: Any) -> Any:
     """x - tanh(x)."""
     x = ops.convert_to_tensor(x)
     return ops.subtract(x, ops.tanh(x))
 
 
-def hard_tanh(x):
+def hard_tanh(x: Any) -> Any:
     """clip(x, -1, 1)."""
     return ops.clip(ops.convert_to_tensor(x), -1.0, 1.0)
 
 
-def soft_shrink(x, threshold=0.5):
+def soft_shrink(x: Any, threshold: float = 0.5) -> Any:
     """x - threshold above ``threshold``, x + threshold below ``-threshold``, else 0."""
     x = ops.convert_to_tensor(x)
     shrunk = ops.where(ops.less(x, -threshold), ops.add(x, threshold), 0.0)
     return ops.where(ops.greater(x, threshold), ops.subtract(x, threshold), shrunk)
 
 
-def hard_shrink(x, threshold=0.5):
+def hard_shrink(x: Any, threshold: float = 0.5) -> Any:
     """x where |x| > ``threshold``, else 0."""
     x = ops.convert_to_tensor(x)
     return ops.where(ops.greater(ops.abs(x), threshold), x, 0.0)
 
 
-def threshold(x, threshold, default_value):
+def threshold(x: Any, threshold: float, default_value: float) -> Any:
     """x where x > ``threshold``, else ``default_value``."""
     x = ops.convert_to_tensor(x)
     return ops.where(ops.greater(x, threshold), x, default_value)
 
 
-def glu(x, axis=-1):
+def glu(x: Any, axis: int = -1) -> Any:
     """a * sigmoid(b), with ``x`` split into equal halves a, b along ``axis``."""
     x = ops.convert_to_tensor(x)
     shape = tuple(ops.shape(x))
@@ -202,7 +203,7 @@ def glu(x, axis=-1):
     return ops.multiply(first, ops.sigmoid(second))
 
 
-def sparsemax(x, axis=-1):
+def sparsemax(x: Any, axis: int = -1) -> Any:
     """The Euclidean projection of ``x`` onto the probability simplex along ``axis``:
     max(x - tau, 0), with tau chosen so the result sums to 1 (Martins & Astudillo, 2016)."""
     x = ops.convert_to_tensor(x)
@@ -223,12 +224,12 @@ def sparsemax(x, axis=-1):
     return ops.maximum(ops.subtract(x, tau), 0.0)
 
 
-def exponential(x):
+def exponential(x: Any) -> Any:
     """exp(x)."""
     return ops.exp(x)
 
 
-def linear(x):
+def linear(x: Any) -> Any:
     """``x`` unchanged."""
     return x
 

@@ -85,14 +85,14 @@ def result_type(*values: Any) -> str:
     strong: list[str] = []
     weak_kinds: set[str] = set()
     for value in values:
-        if isinstance(value, bool):
+        if hasattr(value, "dtype"):  # before the scalar checks: numpy.float64 subclasses float
+            strong.append(name_of(value.dtype))
+        elif isinstance(value, bool):
             weak_kinds.add("bool")
         elif isinstance(value, int):
             weak_kinds.add("int")
         elif isinstance(value, float):
             weak_kinds.add("float")
-        elif hasattr(value, "dtype"):
-            strong.append(name_of(value.dtype))
         else:
             strong.append(name_of(value))
     result = _promote_strong(strong)

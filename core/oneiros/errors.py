@@ -73,3 +73,27 @@ class CapabilityError(OneirosError, NotImplementedError):
 
 class OpError(OneirosError, ValueError):
     """An op received inputs it cannot work on (shapes, dtypes, arguments)."""
+
+
+class ModelFileError(OneirosError):
+    """A model or weights file cannot be loaded; the subclass says why."""
+
+
+class UnsafeConfigError(ModelFileError):
+    """A config asks for something that carries code (a Lambda...) while safe_mode is on."""
+
+
+class ArchiveSecurityError(ModelFileError):
+    """An archive member is unexpected, absolute, climbs with '..', uses '\\' or is a link."""
+
+
+class ResourceLimitError(ModelFileError):
+    """A file would exceed a size, count, depth or memory limit if loaded."""
+
+
+class CorruptFileError(ModelFileError):
+    """A file is truncated, malformed, or its content contradicts itself."""
+
+
+class WeightsMismatchError(ModelFileError):
+    """Stored weights do not match the model's (missing, extra, shape, dtype, non-finite)."""

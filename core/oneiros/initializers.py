@@ -270,7 +270,7 @@ class GlorotUniform(_FixedVarianceScaling):
 
 
 class GlorotNormal(_FixedVarianceScaling):
-    """Truncated normal with std sqrt(2 / (fan_in + fan_out)) before truncation's correction."""
+    """Truncated normal of variance 2 / (fan_in + fan_out)."""
 
     SCALE, MODE, DISTRIBUTION = 1.0, "fan_avg", "truncated_normal"
 
@@ -337,17 +337,21 @@ def _orthonormal_columns(matrix: Any) -> Any:
     QR is not an op, so this builds Q column by column in ``ops.fori_loop``; projecting out the
     earlier columns twice keeps Q orthogonal to float32 precision ("twice is enough").
     """
-    rows, columns = tuple(ops.shape(matrix))
+    _, basis = ops.fori_loop(0, ops.shape(matrix)[1], _add_column,
+                             (matrix, ops.zeros(tuple(ops.shape(matrix)), "float32")))
+    return basis
 
-    def add_column(index, basis):
-        column = ops.take(matrix, index, axis=1)
-        for _ in range(2):
-            column = ops.subtract(column, ops.matmul(basis, ops.matmul(ops.transpose(basis), column)))
-        column = ops.divide(column, ops.norm(column))
-        selector = ops.one_hot(ops.convert_to_tensor(index, "int32"), columns, dtype="float32")
-        return ops.add(basis, ops.multiply(ops.expand_dims(column, 1), ops.expand_dims(selector, 0)))
 
-    return ops.fori_loop(0, columns, add_column, ops.zeros((rows, columns), "float32"))
+def _add_column(index: Any, carry: tuple[Any, Any]) -> tuple[Any, Any]:
+    # A module-level body with the matrix in the carry lets JAX reuse the compiled loop across
+    # calls of the same shape (a closure would be traced and compiled afresh every call).
+    matrix, basis = carry
+    column = ops.take(matrix, index, axis=1)
+    for _ in range(2):
+        column = ops.subtract(column, ops.matmul(basis, ops.matmul(ops.transpose(basis), column)))
+    column = ops.divide(column, ops.norm(column))
+    selector = ops.one_hot(ops.convert_to_tensor(index, "int32"), ops.shape(matrix)[1], dtype="float32")
+    return matrix, ops.add(basis, ops.multiply(ops.expand_dims(column, 1), ops.expand_dims(selector, 0)))
 
 
 _CATALOG = Catalog("initializer", Initializer, {

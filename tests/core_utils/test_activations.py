@@ -195,14 +195,15 @@ def test_glu_rejects_odd_axis(backend):
         activations.glu(ops.ones((4, 3)))
 
 
-@pytest.mark.parametrize("name", sorted(ORACLES))
+@pytest.mark.parametrize("name", activations.names())
 def test_half_precision_input_keeps_its_dtype(backend, name):
-    _, kwargs = ORACLES[name]
-    x = ops.convert_to_tensor(np.array([-2.0, -0.5, 0.0, 0.5, 2.0], np.float32), "float16")
+    _, kwargs = ORACLES.get(name, (None, {}))
+    x = ops.convert_to_tensor(np.array([[-2.0, -0.5, 0.0, 0.5], [2.0, 1.0, -1.0, 3.0]], np.float32),
+                              "float16")
     assert ops.dtype(activations.get(name)(x, **kwargs)) == "float16"
 
 
-@pytest.mark.parametrize("name", sorted(set(activations.names()) - {"glu", "threshold"}))
+@pytest.mark.parametrize("name", sorted(set(activations.names()) - {"threshold"}))
 def test_activation_compiles_to_the_same_values(backend, name):
     x = ops.convert_to_tensor(np.linspace(-4, 4, 12, dtype=np.float32).reshape(3, 4))
     fn = activations.get(name)
@@ -217,7 +218,7 @@ def test_gradients_stay_finite_at_large_magnitudes():
         for name in ("celu", "elu", "squareplus", "softplus", "sigmoid", "log_sigmoid", "mish",
                      "silu", "selu", "gelu", "sparse_plus"):
             fn = activations.get(name)
-            _, grad = jax_backend.value_and_grad(lambda v, fn=fn: ops.sum(fn(v)))(x)
+            _, grad = jax_backend.jit(jax_backend.value_and_grad(lambda v, fn=fn: ops.sum(fn(v))))(x)
             assert np.isfinite(ops.to_numpy(grad)).all(), name
 
 

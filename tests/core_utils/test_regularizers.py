@@ -43,7 +43,7 @@ def test_orthogonal_regularizer_is_factor_times_mean_abs_cosine(backend, mode, v
 def test_orthogonal_regularizer_matches_keras(backend, mode):
     import keras
 
-    expected = float(keras.regularizers.OrthogonalRegularizer(0.1, mode)(W))
+    expected = float(keras.regularizers.OrthogonalRegularizer(0.1, mode)(keras.ops.convert_to_tensor(W)))
     assert penalty(regularizers.OrthogonalRegularizer(0.1, mode)) == pytest.approx(expected, rel=1e-5)
 
 
@@ -95,9 +95,11 @@ def test_config_round_trip_and_keras_config(regularizer):
     rebuilt = type(regularizer).from_config(regularizer.get_config())
     assert rebuilt.get_config() == regularizer.get_config()
     assert regularizers.deserialize(regularizers.serialize(regularizer)).get_config() == regularizer.get_config()
-    keras_twin = getattr(keras.regularizers, type(regularizer).__name__)(**regularizer.get_config())
-    assert keras_twin.get_config() == pytest.approx(regularizer.get_config()) or \
-        keras_twin.get_config() == regularizer.get_config()
+    keras_config = getattr(keras.regularizers, type(regularizer).__name__)(**regularizer.get_config()).get_config()
+    assert keras_config.keys() == regularizer.get_config().keys()
+    for key, value in regularizer.get_config().items():
+        # Keras keeps some factors as float32 tensors, so compare numbers approximately.
+        assert keras_config[key] == (pytest.approx(value) if isinstance(value, float) else value)
 
 
 @pytest.mark.parametrize(("factory", "pattern"), [

@@ -209,3 +209,15 @@ def test_on_batch_methods():
     after = model.predict_on_batch(X[:8])
     assert not np.allclose(before, after)
     np.testing.assert_allclose(model.test_on_batch(X[:8], Y[:8]), np.mean((after - Y[:8]) ** 2), rtol=1e-5)
+
+
+def test_mixed_bfloat16_computes_in_bfloat16_and_keeps_float32_weights():
+    model = oi.Sequential([layers.Input((4,)), layers.Dense(16, activation="relu", dtype="mixed_bfloat16"),
+                           layers.Dense(1, dtype="mixed_bfloat16")])
+    hidden = model.layers[0](X[:2])
+    assert oi.ops.dtype(hidden) == "bfloat16"
+    assert all(v.dtype == "float32" for v in model.weights)
+    model.compile(optimizer=oi.optimizers.Adam(learning_rate=0.02), loss="mse")
+    history = model.fit(X, Y, epochs=4, batch_size=32, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0] / 4
+    assert all(v.dtype == "float32" for v in model.weights)

@@ -90,6 +90,8 @@ def test_matches_keras(case, problem, run_optimizer, assert_trajectories_close):
     assert_trajectories_close(ours, keras_trajectory(case, params, grads), scale=scale)
 
 
+# Keras's get_config reads its float32 variable through np.array(copy=False), which numpy 2 flags.
+@pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy:DeprecationWarning")
 @pytest.mark.parametrize("case", ["adam", "nadam", "adafactor", "sgd-exponential-decay"])
 def test_keras_configs_load(case):
     """A Keras optimizer config (with Keras-only arguments at their defaults) builds ours."""

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from oneiros import ops
-from oneiros.layers import _config, _validation
+import oneiros.layers._config as _config
+import oneiros.layers._validation as _validation
 from oneiros.layers.layer import Layer
 from oneiros.layers.seed_generator import SeedGenerator
 

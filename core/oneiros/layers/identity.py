@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros.layers import _validation
+import oneiros.layers._validation as _validation
 from oneiros.layers._symbolic import map_structure
 from oneiros.layers.layer import Layer
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from oneiros import ops
-from oneiros.layers import _validation
+import oneiros.layers._validation as _validation
 from oneiros.layers.layer import InputSpec, Layer
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from oneiros import ops
-from oneiros.layers import _validation
+import oneiros.layers._validation as _validation
 from oneiros.layers.layer import Layer
 
 

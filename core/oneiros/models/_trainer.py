@@ -144,6 +144,8 @@ class Trainer:
         for index, (loss, weight, target, prediction) in enumerate(
                 zip(self.config.losses, self.config.weights, targets, predictions)):
             output_weight = weights[index] if len(weights) > index else weights[0]
+            if ops.dtype(prediction) in ("float16", "bfloat16"):
+                prediction = ops.cast(prediction, "float32")  # losses of mixed-precision models in float32
             value = loss(target, prediction, sample_weight=output_weight)
             per_output.append(value)
             weighted = ops.multiply(value, weight) if weight != 1.0 else value

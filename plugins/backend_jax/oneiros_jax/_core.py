@@ -59,7 +59,8 @@ def ones(shape, dtype="float32"):
 
 
 def full(shape, fill_value, dtype=None):
-    return jnp.full(shape, fill_value, resolve(dtypes.result_type(fill_value) if dtype is None else dtype))
+    inferred = dtypes.result_type(fill_value) if dtype is None else dtype
+    return jnp.full(shape, fill_value, resolve(inferred))
 
 
 def zeros_like(x, dtype=None):

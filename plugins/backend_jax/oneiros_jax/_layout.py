@@ -33,7 +33,9 @@ def per_axis(op_name: str, argument: str, value: int | Sequence[int], rank: int)
 
 def check_choice(op_name: str, argument: str, value: str, choices: Sequence[str]) -> str:
     if value not in choices:
-        raise ValueError(f"{op_name}: {argument} must be one of {', '.join(choices)}; received {value!r}.")
+        raise ValueError(
+            f"{op_name}: {argument} must be one of {', '.join(choices)}; received {value!r}."
+        )
     return value
 
 

@@ -1,8 +1,8 @@
 """Elementwise math, comparisons, reductions and linear algebra: thin calls into jax.numpy.
 
 jax.numpy's promotion with x64 off already is ``oneiros.dtypes.result_type``; the few places
-where the contract asks for more (float results of integer inputs, 32-bit accumulators) convert
-only when the input needs it, so float inputs lower to exactly the jax.numpy HLO.
+where jax.numpy gives less (rsqrt and erf of integers must be float32) convert only when the
+input needs it, so float inputs lower to exactly the jax.numpy HLO.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from oneiros_jax._dtypes import accumulator, to_float
+from oneiros_jax._dtypes import to_float
 
 __all__ = [
     "abs", "add", "all", "any", "arctan", "arctan2", "argmax", "argmin", "argsort", "ceil", "clip",
@@ -186,7 +186,9 @@ def ceil(x):
 
 
 def round(x):
-    return jnp.round(x)
+    # jnp.round refuses bool; rounding leaves bools (like every integer) unchanged.
+    x = jnp.asarray(x)
+    return x if x.dtype == jnp.bool_ else jnp.round(x)
 
 
 def logical_not(x):
@@ -274,11 +276,11 @@ def norm(x, ord=None, axis=None, keepdims=False):
 
 
 def cumsum(x, axis=None):
-    return jnp.cumsum(x, axis=axis, dtype=accumulator(x))
+    return jnp.cumsum(x, axis=axis)
 
 
 def cumprod(x, axis=None):
-    return jnp.cumprod(x, axis=axis, dtype=accumulator(x))
+    return jnp.cumprod(x, axis=axis)
 
 
 def sort(x, axis=-1):

@@ -1,11 +1,14 @@
-"""Activations, softmax, one-hot, moments and image resizing: thin calls into jax.nn / jax.image."""
+"""Activations, softmax, one-hot, moments and image resizing: thin calls into jax.nn / jax.image.
+
+Activations and softmax give float results: integer inputs are computed as float32.
+"""
 
 from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
 
-from oneiros_jax._dtypes import resolve
+from oneiros_jax._dtypes import resolve, to_float
 from oneiros_jax._layout import DATA_FORMATS, check_choice
 
 __all__ = [
@@ -18,67 +21,67 @@ RESIZE_METHODS = {"nearest": "nearest", "bilinear": "linear"}
 
 
 def relu(x):
-    return jax.nn.relu(x)
+    return jax.nn.relu(to_float(x))
 
 
 def relu6(x):
-    return jax.nn.relu6(x)
+    return jax.nn.relu6(to_float(x))
 
 
 def leaky_relu(x, negative_slope=0.2):
-    return jax.nn.leaky_relu(x, negative_slope)
+    return jax.nn.leaky_relu(to_float(x), negative_slope)
 
 
 def elu(x, alpha=1.0):
-    return jax.nn.elu(x, alpha)
+    return jax.nn.elu(to_float(x), alpha)
 
 
 def selu(x):
-    return jax.nn.selu(x)
+    return jax.nn.selu(to_float(x))
 
 
 def gelu(x, approximate=True):
-    return jax.nn.gelu(x, approximate=approximate)
+    return jax.nn.gelu(to_float(x), approximate=approximate)
 
 
 def silu(x):
-    return jax.nn.silu(x)
+    return jax.nn.silu(to_float(x))
 
 
 def softplus(x):
-    return jax.nn.softplus(x)
+    return jax.nn.softplus(to_float(x))
 
 
 def softsign(x):
-    return jax.nn.soft_sign(x)
+    return jax.nn.soft_sign(to_float(x))
 
 
 def sigmoid(x):
-    return jax.nn.sigmoid(x)
+    return jax.nn.sigmoid(to_float(x))
 
 
 def hard_sigmoid(x):
-    return jax.nn.hard_sigmoid(x)
+    return jax.nn.hard_sigmoid(to_float(x))
 
 
 def hard_silu(x):
-    return jax.nn.hard_silu(x)
+    return jax.nn.hard_silu(to_float(x))
 
 
 def log_sigmoid(x):
-    return jax.nn.log_sigmoid(x)
+    return jax.nn.log_sigmoid(to_float(x))
 
 
 def mish(x):
-    return jax.nn.mish(x)
+    return jax.nn.mish(to_float(x))
 
 
 def softmax(x, axis=-1):
-    return jax.nn.softmax(x, axis=axis)
+    return jax.nn.softmax(to_float(x), axis=axis)
 
 
 def log_softmax(x, axis=-1):
-    return jax.nn.log_softmax(x, axis=axis)
+    return jax.nn.log_softmax(to_float(x), axis=axis)
 
 
 def one_hot(x, num_classes, axis=-1, dtype="float32"):

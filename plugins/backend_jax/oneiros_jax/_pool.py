@@ -9,7 +9,15 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from oneiros_jax._layout import DATA_FORMATS, PADDINGS, check_choice, per_axis, spatial_rank, spatial_shape, window
+from oneiros_jax._layout import (
+    DATA_FORMATS,
+    PADDINGS,
+    check_choice,
+    per_axis,
+    spatial_rank,
+    spatial_shape,
+    window,
+)
 
 __all__ = ["average_pool", "max_pool"]
 

@@ -78,7 +78,8 @@ def dropout(x, rate, noise_shape=None, seed=None):
     if isinstance(rate, (int, float)) and not 0 <= rate < 1:
         raise ValueError(f"dropout: expected 0 <= rate < 1; received rate={rate!r}.")
     x = jnp.asarray(x)
-    keep = jax.random.bernoulli(_key(seed), 1.0 - rate, x.shape if noise_shape is None else tuple(noise_shape))
+    mask_shape = x.shape if noise_shape is None else tuple(noise_shape)
+    keep = jax.random.bernoulli(_key(seed), 1.0 - rate, mask_shape)
     return lax.select(jnp.broadcast_to(keep, x.shape), x / (1.0 - rate), jnp.zeros_like(x))
 
 
@@ -89,6 +90,8 @@ def shuffle(x, axis=0, seed=None):
 def categorical(logits, num_samples, dtype="int32", seed=None):
     logits = jnp.asarray(logits)
     if logits.ndim != 2:
-        raise ValueError(f"categorical: expected logits of shape (batch, classes); received {logits.shape}.")
+        raise ValueError(
+            f"categorical: expected logits of shape (batch, classes); received {logits.shape}."
+        )
     samples = jax.random.categorical(_key(seed), logits, axis=-1, shape=(num_samples, logits.shape[0]))
     return samples.T.astype(resolve(dtype))

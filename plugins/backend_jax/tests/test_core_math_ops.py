@@ -142,7 +142,8 @@ def test_indexing_math(ops):
     check(values, [5, 4, 3], "float32")
     check(indices, [4, 2, 0], "int32")
     check(ops.clip(x, 2, 2.5), [2.5, 2, 2.5, 2, 2], "float32")
-    check(ops.cumsum(ops.convert_to_tensor([100, 100], "int8")), [100, 200], "int32")
+    check(ops.cumsum(ops.convert_to_tensor([1, 2, 3], "int8")), [1, 3, 6], "int8")
+    check(ops.cumsum(ops.convert_to_tensor([True, True])), [1, 2], "int32")
     check(ops.cumprod(ops.convert_to_tensor([[1.0, 2.0], [3.0, 4.0]]), axis=0), [[1, 2], [3, 8]], "float32")
 
 

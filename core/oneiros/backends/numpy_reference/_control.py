@@ -56,7 +56,9 @@ def _scan_length(xs: Any, length: int | None) -> int:
     lengths = set()
     for leaf in tree_leaves(xs):
         if leaf.ndim == 0:
-            raise ValueError("scan's xs leaves need a leading axis to scan over; received a scalar.")
+            raise ValueError(
+                "scan's xs leaves need a leading axis to scan over; received a scalar."
+            )
         lengths.add(leaf.shape[0])
     if length is not None:
         lengths.add(int(length))
@@ -100,7 +102,8 @@ def cond(pred: Any, true_fn: Callable, false_fn: Callable, *operands: Any) -> An
     flag = as_tensor(pred)
     if flag.shape != () or flag.dtype.kind not in "biu":
         raise TypeError(
-            f"cond needs a scalar bool (or int) predicate; received {flag.dtype.name}{list(flag.shape)}."
+            "cond needs a scalar bool (or int) predicate; received "
+            f"{flag.dtype.name}{list(flag.shape)}."
         )
     return (true_fn if bool(flag) else false_fn)(*operands)
 

@@ -117,7 +117,8 @@ def _output_padding(value: Any, rank: int) -> tuple[int | None, ...]:
     if len(items) != rank or not all(isinstance(item, (int, np.integer)) and item >= 0
                                      for item in items):
         raise ValueError(
-            f"output_padding must be None, a non-negative int or {rank} of them; received {value!r}."
+            f"output_padding must be None, a non-negative int or {rank} of them; "
+            f"received {value!r}."
         )
     return tuple(int(item) for item in items)
 
@@ -166,7 +167,8 @@ def conv_transpose(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "v
         window = effective_size(k.shape[axis], dilation[axis])
         before, after = _transpose_padding(window, steps[axis], mode, extras[axis])
         starts.append(window - 1 - before)
-        lengths.append(max((x.shape[1 + axis] - 1) * steps[axis] + 1 + before + after - (window - 1), 0))
+        dilated_input = (x.shape[1 + axis] - 1) * steps[axis] + 1
+        lengths.append(max(dilated_input + before + after - (window - 1), 0))
     fill = [(max(-start, 0), max(start + length - full.shape[1 + axis], 0))
             for axis, (start, length) in enumerate(zip(starts, lengths))]
     widened = pad_spatial(full, fill, 0)

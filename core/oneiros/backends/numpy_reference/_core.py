@@ -12,6 +12,7 @@ from oneiros.backends.numpy_reference._tensor import (
     as_tensor,
     compute_dtype,
     finish,
+    is_python_scalar,
     numpy_dtype,
     operand,
     quiet,
@@ -25,13 +26,12 @@ __all__ = [
 
 
 def convert_to_tensor(x: Any, dtype: Any = None) -> np.ndarray:
-    value = operand(x)
     if dtype is None:
-        return as_tensor(value)
+        return as_tensor(x)
     target = numpy_dtype(dtype).name
-    if isinstance(value, np.ndarray):
-        return cast(value, target)
-    return finish(np.asarray(value, dtype=compute_dtype(target)), target)
+    if is_python_scalar(x):
+        return finish(np.asarray(x, dtype=compute_dtype(target)), target)
+    return cast(x, target)
 
 
 def to_numpy(x: Any) -> np.ndarray:
@@ -43,10 +43,14 @@ def is_tensor(x: Any) -> bool:
 
 
 def cast(x: Any, dtype: Any) -> np.ndarray:
-    array = as_tensor(x)
     target = numpy_dtype(dtype).name
+    source = np.asarray(x)
+    # 64-bit sources convert straight to the target: narrowing them first would round twice.
+    if source.dtype.name not in dtypes.NARROWED:
+        source = as_tensor(source)
+        source = source.astype(compute_dtype(source.dtype.name), copy=False)
     with quiet():
-        return finish(array.astype(compute_dtype(array.dtype.name)), target)
+        return finish(source, target)
 
 
 def zeros(shape: Any, dtype: Any = "float32") -> np.ndarray:

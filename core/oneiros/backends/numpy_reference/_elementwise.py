@@ -17,9 +17,9 @@ from oneiros.backends.numpy_reference._tensor import (
 )
 
 __all__ = [
-    "abs", "add", "arctan", "arctan2", "ceil", "clip", "cos", "cosh", "divide", "equal", "erf", "exp",
-    "expm1", "floor", "floor_divide", "greater", "greater_equal", "isfinite", "isinf", "isnan",
-    "less", "less_equal", "log", "log1p", "logical_and", "logical_not", "logical_or",
+    "abs", "add", "arctan", "arctan2", "ceil", "clip", "cos", "cosh", "divide", "equal", "erf",
+    "exp", "expm1", "floor", "floor_divide", "greater", "greater_equal", "isfinite", "isinf",
+    "isnan", "less", "less_equal", "log", "log1p", "logical_and", "logical_not", "logical_or",
     "logical_xor", "maximum", "minimum", "mod", "multiply", "negative", "not_equal", "power",
     "reciprocal", "round", "rsqrt", "sign", "sin", "sinh", "sqrt", "square", "subtract", "tan",
     "tanh",

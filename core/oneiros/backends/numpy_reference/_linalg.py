@@ -28,13 +28,17 @@ def _promoted(*values: Any) -> tuple[list[np.ndarray], str]:
 def matmul(x1: Any, x2: Any) -> np.ndarray:
     (a, b), name = _promoted(x1, x2)
     if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"matmul needs tensors of ndim >= 1; received shapes {a.shape}, {b.shape}.")
+        raise ValueError(
+            f"matmul needs tensors of ndim >= 1; received shapes {a.shape}, {b.shape}."
+        )
     return finish(np.matmul(a, b), name)
 
 
 def einsum(subscripts: str, *operands: Any) -> np.ndarray:
     if not isinstance(subscripts, str):
-        raise TypeError(f"einsum subscripts must be a string; received {type(subscripts).__name__}.")
+        raise TypeError(
+            f"einsum subscripts must be a string; received {type(subscripts).__name__}."
+        )
     arrays, name = _promoted(*operands)
     return finish(np.einsum(subscripts, *arrays), name)
 

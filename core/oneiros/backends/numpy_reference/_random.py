@@ -120,14 +120,16 @@ def randint(shape: Any, minval: Any, maxval: Any, dtype: Any = "int32",
             f"randint needs {limits.min} <= minval < maxval <= {limits.max + 1} for {name}; "
             f"received minval={minval}, maxval={maxval}."
         )
-    return finish(_generator(seed).integers(low, high, size=shape_tuple(shape), dtype=np.int64), name)
+    values = _generator(seed).integers(low, high, size=shape_tuple(shape), dtype=np.int64)
+    return finish(values, name)
 
 
 def bernoulli(shape: Any, p: Any = 0.5, seed: Any = None) -> np.ndarray:
     probability = np.asarray(p, dtype=np.float32)
     if probability.size and not ((probability >= 0) & (probability <= 1)).all():
         raise ValueError(f"bernoulli needs 0 <= p <= 1; received p={p}.")
-    return finish(_generator(seed).random(shape_tuple(shape), dtype=np.float32) < probability, "bool")
+    unit = _generator(seed).random(shape_tuple(shape), dtype=np.float32)
+    return finish(unit < probability, "bool")
 
 
 def dropout(x: Any, rate: Any, noise_shape: Any = None, seed: Any = None) -> np.ndarray:
@@ -155,10 +157,13 @@ def shuffle(x: Any, axis: int = 0, seed: Any = None) -> np.ndarray:
     return np.take(array, order, axis=axis)
 
 
-def categorical(logits: Any, num_samples: int, dtype: Any = "int32", seed: Any = None) -> np.ndarray:
+def categorical(logits: Any, num_samples: int, dtype: Any = "int32",
+                seed: Any = None) -> np.ndarray:
     scores = as_tensor(logits)
     if scores.ndim != 2 or scores.shape[1] == 0:
-        raise ValueError(f"categorical needs logits (batch, classes); received shape {scores.shape}.")
+        raise ValueError(
+            f"categorical needs logits (batch, classes); received shape {scores.shape}."
+        )
     name = numpy_dtype(dtype).name
     if not dtypes.is_int(name):
         raise TypeError(f"categorical needs an integer dtype; received {name}.")

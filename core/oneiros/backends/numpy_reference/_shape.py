@@ -60,7 +60,9 @@ def squeeze(x: Any, axis: Any = None) -> np.ndarray:
 
 def _joined(xs: Sequence[Any]) -> tuple[list[np.ndarray], str]:
     if isinstance(xs, np.ndarray) or not isinstance(xs, (list, tuple)) or not xs:
-        raise ValueError(f"Expected a non-empty list or tuple of tensors; received {type(xs).__name__}.")
+        raise ValueError(
+            f"Expected a non-empty list or tuple of tensors; received {type(xs).__name__}."
+        )
     operands = [operand(item) for item in xs]
     name = dtypes.result_type(*operands)
     return [to_compute(item, name) for item in operands], name
@@ -115,7 +117,8 @@ def broadcast_to(x: Any, shape: Any) -> np.ndarray:
     return np.array(np.broadcast_to(as_tensor(x), _ints(shape, "shape")))
 
 
-def _block(array: np.ndarray, start_indices: Any, sizes: Sequence[int]) -> tuple[builtins.slice, ...]:
+def _block(array: np.ndarray, start_indices: Any,
+           sizes: Sequence[int]) -> tuple[builtins.slice, ...]:
     starts = _ints(start_indices, "start_indices")
     if len(starts) != array.ndim or len(sizes) != array.ndim:
         raise ValueError(
@@ -148,7 +151,8 @@ def slice_update(x: Any, start_indices: Any, updates: Any) -> np.ndarray:
 def take(x: Any, indices: Any, axis: Any = None) -> np.ndarray:
     positions = as_tensor(indices)
     check_int(positions, "take indices")
-    return np.take(as_tensor(x), positions, axis=None if axis is None else int(axis))
+    # A scalar index gives a numpy scalar; tensors are always arrays.
+    return np.asarray(np.take(as_tensor(x), positions, axis=None if axis is None else int(axis)))
 
 
 def take_along_axis(x: Any, indices: Any, axis: Any = None) -> np.ndarray:

@@ -63,11 +63,14 @@ def as_tensor(value: Any) -> np.ndarray:
     return array.astype(numpy_dtype(narrowed))
 
 
+def is_python_scalar(value: Any) -> bool:
+    """A Python bool, int or float (numpy scalars, though some subclass float, are not)."""
+    return isinstance(value, (bool, int, float)) and not isinstance(value, np.generic)
+
+
 def operand(value: Any) -> Operand:
     """A Python bool/int/float stays a (weakly typed) scalar; anything else becomes a tensor."""
-    if isinstance(value, (bool, int, float)) and not isinstance(value, np.generic):
-        return value
-    return as_tensor(value)
+    return value if is_python_scalar(value) else as_tensor(value)
 
 
 def compute_dtype(name: str) -> np.dtype:
@@ -124,7 +127,7 @@ def quiet() -> Iterator[None]:
         yield
 
 
-def elementwise(fn: Callable[..., Any], result: Callable[[str], str] | None = None,
+def elementwise(fn: Callable[..., Any], result: Callable[[str], str] | None,
                 *values: Any) -> np.ndarray:
     """Applies ``fn`` to ``values`` promoted together; ``result`` maps the promoted dtype name
     to the output dtype name (default: the promoted dtype)."""

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from oneiros import ops
-from oneiros.backend import Backend, backend_scope
+from oneiros.backend import JIT, Backend, backend_scope
 from oneiros.dtypes import FLOATS
 from oneiros.testing.conformance._case import Call, Case, Tensor
 from oneiros.testing.conformance._running import Outcome, is_array_argument, run_eager, to_backend
@@ -87,7 +87,12 @@ def _backend_value_and_grads(backend: Backend, case: Case, arguments: Call,
                 total = ops.add(total, term)
             return total
 
-        value, grads = backend.value_and_grad(loss)(params)
+        value_and_grad = backend.value_and_grad(loss)
+        if JIT in backend.capabilities:
+            # One compilation per case instead of one per primitive and shape: this is most of
+            # the kit's run time on compiling backends, and training steps run jitted anyway.
+            value_and_grad = backend.jit(value_and_grad)
+        value, grads = value_and_grad(params)
         observed = [(np.asarray(ops.to_numpy(g)), ops.dtype(g)) for g in output_leaves(grads)]
         return float(ops.to_numpy(value)), observed
 

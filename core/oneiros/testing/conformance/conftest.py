@@ -8,6 +8,7 @@ from oneiros.backend import Backend
 from oneiros.testing.conformance import _session
 
 
+@pytest.hookimpl(trylast=True)  # after -k/-m deselection, so the summary counts what ran
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     _session.apply_exclusions(config, items)
 

@@ -1,0 +1,120 @@
+"""EinsumDense: a dense layer whose contraction is any einsum equation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from oneiros import activations, constraints, initializers, ops, regularizers
+import oneiros.layers._config as _config
+import oneiros.layers._einsum_shapes as _einsum_shapes
+import oneiros.layers._validation as _validation
+from oneiros.layers.layer import InputSpec, Layer
+
+
+class EinsumDense(Layer):
+    """Computes ``activation(einsum(equation, inputs, kernel) + bias)``.
+
+    ``equation`` is ``"<inputs>,<kernel>-><outputs>"`` in one of the forms ``"ab,bc->ac"``,
+    ``"...b,bc->...c"`` (the ellipsis stands for the leading input axes, batch included) or
+    ``"ab...,bc->ac..."`` (trailing axes). ``output_shape`` is the output's shape without the
+    batch axis and the ellipsis axes (None where the input fixes the size); the kernel's shape
+    follows from it and the input shape. ``bias_axes`` names the output axes that get a bias.
+
+    Example::
+
+        # A Dense over the last axis of a sequence, with 64 units and a bias:
+        layer = oi.layers.EinsumDense("abc,cd->abd", output_shape=(None, 64), bias_axes="d")
+        y = layer(np.ones((2, 5, 16), "float32"))      # shape (2, 5, 64); kernel (16, 64)
+    """
+
+    def __init__(self, equation: str, output_shape: int | Sequence[int | None], activation: Any = None,
+                 bias_axes: str | None = None, kernel_initializer: Any = "glorot_uniform",
+                 bias_initializer: Any = "zeros", kernel_regularizer: Any = None, bias_regularizer: Any = None,
+                 activity_regularizer: Any = None, kernel_constraint: Any = None, bias_constraint: Any = None,
+                 **kwargs: Any):
+        super().__init__(**kwargs)
+        owner = type(self).__name__
+        self._equation = _einsum_shapes.parse(equation)
+        if self._equation is None:
+            raise ValueError(f"{owner}: argument `equation` must have the form {_einsum_shapes.FORMS_TEXT}; "
+                             f"received equation={equation!r}.")
+        partial = (output_shape,) if isinstance(output_shape, int) else output_shape
+        if isinstance(partial, (str, bytes)) or not isinstance(partial, Sequence) or any(
+                size is not None and (isinstance(size, bool) or not isinstance(size, int) or size <= 0)
+                for size in partial):
+            raise ValueError(f"{owner}: argument `output_shape` must be a positive int or a sequence of positive "
+                             f"ints and None; received output_shape={output_shape!r}.")
+        if bias_axes is not None and not isinstance(bias_axes, str):
+            raise ValueError(f"{owner}: argument `bias_axes` must be None or a string of output subscripts; "
+                             f"received bias_axes={bias_axes!r}.")
+        self.equation = equation
+        self.partial_output_shape = tuple(partial)
+        self.bias_axes = bias_axes
+        self.activation = activations.get(activation)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+
+    def build(self, input_shape: tuple) -> None:
+        shapes = self._shapes(input_shape)
+        self.kernel = self.add_weight(shape=shapes.kernel, initializer=self._kernel_initializer(shapes),
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+                                      name="kernel")
+        self.bias = None
+        if shapes.bias is not None:
+            self.bias = self.add_weight(shape=shapes.bias, initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
+                                        name="bias")
+        self.input_spec = InputSpec(ndim=len(input_shape))
+
+    def call(self, inputs: Any) -> Any:
+        outputs = ops.einsum(self.equation, inputs, self.kernel.value)
+        if self.bias is not None:
+            outputs = ops.add(outputs, self.bias.value)
+        outputs = self.activation(outputs)
+        if self.activity_regularizer is not None:
+            batch = tuple(ops.shape(outputs))[0]
+            self.add_loss(ops.divide(self.activity_regularizer(outputs), float(max(batch, 1))))
+        return outputs
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return self._shapes(input_shape).output
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "equation": self.equation,
+            "output_shape": list(self.partial_output_shape),
+            "activation": activations.serialize(self.activation),
+            "bias_axes": self.bias_axes,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": _config.optional(regularizers.serialize, self.kernel_regularizer),
+            "bias_regularizer": _config.optional(regularizers.serialize, self.bias_regularizer),
+            "activity_regularizer": _config.optional(regularizers.serialize, self.activity_regularizer),
+            "kernel_constraint": _config.optional(constraints.serialize, self.kernel_constraint),
+            "bias_constraint": _config.optional(constraints.serialize, self.bias_constraint),
+        }
+
+    def _shapes(self, input_shape: tuple) -> _einsum_shapes.EinsumShapes:
+        try:
+            return _einsum_shapes.analyze(self._equation, self.bias_axes, tuple(input_shape),
+                                          self.partial_output_shape)
+        except ValueError as error:
+            raise ValueError(f"{_validation.describe(self)} with equation {self.equation!r}: {error}") from None
+
+    def _kernel_initializer(self, shapes: _einsum_shapes.EinsumShapes) -> Any:
+        """A variance-scaling initializer without fan axes gets the kernel's input and output axes,
+        so its fans count the contracted and produced sizes (as Keras does)."""
+        initializer = self.kernel_initializer
+        if (isinstance(initializer, initializers.VarianceScaling) and initializer.input_axes is None
+                and shapes.kernel_input_axes and shapes.kernel_output_axes):
+            config = {**initializer.get_config(), "input_axes": list(shapes.kernel_input_axes),
+                      "output_axes": list(shapes.kernel_output_axes)}
+            return type(initializer).from_config(config)
+        return initializer
