@@ -16,12 +16,13 @@ from oneiros.backend import backend_scope, get_backend, set_backend
 
 _LAZY_MODULES = ("ops", "dtypes", "layers", "losses", "metrics", "optimizers", "callbacks",
                  "data", "models", "testing", "initializers", "activations", "regularizers",
-                 "constraints", "random_state")
+                 "constraints", "random_state", "saving")
 _LAZY_ATTRIBUTES = {
     "Sequential": "oneiros.models",
     "Model": "oneiros.models",
     "Input": "oneiros.layers",
     "set_random_seed": "oneiros.random_state",
+    "load_model": "oneiros.saving",
     "Variable": "oneiros.variables",
 }
 

@@ -84,6 +84,14 @@ def test_lambda_calls_its_function_with_arguments(backend):
     np.testing.assert_array_equal(numpy_of(layer(X)), X)
 
 
+def test_lambda_masks(backend):
+    assert layers.Lambda(lambda x: x).compute_mask(X, EXPECTED_MASK) is None
+    fixed = layers.Lambda(lambda x: x, mask=EXPECTED_MASK)
+    assert fixed.compute_mask(X, None) is EXPECTED_MASK
+    shifted = layers.Lambda(lambda x: x, mask=lambda inputs, mask: ops.logical_not(mask))
+    np.testing.assert_array_equal(numpy_of(shifted.compute_mask(X, EXPECTED_MASK)), ~EXPECTED_MASK)
+
+
 def test_lambda_output_shapes():
     summed = layers.Lambda(lambda x: ops.sum(x, axis=1))
     assert summed(oi.Input((3, 2))).shape == (None, 2)
@@ -91,6 +99,8 @@ def test_lambda_output_shapes():
     assert fixed(oi.Input((3, 2))).shape == (None, 6)
     computed = layers.Lambda(lambda x: x, output_shape=lambda shape: shape)
     assert computed(oi.Input((3, 2))).shape == (None, 3, 2)
+    first_of_two = layers.Lambda(lambda xs: xs[0], output_shape=(3, 2))
+    assert first_of_two([oi.Input((3, 2)), oi.Input((5,))]).shape == (None, 3, 2)
 
 
 def test_lambda_config_carries_no_code_and_loading_is_refused():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import oneiros as oi
 from oneiros import layers, ops
 from oneiros.layers.layer import collecting_losses
 
@@ -81,3 +82,15 @@ def test_activity_regularization_adds_its_penalty_divided_by_batch(backend):
     expected = (0.1 * np.abs(X3).sum() + 0.01 * (X3**2).sum()) / 2
     assert len(losses) == 1
     np.testing.assert_allclose(float(numpy_of(losses[0])), expected, rtol=1e-5)
+
+
+def test_layout_layers_keep_integer_dtypes(backend):
+    tokens = oi.Input((2, 3), dtype="int32")
+    for layer in (layers.Flatten(), layers.Reshape((6,)), layers.Permute((2, 1)), layers.Identity()):
+        assert layer(tokens).dtype == "int32"
+    assert layers.RepeatVector(2)(oi.Input((3,), dtype="int32")).dtype == "int32"
+    assert layers.Flatten()(oi.Input((2, 3), dtype="float16")).dtype == "float32"
+    ids = np.arange(12, dtype="int32").reshape(2, 2, 3)
+    out = layers.Reshape((6,))(ids)
+    assert ops.dtype(out) == "int32"
+    np.testing.assert_array_equal(numpy_of(out), ids.reshape(2, 6))

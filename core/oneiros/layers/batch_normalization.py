@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from oneiros import _arguments, constraints, initializers, ops, regularizers
-import oneiros.layers._config as _config
 import oneiros.layers._validation as _validation
 from oneiros.layers.layer import InputSpec, Layer
 
@@ -122,10 +121,10 @@ class BatchNormalization(Layer):
             "gamma_initializer": initializers.serialize(self.gamma_initializer),
             "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
             "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
-            "beta_regularizer": _config.optional(regularizers.serialize, self.beta_regularizer),
-            "gamma_regularizer": _config.optional(regularizers.serialize, self.gamma_regularizer),
-            "beta_constraint": _config.optional(constraints.serialize, self.beta_constraint),
-            "gamma_constraint": _config.optional(constraints.serialize, self.gamma_constraint),
+            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+            "beta_constraint": constraints.serialize(self.beta_constraint),
+            "gamma_constraint": constraints.serialize(self.gamma_constraint),
             "synchronized": self.synchronized,
         }
 

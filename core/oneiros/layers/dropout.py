@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from oneiros import ops
-import oneiros.layers._config as _config
 import oneiros.layers._validation as _validation
 from oneiros.layers.layer import Layer
 from oneiros.layers.seed_generator import SeedGenerator
@@ -50,8 +49,8 @@ class Dropout(Layer):
         return input_shape
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "rate": self.rate, "noise_shape": _config.shape_list(self.noise_shape),
-                "seed": self.seed}
+        noise_shape = None if self.noise_shape is None else list(self.noise_shape)
+        return {**super().get_config(), "rate": self.rate, "noise_shape": noise_shape, "seed": self.seed}
 
     def _noise_shape_for(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         return _validation.concrete_noise_shape(self, self.noise_shape, input_shape)

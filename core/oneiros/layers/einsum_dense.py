@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from oneiros import activations, constraints, initializers, ops, regularizers
-import oneiros.layers._config as _config
 import oneiros.layers._einsum_shapes as _einsum_shapes
 import oneiros.layers._validation as _validation
 from oneiros.layers.layer import InputSpec, Layer
@@ -31,7 +30,7 @@ class EinsumDense(Layer):
     def __init__(self, equation: str, output_shape: int | Sequence[int | None], activation: Any = None,
                  bias_axes: str | None = None, kernel_initializer: Any = "glorot_uniform",
                  bias_initializer: Any = "zeros", kernel_regularizer: Any = None, bias_regularizer: Any = None,
-                 activity_regularizer: Any = None, kernel_constraint: Any = None, bias_constraint: Any = None,
+                 kernel_constraint: Any = None, bias_constraint: Any = None, activity_regularizer: Any = None,
                  **kwargs: Any):
         super().__init__(**kwargs)
         owner = type(self).__name__
@@ -94,11 +93,11 @@ class EinsumDense(Layer):
             "bias_axes": self.bias_axes,
             "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": _config.optional(regularizers.serialize, self.kernel_regularizer),
-            "bias_regularizer": _config.optional(regularizers.serialize, self.bias_regularizer),
-            "activity_regularizer": _config.optional(regularizers.serialize, self.activity_regularizer),
-            "kernel_constraint": _config.optional(constraints.serialize, self.kernel_constraint),
-            "bias_constraint": _config.optional(constraints.serialize, self.bias_constraint),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
         }
 
     def _shapes(self, input_shape: tuple) -> _einsum_shapes.EinsumShapes:

@@ -15,7 +15,8 @@ class Lambda(Layer):
     accepts ``training`` or ``mask`` arguments, it receives them.
 
     ``output_shape`` is the output shape without the batch axis, or a function of the input
-    shape; when None the shape is found by calling ``function`` on zeros.
+    shape; when None the shape is found by calling ``function`` on zeros. ``mask`` is the output
+    mask: a tensor, or a function ``mask(inputs, input_mask)``; when None the mask is dropped.
 
     A config never holds code, so a Lambda layer's config marks it ``unsafe`` and loading it
     is refused; write a registered ``Layer`` subclass for a model you mean to save.
@@ -27,7 +28,7 @@ class Lambda(Layer):
     """
 
     def __init__(self, function: Callable[..., Any], output_shape: Sequence[int | None] | Callable | None = None,
-                 arguments: dict[str, Any] | None = None, **kwargs: Any):
+                 mask: Any = None, arguments: dict[str, Any] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         if not callable(function):
             raise TypeError(f"Lambda: argument `function` must be callable; received {function!r}.")
@@ -40,6 +41,8 @@ class Lambda(Layer):
                              f"`function`; received arguments={arguments!r}.")
         self.function = function
         self._output_shape = output_shape if output_shape is None or callable(output_shape) else tuple(output_shape)
+        self.mask = mask
+        self.supports_masking = mask is not None
         self.arguments = dict(arguments or {})
         parameters = _parameter_names(function)
         self._passes_training = "training" in parameters
@@ -58,8 +61,11 @@ class Lambda(Layer):
             return super().compute_output_shape(input_shape)
         if callable(self._output_shape):
             return tuple(self._output_shape(input_shape))
-        batch = input_shape[0] if isinstance(input_shape, tuple) else input_shape[0][0]
-        return (batch, *self._output_shape)
+        first = input_shape if all(dim is None or isinstance(dim, int) for dim in input_shape) else input_shape[0]
+        return (first[0], *self._output_shape)
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        return self.mask(inputs, mask) if callable(self.mask) else self.mask
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "function": None, "unsafe": True}

@@ -261,6 +261,9 @@ class Layer:
                  **kwargs: Any) -> Any:
         if is_symbolic(inputs):
             return self._symbolic_call(inputs, args, kwargs, training=training, mask=mask)
+        if not self.built:
+            self._build_record = {"shapes": map_structure(_shape_of, inputs),
+                                  "dtypes": map_structure(lambda v: str(getattr(v, "dtype", "float32")), inputs)}
         self._maybe_build(map_structure(_shape_of, inputs))
         self._check_input(inputs)
         accepted = self._call_accepts()

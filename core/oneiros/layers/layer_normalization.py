@@ -6,7 +6,6 @@ import warnings
 from typing import Any
 
 from oneiros import _arguments, constraints, initializers, ops, regularizers
-import oneiros.layers._config as _config
 import oneiros.layers._validation as _validation
 from oneiros.layers.layer import Layer
 
@@ -30,9 +29,9 @@ class LayerNormalization(Layer):
     supports_masking = True
 
     def __init__(self, axis: int | list[int] = -1, epsilon: float = 1e-3, center: bool = True,
-                 scale: bool = True, rms_scaling: bool = False, beta_initializer: Any = "zeros",
-                 gamma_initializer: Any = "ones", beta_regularizer: Any = None, gamma_regularizer: Any = None,
-                 beta_constraint: Any = None, gamma_constraint: Any = None, **kwargs: Any):
+                 scale: bool = True, beta_initializer: Any = "zeros", gamma_initializer: Any = "ones",
+                 beta_regularizer: Any = None, gamma_regularizer: Any = None, beta_constraint: Any = None,
+                 gamma_constraint: Any = None, rms_scaling: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
         owner = type(self).__name__
         self.axis = _validation.axis_argument(owner, axis)
@@ -96,10 +95,10 @@ class LayerNormalization(Layer):
             "rms_scaling": self.rms_scaling,
             "beta_initializer": initializers.serialize(self.beta_initializer),
             "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": _config.optional(regularizers.serialize, self.beta_regularizer),
-            "gamma_regularizer": _config.optional(regularizers.serialize, self.gamma_regularizer),
-            "beta_constraint": _config.optional(constraints.serialize, self.beta_constraint),
-            "gamma_constraint": _config.optional(constraints.serialize, self.gamma_constraint),
+            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+            "beta_constraint": constraints.serialize(self.beta_constraint),
+            "gamma_constraint": constraints.serialize(self.gamma_constraint),
         }
 
     def _broadcast(self, weight: Any) -> Any:

@@ -94,7 +94,10 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
     callback_list = _callbacks(model, callbacks, verbose, params, history=True)
     sync_every_batch = callback_list.needs_weights_per_batch()
     model.stop_training = False
+    model.resume_from_epoch = None
     callback_list.call("on_train_begin", None)
+    if model.resume_from_epoch is not None:
+        initial_epoch = max(initial_epoch, model.resume_from_epoch)
     state = None
     epoch_logs: dict[str, float] = {}
     try:

@@ -79,7 +79,9 @@ class Trainer:
 
     def initial_state(self) -> State:
         if self.optimizer_state is None:
-            self.optimizer_state = self.config.optimizer.init([v.value for v in self.trainable])
+            restored = self.model.__dict__.pop("_pending_optimizer_state", None)
+            self.optimizer_state = restored if restored is not None else self.config.optimizer.init(
+                [v.value for v in self.trainable])
             self._applied_learning_rate = self.config.optimizer.learning_rate
         return ([v.value for v in self.trainable], [v.value for v in self.non_trainable],
                 self.optimizer_state, self.initial_metric_states())

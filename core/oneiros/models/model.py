@@ -34,6 +34,54 @@ class Model(Layer):
         self.compiled = None
         self.stop_training = False
         self.history = None
+        self.resume_from_epoch: int | None = None
+        """Set by a callback in ``on_train_begin`` (BackupAndRestore) to skip finished epochs."""
+        self.backend: str | None = None
+        """The backend this model runs on (set by ``load_model(..., backend=)``); None = the active one."""
+
+    def _backend_scope(self) -> Any:
+        from contextlib import nullcontext
+
+        from oneiros.backend import backend_scope
+
+        return backend_scope(self.backend) if self.backend else nullcontext()
+
+    def build_from_record(self, record: dict[str, Any]) -> None:
+        """Builds a subclassed model by calling it once on zeros shaped like its first inputs."""
+        from oneiros import ops
+
+        def zeros(shape: Any, dtype: Any) -> Any:
+            if isinstance(shape, dict):
+                return {key: zeros(shape[key], dtype[key]) for key in shape}
+            if shape and isinstance(shape[0], (list, dict)):
+                return [zeros(s, d) for s, d in zip(shape, dtype)]
+            return ops.zeros(tuple(1 if dim is None else int(dim) for dim in shape), dtype)
+
+        self(zeros(record["shapes"], record["dtypes"]), training=False)
+
+    def save(self, filepath: Any) -> Any:
+        """Saves architecture, weights, optimizer state and compile config to a .oneiros file."""
+        from oneiros.saving import save_model
+
+        return save_model(self, filepath)
+
+    def save_weights(self, filepath: Any) -> Any:
+        """Saves the weights (only) as safetensors."""
+        from oneiros.saving import save_weights
+
+        return save_weights(self, filepath)
+
+    def load_weights(self, filepath: Any, **options: Any) -> None:
+        """Loads weights saved by save_weights (or from a .oneiros file)."""
+        from oneiros.saving import load_weights
+
+        load_weights(self, filepath, **options)
+
+    def to_json(self) -> str:
+        """The architecture as JSON; rebuild with ``oi.models.model_from_json``."""
+        from oneiros.saving import model_to_json
+
+        return model_to_json(self)
 
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         """A layer of this model by name or by index (in :attr:`layers` order)."""
@@ -99,7 +147,8 @@ class Model(Layer):
         """Trains for ``epochs`` epochs; returns a History whose ``history`` maps names to lists."""
         from oneiros.models._fit import fit
 
-        return fit(self, x=x, y=y, batch_size=batch_size, epochs=epochs, verbose=verbose,
+        with self._backend_scope():
+            return fit(self, x=x, y=y, batch_size=batch_size, epochs=epochs, verbose=verbose,
                    callbacks=callbacks, validation_split=validation_split, validation_data=validation_data,
                    shuffle=shuffle, class_weight=class_weight, sample_weight=sample_weight,
                    initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
@@ -112,7 +161,8 @@ class Model(Layer):
         """The loss and metrics on the given data (a scalar, a list, or a dict with return_dict)."""
         from oneiros.models._fit import evaluate
 
-        return evaluate(self, x=x, y=y, batch_size=batch_size, verbose=verbose, sample_weight=sample_weight,
+        with self._backend_scope():
+            return evaluate(self, x=x, y=y, batch_size=batch_size, verbose=verbose, sample_weight=sample_weight,
                         steps=steps, callbacks=callbacks, return_dict=return_dict)
 
     def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto", steps: int | None = None,
@@ -120,24 +170,28 @@ class Model(Layer):
         """Model outputs as numpy arrays, computed batch by batch."""
         from oneiros.models._fit import predict
 
-        return predict(self, x, batch_size=batch_size, verbose=verbose, steps=steps, callbacks=callbacks)
+        with self._backend_scope():
+            return predict(self, x, batch_size=batch_size, verbose=verbose, steps=steps, callbacks=callbacks)
 
     def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, class_weight: dict | None = None,
                        return_dict: bool = False) -> Any:
         """One optimisation step on one batch; returns the loss and metrics."""
         from oneiros.models._fit import train_on_batch
 
-        return train_on_batch(self, x, y, sample_weight=sample_weight, class_weight=class_weight,
+        with self._backend_scope():
+            return train_on_batch(self, x, y, sample_weight=sample_weight, class_weight=class_weight,
                               return_dict=return_dict)
 
     def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False) -> Any:
         """Loss and metrics on one batch, without updating weights."""
         from oneiros.models._fit import test_on_batch
 
-        return test_on_batch(self, x, y, sample_weight=sample_weight, return_dict=return_dict)
+        with self._backend_scope():
+            return test_on_batch(self, x, y, sample_weight=sample_weight, return_dict=return_dict)
 
     def predict_on_batch(self, x: Any) -> Any:
         """Model outputs for one batch, as numpy arrays."""
         from oneiros.models._fit import predict_on_batch
 
-        return predict_on_batch(self, x)
+        with self._backend_scope():
+            return predict_on_batch(self, x)

@@ -88,11 +88,11 @@ isnan = _unary("isnan", "x is NaN; bool result.", differentiable=False)
 isinf = _unary("isinf", "x is +-inf; bool result.", differentiable=False)
 isfinite = _unary("isfinite", "x is neither NaN nor inf; bool result.", differentiable=False)
 
-sum = _reduction("sum", "Sum over ``axis`` (bool and small ints sum as int32).")
+sum = _reduction("sum", "Sum over ``axis``: bool and signed ints give int32, unsigned uint32.")
 mean = _reduction("mean", "Arithmetic mean over ``axis``; float result.")
 max = _reduction("max", "Largest value over ``axis`` (non-empty).")
 min = _reduction("min", "Smallest value over ``axis`` (non-empty).")
-prod = _reduction("prod", "Product over ``axis``.")
+prod = _reduction("prod", "Product over ``axis``: bool and signed ints give int32, unsigned uint32.")
 var = _reduction("var", "Population variance (ddof=0) over ``axis``; float result.")
 std = _reduction("std", "Population standard deviation over ``axis``; float result.")
 logsumexp = _reduction("logsumexp", "log(sum(exp(x))) over ``axis``, stable for large |x|.")
@@ -112,7 +112,7 @@ def argmin(x, axis=None, keepdims=False):
 
 @op("math", "a tensor and scalars or broadcastable tensors x_min <= x_max")
 def clip(x, x_min, x_max):
-    """``x`` limited to [x_min, x_max]."""
+    """``x`` limited to [x_min, x_max], promoting like a binary op; x_max wins if x_min > x_max."""
 
 
 @op("linalg", "tensors of ndim >= 1 whose inner dimensions agree (numpy.matmul rules)")
@@ -137,7 +137,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
 
 @op("math", "a tensor and an int axis within [-ndim, ndim) (None = flattened)")
 def cumsum(x, axis=None):
-    """Cumulative sum along ``axis``."""
+    """Cumulative sum along ``axis``; keeps the dtype (bool gives int32)."""
 
 
 @op("math", "a tensor and an int axis within [-ndim, ndim) (None = flattened)")

@@ -102,7 +102,7 @@ def scatter(indices, values, shape):
 
 @op("shape", "a tensor, int indices of shape (..., k) and updates of shape (...) + x.shape[k:]")
 def scatter_update(x, indices, updates):
-    """``x`` with the entries at ``indices`` replaced by ``updates``."""
+    """``x`` with the entries at ``indices`` replaced by ``updates`` (duplicates: the last wins)."""
 
 
 @op("shape", "data (n, ...), int32 segment ids (n,) in [0, num_segments) and num_segments")

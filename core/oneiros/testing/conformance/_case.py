@@ -50,7 +50,9 @@ class Case:
     arguments from a numpy Generator seeded from the id, so every run sees the same numbers.
     ``wrt`` lists the positional arguments (float32 arrays or pytrees of them) whose gradient
     is checked on trainable backends; ``jit`` also runs the case inside ``backend.jit``;
-    ``requires`` names capabilities both backends must declare (e.g. ``bfloat16``).
+    ``requires`` names capabilities the backend under test must declare (e.g. ``bfloat16``);
+    ``grad_is_zero`` says the op blocks gradients (``stop_gradient``); ``rtol``/``atol``
+    loosen the per-dtype tolerance of the value comparison for this case.
     """
 
     op: str
@@ -62,7 +64,6 @@ class Case:
     jit: bool = False
     requires: frozenset[str] = frozenset()
     grad_is_zero: bool = False
-    grad_rtol: float | None = None
 
     @property
     def id(self) -> str:

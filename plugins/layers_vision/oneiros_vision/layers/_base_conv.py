@@ -1,0 +1,107 @@
+"""BaseConv: the N-d convolution behind Conv1D, Conv2D and Conv3D."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from oneiros import activations, constraints, initializers, ops, regularizers
+from oneiros.layers import InputSpec, Layer
+
+from oneiros_vision.layers import _arguments, _shapes
+from oneiros_vision.layers._config import as_list, serialized
+from oneiros_vision.layers._conv_common import finish
+
+
+class BaseConv(Layer):
+    """``activation(conv(inputs, kernel) + bias)`` over ``rank`` spatial axes.
+
+    The kernel has shape ``(*kernel_size, input_channels // groups, filters)``. Subclasses only
+    fix ``rank``. ``padding="causal"`` (1D only) pads the start of the sequence so that an
+    output never sees later steps.
+    """
+
+    rank: ClassVar[int]
+
+    def __init__(self, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
+                 data_format: str | None = None, dilation_rate: Any = 1, groups: int = 1,
+                 activation: Any = None, use_bias: bool = True, kernel_initializer: Any = "glorot_uniform",
+                 bias_initializer: Any = "zeros", kernel_regularizer: Any = None, bias_regularizer: Any = None,
+                 activity_regularizer: Any = None, kernel_constraint: Any = None, bias_constraint: Any = None,
+                 **kwargs: Any):
+        super().__init__(**kwargs)
+        owner, rank = type(self).__name__, self.rank
+        self.filters = _arguments.positive_int(owner, "filters", filters)
+        self.kernel_size = _arguments.int_tuple(owner, "kernel_size", kernel_size, rank)
+        self.strides = _arguments.int_tuple(owner, "strides", strides, rank)
+        paddings = ("valid", "same", "causal") if rank == 1 else ("valid", "same")
+        self.padding = _arguments.choice(owner, "padding", padding, paddings)
+        self.data_format = _arguments.data_format(owner, data_format)
+        self.dilation_rate = _arguments.int_tuple(owner, "dilation_rate", dilation_rate, rank)
+        self.groups = _arguments.positive_int(owner, "groups", groups)
+        if self.filters % self.groups:
+            raise ValueError(f"{owner}: `filters` must be divisible by `groups`; received filters={filters}, "
+                             f"groups={groups}.")
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.input_spec = InputSpec(ndim=rank + 2)
+
+    def build(self, input_shape: tuple) -> None:
+        axis = _shapes.channel_axis(self.data_format)
+        channels = input_shape[axis]
+        if channels is None or channels % self.groups:
+            raise ValueError(f"{type(self).__name__} {self.name!r} needs a known number of input channels "
+                             f"divisible by groups={self.groups}; received input shape {tuple(input_shape)}.")
+        self.compute_output_shape(input_shape)
+        self.kernel = self.add_weight(
+            shape=(*self.kernel_size, channels // self.groups, self.filters), initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint, name="kernel",
+        )
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                shape=(self.filters,), initializer=self.bias_initializer, regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint, name="bias",
+            )
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={axis: channels})
+
+    def call(self, inputs: Any) -> Any:
+        padding = self.padding
+        if padding == "causal":
+            steps_axis = _shapes.spatial_axes(self.data_format, 1)[0]
+            pad_width = [(0, 0)] * 3
+            pad_width[steps_axis] = (_shapes.dilated(self.kernel_size[0], self.dilation_rate[0]) - 1, 0)
+            inputs, padding = ops.pad(inputs, pad_width), "valid"
+        outputs = ops.conv(inputs, self.kernel.value, strides=self.strides, padding=padding,
+                           data_format=self.data_format, dilation_rate=self.dilation_rate)
+        return finish(self, outputs)
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        spatial = tuple(
+            _shapes.conv_length(length, size, stride, dilation, self.padding)
+            for length, size, stride, dilation in zip(_shapes.spatial_of(input_shape, self.data_format),
+                                                      self.kernel_size, self.strides, self.dilation_rate)
+        )
+        _shapes.require_positive(type(self).__name__, self.name, input_shape, spatial)
+        return _shapes.with_layout(input_shape[0], spatial, self.filters, self.data_format)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": as_list(self.kernel_size),
+            "strides": as_list(self.strides),
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": as_list(self.dilation_rate),
+            "groups": self.groups,
+            "use_bias": self.use_bias,
+            **serialized(self, "activation", "kernel_initializer", "bias_initializer", "kernel_regularizer",
+                         "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint"),
+        }
