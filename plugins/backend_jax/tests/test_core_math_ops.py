@@ -105,6 +105,7 @@ def test_unary_math(ops):
     check(ops.round(x), [0, 2, 2, -0], "float32")
     check(ops.floor(x), [0, 1, 2, -1], "float32")
     check(ops.ceil(x), [1, 2, 3, -0], "float32")
+    check(ops.round(ops.convert_to_tensor([True, False])), [1, 0], "bool")
     check(ops.sign(ops.convert_to_tensor([-3, 0, 5])), [-1, 0, 1], "int32")
     ints = ops.convert_to_tensor([4, 16], "int8")
     check(ops.sqrt(ints), [2, 4], "float32")

@@ -70,6 +70,9 @@ def test_activation_arguments_and_extremes(ops):
     np.testing.assert_allclose(np.asarray(ops.log_sigmoid(big)), [-200.0, 0.0], atol=1e-6)
     np.testing.assert_allclose(np.asarray(ops.sigmoid(big)), [0.0, 1.0], atol=1e-6)
     assert ops.dtype(ops.relu(ops.cast(x, "bfloat16"))) == "bfloat16"
+    integers = ops.convert_to_tensor([-2, 3])
+    np.testing.assert_allclose(np.asarray(ops.relu(integers)), [0.0, 3.0])
+    assert ops.dtype(ops.relu(integers)) == ops.dtype(ops.sigmoid(integers)) == "float32"
 
 
 def test_softmax_is_stable_and_normalised(ops):

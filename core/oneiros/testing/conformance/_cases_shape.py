@@ -88,4 +88,5 @@ CASES = [
     case("segment_max", "unsorted-ids", lambda r: call(distinct(r, (6, 3)), _ids([2, 0, 2, 1, 0, 2]), 3), wrt=(0,)),
     case("segment_max", "empty-segment", lambda r: call(distinct(r, (4,)), _ids([0, 0, 2, 2]), 3)),
     case("segment_max", "int32", lambda r: call(integers(r, (5, 2), -9, 9), _ids([1, 1, 0, 1, 0]), 2)),
+    case("segment_max", "int32-empty-segment", lambda r: call(integers(r, (3,), -9, 9), _ids([0, 0, 2]), 4)),
 ]

@@ -1,0 +1,97 @@
+"""BaseDepthwiseConv: the per-channel convolution behind DepthwiseConv1D and DepthwiseConv2D."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from oneiros import activations, constraints, initializers, ops, regularizers
+from oneiros.layers import InputSpec, Layer
+
+from oneiros_vision.layers import _arguments, _shapes
+from oneiros_vision.layers._config import as_list, serialized
+from oneiros_vision.layers._conv_common import finish
+
+
+class BaseDepthwiseConv(Layer):
+    """Convolves each input channel with its own ``depth_multiplier`` filters.
+
+    The kernel has shape ``(*kernel_size, channels, depth_multiplier)``; output channel
+    ``c * depth_multiplier + m`` is channel ``c`` convolved with filter ``m``.
+    """
+
+    rank: ClassVar[int]
+
+    def __init__(self, kernel_size: Any, strides: Any = 1, padding: str = "valid", depth_multiplier: int = 1,
+                 data_format: str | None = None, dilation_rate: Any = 1, activation: Any = None,
+                 use_bias: bool = True, depthwise_initializer: Any = "glorot_uniform",
+                 bias_initializer: Any = "zeros", depthwise_regularizer: Any = None, bias_regularizer: Any = None,
+                 activity_regularizer: Any = None, depthwise_constraint: Any = None, bias_constraint: Any = None,
+                 **kwargs: Any):
+        super().__init__(**kwargs)
+        owner, rank = type(self).__name__, self.rank
+        self.kernel_size = _arguments.int_tuple(owner, "kernel_size", kernel_size, rank)
+        self.strides = _arguments.int_tuple(owner, "strides", strides, rank)
+        self.padding = _arguments.choice(owner, "padding", padding, ("valid", "same"))
+        self.depth_multiplier = _arguments.positive_int(owner, "depth_multiplier", depth_multiplier)
+        self.data_format = _arguments.data_format(owner, data_format)
+        self.dilation_rate = _arguments.int_tuple(owner, "dilation_rate", dilation_rate, rank)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.depthwise_initializer = initializers.get(depthwise_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.input_spec = InputSpec(ndim=rank + 2)
+
+    def build(self, input_shape: tuple) -> None:
+        axis = _shapes.channel_axis(self.data_format)
+        channels = input_shape[axis]
+        if channels is None:
+            raise ValueError(f"{type(self).__name__} {self.name!r} needs a known number of input channels; "
+                             f"received input shape {tuple(input_shape)}.")
+        self.compute_output_shape(input_shape)
+        self.kernel = self.add_weight(
+            shape=(*self.kernel_size, channels, self.depth_multiplier), initializer=self.depthwise_initializer,
+            regularizer=self.depthwise_regularizer, constraint=self.depthwise_constraint, name="kernel",
+        )
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                shape=(channels * self.depth_multiplier,), initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer, constraint=self.bias_constraint, name="bias",
+            )
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={axis: channels})
+
+    def call(self, inputs: Any) -> Any:
+        outputs = ops.depthwise_conv(inputs, self.kernel.value, strides=self.strides, padding=self.padding,
+                                     data_format=self.data_format, dilation_rate=self.dilation_rate)
+        return finish(self, outputs)
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        spatial = tuple(
+            _shapes.conv_length(length, size, stride, dilation, self.padding)
+            for length, size, stride, dilation in zip(_shapes.spatial_of(input_shape, self.data_format),
+                                                      self.kernel_size, self.strides, self.dilation_rate)
+        )
+        _shapes.require_positive(type(self).__name__, self.name, input_shape, spatial)
+        channels = input_shape[_shapes.channel_axis(self.data_format)]
+        out_channels = None if channels is None else channels * self.depth_multiplier
+        return _shapes.with_layout(input_shape[0], spatial, out_channels, self.data_format)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "kernel_size": as_list(self.kernel_size),
+            "strides": as_list(self.strides),
+            "padding": self.padding,
+            "depth_multiplier": self.depth_multiplier,
+            "data_format": self.data_format,
+            "dilation_rate": as_list(self.dilation_rate),
+            "use_bias": self.use_bias,
+            **serialized(self, "activation", "depthwise_initializer", "bias_initializer",
+                         "depthwise_regularizer", "bias_regularizer", "activity_regularizer",
+                         "depthwise_constraint", "bias_constraint"),
+        }
