@@ -15,7 +15,7 @@ def registry_accessors(kind: str, module_name: str) -> tuple[Callable[[str], Any
         return host().registry(kind).get(name)
 
     def __getattr__(name: str) -> Any:
-        if name.startswith("__"):
+        if name.startswith("_"):
             raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
         from oneiros._plugins import host
 

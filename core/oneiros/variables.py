@@ -12,6 +12,9 @@ from oneiros import dtypes, ops
 class Variable:
     """A layer weight. Read it in ``call`` with ``.value``; training swaps values in and out.
 
+    ``autocast=False`` keeps the weight in its own dtype during mixed-precision calls (for
+    statistics such as BatchNormalization's moving mean, which 16-bit rounding would bias).
+
     ``path`` is unique inside a model (``"dense_1/kernel"``) and names the weight in files.
     """
 
@@ -24,6 +27,7 @@ class Variable:
         dtype: str = "float32",
         regularizer: Callable | None = None,
         constraint: Callable | None = None,
+        autocast: bool = True,
     ):
         self.name = name
         self.path = name
@@ -31,6 +35,7 @@ class Variable:
         self.dtype = dtypes.name_of(dtype)
         self.regularizer = regularizer
         self.constraint = constraint
+        self.autocast = autocast
         self._value = ops.cast(value, self.dtype) if ops.dtype(value) != self.dtype else value
         self.shape = tuple(ops.shape(self._value))
 

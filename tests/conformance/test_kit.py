@@ -141,7 +141,7 @@ def test_a_case_exclusion_skips_only_that_case(tmp_path: Path) -> None:
     result = run_kit(tmp_path, "--oneiros-backend", "toy", "-k", "test_values and add", exclusions=exclusions)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "add[bool-bool]: bools are fine, but this is the one we skip  [skipped 1 test(s)]" in result.stdout
-    assert "no_such_op: stale entry  [matched no collected test]" in result.stdout
+    assert "no_such_op: stale entry  [matched no selected test]" in result.stdout
     assert "FAILED" in result.stdout and "test_values[add[int8-uint8]]" in result.stdout
     assert "test_values[add[bool-bool]] -" not in result.stdout
 

@@ -14,13 +14,7 @@ X = RNG.normal(1.0, 2.0, size=(16, 4)).astype("float32")
 Y = RNG.normal(size=(16, 1)).astype("float32")
 
 
-ADAPTER_BUG = pytest.mark.xfail(
-    strict=True, raises=ValueError,
-    reason="ArrayAdapter.stacked_batches gives single batches a stacking axis, (1, 8, 4), when "
-           "steps_per_execution=1; remove this mark once the adapter yields them unstacked")
-
-
-@pytest.mark.parametrize("steps_per_execution", [pytest.param(1, marks=ADAPTER_BUG), 2])
+@pytest.mark.parametrize("steps_per_execution", [1, 2])
 def test_fit_updates_moving_statistics_and_advances_seeds(steps_per_execution):
     with oi.backend_scope("jax"):
         normalization = layers.BatchNormalization(momentum=0.5)

@@ -221,3 +221,47 @@ def test_mixed_bfloat16_computes_in_bfloat16_and_keeps_float32_weights():
     history = model.fit(X, Y, epochs=4, batch_size=32, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0] / 4
     assert all(v.dtype == "float32" for v in model.weights)
+
+
+def test_batches_reach_the_model_unstacked_and_predictions_match_targets():
+    seen = []
+
+    class Probe(oi.layers.Layer):
+        def call(self, inputs):
+            seen.append(tuple(oi.ops.shape(inputs)))
+            return inputs
+
+        def compute_output_shape(self, input_shape):
+            return input_shape
+
+    for steps in (1, 3):
+        seen.clear()
+        model = oi.Sequential([layers.Input((4,)), Probe(), layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse", steps_per_execution=steps)
+        model.fit(X[:96], Y[:96], batch_size=16, epochs=1, verbose=0)
+        assert set(seen) == {(16, 4)}, (steps, seen)
+
+
+def test_calling_build_directly_marks_the_layer_built():
+    layer = layers.Dense(3)
+    layer.build((None, 4))
+    assert layer.built
+    assert oi.ops.shape(layer(X[:2])) == (2, 3)
+    assert len(layer.weights) == 2
+
+
+def test_autocast_false_weights_keep_their_dtype_in_mixed_precision_calls():
+    seen = {}
+
+    class Stats(oi.layers.Layer):
+        def build(self, input_shape):
+            self.scale = self.add_weight((input_shape[-1],), "ones", name="scale")
+            self.statistic = self.add_weight((input_shape[-1],), "zeros", name="statistic", trainable=False,
+                                             autocast=False)
+
+        def call(self, inputs):
+            seen["scale"], seen["statistic"] = oi.ops.dtype(self.scale.value), oi.ops.dtype(self.statistic.value)
+            return inputs * self.scale.value
+
+    Stats(dtype="mixed_bfloat16")(X[:2])
+    assert seen == {"scale": "bfloat16", "statistic": "float32"}

@@ -135,6 +135,9 @@ class ArrayAdapter(DataAdapter):
             yield self._take(order, start, min(start + self.batch_size, self.num_samples))
 
     def stacked_batches(self, epoch: int, count: int) -> Iterator[tuple[Batch, int]]:
+        if count == 1:
+            yield from ((batch, 1) for batch in self.batches(epoch))
+            return
         order = self._order(epoch)
         full = self.num_samples // self.batch_size
         group = count * self.batch_size

@@ -71,9 +71,9 @@ class BatchNormalization(Layer):
                                         regularizer=self.beta_regularizer, constraint=self.beta_constraint,
                                         name="beta")
         self.moving_mean = self.add_weight(shape=(features,), initializer=self.moving_mean_initializer,
-                                           trainable=False, name="moving_mean")
+                                           trainable=False, name="moving_mean", autocast=False)
         self.moving_variance = self.add_weight(shape=(features,), initializer=self.moving_variance_initializer,
-                                               trainable=False, name="moving_variance")
+                                               trainable=False, name="moving_variance", autocast=False)
         rank = len(input_shape)
         self._reduction_axes = tuple(axis for axis in range(rank) if axis != self._feature_axis)
         self._stat_shape = _validation.broadcast_shape(rank, [self._feature_axis], [features])

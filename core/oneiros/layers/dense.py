@@ -59,7 +59,8 @@ class Dense(Layer):
             outputs = ops.add(outputs, self.bias.value)
         outputs = self.activation(outputs)
         if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(outputs))
+            batch = ops.shape(outputs)[0] if len(ops.shape(outputs)) > 0 else 1
+            self.add_loss(ops.divide(self.activity_regularizer(outputs), float(max(batch, 1))))
         return outputs
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:

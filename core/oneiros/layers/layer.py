@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 import threading
@@ -106,6 +107,11 @@ class Layer:
         self._input_shape_argument = None if input_shape is None else tuple(input_shape)
         self._inbound_nodes: list[Node] = []
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__:
+            cls.build = _marking_built(cls.__dict__["build"])
+
     def __setattr__(self, name: str, value: Any) -> None:
         if isinstance(value, Layer) and name != "_outer":
             self._track_layer(value)
@@ -134,7 +140,7 @@ class Layer:
 
     def add_weight(self, shape: Sequence[int] = (), initializer: Any = None, dtype: Any = None,
                    trainable: bool = True, regularizer: Any = None, constraint: Any = None,
-                   name: str | None = None) -> Variable:
+                   name: str | None = None, autocast: bool = True) -> Variable:
         """Creates a weight of this layer, initialised now on the active backend."""
         from oneiros import constraints, initializers, regularizers
 
@@ -155,6 +161,7 @@ class Layer:
             dtype=dtype,
             regularizer=regularizers.get(regularizer),
             constraint=constraints.get(constraint),
+            autocast=autocast,
         )
         self._own_variables.append(variable)
         return variable
@@ -355,6 +362,20 @@ class Layer:
         return f"<{type(self).__name__} name={self.name!r} built={self.built}>"
 
 
+def _marking_built(build: Any) -> Any:
+    """Wraps a subclass's ``build`` so that calling it directly also marks the layer built."""
+    if getattr(build, "_marks_built", False):
+        return build
+
+    @functools.wraps(build)
+    def wrapper(self: Layer, *args: Any, **kwargs: Any) -> None:
+        build(self, *args, **kwargs)
+        self.built = True
+
+    wrapper._marks_built = True
+    return wrapper
+
+
 def _unique(variables: list[Variable]) -> list[Variable]:
     seen: set[int] = set()
     unique = []
@@ -384,7 +405,7 @@ def _first(value: Any) -> Any:
 def _autocast_variables(layer: Layer) -> Iterator[None]:
     """Variables read in the compute dtype during a mixed-precision call; assignments kept."""
     compute = layer.compute_dtype
-    variables = [v for v in layer.variables if "float" in v.dtype and v.dtype != compute]
+    variables = [v for v in layer.variables if v.autocast and "float" in v.dtype and v.dtype != compute]
     originals = [v._value for v in variables]
     casted = [ops.cast(value, compute) for value in originals]
     for variable, value in zip(variables, casted):

@@ -220,10 +220,12 @@ def _compile_from_config(model: Any, compile_config: dict[str, Any], safe_mode: 
             raise CorruptFileError(f"The compile config cannot be restored: {type(exc).__name__}: {exc}") from None
 
 
-def _restore_optimizer_state(model: Any, tensors: dict[str, np.ndarray]) -> None:
+def _optimizer_state_from(model: Any, tensors: dict[str, np.ndarray]) -> Any:
+    """The optimizer state stored in ``tensors``, checked against the model's optimizer; None when
+    the file holds none or the model is not compiled."""
     stored = {k: v for k, v in tensors.items() if k.startswith(OPTIMIZER_PREFIX)}
     if not stored or model.compiled is None:
-        return
+        return None
     from oneiros import ops
 
     template = model.compiled.optimizer.init([v.value for v in model.trainable_weights])
@@ -240,7 +242,7 @@ def _restore_optimizer_state(model: Any, tensors: dict[str, np.ndarray]) -> None
         value = _weights.matched(name, stored[name], names[name].shape, str(names[name].dtype), False)
         return ops.convert_to_tensor(value)
 
-    model._pending_optimizer_state = fill(template, OPTIMIZER_PREFIX)
+    return fill(template, OPTIMIZER_PREFIX)
 
 
 def load_model(path: str | Path, backend: str | None = None, *, safe_mode: bool = True, compile: bool = True,
@@ -264,7 +266,9 @@ def load_model(path: str | Path, backend: str | None = None, *, safe_mode: bool 
         compile_config = config.get("compile_config")
         if compile and isinstance(compile_config, dict):
             _compile_from_config(model, compile_config, safe_mode)
-            _restore_optimizer_state(model, tensors)
+            optimizer_state = _optimizer_state_from(model, tensors)
+            if optimizer_state is not None:
+                model._pending_optimizer_state = optimizer_state
     if backend is not None:
         model.backend = chosen.name
     return model

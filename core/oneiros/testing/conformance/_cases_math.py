@@ -27,6 +27,8 @@ def _with_specials() -> np.ndarray:
     return np.array([0.0, -1.5, np.nan, np.inf, -np.inf, 2.0], np.float32)
 
 
+_DIVISORS = np.array([3, -3, 4, -4, 7, 1], np.int32)
+
 ARITHMETIC = [
     case("add", "float32-3x1-1x4", lambda r: call(normal(r, (3, 1)), normal(r, (1, 4))), wrt=BOTH, jit=True),
     case("add", "scalar-tensor-and-vector", lambda r: call(normal(r, ()), normal(r, (3,))), wrt=BOTH),
@@ -46,7 +48,8 @@ ARITHMETIC = [
     case("add", "bool-bool", lambda r: call(booleans(r, (4,)), booleans(r, (4,)))),
     case("subtract", "float32-3x1-1x4", lambda r: call(normal(r, (3, 1)), normal(r, (1, 4))), wrt=BOTH),
     case("subtract", "weak-int-left-int32", lambda r: call(2, integers(r, (2, 2), -9, 9))),
-    case("subtract", "uint8-int16", lambda r: call(integers(r, (3,), 0, 200, "uint8"), integers(r, (3,), -9, 9, "int16"))),
+    case("subtract", "uint8-int16",
+         lambda r: call(integers(r, (3,), 0, 200, "uint8"), integers(r, (3,), -9, 9, "int16"))),
     case("multiply", "float32-2x3-3", lambda r: call(normal(r, (2, 3)), normal(r, (3,))), wrt=BOTH),
     case("multiply", "int8-weak-int", lambda r: call(integers(r, (4,), -9, 9, "int8"), 3)),
     case("multiply", "bool-int32", lambda r: call(booleans(r, (4,)), integers(r, (4,), -9, 9))),
@@ -55,10 +58,10 @@ ARITHMETIC = [
     case("divide", "int32-int32", lambda r: call(integers(r, (5,), -9, 9), np.array([1, -2, 3, 4, -7], np.int32))),
     case("divide", "int8-weak-float", lambda r: call(integers(r, (3,), -9, 9, "int8"), 2.0)),
     case("divide", "weak-int-denominator", lambda r: call(normal(r, (3,)), 4)),
-    case("floor_divide", "int32-negatives", lambda r: call(integers(r, (6,), -20, 20), np.array([3, -3, 4, -4, 7, 1], np.int32))),
+    case("floor_divide", "int32-negatives", lambda r: call(integers(r, (6,), -20, 20), _DIVISORS)),
     case("floor_divide", "float32", lambda r: call(normal(r, (2, 3), 5.0), away_from_zero(r, (3,), 0.5))),
     case("floor_divide", "int32-weak-int", lambda r: call(integers(r, (4,), -20, 20), 3)),
-    case("mod", "int32-negatives", lambda r: call(integers(r, (6,), -20, 20), np.array([3, -3, 4, -4, 7, 1], np.int32))),
+    case("mod", "int32-negatives", lambda r: call(integers(r, (6,), -20, 20), _DIVISORS)),
     case("mod", "float32", lambda r: call(normal(r, (2, 3), 5.0), away_from_zero(r, (3,), 0.5))),
     case("mod", "int32-weak-int", lambda r: call(integers(r, (4,), -20, 20), 5)),
     case("power", "float32-both", lambda r: call(uniform(r, (2, 3), 0.5, 2.0), uniform(r, (3,), -1.5, 2.0)), wrt=BOTH),
@@ -72,7 +75,8 @@ ARITHMETIC = [
     case("minimum", "float32-3x1-1x4", lambda r: call(distinct(r, (3, 1)), distinct(r, (1, 4), offset=0.05)), wrt=BOTH),
     case("minimum", "int8", lambda r: call(integers(r, (5,), -9, 9, "int8"), integers(r, (5,), -9, 9, "int8"))),
     case("minimum", "nan-propagates", lambda r: call(np.zeros(6, np.float32), _with_specials())),
-    case("arctan2", "float32-all-quadrants", lambda r: call(away_from_zero(r, (3, 1)), away_from_zero(r, (1, 4))), wrt=BOTH),
+    case("arctan2", "float32-all-quadrants",
+         lambda r: call(away_from_zero(r, (3, 1)), away_from_zero(r, (1, 4))), wrt=BOTH),
     case("arctan2", "int32", lambda r: call(integers(r, (4,), -5, 5), np.array([1, -1, 2, -3], np.int32))),
 ]
 

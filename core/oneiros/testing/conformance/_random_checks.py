@@ -1,8 +1,9 @@
 """Checks of the random ops on the backend alone: determinism per seed, and sample statistics.
 
 Backends need not draw the same numbers as the reference, so nothing here compares with it.
-Statistical bounds are 5 standard errors wide on 10^5 samples: a correct sampler fails one of
-them with probability ~1e-6, and the seeds are fixed, so a passing backend keeps passing.
+Statistical bounds are 5 standard errors wide on 10^5 samples: a correct sampler fails any of
+the ~20 bounds with probability ~1e-5, and the seeds are fixed, so a passing backend keeps
+passing.
 """
 
 from __future__ import annotations
@@ -132,7 +133,9 @@ def _truncated_normal(backend: Backend) -> None:
     )
     expected_std = TRUNCATED_STD_RATIO * stddev
     _assert_near("truncated_normal mean", values.mean(), mean, expected_std / np.sqrt(SAMPLES))
-    _assert_near("truncated_normal std", values.std(), expected_std, expected_std / np.sqrt(SAMPLES))
+    # sigma / sqrt(2n) is the standard error of a normal sample's std; the truncated normal has
+    # lighter tails (kurtosis < 3), so its true standard error is smaller: the bound is safe.
+    _assert_near("truncated_normal std", values.std(), expected_std, expected_std / np.sqrt(2 * SAMPLES))
 
 
 def _randint(backend: Backend) -> None:

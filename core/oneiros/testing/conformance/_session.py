@@ -11,9 +11,9 @@ import pytest
 
 from oneiros.backend import Backend, get_backend
 from oneiros.errors import OneirosError
-from oneiros.testing.conformance._running import run_eager
 from oneiros.testing.conformance._case import Case
 from oneiros.testing.conformance._exclusions import Exclusion, ExclusionsError, matching, parse_exclusions
+from oneiros.testing.conformance._running import run_eager
 
 REFERENCE = "numpy"
 KIT_DIRECTORY = Path(__file__).resolve().parent
@@ -25,7 +25,6 @@ class ExclusionReport:
     path: Path | None
     exclusions: list[Exclusion]
     skipped: Counter[str] = field(default_factory=Counter)
-    kit_items: int = 0
 
 
 _BACKEND = pytest.StashKey[Backend]()
@@ -95,8 +94,7 @@ def apply_exclusions(config: pytest.Config, items: list[pytest.Item]) -> None:
     except ExclusionsError as exc:
         raise pytest.UsageError(f"Backend {backend.name!r} declares conformance exclusions that "
                                 f"cannot be used: {exc}") from exc
-    report = ExclusionReport(backend.name, Path(path) if path is not None else None, exclusions,
-                             kit_items=len(kit_items))
+    report = ExclusionReport(backend.name, Path(path) if path is not None else None, exclusions)
     config.stash[_REPORT] = report
     for item in kit_items:
         exclusion = matching(exclusions, item_keys(item))
@@ -115,7 +113,7 @@ def summary_lines(report: ExclusionReport) -> tuple[str, list[str]]:
     lines = []
     for exclusion in report.exclusions:
         count = report.skipped[exclusion.key]
-        effect = f"skipped {count} test(s)" if count else "matched no collected test"
+        effect = f"skipped {count} test(s)" if count else "matched no selected test"
         lines.append(f"{exclusion.key}: {exclusion.reason}  [{effect}]")
     return title, lines
 

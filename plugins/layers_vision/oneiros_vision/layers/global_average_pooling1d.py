@@ -12,7 +12,7 @@ from oneiros_vision.layers._shapes import spatial_axes
 
 class GlobalAveragePooling1D(BaseGlobalPooling):
     """The mean over the steps of its inputs, per channel. With a mask ``(batch, steps)`` (from
-    an Embedding with ``mask_zero`` or a Masking layer), only the unmasked steps count.
+    an Embedding with ``mask_zero`` or a Masking layer), only the unmasked steps count (a row with every step masked gives zeros).
 
     Example::
 

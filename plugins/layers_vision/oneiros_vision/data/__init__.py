@@ -1,0 +1,3 @@
+"""Image data loaders."""
+
+LOADERS: dict = {}

@@ -1,0 +1,56 @@
+"""BaseRandomImageLayer: the training-only, seeded augmentation behind every Random* image layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oneiros import ops
+from oneiros.layers import Layer
+from oneiros.layers.seed_generator import SeedGenerator
+
+from oneiros_vision.layers import _arguments, _images
+
+
+class BaseRandomImageLayer(Layer):
+    """Augments images only when called with ``training=True``; otherwise returns them (cast to
+    the compute dtype). Each training call draws a new key from a SeedGenerator, so a layer
+    built with the same ``seed`` gives the same sequence of outputs.
+
+    Subclasses implement ``augment(images, seed)`` on a batch ``(N, H, W, C)`` (or channels
+    first); unbatched ``(H, W, C)`` inputs are handled here.
+    """
+
+    def __init__(self, seed: int | None = None, data_format: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        owner = type(self).__name__
+        self.seed = _arguments.seed(owner, seed)
+        self.data_format = _arguments.data_format(owner, data_format)
+        self.seed_generator = SeedGenerator(self, self.seed)
+
+    def build(self, input_shape: tuple) -> None:
+        _images.check_image_rank(type(self).__name__, self.name, input_shape)
+
+    def call(self, inputs: Any, training: bool | None = None) -> Any:
+        if "float" not in ops.dtype(inputs):
+            inputs = ops.cast(inputs, self.compute_dtype)
+        if not training:
+            return self.infer(inputs)
+        batch, restore = _images.as_batch(inputs)
+        return restore(self.augment(batch, self.seed_generator.next()))
+
+    def augment(self, images: Any, seed: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must implement augment(images, seed).")
+
+    def infer(self, images: Any) -> Any:
+        """What the layer does outside training: nothing, unless a subclass says otherwise."""
+        return images
+
+    def batch_uniform(self, images: Any, low: float, high: float, seed: Any) -> Any:
+        """One uniform draw in [low, high) per image of the batch, shape (N,)."""
+        return ops.uniform((ops.shape(images)[0],), minval=low, maxval=high, seed=seed)
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return input_shape
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "seed": self.seed, "data_format": self.data_format}
