@@ -92,7 +92,7 @@ def test_function_names_resolve_to_functions(name):
 def test_classes_resolve_by_name_and_attribute():
     assert losses.get("CategoricalCrossentropy") is losses.CategoricalCrossentropy
     assert losses.get("core>Huber") is losses.Huber
-    assert issubclass(losses.Loss, object) and issubclass(losses.Huber, losses.Loss)
+    assert issubclass(losses.Huber, losses.Loss)
     class_names = [obj.__name__ for obj in losses.BUILTINS if isinstance(obj, type)]
     assert len(class_names) - 2 >= 15  # besides Loss and LossFunctionWrapper
 

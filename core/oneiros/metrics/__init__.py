@@ -1,7 +1,7 @@
 """Oneiros metrics: the core's built-ins, and every plugin's through `get` and attribute access."""
 
 from oneiros._namespace import registry_accessors
-from oneiros.losses._base import snake_case
+from oneiros.losses._base import snake_case as _snake_case
 from oneiros.metrics import _accuracy, _auc, _base, _confusion, _fscore, _probabilistic, _reduction
 from oneiros.metrics import _regression
 
@@ -60,7 +60,7 @@ _SHORT_NAMES = {
     "fbeta_score": _fscore.FBetaScore,
     "logcosh": _regression.LogCoshError,
 }
-_ALIASES = {snake_case(cls.__name__): cls for cls in _METRICS} | _SHORT_NAMES
+_ALIASES = {_snake_case(cls.__name__): cls for cls in _METRICS} | _SHORT_NAMES
 
 BUILTINS: list = [*_BASES, *_METRICS, *_ALIASES.items()]
 """What the core registers through `register_metrics`; each entry is a class or an

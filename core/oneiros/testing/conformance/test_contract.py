@@ -113,11 +113,17 @@ def test_require_raises_for_undeclared_capability(backend_under_test: Backend) -
             backend_under_test.require(capability)
 
 
-def test_value_and_grad_needs_trainable(backend_under_test: Backend) -> None:
-    if TRAINABLE in backend_under_test.capabilities:
-        pytest.skip(f"backend {backend_under_test.name!r} declares trainable (test_gradient checks it)")
-    with pytest.raises(CapabilityError), backend_scope(backend_under_test):
-        backend_under_test.value_and_grad(lambda x: ops.sum(x))(ops.ones((2,)))
+def test_value_and_grad_follows_the_trainable_capability(backend_under_test: Backend) -> None:
+    """Trainable: the gradient of sum(x**2) is 2x. Otherwise: a CapabilityError, no fallback."""
+    x = np.array([1.5, -2.0, 0.25], np.float32)
+    with backend_scope(backend_under_test):
+        if TRAINABLE not in backend_under_test.capabilities:
+            with pytest.raises(CapabilityError):
+                backend_under_test.value_and_grad(lambda p: ops.sum(p))(ops.convert_to_tensor(x))
+            return
+        value, grad = backend_under_test.value_and_grad(lambda p: ops.sum(ops.square(p)))(ops.convert_to_tensor(x))
+        np.testing.assert_allclose(ops.to_numpy(value), np.sum(x.astype(np.float64) ** 2), rtol=1e-6)
+        np.testing.assert_allclose(ops.to_numpy(grad), 2 * x, rtol=1e-6)
 
 
 def _shape_texts(value: Any) -> list[tuple[str, str]]:

@@ -1,0 +1,156 @@
+"""RecurrentCell: what SimpleRNNCell, LSTMCell and GRUCell share.
+
+A cell computes one time step. The built-in cells split that step in two so a layer can
+project a whole sequence's inputs with one large matmul before the loop and keep only the
+recurrent matmul inside it (:meth:`project_inputs`, then :meth:`recurrent_step` per step);
+calling the cell on one step does the same two things.
+
+Dropout follows Keras: in training, one input mask and one recurrent-state mask are drawn per
+call of the layer (per sequence) and reused at every step, so masks are drawn outside the loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from oneiros import activations, constraints, initializers, ops, regularizers
+from oneiros.layers import Layer
+from oneiros.layers.seed_generator import SeedGenerator
+
+from oneiros_text import _checks
+
+
+class RecurrentCell(Layer):
+    """Base class of the built-in cells: holds the arguments they share (Keras names), creates
+    ``kernel`` (input_dim, gates * units), ``recurrent_kernel`` (units, gates * units) and
+    ``bias``. Subclasses set :attr:`gates` and :attr:`state_size` and implement
+    :meth:`project_inputs` and :meth:`recurrent_step`."""
+
+    gates = 1
+
+    def __init__(self, units: int, activation: Any = "tanh", use_bias: bool = True,
+                 kernel_initializer: Any = "glorot_uniform", recurrent_initializer: Any = "orthogonal",
+                 bias_initializer: Any = "zeros", kernel_regularizer: Any = None, recurrent_regularizer: Any = None,
+                 bias_regularizer: Any = None, kernel_constraint: Any = None, recurrent_constraint: Any = None,
+                 bias_constraint: Any = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
+                 seed: int | None = None, **kwargs: Any):
+        owner = type(self).__name__
+        units = _checks.positive_int(owner, "units", units)
+        use_bias = _checks.flag(owner, "use_bias", use_bias)
+        dropout = _checks.rate(owner, "dropout", dropout)
+        recurrent_dropout = _checks.rate(owner, "recurrent_dropout", recurrent_dropout)
+        seed = _checks.seed(owner, seed)
+        super().__init__(**kwargs)
+        self.units = units
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.recurrent_initializer = initializers.get(recurrent_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.recurrent_constraint = constraints.get(recurrent_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
+        self.seed = seed
+        self.seed_generator = SeedGenerator(self, seed) if dropout or recurrent_dropout else None
+
+    def build(self, input_shape: tuple) -> None:
+        input_dim = input_shape[-1]
+        if input_dim is None:
+            raise ValueError(f"{type(self).__name__} {self.name!r} needs a known last input axis; "
+                             f"received shape {tuple(input_shape)}.")
+        width = self.gates * self.units
+        self.kernel = self.add_weight(shape=(input_dim, width), initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+                                      name="kernel")
+        self.recurrent_kernel = self.add_weight(
+            shape=(self.units, width), initializer=self.recurrent_initializer,
+            regularizer=self.recurrent_regularizer, constraint=self.recurrent_constraint, name="recurrent_kernel",
+        )
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(shape=self._bias_shape(), initializer=self._full_bias_initializer(),
+                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
+                                        name="bias")
+
+    def _bias_shape(self) -> tuple[int, ...]:
+        return (self.gates * self.units,)
+
+    def _full_bias_initializer(self) -> Any:
+        return self.bias_initializer
+
+    @property
+    def state_size(self) -> int | list[int]:
+        return self.units
+
+    @property
+    def output_size(self) -> int:
+        return self.units
+
+    def state_sizes(self) -> list[int]:
+        size = self.state_size
+        return list(size) if isinstance(size, (list, tuple)) else [size]
+
+    def get_initial_state(self, batch_size: int) -> list[Any]:
+        return [ops.zeros((batch_size, size), self.compute_dtype) for size in self.state_sizes()]
+
+    def dropout_masks(self, batch_size: int, input_dim: int, training: bool | None) -> tuple[Any, Any]:
+        """(input mask, recurrent mask) for one sequence: scaled keep masks, or None when unused."""
+        if not training:
+            return None, None
+        input_mask = recurrent_mask = None
+        if self.dropout:
+            input_mask = ops.dropout(ops.ones((batch_size, input_dim), self.compute_dtype), self.dropout,
+                                     seed=self.seed_generator.next())
+        if self.recurrent_dropout:
+            recurrent_mask = ops.dropout(ops.ones((batch_size, self.units), self.compute_dtype),
+                                         self.recurrent_dropout, seed=self.seed_generator.next())
+        return input_mask, recurrent_mask
+
+    def project_inputs(self, inputs: Any) -> Any:
+        """The part of a step that depends on the inputs alone, for any leading axes."""
+        raise NotImplementedError(f"{type(self).__name__} must implement project_inputs.")
+
+    def recurrent_step(self, projected: Any, states: Sequence[Any], recurrent_mask: Any) -> tuple[Any, list[Any]]:
+        """``(output, new_states)`` from one step's projected inputs and the previous states."""
+        raise NotImplementedError(f"{type(self).__name__} must implement recurrent_step.")
+
+    def call(self, inputs: Any, states: Any = None, training: bool | None = None) -> tuple[Any, list[Any]]:
+        """One step: ``cell(x_t, states)`` -> ``(output, new_states)``; states default to zeros."""
+        batch_size, input_dim = ops.shape(inputs)[0], ops.shape(inputs)[-1]
+        if states is None:
+            states = self.get_initial_state(batch_size)
+        elif not isinstance(states, (list, tuple)):
+            states = [states]
+        if len(states) != len(self.state_sizes()):
+            raise ValueError(f"{type(self).__name__} {self.name!r} has {len(self.state_sizes())} states; "
+                             f"received {len(states)}.")
+        input_mask, recurrent_mask = self.dropout_masks(batch_size, input_dim, training)
+        if input_mask is not None:
+            inputs = ops.multiply(inputs, input_mask)
+        return self.recurrent_step(self.project_inputs(inputs), list(states), recurrent_mask)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+            "dropout": self.dropout,
+            "recurrent_dropout": self.recurrent_dropout,
+            "seed": self.seed,
+        }
