@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import warnings
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from oneiros.callbacks._base import Callback
-from oneiros.callbacks._checkpointing import SaveSchedule, model_state, non_finite
-from oneiros.errors import CorruptFileError, ModelFileError, ResourceLimitError
+from oneiros.callbacks._checkpointing import SaveSchedule, non_finite
+from oneiros.errors import CorruptFileError, ModelFileError, ResourceLimitError, WeightsMismatchError
+from oneiros.saving import OPTIMIZER_PREFIX
 from oneiros.optimizers._checks import check_bool
 
 LATEST = "latest.safetensors"
@@ -101,10 +105,12 @@ class BackupAndRestore(Callback):
             self.backup_dir.rmdir()
 
     def _back_up(self, batch: int | None) -> None:
+        from oneiros import saving
         from oneiros.saving import _weights
         from oneiros.saving._atomic import atomic_write
 
-        tensors = model_state(self.model, include_optimizer=True)
+        weights = saving._weights_of(self.model)
+        tensors = {**weights, **saving._optimizer_state_of(self.model)}
         broken = non_finite(tensors)
         if broken:
             warnings.warn(f"{type(self).__name__}: not backing up after epoch {self._epochs_done}: "
@@ -112,7 +118,8 @@ class BackupAndRestore(Callback):
                           stacklevel=3)
             return
         data = _weights.encode(tensors, metadata={
-            "format": BACKUP_FORMAT, "epoch": str(self._epochs_done), "batch": str(-1 if batch is None else batch)})
+            "format": BACKUP_FORMAT, "epoch": str(self._epochs_done), "batch": str(-1 if batch is None else batch),
+            "weights": json.dumps(list(weights))})
         self.backup_dir.mkdir(parents=True, exist_ok=True)
         if self.latest_path.exists():
             os.replace(self.latest_path, self.previous_path)
@@ -154,6 +161,7 @@ class BackupAndRestore(Callback):
             raise ResourceLimitError(f"{path} is {size} bytes; the limit is {limits.max_weights_bytes}.")
         tensors, metadata = _weights.decode(path.read_bytes(), limits)
         epoch = _recorded_epoch(path, metadata)
+        tensors = _by_current_paths(self.model, path, tensors, metadata, limits)
         optimizer_state = saving._optimizer_state_from(self.model, tensors)
         saving._assign_weights(self.model, tensors, allow_non_finite=False)
         if optimizer_state is not None:
@@ -167,6 +175,28 @@ def _recorded_epoch(path: Path, metadata: dict[str, str]) -> int:
         raise CorruptFileError(f"{path} is not a BackupAndRestore backup: its metadata is {metadata!r}; "
                                f"expected format {BACKUP_FORMAT!r} and a whole-number epoch.")
     return int(epoch)
+
+
+def _by_current_paths(model: Any, path: Path, tensors: dict[str, np.ndarray], metadata: dict[str, str],
+                      limits: Any) -> dict[str, np.ndarray]:
+    """The stored weights renamed, position by position, to the model's weight paths.
+
+    Paths embed layer names, and a model rebuilt in the same process gets new generated names
+    (``dense_2`` where the backed-up one had ``dense``); the order of the weights does not change.
+    Shapes and dtypes are still checked, name by name, when the weights are assigned.
+    """
+    from oneiros.saving._limits import parse_json
+
+    model._assign_variable_paths()
+    current = [variable.path for variable in model.variables]
+    order = parse_json(metadata.get("weights", "").encode(), f"the weight list of {path}", limits)
+    if not isinstance(order, list) or not all(isinstance(name, str) and name in tensors for name in order):
+        raise CorruptFileError(f"{path}: its weight list {str(order)[:200]} does not name the stored tensors.")
+    if len(order) != len(current):
+        raise WeightsMismatchError(f"{path} holds {len(order)} weights; model {model.name!r} has {len(current)}.")
+    renamed = {name: value for name, value in tensors.items() if name.startswith(OPTIMIZER_PREFIX)}
+    renamed.update({now: tensors[then] for now, then in zip(current, order)})
+    return renamed
 
 
 def _install_optimizer_state(model: Any, state: Any) -> None:

@@ -21,7 +21,7 @@ def register_layers(register):
 
 @oneiros.hookimpl
 def register_data_loaders(register):
-    from oneiros_vision.data import LOADERS
+    from oneiros_vision._loaders import LOADERS
 
     for name, loader in LOADERS.items():
         register(loader, name=name)

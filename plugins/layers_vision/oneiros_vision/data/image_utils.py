@@ -88,9 +88,9 @@ def array_to_img(x: Any, data_format: str | None = None, scale: bool = True) -> 
     pixels = np.clip(np.rint(array), 0, 255).astype("uint8")
     channels = pixels.shape[-1]
     if channels == 1:
-        return Image.fromarray(pixels[:, :, 0], mode="L")
+        return Image.fromarray(pixels[:, :, 0])
     if channels in (3, 4):
-        return Image.fromarray(pixels, mode="RGB" if channels == 3 else "RGBA")
+        return Image.fromarray(pixels)
     raise ValueError(f"array_to_img expected 1, 3 or 4 channels; received shape {np.asarray(x).shape}.")
 
 

@@ -1,0 +1,40 @@
+"""The plugin's layers: embeddings, recurrent layers and cells, wrappers and attention.
+
+Use them through ``oneiros.layers`` (``oi.layers.LSTM``), or import them from here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_MODULES = {
+    "Embedding": "embedding",
+    "PositionalEmbedding": "positional_embedding",
+    "SimpleRNNCell": "simple_rnn_cell",
+    "LSTMCell": "lstm_cell",
+    "GRUCell": "gru_cell",
+    "RNN": "rnn",
+    "SimpleRNN": "simple_rnn",
+    "LSTM": "lstm",
+    "GRU": "gru",
+    "Bidirectional": "bidirectional",
+    "TimeDistributed": "time_distributed",
+    "Attention": "attention",
+    "AdditiveAttention": "additive_attention",
+    "MultiHeadAttention": "multi_head_attention",
+    "TransformerEncoder": "transformer_encoder",
+}
+
+__all__ = sorted(_MODULES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_MODULES[name]}"), name)
+
+
+def layer_classes() -> list[type]:
+    """Every layer class of this package, for the plugin's ``register_layers`` hook."""
+    return [__getattr__(name) for name in _MODULES]

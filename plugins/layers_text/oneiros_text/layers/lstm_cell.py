@@ -1,0 +1,84 @@
+"""LSTMCell: one step of a long short-term memory (Hochreiter & Schmidhuber, 1997)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from oneiros import activations, ops
+
+from oneiros_text import _checks
+from oneiros_text.layers._cell import RecurrentCell
+
+
+class LSTMCell(RecurrentCell):
+    """One LSTM step with Keras 3's gate order and weight layout, so weights are interchangeable:
+    ``kernel`` (input_dim, 4 * units), ``recurrent_kernel`` (units, 4 * units) and ``bias``
+    (4 * units,) hold the gates in the order input, forget, cell, output::
+
+        z = x_t @ kernel + h_{t-1} @ recurrent_kernel + bias
+        i, f, g, o = recurrent_activation(z_i), recurrent_activation(z_f), activation(z_g), recurrent_activation(z_o)
+        c_t = f * c_{t-1} + i * g;   h_t = o * activation(c_t)
+
+    The states are ``[h, c]`` and the output is ``h``. ``unit_forget_bias`` starts the forget
+    gate's bias at 1 (Jozefowicz et al., 2015).
+
+    Example::
+
+        cell = LSTMCell(8)
+        output, [h, c] = cell(np.ones((2, 3), "float32"))     # states default to zeros
+    """
+
+    gates = 4
+
+    def __init__(self, units: int, activation: Any = "tanh", recurrent_activation: Any = "sigmoid",
+                 use_bias: bool = True, kernel_initializer: Any = "glorot_uniform",
+                 recurrent_initializer: Any = "orthogonal", bias_initializer: Any = "zeros",
+                 unit_forget_bias: bool = True, kernel_regularizer: Any = None, recurrent_regularizer: Any = None,
+                 bias_regularizer: Any = None, kernel_constraint: Any = None, recurrent_constraint: Any = None,
+                 bias_constraint: Any = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
+                 seed: int | None = None, **kwargs: Any):
+        unit_forget_bias = _checks.flag(type(self).__name__, "unit_forget_bias", unit_forget_bias)
+        super().__init__(units, activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
+                         recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
+                         kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
+                         bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+                         recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
+                         dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed, **kwargs)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.unit_forget_bias = unit_forget_bias
+
+    @property
+    def state_size(self) -> list[int]:
+        return [self.units, self.units]
+
+    def _full_bias_initializer(self) -> Any:
+        if not self.unit_forget_bias:
+            return self.bias_initializer
+        units, gate_initializer = self.units, self.bias_initializer
+
+        def initializer(shape: tuple, dtype: str = "float32") -> Any:
+            return ops.concatenate([gate_initializer((units,), dtype), ops.ones((units,), dtype),
+                                    gate_initializer((2 * units,), dtype)])
+
+        return initializer
+
+    def project_inputs(self, inputs: Any) -> Any:
+        projected = ops.matmul(inputs, self.kernel.value)
+        return ops.add(projected, self.bias.value) if self.bias is not None else projected
+
+    def recurrent_step(self, projected: Any, states: Sequence[Any], recurrent_mask: Any) -> tuple[Any, list[Any]]:
+        hidden, carry = states
+        recurrent_input = hidden if recurrent_mask is None else ops.multiply(hidden, recurrent_mask)
+        z = ops.add(projected, ops.matmul(recurrent_input, self.recurrent_kernel.value))
+        z_input, z_forget, z_cell, z_output = ops.split(z, 4, axis=-1)
+        input_gate = self.recurrent_activation(z_input)
+        forget_gate = self.recurrent_activation(z_forget)
+        output_gate = self.recurrent_activation(z_output)
+        carry = ops.add(ops.multiply(forget_gate, carry), ops.multiply(input_gate, self.activation(z_cell)))
+        hidden = ops.multiply(output_gate, self.activation(carry))
+        return hidden, [hidden, carry]
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "recurrent_activation": activations.serialize(self.recurrent_activation),
+                "unit_forget_bias": self.unit_forget_bias}
