@@ -11,10 +11,11 @@ from typing import Any
 
 from oneiros import errors
 from oneiros._hookspecs import hookimpl
+from oneiros._lazy import lazy
 from oneiros._version import PLUGIN_API, __version__
 from oneiros.backend import backend_scope, get_backend, set_backend
 
-_LAZY_MODULES = ("ops", "dtypes", "layers", "losses", "metrics", "optimizers", "callbacks",
+_LAZY_MODULES = ("ops", "dtypes", "layers", "losses", "metrics", "optimizers", "callbacks", "distribution",
                  "data", "models", "testing", "initializers", "activations", "regularizers",
                  "constraints", "random_state", "saving")
 _LAZY_ATTRIBUTES = {
@@ -27,7 +28,7 @@ _LAZY_ATTRIBUTES = {
 }
 
 __all__ = ["PLUGIN_API", "__version__", "backend_scope", "errors", "get_backend", "hookimpl",
-           "set_backend", *_LAZY_MODULES, *_LAZY_ATTRIBUTES]
+           "lazy", "set_backend", *_LAZY_MODULES, *_LAZY_ATTRIBUTES]
 
 
 def __getattr__(name: str) -> Any:

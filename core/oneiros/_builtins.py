@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from oneiros._hookspecs import hookimpl
+from oneiros._lazy import lazy
 
 
 def _numpy_backend():
@@ -19,12 +20,9 @@ def register_backends(register):
 def _register_all(register, package: str) -> None:
     import importlib
 
-    module = importlib.import_module(package)
-    for obj in module._builtins() if hasattr(module, "_builtins") else module.BUILTINS:
-        if isinstance(obj, tuple):
-            register(obj[1], name=obj[0])
-        else:
-            register(obj)
+    for reference in importlib.import_module(package).BUILTINS:
+        alias, reference = reference if isinstance(reference, tuple) else (None, reference)
+        register(lazy(reference), name=alias)
 
 
 @hookimpl
@@ -54,7 +52,5 @@ def register_layers(register):
 
 @hookimpl
 def register_data_adapters(register):
-    from oneiros.data.adapters import BUILTIN_ADAPTERS
-
-    for adapter in BUILTIN_ADAPTERS:
-        register(adapter)
+    for name in ("ArrayAdapter", "GeneratorAdapter", "DatasetAdapter"):
+        register(lazy(f"oneiros.data.adapters:{name}"))

@@ -18,6 +18,7 @@ from typing import Any
 import pluggy
 
 from oneiros import _hookspecs
+from oneiros._lazy import LazyObject
 from oneiros._registry import CORE_PLUGIN, Entry, Registry, validate_name
 from oneiros._version import PLUGIN_API, __version__
 from oneiros.errors import PluginError, RegistrationError
@@ -294,25 +295,27 @@ def _bound_register(
     staged: list[Entry], kind: str, plugin: str, distribution: str | None
 ) -> Callable[..., None]:
     def register(obj: Any, name: str | None = None, *, override: bool = False) -> None:
-        if not callable(obj):
+        if not callable(obj) and not isinstance(obj, LazyObject):
             raise RegistrationError(
                 f"Plugin {plugin!r} registered {obj!r} as a {kind[:-1]}; expected a class or "
                 f"callable, received {type(obj).__name__}.",
                 plugin=plugin,
             )
-        chosen = name if name is not None else getattr(obj, "__name__", None)
+        default = obj.name if isinstance(obj, LazyObject) else getattr(obj, "__name__", None)
+        chosen = name if name is not None else default
         staged.append(
             Entry(
                 kind=kind,
                 name=validate_name(kind, chosen, plugin),
-                obj=obj,
+                target=obj,
                 plugin=plugin,
                 distribution=distribution,
                 override=bool(override),
             )
         )
 
-    register.__doc__ = f"register(obj, name=None, *, override=False): add to the {kind} registry."
+    register.__doc__ = (f"register(obj, name=None, *, override=False): add a class, function or "
+                        f"oneiros.lazy('module:Name') reference to the {kind} registry.")
     return register
 
 

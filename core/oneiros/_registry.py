@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from oneiros._lazy import LazyObject
 from oneiros.errors import AmbiguousNameError, RegistrationError, UnknownNameError
 
 logger = logging.getLogger("oneiros.plugins")
@@ -17,11 +18,11 @@ QUALIFIER = ">"
 
 @dataclass(frozen=True)
 class Entry:
-    """One registered object and its provenance."""
+    """One registered object (or a lazy reference to it) and its provenance."""
 
     kind: str
     name: str
-    obj: Any
+    target: Any
     plugin: str
     distribution: str | None = None
     override: bool = False
@@ -29,6 +30,24 @@ class Entry:
     @property
     def qualified_name(self) -> str:
         return f"{self.plugin}{QUALIFIER}{self.name}"
+
+    @property
+    def is_lazy(self) -> bool:
+        return isinstance(self.target, LazyObject)
+
+    @property
+    def obj(self) -> Any:
+        """The registered object, importing it first when it was registered lazily."""
+        if not self.is_lazy:
+            return self.target
+        try:
+            return self.target.resolve()
+        except Exception as exc:
+            raise RegistrationError(
+                f"{self.kind} {self.qualified_name!r} from {self.distribution or self.plugin} refers to "
+                f"{self.target.reference!r}, which cannot be imported: {type(exc).__name__}: {exc}",
+                plugin=self.plugin, distribution=self.distribution,
+            ) from exc
 
 
 def validate_name(kind: str, name: object, plugin: str) -> str:
@@ -54,7 +73,8 @@ class Registry:
         """Adds one entry; callers check conflicts first with :meth:`conflicts`."""
         self._by_qualified[entry.qualified_name] = entry
         self._by_plain.setdefault(entry.name, []).append(entry)
-        self._by_object.setdefault(id(entry.obj), entry)
+        if not entry.is_lazy:
+            self._by_object.setdefault(id(entry.target), entry)
         if entry.override:
             replaced = [e.qualified_name for e in self._by_plain[entry.name] if e is not entry]
             if replaced:
@@ -76,8 +96,9 @@ class Registry:
             self._by_plain[entry.name].remove(entry)
             if not self._by_plain[entry.name]:
                 del self._by_plain[entry.name]
-            if self._by_object.get(id(entry.obj)) is entry:
-                del self._by_object[id(entry.obj)]
+            key = id(entry.target._resolved if entry.is_lazy else entry.target)
+            if self._by_object.get(key) is entry:
+                del self._by_object[key]
 
     def entry(self, name: str) -> Entry:
         """The entry for a qualified ``plugin>Name`` or a plain name registered once."""
@@ -102,7 +123,14 @@ class Registry:
         return self.entry(name).obj
 
     def entry_for(self, obj: Any) -> Entry | None:
-        """The entry that registered ``obj`` (first registration wins), if any."""
+        """The entry that registered ``obj`` (first registration wins), if any; lazy entries that
+        could hold it are imported to find out."""
+        found = self._by_object.get(id(obj))
+        if found is not None:
+            return found
+        for entry in self._by_qualified.values():
+            if entry.is_lazy and entry.target.reference.partition(":")[0] == getattr(obj, "__module__", None):
+                self._by_object.setdefault(id(entry.obj), entry)
         return self._by_object.get(id(obj))
 
     def names(self) -> list[str]:

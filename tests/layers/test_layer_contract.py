@@ -10,7 +10,6 @@ import pytest
 
 import oneiros
 from oneiros import layers
-from oneiros.layers import _builtins
 from oneiros.testing import check_layer
 
 SEQUENCE = (2, 3, 4)
@@ -71,13 +70,6 @@ def test_stateless_layers_pass_check_layer(name, kwargs, shape, counts):
 def test_layers_with_weights_pass_check_layer_with_gradients(name, kwargs, shape, counts):
     with oneiros.backend_scope("jax"):
         _check(name, kwargs, shape, counts)
-
-
-def test_every_builtin_layer_resolves_by_its_name():
-    for entry in _builtins():
-        name, cls = entry if isinstance(entry, tuple) else (entry.__name__, entry)
-        assert layers.get(name) is cls
-        assert layers.get(f"core>{name}") is cls
 
 
 @pytest.mark.parametrize("name, kwargs, shape, counts", STATELESS + WEIGHTED,

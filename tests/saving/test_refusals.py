@@ -103,7 +103,7 @@ def test_hostile_names_inside_a_layer_config_do_not_resolve(files, small_model_f
     def edit(config):
         config["config"]["layers"][1]["config"][field] = value
 
-    with pytest.raises(ModelFileError):
+    with pytest.raises(UnknownNameError):
         load(with_config(files, small_model_file, tmp_path, edit))
     canary.assert_untouched()
 
@@ -249,9 +249,8 @@ def test_a_missing_member_is_a_corrupt_file(files, small_model_file, tmp_path):
         load(files.write_zip(tmp_path / "short.oneiros", list(members.items())))
 
 
-@pytest.fixture
-def no_decompression(monkeypatch):
-    """Fails the test if any archive member is opened for reading (decompressed)."""
+def forbid_decompression(monkeypatch):
+    """From now on, fails the test if any archive member is opened for reading (decompressed)."""
     opened = []
 
     def refuse(self, name, *args, **kwargs):
@@ -274,17 +273,17 @@ def patch_declared_size(data: bytes, member: str, size: int) -> bytes:
         position += 46 + name_length + extra + comment
 
 
-def test_a_declared_huge_member_is_refused_before_decompressing(files, small_model_file, tmp_path, no_decompression):
+def test_a_declared_huge_member_is_refused_before_decompressing(small_model_file, tmp_path, monkeypatch):
     path, _ = small_model_file
     hostile = tmp_path / "declared.oneiros"
     hostile.write_bytes(patch_declared_size(path.read_bytes(), CONFIG, 0xFFFF_FFF0))
+    no_decompression = forbid_decompression(monkeypatch)
     with pytest.raises(ResourceLimitError, match="declares 4294967280 bytes"):
         load(hostile)
     assert no_decompression == []
 
 
-def test_a_zip_bomb_is_refused_by_its_ratio_before_decompressing(files, small_model_file, tmp_path,
-                                                                 no_decompression):
+def test_a_zip_bomb_is_refused_by_its_ratio_before_decompressing(files, small_model_file, tmp_path, monkeypatch):
     path, _ = small_model_file
     members = files.read_members(path)
     bomb = json.dumps({"padding": " " * 12_000_000}).encode()
@@ -293,6 +292,7 @@ def test_a_zip_bomb_is_refused_by_its_ratio_before_decompressing(files, small_mo
         for name, data in members.items():
             archive.writestr(name, bomb if name == CONFIG else data)
     assert hostile.stat().st_size < 100_000
+    no_decompression = forbid_decompression(monkeypatch)
     with pytest.raises(ResourceLimitError, match="ratio limit 200"):
         load(hostile)
     assert no_decompression == []
@@ -564,3 +564,23 @@ def test_a_failed_save_keeps_the_previous_file(small_model_file, tmp_path):
             model.save(path)
     assert path.read_bytes() == original
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+@pytest.mark.parametrize("units", [10**7, 10**12])
+def test_a_config_declaring_huge_layers_is_refused_before_allocating(files, small_model_file, tmp_path, units):
+    """A few hundred bytes of config must not make the loader allocate what the file does not hold."""
+    def edit(config):
+        config["config"]["layers"][1]["config"]["units"] = units
+
+    hostile = with_config(files, small_model_file, tmp_path, edit)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ResourceLimitError, match="hidden/kernel"):
+            load(hostile)
+        config = json.loads(files.read_members(hostile)[CONFIG])
+        with pytest.raises(ResourceLimitError, match="hidden/kernel"):
+            oi.models.model_from_json(json.dumps(config), limits=LoadLimits(max_weights_bytes=10**6))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5_000_000

@@ -268,9 +268,6 @@ class DatasetAdapter(DataAdapter):
             yield _unpack(item)
 
 
-BUILTIN_ADAPTERS = [ArrayAdapter, GeneratorAdapter, DatasetAdapter]
-
-
 def adapter_for(x: Any, y: Any = None, **options: Any) -> DataAdapter:
     """The registered adapter with the highest priority that accepts ``x`` (and ``y``)."""
     from oneiros._plugins import host

@@ -8,53 +8,47 @@ from oneiros._namespace import registry_accessors
 from oneiros.layers._symbolic import SymbolicTensor
 from oneiros.layers.layer import InputSpec, Layer
 
+BUILTINS: list = [
+    "oneiros.layers.input_layer:InputLayer",
+    ("Input", "oneiros.layers.input_layer:Input"),
+    "oneiros.layers.dense:Dense",
+    "oneiros.models.model:Model",
+    "oneiros.models.functional:Functional",
+    "oneiros.models.sequential:Sequential",
+    "oneiros.layers.activation:Activation",
+    "oneiros.layers.identity:Identity",
+    "oneiros.layers.lambda_layer:Lambda",
+    "oneiros.layers.masking:Masking",
+    "oneiros.layers.einsum_dense:EinsumDense",
+    "oneiros.layers.activity_regularization:ActivityRegularization",
+    "oneiros.layers.dropout:Dropout",
+    "oneiros.layers.spatial_dropout1d:SpatialDropout1D",
+    "oneiros.layers.spatial_dropout2d:SpatialDropout2D",
+    "oneiros.layers.spatial_dropout3d:SpatialDropout3D",
+    "oneiros.layers.gaussian_noise:GaussianNoise",
+    "oneiros.layers.gaussian_dropout:GaussianDropout",
+    "oneiros.layers.alpha_dropout:AlphaDropout",
+    "oneiros.layers.flatten:Flatten",
+    "oneiros.layers.reshape:Reshape",
+    "oneiros.layers.permute:Permute",
+    "oneiros.layers.repeat_vector:RepeatVector",
+    "oneiros.layers.add:Add",
+    "oneiros.layers.subtract:Subtract",
+    "oneiros.layers.multiply:Multiply",
+    "oneiros.layers.average:Average",
+    "oneiros.layers.maximum:Maximum",
+    "oneiros.layers.minimum:Minimum",
+    "oneiros.layers.concatenate:Concatenate",
+    "oneiros.layers.dot:Dot",
+    "oneiros.layers.batch_normalization:BatchNormalization",
+    "oneiros.layers.layer_normalization:LayerNormalization",
+    "oneiros.layers.group_normalization:GroupNormalization",
+    "oneiros.layers.rms_normalization:RMSNormalization",
+    "oneiros.layers.unit_normalization:UnitNormalization",
+]
+"""What the core registers through ``register_layers``, as lazy ``"module:Name"`` references (an
+``(alias, reference)`` pair registers an alias), so plugin discovery imports none of them."""
+
+__all__ = ["BUILTINS", "InputSpec", "Layer", "SymbolicTensor", "get"]
+
 get, __getattr__ = registry_accessors("layers", __name__)
-
-
-def _builtins() -> list:
-    from oneiros.layers.activation import Activation
-    from oneiros.layers.activity_regularization import ActivityRegularization
-    from oneiros.layers.add import Add
-    from oneiros.layers.alpha_dropout import AlphaDropout
-    from oneiros.layers.average import Average
-    from oneiros.layers.batch_normalization import BatchNormalization
-    from oneiros.layers.concatenate import Concatenate
-    from oneiros.layers.dense import Dense
-    from oneiros.layers.dot import Dot
-    from oneiros.layers.dropout import Dropout
-    from oneiros.layers.einsum_dense import EinsumDense
-    from oneiros.layers.flatten import Flatten
-    from oneiros.layers.gaussian_dropout import GaussianDropout
-    from oneiros.layers.gaussian_noise import GaussianNoise
-    from oneiros.layers.group_normalization import GroupNormalization
-    from oneiros.layers.identity import Identity
-    from oneiros.layers.input_layer import Input, InputLayer
-    from oneiros.layers.lambda_layer import Lambda
-    from oneiros.layers.layer_normalization import LayerNormalization
-    from oneiros.layers.masking import Masking
-    from oneiros.layers.maximum import Maximum
-    from oneiros.layers.minimum import Minimum
-    from oneiros.layers.multiply import Multiply
-    from oneiros.layers.permute import Permute
-    from oneiros.layers.repeat_vector import RepeatVector
-    from oneiros.layers.reshape import Reshape
-    from oneiros.layers.rms_normalization import RMSNormalization
-    from oneiros.layers.spatial_dropout1d import SpatialDropout1D
-    from oneiros.layers.spatial_dropout2d import SpatialDropout2D
-    from oneiros.layers.spatial_dropout3d import SpatialDropout3D
-    from oneiros.layers.subtract import Subtract
-    from oneiros.layers.unit_normalization import UnitNormalization
-    from oneiros.models import Functional, Model, Sequential
-
-    return [
-        InputLayer, ("Input", Input), Dense, Model, Functional, Sequential,
-        Activation, Identity, Lambda, Masking, EinsumDense, ActivityRegularization,
-        Dropout, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianNoise, GaussianDropout,
-        AlphaDropout,
-        Flatten, Reshape, Permute, RepeatVector,
-        Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot,
-        BatchNormalization, LayerNormalization, GroupNormalization, RMSNormalization, UnitNormalization,
-    ]
-
-
-__all__ = ["InputSpec", "Layer", "SymbolicTensor", "get"]

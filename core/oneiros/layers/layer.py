@@ -143,6 +143,7 @@ class Layer:
                    name: str | None = None, autocast: bool = True) -> Variable:
         """Creates a weight of this layer, initialised now on the active backend."""
         from oneiros import constraints, initializers, regularizers
+        from oneiros.saving._budget import charge_weight
 
         shape = tuple(int(dim) for dim in shape)
         if any(dim < 0 for dim in shape):
@@ -153,6 +154,7 @@ class Layer:
         name = name or f"variable_{len(self._own_variables)}"
         if any(variable.name == name for variable in self._own_variables):
             raise ValueError(f"{self.name}: a weight named {name!r} already exists.")
+        charge_weight(f"{self.name}/{name}", shape, str(dtype))
         value = initializers.get(initializer)(shape, dtype=dtype)
         variable = Variable(
             value,

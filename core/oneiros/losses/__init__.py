@@ -1,59 +1,65 @@
-"""Oneiros losses: the core's built-ins, and every plugin's through `get` and attribute access."""
+"""Oneiros losses: the core's built-ins, and every plugin's through `get` and attribute access.
+
+``Loss`` and ``LossFunctionWrapper`` are the base classes to subclass; concrete losses resolve
+through the registry. As in ``keras.losses.get``, short names ("mse", "mae"...) resolve to the
+function forms.
+"""
 
 from oneiros._namespace import registry_accessors
-from oneiros.losses import _base, _hinge, _probabilistic, _regression
+from oneiros.losses._base import Loss, LossFunctionWrapper
 
-_CLASSES = [
-    _base.Loss,
-    _base.LossFunctionWrapper,
-    _regression.MeanSquaredError,
-    _regression.MeanAbsoluteError,
-    _regression.MeanAbsolutePercentageError,
-    _regression.MeanSquaredLogarithmicError,
-    _regression.Huber,
-    _regression.LogCosh,
-    _regression.CosineSimilarity,
-    _probabilistic.BinaryCrossentropy,
-    _probabilistic.BinaryFocalCrossentropy,
-    _probabilistic.CategoricalCrossentropy,
-    _probabilistic.SparseCategoricalCrossentropy,
-    _probabilistic.KLDivergence,
-    _probabilistic.Poisson,
-    _hinge.Hinge,
-    _hinge.SquaredHinge,
-    _hinge.CategoricalHinge,
+BUILTINS: list = [
+    "oneiros.losses._base:Loss",
+    "oneiros.losses._base:LossFunctionWrapper",
+    "oneiros.losses._regression:MeanSquaredError",
+    "oneiros.losses._regression:MeanAbsoluteError",
+    "oneiros.losses._regression:MeanAbsolutePercentageError",
+    "oneiros.losses._regression:MeanSquaredLogarithmicError",
+    "oneiros.losses._regression:Huber",
+    "oneiros.losses._regression:LogCosh",
+    "oneiros.losses._regression:CosineSimilarity",
+    "oneiros.losses._probabilistic:BinaryCrossentropy",
+    "oneiros.losses._probabilistic:BinaryFocalCrossentropy",
+    "oneiros.losses._probabilistic:CategoricalCrossentropy",
+    "oneiros.losses._probabilistic:SparseCategoricalCrossentropy",
+    "oneiros.losses._probabilistic:KLDivergence",
+    "oneiros.losses._probabilistic:Poisson",
+    "oneiros.losses._hinge:Hinge",
+    "oneiros.losses._hinge:SquaredHinge",
+    "oneiros.losses._hinge:CategoricalHinge",
+    "oneiros.losses._regression:mean_squared_error",
+    "oneiros.losses._regression:mean_absolute_error",
+    "oneiros.losses._regression:mean_absolute_percentage_error",
+    "oneiros.losses._regression:mean_squared_logarithmic_error",
+    "oneiros.losses._regression:huber",
+    "oneiros.losses._regression:log_cosh",
+    "oneiros.losses._regression:cosine_similarity",
+    "oneiros.losses._probabilistic:binary_crossentropy",
+    "oneiros.losses._probabilistic:binary_focal_crossentropy",
+    "oneiros.losses._probabilistic:categorical_crossentropy",
+    "oneiros.losses._probabilistic:sparse_categorical_crossentropy",
+    "oneiros.losses._probabilistic:kl_divergence",
+    "oneiros.losses._probabilistic:poisson",
+    "oneiros.losses._hinge:hinge",
+    "oneiros.losses._hinge:squared_hinge",
+    "oneiros.losses._hinge:categorical_hinge",
+    ("mse", "oneiros.losses._regression:mean_squared_error"),
+    ("MSE", "oneiros.losses._regression:mean_squared_error"),
+    ("mae", "oneiros.losses._regression:mean_absolute_error"),
+    ("MAE", "oneiros.losses._regression:mean_absolute_error"),
+    ("mape", "oneiros.losses._regression:mean_absolute_percentage_error"),
+    ("MAPE", "oneiros.losses._regression:mean_absolute_percentage_error"),
+    ("msle", "oneiros.losses._regression:mean_squared_logarithmic_error"),
+    ("MSLE", "oneiros.losses._regression:mean_squared_logarithmic_error"),
+    ("bce", "oneiros.losses._probabilistic:binary_crossentropy"),
+    ("BCE", "oneiros.losses._probabilistic:binary_crossentropy"),
+    ("kld", "oneiros.losses._probabilistic:kl_divergence"),
+    ("KLD", "oneiros.losses._probabilistic:kl_divergence"),
+    ("logcosh", "oneiros.losses._regression:log_cosh"),
 ]
-_FUNCTIONS = [
-    _regression.mean_squared_error,
-    _regression.mean_absolute_error,
-    _regression.mean_absolute_percentage_error,
-    _regression.mean_squared_logarithmic_error,
-    _regression.huber,
-    _regression.log_cosh,
-    _regression.cosine_similarity,
-    _probabilistic.binary_crossentropy,
-    _probabilistic.binary_focal_crossentropy,
-    _probabilistic.categorical_crossentropy,
-    _probabilistic.sparse_categorical_crossentropy,
-    _probabilistic.kl_divergence,
-    _probabilistic.poisson,
-    _hinge.hinge,
-    _hinge.squared_hinge,
-    _hinge.categorical_hinge,
-]
-# Keras's short names resolve to the function forms, as keras.losses.get does.
-_ALIASES = [
-    *((alias, _regression.mean_squared_error) for alias in ("mse", "MSE")),
-    *((alias, _regression.mean_absolute_error) for alias in ("mae", "MAE")),
-    *((alias, _regression.mean_absolute_percentage_error) for alias in ("mape", "MAPE")),
-    *((alias, _regression.mean_squared_logarithmic_error) for alias in ("msle", "MSLE")),
-    *((alias, _probabilistic.binary_crossentropy) for alias in ("bce", "BCE")),
-    *((alias, _probabilistic.kl_divergence) for alias in ("kld", "KLD")),
-    ("logcosh", _regression.log_cosh),
-]
+"""What the core registers through ``register_losses``, as lazy ``"module:Name"`` references (an
+``(alias, reference)`` pair registers an alias), so plugin discovery imports none of them."""
 
-BUILTINS: list = [*_CLASSES, *_FUNCTIONS, *_ALIASES]
-"""What the core registers through `register_losses`; each entry is a class, a function, or
-an ``(alias, object)`` pair."""
+__all__ = ["BUILTINS", "Loss", "LossFunctionWrapper", "get"]
 
 get, __getattr__ = registry_accessors("losses", __name__)

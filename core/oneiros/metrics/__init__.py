@@ -1,69 +1,101 @@
-"""Oneiros metrics: the core's built-ins, and every plugin's through `get` and attribute access."""
+"""Oneiros metrics: the core's built-ins, and every plugin's through `get` and attribute access.
+
+``Metric`` is the base class to subclass; concrete metrics resolve through the registry. As in
+``keras.metrics.get``, snake_case and short names resolve to the classes; which accuracy class
+"accuracy" means for a given loss is the training loop's choice.
+"""
 
 from oneiros._namespace import registry_accessors
-from oneiros.losses._base import snake_case as _snake_case
-from oneiros.metrics import _accuracy, _auc, _base, _confusion, _fscore, _probabilistic, _reduction
-from oneiros.metrics import _regression
+from oneiros.metrics._base import Metric
 
-_BASES = [_base.Metric, _reduction.MeanMetricWrapper]
-_METRICS = [
-    _reduction.Mean,
-    _reduction.Sum,
-    _accuracy.Accuracy,
-    _accuracy.BinaryAccuracy,
-    _accuracy.CategoricalAccuracy,
-    _accuracy.SparseCategoricalAccuracy,
-    _accuracy.TopKCategoricalAccuracy,
-    _accuracy.SparseTopKCategoricalAccuracy,
-    _confusion.TruePositives,
-    _confusion.TrueNegatives,
-    _confusion.FalsePositives,
-    _confusion.FalseNegatives,
-    _confusion.Precision,
-    _confusion.Recall,
-    _auc.AUC,
-    _fscore.FBetaScore,
-    _fscore.F1Score,
-    _regression.MeanSquaredError,
-    _regression.MeanAbsoluteError,
-    _regression.MeanAbsolutePercentageError,
-    _regression.MeanSquaredLogarithmicError,
-    _regression.RootMeanSquaredError,
-    _regression.CosineSimilarity,
-    _regression.LogCoshError,
-    _regression.R2Score,
-    _probabilistic.BinaryCrossentropy,
-    _probabilistic.CategoricalCrossentropy,
-    _probabilistic.SparseCategoricalCrossentropy,
-    _probabilistic.KLDivergence,
-    _probabilistic.Poisson,
-    _probabilistic.Hinge,
-    _probabilistic.SquaredHinge,
-    _probabilistic.CategoricalHinge,
+BUILTINS: list = [
+    "oneiros.metrics._base:Metric",
+    "oneiros.metrics._reduction:MeanMetricWrapper",
+    "oneiros.metrics._reduction:Mean",
+    "oneiros.metrics._reduction:Sum",
+    "oneiros.metrics._accuracy:Accuracy",
+    "oneiros.metrics._accuracy:BinaryAccuracy",
+    "oneiros.metrics._accuracy:CategoricalAccuracy",
+    "oneiros.metrics._accuracy:SparseCategoricalAccuracy",
+    "oneiros.metrics._accuracy:TopKCategoricalAccuracy",
+    "oneiros.metrics._accuracy:SparseTopKCategoricalAccuracy",
+    "oneiros.metrics._confusion:TruePositives",
+    "oneiros.metrics._confusion:TrueNegatives",
+    "oneiros.metrics._confusion:FalsePositives",
+    "oneiros.metrics._confusion:FalseNegatives",
+    "oneiros.metrics._confusion:Precision",
+    "oneiros.metrics._confusion:Recall",
+    "oneiros.metrics._auc:AUC",
+    "oneiros.metrics._fscore:FBetaScore",
+    "oneiros.metrics._fscore:F1Score",
+    "oneiros.metrics._regression:MeanSquaredError",
+    "oneiros.metrics._regression:MeanAbsoluteError",
+    "oneiros.metrics._regression:MeanAbsolutePercentageError",
+    "oneiros.metrics._regression:MeanSquaredLogarithmicError",
+    "oneiros.metrics._regression:RootMeanSquaredError",
+    "oneiros.metrics._regression:CosineSimilarity",
+    "oneiros.metrics._regression:LogCoshError",
+    "oneiros.metrics._regression:R2Score",
+    "oneiros.metrics._probabilistic:BinaryCrossentropy",
+    "oneiros.metrics._probabilistic:CategoricalCrossentropy",
+    "oneiros.metrics._probabilistic:SparseCategoricalCrossentropy",
+    "oneiros.metrics._probabilistic:KLDivergence",
+    "oneiros.metrics._probabilistic:Poisson",
+    "oneiros.metrics._probabilistic:Hinge",
+    "oneiros.metrics._probabilistic:SquaredHinge",
+    "oneiros.metrics._probabilistic:CategoricalHinge",
+    ("mean", "oneiros.metrics._reduction:Mean"),
+    ("sum", "oneiros.metrics._reduction:Sum"),
+    ("accuracy", "oneiros.metrics._accuracy:Accuracy"),
+    ("binary_accuracy", "oneiros.metrics._accuracy:BinaryAccuracy"),
+    ("categorical_accuracy", "oneiros.metrics._accuracy:CategoricalAccuracy"),
+    ("sparse_categorical_accuracy", "oneiros.metrics._accuracy:SparseCategoricalAccuracy"),
+    ("top_k_categorical_accuracy", "oneiros.metrics._accuracy:TopKCategoricalAccuracy"),
+    ("sparse_top_k_categorical_accuracy", "oneiros.metrics._accuracy:SparseTopKCategoricalAccuracy"),
+    ("true_positives", "oneiros.metrics._confusion:TruePositives"),
+    ("true_negatives", "oneiros.metrics._confusion:TrueNegatives"),
+    ("false_positives", "oneiros.metrics._confusion:FalsePositives"),
+    ("false_negatives", "oneiros.metrics._confusion:FalseNegatives"),
+    ("precision", "oneiros.metrics._confusion:Precision"),
+    ("recall", "oneiros.metrics._confusion:Recall"),
+    ("auc", "oneiros.metrics._auc:AUC"),
+    ("f_beta_score", "oneiros.metrics._fscore:FBetaScore"),
+    ("f1_score", "oneiros.metrics._fscore:F1Score"),
+    ("mean_squared_error", "oneiros.metrics._regression:MeanSquaredError"),
+    ("mean_absolute_error", "oneiros.metrics._regression:MeanAbsoluteError"),
+    ("mean_absolute_percentage_error", "oneiros.metrics._regression:MeanAbsolutePercentageError"),
+    ("mean_squared_logarithmic_error", "oneiros.metrics._regression:MeanSquaredLogarithmicError"),
+    ("root_mean_squared_error", "oneiros.metrics._regression:RootMeanSquaredError"),
+    ("cosine_similarity", "oneiros.metrics._regression:CosineSimilarity"),
+    ("log_cosh_error", "oneiros.metrics._regression:LogCoshError"),
+    ("r2_score", "oneiros.metrics._regression:R2Score"),
+    ("binary_crossentropy", "oneiros.metrics._probabilistic:BinaryCrossentropy"),
+    ("categorical_crossentropy", "oneiros.metrics._probabilistic:CategoricalCrossentropy"),
+    ("sparse_categorical_crossentropy", "oneiros.metrics._probabilistic:SparseCategoricalCrossentropy"),
+    ("kl_divergence", "oneiros.metrics._probabilistic:KLDivergence"),
+    ("poisson", "oneiros.metrics._probabilistic:Poisson"),
+    ("hinge", "oneiros.metrics._probabilistic:Hinge"),
+    ("squared_hinge", "oneiros.metrics._probabilistic:SquaredHinge"),
+    ("categorical_hinge", "oneiros.metrics._probabilistic:CategoricalHinge"),
+    ("acc", "oneiros.metrics._accuracy:Accuracy"),
+    ("mse", "oneiros.metrics._regression:MeanSquaredError"),
+    ("MSE", "oneiros.metrics._regression:MeanSquaredError"),
+    ("mae", "oneiros.metrics._regression:MeanAbsoluteError"),
+    ("MAE", "oneiros.metrics._regression:MeanAbsoluteError"),
+    ("mape", "oneiros.metrics._regression:MeanAbsolutePercentageError"),
+    ("MAPE", "oneiros.metrics._regression:MeanAbsolutePercentageError"),
+    ("msle", "oneiros.metrics._regression:MeanSquaredLogarithmicError"),
+    ("MSLE", "oneiros.metrics._regression:MeanSquaredLogarithmicError"),
+    ("rmse", "oneiros.metrics._regression:RootMeanSquaredError"),
+    ("bce", "oneiros.metrics._probabilistic:BinaryCrossentropy"),
+    ("BCE", "oneiros.metrics._probabilistic:BinaryCrossentropy"),
+    ("kld", "oneiros.metrics._probabilistic:KLDivergence"),
+    ("fbeta_score", "oneiros.metrics._fscore:FBetaScore"),
+    ("logcosh", "oneiros.metrics._regression:LogCoshError"),
 ]
-# As in keras.metrics.get, snake_case names and short names resolve to the classes.
-# Which accuracy class "accuracy" means for a given loss is the training loop's choice.
-_SHORT_NAMES = {
-    "acc": _accuracy.Accuracy,
-    "mse": _regression.MeanSquaredError,
-    "MSE": _regression.MeanSquaredError,
-    "mae": _regression.MeanAbsoluteError,
-    "MAE": _regression.MeanAbsoluteError,
-    "mape": _regression.MeanAbsolutePercentageError,
-    "MAPE": _regression.MeanAbsolutePercentageError,
-    "msle": _regression.MeanSquaredLogarithmicError,
-    "MSLE": _regression.MeanSquaredLogarithmicError,
-    "rmse": _regression.RootMeanSquaredError,
-    "bce": _probabilistic.BinaryCrossentropy,
-    "BCE": _probabilistic.BinaryCrossentropy,
-    "kld": _probabilistic.KLDivergence,
-    "fbeta_score": _fscore.FBetaScore,
-    "logcosh": _regression.LogCoshError,
-}
-_ALIASES = {_snake_case(cls.__name__): cls for cls in _METRICS} | _SHORT_NAMES
+"""What the core registers through ``register_metrics``, as lazy ``"module:Name"`` references (an
+``(alias, reference)`` pair registers an alias), so plugin discovery imports none of them."""
 
-BUILTINS: list = [*_BASES, *_METRICS, *_ALIASES.items()]
-"""What the core registers through `register_metrics`; each entry is a class or an
-``(alias, class)`` pair."""
+__all__ = ["BUILTINS", "Metric", "get"]
 
 get, __getattr__ = registry_accessors("metrics", __name__)

@@ -8,9 +8,12 @@ from typing import Any
 import numpy as np
 
 from oneiros import ops
-from oneiros.callbacks import CallbackList, History, ProgbarLogger
+from oneiros.callbacks._base import CallbackList
+from oneiros.callbacks._history import History
+from oneiros.callbacks._progbar import ProgbarLogger
 from oneiros.data.adapters import ArrayAdapter, DataError, adapter_for
 from oneiros.data._structure import leaves, map_arrays
+from oneiros.distribution import current as current_distribution
 from oneiros.layers._symbolic import flatten
 
 DEFAULT_BATCH_SIZE = 32
@@ -100,6 +103,7 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
         initial_epoch = max(initial_epoch, model.resume_from_epoch)
     state = None
     epoch_logs: dict[str, float] = {}
+    distribution = current_distribution()
     try:
         for epoch in range(initial_epoch, epochs):
             callback_list.call("on_epoch_begin", epoch, None)
@@ -116,6 +120,8 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
                 state = trainer.apply_learning_rate_change(state)
                 if sync_every_batch:
                     callback_list.call("on_train_batch_begin", step, None)
+                if distribution is not None:
+                    batch = distribution.distribute_batch(batch, stacked=count > 1)
                 state, logs = trainer.train_function(count)(state, batch)
                 step += count
                 if sync_every_batch:
@@ -144,8 +150,8 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
 def _with_synced_variables(trainer: Any, state: Any) -> Any:
     """Callbacks may have changed weights (e.g. restoring the best ones): take them back."""
     _, _, optimizer_state, metric_states = state
-    return ([v.value for v in trainer.trainable], [v.value for v in trainer.non_trainable], optimizer_state,
-            metric_states)
+    return trainer.distribute(([v.value for v in trainer.trainable], [v.value for v in trainer.non_trainable],
+                               optimizer_state, metric_states))
 
 
 def _reset_metrics(trainer: Any, state: Any) -> Any:
@@ -166,13 +172,17 @@ def _evaluate_adapter(model: Any, trainer: Any, adapter: Any, verbose: int, call
     callback_list.call("on_test_begin", None)
     metric_states = None
     logs: dict[str, Any] = {}
+    distribution = current_distribution()
     for step, batch in enumerate(adapter.batches(0)):
         if not trainer.prepared:
             trainer.prepare(batch[0], batch[1])
         if metric_states is None:
-            metric_states = trainer.initial_metric_states()
-        state = ([v.value for v in trainer.trainable], [v.value for v in trainer.non_trainable], None,
-                 metric_states)
+            trainable, non_trainable, _, metric_states = trainer.distribute((
+                [v.value for v in trainer.trainable], [v.value for v in trainer.non_trainable], None,
+                trainer.initial_metric_states()))
+        state = (trainable, non_trainable, None, metric_states)
+        if distribution is not None:
+            batch = distribution.distribute_batch(batch)
         callback_list.call("on_test_batch_begin", step, None)
         metric_states, logs = trainer.test_function()(state, batch)
         callback_list.call("on_test_batch_end", step, logs)
@@ -203,20 +213,37 @@ def predict(model: Any, x: Any, *, batch_size: int | None, verbose: Any, steps: 
     params = {"steps": adapter.num_batches, "verbose": verbose, "mode": "predict"}
     callback_list = _callbacks(model, callbacks, verbose, params, history=False)
     predictor = Predictor.for_model(model)
+    distribution = current_distribution()
+    fetch = ops.to_numpy if distribution is None else distribution.fetch
     callback_list.call("on_predict_begin", None)
     outputs: list[list[np.ndarray]] = []
     structure = None
     for step, (batch_x, _, _) in enumerate(adapter.batches(0)):
         callback_list.call("on_predict_batch_begin", step, None)
+        if distribution is not None:
+            batch_x = _distributed_inputs(model, distribution, batch_x, place_weights=step == 0)
         result = predictor(batch_x)
         structure = result if structure is None else structure
-        outputs.append([ops.to_numpy(value) for value in flatten(result)])
+        outputs.append([fetch(value) for value in flatten(result)])
         callback_list.call("on_predict_batch_end", step, None)
     callback_list.call("on_predict_end", None)
     if structure is None:
         raise DataError("The prediction data produced no batch.")
     merged = iter([np.concatenate(parts) for parts in zip(*outputs)])
     return map_arrays(lambda _: next(merged), structure)
+
+
+def _distributed_inputs(model: Any, distribution: Any, x: Any, place_weights: bool) -> Any:
+    """``x`` as a global batch; first moves the model's weights to the distribution's devices."""
+    if place_weights:
+        if not model.built or not model.variables:
+            model(x, training=False)
+        model._assign_variable_paths()
+        variables = model.variables
+        for variable, value in zip(variables, distribution.distribute_weights([v.value for v in variables],
+                                                                              variables)):
+            variable._value = value
+    return distribution.distribute_batch(x)
 
 
 def train_on_batch(model: Any, x: Any, y: Any, *, sample_weight: Any, class_weight: Any, return_dict: bool) -> Any:
@@ -229,6 +256,9 @@ def train_on_batch(model: Any, x: Any, y: Any, *, sample_weight: Any, class_weig
         trainer.prepare(batch[0], batch[1])
     state = _reset_metrics(trainer, trainer.initial_state())
     state = trainer.apply_learning_rate_change(state)
+    distribution = current_distribution()
+    if distribution is not None:
+        batch = distribution.distribute_batch(batch)
     state, logs = trainer.train_function(1)(state, batch)
     trainer.sync(state)
     return _batch_result(_to_floats(logs, trainer.metric_names()), return_dict)
@@ -251,5 +281,8 @@ def predict_on_batch(model: Any, x: Any) -> Any:
 
     adapter = _make_adapter(model, x, None, batch_size=len(leaves(x)[0][1]))
     batch_x = _first_batch(adapter)[0]
-    result = Predictor.for_model(model)(batch_x)
-    return map_arrays(ops.to_numpy, result)
+    distribution = current_distribution()
+    if distribution is None:
+        return map_arrays(ops.to_numpy, Predictor.for_model(model)(batch_x))
+    result = Predictor.for_model(model)(_distributed_inputs(model, distribution, batch_x, place_weights=True))
+    return map_arrays(distribution.fetch, result)

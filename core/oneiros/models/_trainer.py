@@ -12,6 +12,7 @@ from typing import Any
 
 from oneiros import ops
 from oneiros.backend import TRAINABLE, get_backend
+from oneiros.distribution import current as current_distribution
 from oneiros.layers._symbolic import flatten
 from oneiros.layers.layer import collecting_losses
 from oneiros.variables import swapped_values
@@ -83,8 +84,19 @@ class Trainer:
             self.optimizer_state = restored if restored is not None else self.config.optimizer.init(
                 [v.value for v in self.trainable])
             self._applied_learning_rate = self.config.optimizer.learning_rate
-        return ([v.value for v in self.trainable], [v.value for v in self.non_trainable],
-                self.optimizer_state, self.initial_metric_states())
+        return self.distribute(([v.value for v in self.trainable], [v.value for v in self.non_trainable],
+                                self.optimizer_state, self.initial_metric_states()))
+
+    def distribute(self, state: State) -> State:
+        """``state`` placed on the devices of the active distribution (unchanged without one)."""
+        distribution = current_distribution()
+        if distribution is None:
+            return state
+        trainable, non_trainable, optimizer_state, metric_states = state
+        trainable = distribution.distribute_weights(trainable, self.trainable)
+        non_trainable = distribution.distribute_weights(non_trainable, self.non_trainable)
+        return (trainable, non_trainable, distribution.distribute_state(optimizer_state, trainable),
+                distribution.distribute_state(metric_states, trainable))
 
     def _all_metrics(self) -> list[Any]:
         return [m for group in self.config.metrics + self.config.weighted_metrics for m in group]

@@ -6,21 +6,39 @@ and schedules (``oi.optimizers.Adam``, ``oi.optimizers.get("adam")``,
 """
 
 from oneiros._namespace import registry_accessors
-from oneiros.optimizers import _adafactor, _adagrad, _adam, _lion, _rmsprop, _schedules, _sgd
 from oneiros.optimizers._base import Optimizer
 from oneiros.optimizers._schedules import LearningRateSchedule
 
-_OPTIMIZERS = [_sgd.SGD, _rmsprop.RMSprop, _adam.Adam, _adam.AdamW, _adam.Adamax, _adam.Nadam,
-               _adagrad.Adagrad, _adagrad.Adadelta, _lion.Lion, _adafactor.Adafactor]
-
 BUILTINS: list = [
-    *_OPTIMIZERS,
-    *((cls.__name__.lower(), cls) for cls in _OPTIMIZERS),
-    *_schedules.SCHEDULES,
+    "oneiros.optimizers._sgd:SGD",
+    "oneiros.optimizers._rmsprop:RMSprop",
+    "oneiros.optimizers._adam:Adam",
+    "oneiros.optimizers._adam:AdamW",
+    "oneiros.optimizers._adam:Adamax",
+    "oneiros.optimizers._adam:Nadam",
+    "oneiros.optimizers._adagrad:Adagrad",
+    "oneiros.optimizers._adagrad:Adadelta",
+    "oneiros.optimizers._lion:Lion",
+    "oneiros.optimizers._adafactor:Adafactor",
+    ("sgd", "oneiros.optimizers._sgd:SGD"),
+    ("rmsprop", "oneiros.optimizers._rmsprop:RMSprop"),
+    ("adam", "oneiros.optimizers._adam:Adam"),
+    ("adamw", "oneiros.optimizers._adam:AdamW"),
+    ("adamax", "oneiros.optimizers._adam:Adamax"),
+    ("nadam", "oneiros.optimizers._adam:Nadam"),
+    ("adagrad", "oneiros.optimizers._adagrad:Adagrad"),
+    ("adadelta", "oneiros.optimizers._adagrad:Adadelta"),
+    ("lion", "oneiros.optimizers._lion:Lion"),
+    ("adafactor", "oneiros.optimizers._adafactor:Adafactor"),
+    "oneiros.optimizers._schedules:ExponentialDecay",
+    "oneiros.optimizers._schedules:InverseTimeDecay",
+    "oneiros.optimizers._schedules:PiecewiseConstantDecay",
+    "oneiros.optimizers._schedules:PolynomialDecay",
+    "oneiros.optimizers._schedules:CosineDecay",
 ]
-"""What the core registers through `register_optimizers`; each entry is a class or function,
-or a ``(name, obj)`` pair for an alias such as ``("adam", Adam)``."""
+"""What the core registers through ``register_optimizers``, as lazy ``"module:Name"`` references (an
+``(alias, reference)`` pair registers an alias), so plugin discovery imports none of them."""
 
-__all__ = ["LearningRateSchedule", "Optimizer", "get"]
+__all__ = ["BUILTINS", "LearningRateSchedule", "Optimizer", "get"]
 
 get, __getattr__ = registry_accessors("optimizers", __name__)

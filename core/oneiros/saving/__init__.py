@@ -20,6 +20,7 @@ from oneiros._version import __version__
 from oneiros.errors import CorruptFileError, OneirosError, WeightsMismatchError
 from oneiros.saving import _archive, _weights
 from oneiros.saving._atomic import atomic_write
+from oneiros.saving._budget import weight_budget
 from oneiros.saving._limits import DEFAULT_LIMITS, LoadLimits, parse_json
 from oneiros.saving._safe_mode import refuse_code, safe_mode_enabled, safe_mode_scope
 
@@ -28,6 +29,8 @@ __all__ = ["LoadLimits", "load_model", "load_weights", "model_from_json", "model
 
 FORMAT_VERSION = 1
 OPTIMIZER_PREFIX = "optimizer/"
+BUDGET_SLACK_BYTES = 1 << 20
+"""Weights a loaded config may create beyond those its file stores (which then fail to match)."""
 
 
 def _registered(kind: str, obj: Any) -> str:
@@ -174,12 +177,13 @@ def load_weights(model: Any, path: str | Path, *, allow_non_finite: bool = False
     _assign_weights(model, tensors, allow_non_finite)
 
 
-def _build_from_config(config: Any, safe_mode: bool) -> Any:
+def _build_from_config(config: Any, safe_mode: bool, weight_bytes: int, what: str) -> Any:
+    """The model a config describes; its weights may total ``weight_bytes`` (``what`` says why)."""
     from oneiros.models._graph_config import layer_from_config
 
     if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
         raise CorruptFileError("The model config must be an object with a class_name string.")
-    with safe_mode_scope(safe_mode):
+    with safe_mode_scope(safe_mode), weight_budget(weight_bytes, what):
         try:
             model = layer_from_config({"class_name": config["class_name"], "config": config.get("config")})
             build = config.get("build_config")
@@ -194,8 +198,13 @@ def _build_from_config(config: Any, safe_mode: bool) -> Any:
 
 def _compile_from_config(model: Any, compile_config: dict[str, Any], safe_mode: bool) -> None:
     from oneiros._plugins import host
+    from oneiros.models._compile import ACCURACY_ALIASES
 
     def revive(kind: str, spec: Any) -> Any:
+        if isinstance(spec, str):
+            if not (kind == "metrics" and spec in ACCURACY_ALIASES):
+                host().registry(kind).entry(spec)  # compile resolves names lazily: fail at load instead
+            return spec
         if isinstance(spec, dict) and set(spec) == {"class_name", "config"} and isinstance(spec["class_name"], str):
             return host().registry(kind).get(spec["class_name"]).from_config(spec["config"])
         if isinstance(spec, dict):
@@ -261,7 +270,9 @@ def load_model(path: str | Path, backend: str | None = None, *, safe_mode: bool 
                                f"this Oneiros reads version {FORMAT_VERSION}.")
     tensors, _ = _weights.decode(members[_archive.WEIGHTS], limits)
     with backend_scope(backend or get_backend()) as chosen:
-        model = _build_from_config(config, safe_mode)
+        stored = sum(v.nbytes for k, v in tensors.items() if not k.startswith(OPTIMIZER_PREFIX))
+        model = _build_from_config(config, safe_mode, stored + BUDGET_SLACK_BYTES,
+                                   f"the {stored} bytes of weights in {path}")
         _assign_weights(model, tensors, allow_non_finite)
         compile_config = config.get("compile_config")
         if compile and isinstance(compile_config, dict):
@@ -284,4 +295,5 @@ def model_to_json(model: Any) -> str:
 def model_from_json(text: str, *, safe_mode: bool = True, limits: LoadLimits = DEFAULT_LIMITS) -> Any:
     """A freshly initialised model from :func:`model_to_json` output."""
     data = text.encode() if isinstance(text, str) else bytes(text)
-    return _build_from_config(parse_json(data, "the model JSON", limits), safe_mode)
+    return _build_from_config(parse_json(data, "the model JSON", limits), safe_mode, limits.max_weights_bytes,
+                              "limits.max_weights_bytes")

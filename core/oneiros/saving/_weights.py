@@ -58,7 +58,7 @@ def validate_header(data: bytes, limits: LoadLimits) -> dict[str, Any]:
         if not isinstance(entry, dict) or set(entry) != {"dtype", "shape", "data_offsets"}:
             raise CorruptFileError(f"Tensor {name!r}: an entry needs exactly dtype, shape and data_offsets.")
         dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
-        if dtype not in ITEM_SIZES:
+        if not isinstance(dtype, str) or dtype not in ITEM_SIZES:
             raise CorruptFileError(f"Tensor {name!r} has dtype {dtype!r}; supported: {sorted(ITEM_SIZES)}.")
         if not isinstance(shape, list) or not all(type(d) is int and d >= 0 for d in shape):
             raise CorruptFileError(f"Tensor {name!r} has shape {shape!r}; expected a list of non-negative ints.")

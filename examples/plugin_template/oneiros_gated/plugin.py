@@ -7,13 +7,9 @@ ONEIROS_PLUGIN_API = 1
 
 @oneiros.hookimpl
 def register_layers(register):
-    from oneiros_gated.gated_dense import GatedDense
-
-    register(GatedDense)
+    register(oneiros.lazy("oneiros_gated.gated_dense:GatedDense"))
 
 
 @oneiros.hookimpl
 def register_losses(register):
-    from oneiros_gated.charbonnier import CharbonnierLoss
-
-    register(CharbonnierLoss)
+    register(oneiros.lazy("oneiros_gated.charbonnier:CharbonnierLoss"))

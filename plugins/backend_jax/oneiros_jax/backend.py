@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import jax
 from jax import lax
-from oneiros.backend import BFLOAT16, FUSED_STEPS, JIT, TRAINABLE, Backend
+from oneiros.backend import BFLOAT16, DISTRIBUTED, FUSED_STEPS, JIT, TRAINABLE, Backend
 
 from oneiros_jax import ops as jax_ops
 
@@ -16,8 +17,15 @@ class JaxBackend(Backend):
     """Arrays are jax.Arrays on JAX's default device; training steps are pure jitted functions."""
 
     name: ClassVar[str] = "jax"
-    capabilities: ClassVar[frozenset[str]] = frozenset({TRAINABLE, JIT, FUSED_STEPS, BFLOAT16})
+    capabilities: ClassVar[frozenset[str]] = frozenset({TRAINABLE, JIT, FUSED_STEPS, BFLOAT16, DISTRIBUTED})
     ops = jax_ops
+
+    @functools.cached_property
+    def distribution(self) -> Any:
+        """Meshes, shardings and processes for ``oneiros.distribution`` (jax.sharding, jax.distributed)."""
+        from oneiros_jax.distribution import JaxDistributionSupport
+
+        return JaxDistributionSupport()
 
     def devices(self) -> list[str]:
         # jax.devices() lists the default backend's devices with the default one first.

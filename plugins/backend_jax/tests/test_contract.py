@@ -37,7 +37,7 @@ def test_ops_namespace_exports_exactly_the_contract(backend):
 
 
 def test_capabilities_are_the_promised_ones(backend):
-    assert backend.capabilities == {"trainable", "jit", "fused_steps", "bfloat16"}
+    assert backend.capabilities == {"trainable", "jit", "fused_steps", "bfloat16", "distributed"}
 
 
 def test_requiring_distributed_names_the_backend_and_the_capability(backend):

@@ -28,7 +28,7 @@ class MultiHeadAttention(Layer):
         output = concat_heads(dropout(weights) @ v) @ Wo
 
     Call it as ``mha(query, value)`` or ``mha(query, value, key)`` on ``(batch, steps, dim)``
-    tensors. Masks (True = attend): ``attention_mask`` ``(batch, Tq, Tv)``; the query/value/key
+    tensors (or on a list ``[query, value(, key)]``). Masks (True = attend): ``attention_mask`` ``(batch, Tq, Tv)``; the query/value/key
     masks (the inputs' masks in a model, e.g. from ``Embedding(mask_zero=True)``, or
     ``query_mask=``... in eager calls); ``use_causal_mask=True`` (step i sees steps <= i). All
     given masks are combined with a logical and; a query step with nothing to attend to gets
@@ -85,6 +85,8 @@ class MultiHeadAttention(Layer):
                 raise ValueError(f"{type(self).__name__} {self.name!r}: pass either a list [query, value, key"
                                  "(, attention_mask)] or separate tensors, not both.")
             inputs = list(query)
+            if len(inputs) == 2:
+                inputs.append(inputs[1])
         else:
             if value is None:
                 raise ValueError(f"{type(self).__name__} {self.name!r} needs a value: call mha(query, value) or "
@@ -190,7 +192,8 @@ class MultiHeadAttention(Layer):
             "dropout": self.dropout,
             "use_bias": self.use_bias,
             "output_shape": list(output_shape) if isinstance(output_shape, tuple) else output_shape,
-            "attention_axes": self.attention_axes,
+            "attention_axes": list(self.attention_axes) if isinstance(self.attention_axes, tuple)
+            else self.attention_axes,
             "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
             "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),

@@ -1,0 +1,120 @@
+"""Control flow as Python loops around eager MXNet ops (autograd records every iteration).
+
+Carries must keep their structure, shapes and dtypes from step to step, as on compiling
+backends, so code that runs here also runs there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from mxnet import numpy as mnp
+from oneiros._tree import tree_leaves, tree_map
+
+from oneiros_mxnet._tensor import as_tensor, dtype_name, from_numpy, same_dtype_as, storage
+
+__all__ = ["cond", "fori_loop", "scan"]
+
+
+def _structure(tree: Any) -> Any:
+    """The containers of a pytree with every leaf replaced by a marker, for comparison."""
+    if isinstance(tree, dict):
+        keys = sorted(tree, key=repr)
+        return dict, tuple(keys), tuple(_structure(tree[key]) for key in keys)
+    if isinstance(tree, (list, tuple)):
+        return type(tree), len(tree), tuple(_structure(item) for item in tree)
+    return None if tree is None else "leaf"
+
+
+def _signature(tree: Any) -> list[str]:
+    return [f"{dtype_name(leaf)}{list(leaf.shape)}" for leaf in tree_leaves(tree)]
+
+
+def _tensors(tree: Any) -> Any:
+    return tree_map(as_tensor, tree)
+
+
+def _check_carry(new: Any, old: Any, what: str) -> None:
+    if _structure(new) != _structure(old) or _signature(new) != _signature(old):
+        raise TypeError(
+            f"{what} must return a carry with the structure, shapes and dtypes of the initial "
+            f"one; received {_signature(new)} in {_structure(new)!r}, expected "
+            f"{_signature(old)} in {_structure(old)!r}."
+        )
+
+
+def _step_output(output: Any) -> tuple[Any, Any]:
+    if not isinstance(output, (tuple, list)) or len(output) != 2:
+        raise TypeError(f"scan's f must return a pair (carry, y); received {type(output).__name__}.")
+    return _tensors(output[0]), _tensors(output[1])
+
+
+def _scan_length(xs: Any, length: int | None) -> int:
+    lengths = set()
+    for leaf in tree_leaves(xs):
+        if leaf.ndim == 0:
+            raise ValueError("scan's xs leaves need a leading axis to scan over; received a scalar.")
+        lengths.add(leaf.shape[0])
+    if length is not None:
+        lengths.add(int(length))
+    if not lengths:
+        raise ValueError("scan needs xs or a length; received neither.")
+    if len(lengths) > 1:
+        raise ValueError(
+            f"scan's xs leaves (and length, if given) must agree on the leading axis; received "
+            f"lengths {sorted(lengths)}."
+        )
+    return lengths.pop()
+
+
+def _stacked(leaves: list[Any]) -> Any:
+    return same_dtype_as(mnp.stack([storage(leaf) for leaf in leaves]), leaves[0])
+
+
+def _empty_like_stacked(leaf: Any) -> Any:
+    return same_dtype_as(mnp.zeros((0, *leaf.shape), dtype=storage(leaf).dtype, ctx=leaf.ctx), leaf)
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    xs = _tensors(xs)
+    steps = _scan_length(xs, length)
+    carry = _tensors(init)
+    if steps == 0:
+        # Like a traced scan, learn the structure of y from one call on a placeholder slice.
+        placeholder = tree_map(lambda leaf: mnp.zeros(leaf.shape[1:], dtype=storage(leaf).dtype, ctx=leaf.ctx), xs)
+        _, y = _step_output(f(carry, placeholder))
+        return carry, tree_map(_empty_like_stacked, y)
+    ys: dict[int, Any] = {}
+    for index in (reversed(range(steps)) if reverse else range(steps)):
+        new_carry, ys[index] = _step_output(f(carry, tree_map(lambda leaf: leaf[index], xs)))
+        _check_carry(new_carry, carry, "scan's f")
+        carry = new_carry
+    first = ys[0]
+    for index in range(1, steps):
+        if _structure(ys[index]) != _structure(first) or _signature(ys[index]) != _signature(first):
+            raise TypeError(
+                f"scan's f must return ys of one structure, shapes and dtypes at every step; "
+                f"step 0 gave {_signature(first)}, step {index} gave {_signature(ys[index])}."
+            )
+    stacked = tree_map(lambda *leaves: _stacked(list(leaves)), first, *(ys[i] for i in range(1, steps)))
+    return carry, stacked
+
+
+def cond(pred, true_fn, false_fn, *operands):
+    flag = as_tensor(pred)
+    if flag.shape != () or dtype_name(flag) not in ("bool", "uint8", "int8", "int16", "int32", "uint16", "uint32"):
+        raise TypeError(
+            f"cond needs a scalar bool (or int) predicate; received {dtype_name(flag)}{list(flag.shape)}."
+        )
+    return (true_fn if bool(flag.item()) else false_fn)(*operands)
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    carry = _tensors(init_val)
+    for index in range(int(lower), int(upper)):
+        new_carry = _tensors(body_fun(from_numpy(np.asarray(index, dtype=np.int32)), carry))
+        _check_carry(new_carry, carry, "fori_loop's body_fun")
+        carry = new_carry
+    return carry

@@ -1,0 +1,159 @@
+"""Convolutions on MXNet's Convolution and Deconvolution kernels (oneDNN on CPU).
+
+Kernels arrive as (*spatial, in // groups, out), Keras' layout, and are transposed to MXNet's
+(out, in // groups, *spatial). ``conv_transpose`` is written as the convolution it is the
+gradient of, the way Keras and JAX define it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mxnet import numpy as mnp
+from mxnet import numpy_extension as npx
+from oneiros import dtypes
+
+from oneiros_mxnet._spatial import (
+    channels_first,
+    check_padding,
+    check_rank,
+    effective_size,
+    pad_spatial_first,
+    paddings,
+    per_axis,
+    restore_format,
+    split_padding,
+)
+from oneiros_mxnet._tensor import as_tensor, dtype_name, finish, to_compute
+
+__all__ = ["conv", "conv_transpose", "depthwise_conv"]
+
+
+def _prepare(inputs: Any, kernel: Any, data_format: str, what: str) -> tuple[Any, Any, str, int]:
+    """Channels-first inputs and the kernel in the compute dtype, the result dtype, the rank."""
+    x = as_tensor(inputs)
+    k = as_tensor(kernel)
+    rank = check_rank(x, what)
+    if k.ndim != rank + 2:
+        raise ValueError(
+            f"{what} of inputs with shape {tuple(x.shape)} needs a kernel of ndim {rank + 2} "
+            f"(*spatial, in, out); received kernel shape {tuple(k.shape)}."
+        )
+    name = dtypes.result_type(dtype_name(x), dtype_name(k))
+    # MXNet convolves floats only; integers go through float64, exact for moderate values.
+    work = "float32" if name in dtypes.FLOATS else "float64"
+    x_values = to_compute(x, name).astype(work, copy=False)
+    k_values = to_compute(k, name).astype(work, copy=False)
+    return channels_first(x_values, data_format), k_values, name, rank
+
+
+def _to_mxnet_kernel(k: Any, rank: int) -> Any:
+    """(*spatial, in, out) -> (out, in, *spatial)."""
+    return mnp.transpose(k, (rank + 1, rank, *range(rank)))
+
+
+def _correlate(x: Any, k: Any, strides: tuple[int, ...], dilation: tuple[int, ...], padding: str) -> Any:
+    """Grouped cross-correlation of channels-first ``x`` with ``k`` (*spatial, C // groups, out)."""
+    rank = x.ndim - 2
+    channels, group_in, out_channels = x.shape[1], k.shape[-2], k.shape[-1]
+    if group_in == 0 or channels % group_in or out_channels % (channels // group_in):
+        raise ValueError(
+            f"conv needs input channels ({channels}) divisible by the kernel's input channels "
+            f"({group_in}) and output channels ({out_channels}) divisible by the group count; "
+            f"received inputs of {channels} channels and kernel shape {tuple(k.shape)}."
+        )
+    windows = [effective_size(size, rate) for size, rate in zip(k.shape[:rank], dilation)]
+    kernel_pad, explicit = split_padding(paddings(x.shape[2:], windows, strides, padding))
+    if explicit is not None:
+        x = pad_spatial_first(x, explicit, 0.0)
+    padded = [size + 2 * extra for size, extra in zip(x.shape[2:], kernel_pad)]
+    if any(size < window for size, window in zip(padded, windows)):
+        out_spatial = tuple(0 if size < window else (size - window) // step + 1
+                            for size, window, step in zip(padded, windows, strides))
+        return mnp.zeros((x.shape[0], out_channels, *out_spatial), dtype=x.dtype, ctx=x.ctx)
+    return npx.convolution(
+        x, _to_mxnet_kernel(k, rank), kernel=tuple(k.shape[:rank]), stride=strides, dilate=dilation,
+        pad=kernel_pad, num_filter=out_channels, num_group=channels // group_in, no_bias=True)
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format="channels_last", dilation_rate=1):
+    x, k, name, rank = _prepare(inputs, kernel, data_format, "conv")
+    result = _correlate(x, k, per_axis(strides, rank, "strides"),
+                        per_axis(dilation_rate, rank, "dilation_rate"), check_padding(padding))
+    return finish(restore_format(result, data_format), name)
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format="channels_last", dilation_rate=1):
+    x, k, name, rank = _prepare(inputs, kernel, data_format, "depthwise_conv")
+    if k.shape[-2] != x.shape[1]:
+        raise ValueError(
+            f"depthwise_conv needs a kernel (*spatial, C, multiplier) with C = {x.shape[1]} "
+            f"(the input channels); received kernel shape {tuple(k.shape)}."
+        )
+    # One group per channel; reshaping (C, multiplier) orders outputs c * multiplier + m.
+    grouped = k.reshape(tuple(k.shape[:rank]) + (1, k.shape[-2] * k.shape[-1]))
+    result = _correlate(x, grouped, per_axis(strides, rank, "strides"),
+                        per_axis(dilation_rate, rank, "dilation_rate"), check_padding(padding))
+    return finish(restore_format(result, data_format), name)
+
+
+def _transpose_padding(window: int, stride: int, padding: str, extra: int | None) -> tuple[int, int]:
+    """Keras' padding of the stride-dilated input, (before, after), for one axis.
+
+    'valid' gives (n - 1) * stride + max(window, stride) outputs, 'same' n * stride;
+    ``extra`` (output_padding) sets how many outputs follow the last full window instead.
+    """
+    if padding == "valid":
+        return window - 1, window - 1 + (max(window, stride) - window if extra is None else extra)
+    total = stride + window - 2 if extra is None else window + window % 2 - 2 + extra
+    before = min(total // 2 + total % 2, window - 1)
+    return before, total - before
+
+
+def _output_padding(value: Any, rank: int) -> tuple[int | None, ...]:
+    if value is None:
+        return (None,) * rank
+    items = (value,) * rank if isinstance(value, int) else tuple(value)
+    if len(items) != rank or not all(isinstance(item, int) and item >= 0 for item in items):
+        raise ValueError(f"output_padding must be None, a non-negative int or {rank} of them; received {value!r}.")
+    return items
+
+
+def _stride_dilated(x: Any, steps: tuple[int, ...]) -> Any:
+    """Channels-first ``x`` with ``step - 1`` zeros between neighbours on each spatial axis."""
+    for axis, step in enumerate(steps, start=2):
+        if step == 1:
+            continue
+        size = x.shape[axis]
+        column = mnp.expand_dims(x, axis + 1)
+        gap = mnp.zeros(tuple(x.shape[:axis + 1]) + (step - 1,) + tuple(x.shape[axis + 1:]), dtype=x.dtype,
+                        ctx=x.ctx)
+        spread = mnp.concatenate([column, gap], axis=axis + 1)
+        merged = spread.reshape(tuple(x.shape[:axis]) + (size * step,) + tuple(x.shape[axis + 1:]))
+        x = merged[(slice(None),) * axis + (slice(0, (size - 1) * step + 1),)]
+    return x
+
+
+def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None,
+                   data_format="channels_last", dilation_rate=1):
+    x, k, name, rank = _prepare(inputs, kernel, data_format, "conv_transpose")
+    channels = x.shape[1]
+    if k.shape[-1] != channels:
+        raise ValueError(
+            f"conv_transpose needs a kernel (*spatial, out, C) with C = {channels} (the input "
+            f"channels); received kernel shape {tuple(k.shape)}."
+        )
+    if 0 in x.shape[2:]:
+        raise ValueError(f"conv_transpose needs non-empty spatial axes; received {tuple(x.shape)}.")
+    steps = per_axis(strides, rank, "strides")
+    dilation = per_axis(dilation_rate, rank, "dilation_rate")
+    mode = check_padding(padding)
+    extras = _output_padding(output_padding, rank)
+    pads = [_transpose_padding(effective_size(k.shape[axis], dilation[axis]), steps[axis], mode, extras[axis])
+            for axis in range(rank)]
+    # The correlation of the stride-dilated, padded input with the spatially flipped kernel
+    # (in and out swapped). MXNet's own Deconvolution is not used: its oneDNN backward fails.
+    spread = pad_spatial_first(_stride_dilated(x, steps), pads, 0.0)
+    flipped = mnp.swapaxes(mnp.flip(k, tuple(range(rank))), -1, -2)
+    result = _correlate(spread, flipped, (1,) * rank, dilation, "valid")
+    return finish(restore_format(result, data_format), name)

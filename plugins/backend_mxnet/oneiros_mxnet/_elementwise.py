@@ -1,0 +1,273 @@
+"""Elementwise math and comparisons with numpy broadcasting and ``oneiros.dtypes`` promotion.
+
+Operands are cast to the promoted dtype before MXNet sees them (MXNet's own promotion differs:
+int32 + 2.5 stays int32 there), so only the contract's rules decide result dtypes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from mxnet import numpy as mnp
+from mxnet import numpy_extension as npx
+
+from oneiros_mxnet._tensor import (
+    as_tensor,
+    dtype_kind,
+    dtype_name,
+    elementwise,
+    finish,
+    float_result,
+    is_python_scalar,
+    to_compute,
+)
+
+__all__ = [
+    "abs", "add", "arctan", "arctan2", "ceil", "clip", "cos", "cosh", "divide", "equal", "erf",
+    "exp", "expm1", "floor", "floor_divide", "greater", "greater_equal", "isfinite", "isinf",
+    "isnan", "less", "less_equal", "log", "log1p", "logical_and", "logical_not", "logical_or",
+    "logical_xor", "maximum", "minimum", "mod", "multiply", "negative", "not_equal", "power",
+    "reciprocal", "round", "rsqrt", "sign", "sin", "sinh", "sqrt", "square", "subtract", "tan",
+    "tanh",
+]
+
+_INTEGER_KINDS = "iub"
+
+
+def _to_bool(_: str) -> str:
+    return "bool"
+
+
+def _numeric(name: str) -> str:
+    """Arithmetic that has no boolean meaning treats bools as int32, as JAX does."""
+    return "int32" if name == "bool" else name
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, int) if is_python_scalar(value) else dtype_kind(value) in _INTEGER_KINDS
+
+
+def add(x1, x2):
+    return elementwise(mnp.add, None, x1, x2)
+
+
+def subtract(x1, x2):
+    return elementwise(mnp.subtract, None, x1, x2)
+
+
+def multiply(x1, x2):
+    return elementwise(mnp.multiply, None, x1, x2)
+
+
+def divide(x1, x2):
+    return elementwise(mnp.true_divide, float_result, x1, x2)
+
+
+def _floor_quotient(a: Any, b: Any) -> Any:
+    if not (_is_integer(a) and _is_integer(b)):
+        return mnp.floor(mnp.true_divide(a, b))
+    # a - mod(a, b) is an exact multiple of b, so the float64 quotient is exact.
+    wide_a, wide_b = (value if isinstance(value, int) else value.astype("int64", copy=False) for value in (a, b))
+    exact_multiple = mnp.subtract(wide_a, mnp.mod(wide_a, wide_b))
+    divisor = b if isinstance(b, int) else b.astype("float64", copy=False)
+    return mnp.true_divide(exact_multiple.astype("float64", copy=False), divisor)
+
+
+def floor_divide(x1, x2):
+    return elementwise(_floor_quotient, _numeric, x1, x2)
+
+
+def mod(x1, x2):
+    return elementwise(mnp.mod, _numeric, x1, x2)
+
+
+def power(x1, x2):
+    return elementwise(mnp.power, _numeric, x1, x2)
+
+
+def maximum(x1, x2):
+    return elementwise(mnp.maximum, None, x1, x2)
+
+
+def minimum(x1, x2):
+    return elementwise(mnp.minimum, None, x1, x2)
+
+
+def arctan2(x1, x2):
+    return elementwise(mnp.arctan2, float_result, x1, x2)
+
+
+def equal(x1, x2):
+    return elementwise(mnp.equal, _to_bool, x1, x2)
+
+
+def not_equal(x1, x2):
+    return elementwise(mnp.not_equal, _to_bool, x1, x2)
+
+
+def less(x1, x2):
+    return elementwise(mnp.less, _to_bool, x1, x2)
+
+
+def less_equal(x1, x2):
+    return elementwise(mnp.less_equal, _to_bool, x1, x2)
+
+
+def greater(x1, x2):
+    return elementwise(mnp.greater, _to_bool, x1, x2)
+
+
+def greater_equal(x1, x2):
+    return elementwise(mnp.greater_equal, _to_bool, x1, x2)
+
+
+def _truth(value: Any) -> Any:
+    """1 where ``value`` is true (non-zero, NaN included), else 0, as int32."""
+    if not hasattr(value, "dtype"):
+        return int(bool(value))
+    return mnp.not_equal(value, 0).astype("int32", copy=False)
+
+
+def logical_and(x1, x2):
+    return elementwise(lambda a, b: mnp.multiply(_truth(a), _truth(b)), _to_bool, x1, x2)
+
+
+def logical_or(x1, x2):
+    return elementwise(lambda a, b: mnp.add(_truth(a), _truth(b)), _to_bool, x1, x2)
+
+
+def logical_xor(x1, x2):
+    return elementwise(lambda a, b: mnp.not_equal(_truth(a), _truth(b)), _to_bool, x1, x2)
+
+
+def clip(x, x_min, x_max):
+    # max-then-min, so x_min > x_max gives x_max everywhere, as in numpy and jax.
+    return elementwise(lambda value, low, high: mnp.minimum(mnp.maximum(value, low), high), None,
+                       x, x_min, x_max)
+
+
+def _same_dtype(fn: Callable[[Any], Any], x: Any) -> Any:
+    tensor = as_tensor(x)
+    name = dtype_name(tensor)
+    return finish(fn(to_compute(tensor, name)), name)
+
+
+def _float_valued(fn: Callable[[Any], Any], x: Any) -> Any:
+    tensor = as_tensor(x)
+    name = float_result(dtype_name(tensor))
+    return finish(fn(to_compute(tensor, name)), name)
+
+
+def _bool_valued(fn: Callable[[Any], Any], x: Any) -> Any:
+    tensor = as_tensor(x)
+    return finish(fn(to_compute(tensor, dtype_name(tensor))), "bool")
+
+
+def _rounding(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Rounding leaves integers as they are (MXNet's rounding kernels take floats only)."""
+    return lambda values: values if dtype_kind(values) in _INTEGER_KINDS else fn(values)
+
+
+def negative(x):
+    return _same_dtype(mnp.negative, x)
+
+
+def abs(x):
+    return _same_dtype(mnp.abs, x)
+
+
+def sign(x):
+    return _same_dtype(mnp.sign, x)
+
+
+def square(x):
+    return elementwise(mnp.square, _numeric, x)
+
+
+def floor(x):
+    return _same_dtype(_rounding(mnp.floor), x)
+
+
+def ceil(x):
+    return _same_dtype(_rounding(mnp.ceil), x)
+
+
+def round(x):
+    return _same_dtype(_rounding(mnp.round), x)
+
+
+def sqrt(x):
+    return _float_valued(mnp.sqrt, x)
+
+
+def rsqrt(x):
+    return _float_valued(lambda values: mnp.reciprocal(mnp.sqrt(values)), x)
+
+
+def reciprocal(x):
+    return _float_valued(mnp.reciprocal, x)
+
+
+def exp(x):
+    return _float_valued(mnp.exp, x)
+
+
+def expm1(x):
+    return _float_valued(mnp.expm1, x)
+
+
+def log(x):
+    return _float_valued(mnp.log, x)
+
+
+def log1p(x):
+    return _float_valued(mnp.log1p, x)
+
+
+def sin(x):
+    return _float_valued(mnp.sin, x)
+
+
+def cos(x):
+    return _float_valued(mnp.cos, x)
+
+
+def tan(x):
+    return _float_valued(mnp.tan, x)
+
+
+def arctan(x):
+    return _float_valued(mnp.arctan, x)
+
+
+def sinh(x):
+    return _float_valued(mnp.sinh, x)
+
+
+def cosh(x):
+    return _float_valued(mnp.cosh, x)
+
+
+def tanh(x):
+    return _float_valued(mnp.tanh, x)
+
+
+def erf(x):
+    return _float_valued(npx.erf, x)
+
+
+def logical_not(x):
+    return _bool_valued(mnp.logical_not, x)
+
+
+def isnan(x):
+    return _bool_valued(mnp.isnan, x)
+
+
+def isinf(x):
+    return _bool_valued(mnp.isinf, x)
+
+
+def isfinite(x):
+    return _bool_valued(mnp.isfinite, x)

@@ -1,0 +1,239 @@
+"""An ONNX graph under construction, and the symbolic tensors (values of that graph) ops build on.
+
+A :class:`Graph` collects nodes in the order ops emit them. Constants and weights are
+initializers of the root graph; subgraphs (loop bodies, branches) refer to them, and to any
+value of an enclosing graph, by name, as ONNX allows.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from onnx import GraphProto, NodeProto, TensorProto, ValueInfoProto, helper, numpy_helper
+
+from oneiros_onnx._dims import DynamicDim
+from oneiros_onnx._dtypes import element_type
+from oneiros_onnx.errors import LoweringError
+
+Shape = tuple[int, ...]
+BATCH = "batch"
+
+
+class Symbol:
+    """A tensor of a graph being traced: a value name, a static shape and a dtype name.
+
+    Sizes in ``shape`` are ints; a :class:`DynamicDim` stands for a size known at run time.
+    Python operators (``+``, ``*``, ``x[i]``...) call the onnx backend's ops.
+    """
+
+    __slots__ = ("graph", "name", "shape", "dtype")
+    __array_ufunc__ = None  # numpy defers to our reflected operators
+
+    def __init__(self, graph: Graph, name: str, shape: Sequence[int], dtype: str):
+        self.graph = graph
+        self.name = name
+        self.shape = tuple(shape)
+        self.dtype = dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        total = 1
+        for dim in self.shape:
+            total *= dim
+        return total
+
+    def __repr__(self) -> str:
+        return f"<traced {self.dtype}{list(self.shape)} {self.name}>"
+
+    def _needs_value(self, what: str) -> LoweringError:
+        return LoweringError(
+            what, f"the traced tensor {self.dtype}{list(self.shape)} has no value while the ONNX graph is "
+            "built; write the computation with oneiros.ops (ops.where, ops.cond) instead of Python "
+            "control flow or numpy")
+
+    def __bool__(self) -> bool:
+        raise self._needs_value("bool()")
+
+    def __float__(self) -> float:
+        raise self._needs_value("float()")
+
+    def __int__(self) -> int:
+        raise self._needs_value("int()")
+
+    def __index__(self) -> int:
+        raise self._needs_value("int()")
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        raise self._needs_value("numpy.asarray()")
+
+    def __iter__(self) -> Any:
+        if not self.shape or isinstance(self.shape[0], DynamicDim):
+            raise self._needs_value("iteration")
+        return (self[index] for index in range(self.shape[0]))
+
+    def __len__(self) -> int:
+        if not self.shape:
+            raise TypeError("len() of a 0-d tensor")
+        return int(self.shape[0])
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __getitem__(self, key: Any) -> Symbol:
+        from oneiros_onnx._indexing import getitem
+
+        return getitem(self, key)
+
+    @property
+    def T(self) -> Symbol:  # noqa: N802 (numpy's name)
+        from oneiros_onnx import ops
+
+        return ops.transpose(self)
+
+
+def _operator(op_name: str, reflected: bool = False) -> Any:
+    def method(self: Symbol, other: Any) -> Any:
+        from oneiros_onnx import ops
+
+        function = getattr(ops, op_name)
+        return function(other, self) if reflected else function(self, other)
+
+    method.__name__ = op_name
+    return method
+
+
+for _dunder, _op in (("add", "add"), ("sub", "subtract"), ("mul", "multiply"), ("truediv", "divide"),
+                     ("floordiv", "floor_divide"), ("mod", "mod"), ("pow", "power"), ("matmul", "matmul"),
+                     ("and", "logical_and"), ("or", "logical_or"), ("xor", "logical_xor")):
+    setattr(Symbol, f"__{_dunder}__", _operator(_op))
+    setattr(Symbol, f"__r{_dunder}__", _operator(_op, reflected=True))
+for _dunder, _op in (("lt", "less"), ("le", "less_equal"), ("gt", "greater"), ("ge", "greater_equal"),
+                     ("eq", "equal"), ("ne", "not_equal")):
+    setattr(Symbol, f"__{_dunder}__", _operator(_op))
+
+
+def _unary(op_name: str) -> Any:
+    def method(self: Symbol) -> Any:
+        from oneiros_onnx import ops
+
+        return getattr(ops, op_name)(self)
+
+    return method
+
+
+Symbol.__neg__ = _unary("negative")
+Symbol.__abs__ = _unary("abs")
+Symbol.__invert__ = _unary("logical_not")
+Symbol.__pos__ = lambda self: self
+
+
+class Graph:
+    """Nodes, inputs and initializers of one ONNX graph; ``parent`` is the enclosing graph."""
+
+    def __init__(self, parent: Graph | None = None):
+        self.parent = parent
+        self.root: Graph = parent.root if parent is not None else self
+        self.nodes: list[NodeProto] = []
+        self.inputs: list[ValueInfoProto] = []
+        self.input_names: set[str] = set()
+        self.produced: set[str] = set()
+        self.materialized: dict[int, tuple[DynamicDim, Symbol]] = {}
+        if parent is None:
+            self._counter = itertools.count()
+            self.initializers: list[TensorProto] = []
+            self._constants: dict[tuple, Symbol] = {}
+
+    def fresh(self, prefix: str) -> str:
+        # A leading "/" keeps generated names apart from layer names (which have no "/") and
+        # from weight paths such as "dense/kernel" (which never start with one).
+        return f"/{next(self.root._counter)}/{prefix}"
+
+    def encloses(self, graph: Graph) -> bool:
+        """True when values of ``graph`` are visible here (it is this graph or an ancestor)."""
+        current: Graph | None = self
+        while current is not None:
+            if current is graph:
+                return True
+            current = current.parent
+        return False
+
+    def add_input(self, dtype: str, shape: Sequence[int], name: str | None = None) -> Symbol:
+        name = name or self.fresh("input")
+        self.inputs.append(value_info(name, dtype, shape))
+        self.input_names.add(name)
+        return Symbol(self, name, shape, dtype)
+
+    def add_batched_input(self, dtype: str, shape: Sequence[int], name: str | None = None) -> Symbol:
+        """An input whose first axis (the batch) has a size known only at run time."""
+        symbol = self.add_input(dtype, shape, name)
+        if symbol.shape:
+            symbol.shape = (DynamicDim.of(symbol, 0, BATCH), *symbol.shape[1:])
+            self.inputs[-1] = value_info(symbol.name, dtype, symbol.shape)
+        return symbol
+
+    def add_node(self, op_type: str, inputs: Sequence[str], outputs: int | Sequence[str] = 1,
+                 **attributes: Any) -> list[str]:
+        names = [self.fresh(op_type.lower()) for _ in range(outputs)] if isinstance(outputs, int) \
+            else list(outputs)
+        self.nodes.append(helper.make_node(op_type, list(inputs), names, name=self.fresh(op_type), **attributes))
+        self.produced.update(names)
+        return names
+
+    def initializer(self, array: np.ndarray, name: str | None = None) -> Symbol:
+        """``array`` as a constant of the root graph (small constants are shared)."""
+        root = self.root
+        dtype = array.dtype.name
+        key = None
+        if name is None and array.size <= 16:
+            key = (dtype, array.shape, array.tobytes())
+            cached = root._constants.get(key)
+            if cached is not None:
+                return cached
+        name = name or root.fresh("const")
+        root.initializers.append(numpy_helper.from_array(np.asarray(array, order="C"), name))
+        symbol = Symbol(root, name, array.shape, dtype)
+        if key is not None:
+            root._constants[key] = symbol
+        return symbol
+
+    def proto(self, outputs: Sequence[Symbol], name: str, output_names: Sequence[str] | None = None) -> GraphProto:
+        """The GraphProto returning ``outputs`` (renamed to ``output_names`` when given).
+
+        An output that this graph did not compute (an input, a constant, an outer value, or a
+        repeat) goes through an Identity node, since ONNX outputs name values of their graph.
+        """
+        used: set[str] = set()
+        final: list[ValueInfoProto] = []
+        for index, symbol in enumerate(outputs):
+            wanted = output_names[index] if output_names is not None else None
+            source = symbol.name
+            if wanted is not None or source not in self.produced or source in used \
+                    or source in self.input_names:
+                target = wanted or self.fresh("output")
+                self.nodes.append(helper.make_node("Identity", [source], [target], name=self.fresh("Identity")))
+                source = target
+            used.add(source)
+            final.append(value_info(source, symbol.dtype, symbol.shape))
+        initializers = self.initializers if self.parent is None else []
+        return helper.make_graph(self.nodes, name, self.inputs, final, initializer=initializers)
+
+
+def value_info(name: str, dtype: str, shape: Sequence[int]) -> ValueInfoProto:
+    dims: list[Any] = []
+    for dim in shape:
+        if isinstance(dim, DynamicDim):
+            dims.append(dim.label)
+        else:
+            dims.append(int(dim))
+    info = helper.make_tensor_value_info(name, element_type(dtype), dims)
+    for proto_dim, dim in zip(info.type.tensor_type.shape.dim, dims):
+        if dim is None:
+            proto_dim.Clear()
+    return info

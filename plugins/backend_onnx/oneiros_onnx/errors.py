@@ -1,0 +1,26 @@
+"""Errors of the onnx plugin."""
+
+from __future__ import annotations
+
+from oneiros.errors import OneirosError
+
+
+class LoweringError(OneirosError):
+    """An op (or a Python operation on a traced tensor) cannot be expressed in the ONNX graph.
+
+    ``layer`` names the layer whose ``call`` was being traced, when one was.
+    """
+
+    def __init__(self, op: str, reason: str, layer: str | None = None):
+        self.op = op
+        self.reason = reason
+        self.layer = layer
+        where = f" in layer {layer}" if layer else ""
+        super().__init__(f"Cannot lower {op}{where} to ONNX: {reason}.")
+
+    def in_layer(self, layer: str) -> LoweringError:
+        return LoweringError(self.op, self.reason, layer)
+
+
+class UnsafeModelError(OneirosError):
+    """An .onnx file refers to data outside its own folder (or is otherwise unsafe to load)."""
