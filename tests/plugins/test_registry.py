@@ -142,3 +142,29 @@ def test_fixtures_isolate_and_register(register_plugin):
     assert record.registered == {"layers": 1}
     assert oneiros.layers.get("mine>GatedDense") is GatedDense
     assert oneiros.layers.GatedDense is GatedDense
+
+
+def test_lazy_references_import_on_first_lookup(host):
+    import sys
+
+    def register_losses(register):
+        register(oneiros.lazy("json.decoder:JSONDecoder"), name="decoder")
+        register(oneiros.lazy("oneiros_no_such_module:Thing"))
+
+    host.register_module(plugin_module("lazy", register_losses=register_losses), "lazy")
+    registry = host.registry("losses")
+    assert "Thing" in registry and "oneiros_no_such_module" not in sys.modules
+    from json.decoder import JSONDecoder
+
+    assert registry.get("lazy>decoder") is JSONDecoder
+    assert registry.entry_for(JSONDecoder).qualified_name == "lazy>decoder"
+    with pytest.raises(RegistrationError, match="'oneiros_no_such_module:Thing', which cannot be imported"):
+        registry.get("Thing")
+
+
+def test_malformed_lazy_reference_fails_the_plugin(host):
+    def register_losses(register):
+        register(oneiros.lazy("no colon here"))
+
+    with pytest.raises(PluginError, match="'package.module:Name'"):
+        host.register_module(plugin_module("bad", register_losses=register_losses), "bad")

@@ -7,6 +7,7 @@ Dropout and Adam): the resumed weights must be bit-identical.
 
 from __future__ import annotations
 
+import shutil
 import warnings
 
 import numpy as np
@@ -61,45 +62,62 @@ def uninterrupted():
     return model.get_weights()
 
 
+@pytest.fixture(scope="module")
+def interrupted(tmp_path_factory):
+    """A run interrupted at the start of epoch 3: the model, its backup folder, and its weights."""
+    folder = tmp_path_factory.mktemp("interrupted") / "backup"
+    model = seeded_model()
+    with pytest.raises(KeyboardInterrupt):
+        train(model, [BackupAndRestore(folder), InterruptAt(3)])
+    return model, folder, [np.array(w) for w in model.get_weights()]
+
+
 def assert_same_weights(expected, actual):
     assert len(expected) == len(actual)
     for a, b in zip(expected, actual):
         np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("fresh_model", [True, False], ids=["fresh model", "same model"])
-def test_resuming_gives_the_weights_of_an_uninterrupted_run(tmp_path, uninterrupted, fresh_model):
-    backup = BackupAndRestore(tmp_path / "backup")
+def write_backups(folder, markers, **options):
+    """Backs up a seeded model after each of ``len(markers)`` epochs, its weights set to the
+    marker value first, without training; returns the model and its weights per epoch."""
     model = seeded_model()
-    with pytest.raises(KeyboardInterrupt):
-        train(model, [backup, InterruptAt(3)])
-    assert sorted(p.name for p in (tmp_path / "backup").iterdir()) == ["latest.safetensors",
-                                                                       "previous.safetensors"]
-    if fresh_model:
-        model = seeded_model()
-    history = train(model, [backup])
+    callback = BackupAndRestore(folder, **options)
+    callback.set_model(model)
+    written = []
+    for epoch, marker in enumerate(markers):
+        model.set_weights([np.full(w.shape, marker, w.dtype) for w in model.get_weights()])
+        written.append(model.get_weights())
+        callback.on_epoch_end(epoch, {})
+    return model, written
+
+
+@pytest.mark.parametrize("fresh_model", [True, False], ids=["fresh model", "same model"])
+def test_resuming_gives_the_weights_of_an_uninterrupted_run(tmp_path, uninterrupted, interrupted, fresh_model):
+    interrupted_model, interrupted_folder, _ = interrupted
+    assert sorted(p.name for p in interrupted_folder.iterdir()) == ["latest.safetensors", "previous.safetensors"]
+    folder = shutil.copytree(interrupted_folder, tmp_path / "backup")
+    model = seeded_model() if fresh_model else interrupted_model
+    history = train(model, [BackupAndRestore(folder)])
     assert len(history.history["loss"]) == EPOCHS - 3
     assert model.resume_from_epoch == 3
     assert_same_weights(uninterrupted, model.get_weights())
-    assert not (tmp_path / "backup").exists()
+    assert not folder.exists()
 
 
-def test_the_optimizer_state_matters(tmp_path, uninterrupted):
+def test_the_optimizer_state_matters(uninterrupted, interrupted):
     """The oracle can fail: resuming from the same weights (random state included) with fresh Adam
     moments gives different weights."""
-    interrupted = seeded_model()
-    with pytest.raises(KeyboardInterrupt):
-        train(interrupted, [BackupAndRestore(tmp_path / "backup"), InterruptAt(3)])
+    _, _, weights_at_interruption = interrupted
     model = seeded_model()
-    model.set_weights(interrupted.get_weights())
+    model.set_weights(weights_at_interruption)
     model.fit(X, Y, epochs=EPOCHS, initial_epoch=3, batch_size=16, shuffle=True, verbose=0)
     assert not all(np.array_equal(a, b) for a, b in zip(uninterrupted, model.get_weights()))
 
 
 def test_a_corrupt_latest_backup_falls_back_to_the_previous_one(tmp_path):
     folder = tmp_path / "backup"
-    record = RecordWeights()
-    train(seeded_model(), [BackupAndRestore(folder, delete_checkpoint=False), record], epochs=3)
+    _, written = write_backups(folder, [1.0, 2.0, 3.0])
     latest = folder / "latest.safetensors"
     latest.write_bytes(latest.read_bytes()[: latest.stat().st_size // 2])
     model = seeded_model()
@@ -108,24 +126,23 @@ def test_a_corrupt_latest_backup_falls_back_to_the_previous_one(tmp_path):
         history = train(model, [BackupAndRestore(folder, delete_checkpoint=False)], epochs=2)
     assert model.resume_from_epoch == 2
     assert history.history == {}
-    assert_same_weights(record.by_epoch[1], model.get_weights())
+    assert_same_weights(written[1], model.get_weights())
 
 
 def test_a_missing_latest_backup_restores_the_previous_one_with_a_warning(tmp_path):
     """A kill between moving latest to previous and writing the new latest leaves only previous."""
     folder = tmp_path / "backup"
-    record = RecordWeights()
-    train(seeded_model(), [BackupAndRestore(folder, delete_checkpoint=False), record], epochs=3)
+    _, written = write_backups(folder, [1.0, 2.0, 3.0])
     (folder / "latest.safetensors").unlink()
     model = seeded_model()
     with pytest.warns(UserWarning, match="latest.safetensors is missing"):
         train(model, [BackupAndRestore(folder)], epochs=2)
-    assert_same_weights(record.by_epoch[1], model.get_weights())
+    assert_same_weights(written[1], model.get_weights())
 
 
 def test_when_no_backup_can_be_restored_fit_stops_with_both_errors(tmp_path):
     folder = tmp_path / "backup"
-    train(seeded_model(), [BackupAndRestore(folder, delete_checkpoint=False)], epochs=2)
+    write_backups(folder, [1.0, 2.0])
     for name in ("latest.safetensors", "previous.safetensors"):
         (folder / name).write_bytes(b"\x00" * 7)
     model = seeded_model()
@@ -137,7 +154,7 @@ def test_when_no_backup_can_be_restored_fit_stops_with_both_errors(tmp_path):
 
 def test_a_backup_of_another_model_is_refused(tmp_path):
     folder = tmp_path / "backup"
-    train(seeded_model(), [BackupAndRestore(folder, delete_checkpoint=False)], epochs=1)
+    write_backups(folder, [1.0])
     other = oi.Sequential([layers.Input((4,)), layers.Dense(2)])
     other.compile(optimizer="adam", loss="mse")
     with pytest.raises(CorruptFileError, match="holds 5 weights; model .* has 2"):
@@ -146,7 +163,7 @@ def test_a_backup_of_another_model_is_refused(tmp_path):
 
 def test_an_unbuilt_model_with_a_backup_is_a_clear_error(tmp_path):
     folder = tmp_path / "backup"
-    train(seeded_model(), [BackupAndRestore(folder, delete_checkpoint=False)], epochs=1)
+    write_backups(folder, [1.0])
     unbuilt = oi.Sequential([layers.Dense(16), layers.Dropout(0.3), layers.Dense(2)])
     unbuilt.compile(optimizer="adam", loss="mse")
     with pytest.raises(ValueError, match="not built"):
@@ -182,17 +199,12 @@ def test_batch_frequency_backups_record_the_epoch_in_progress(tmp_path):
 
 def test_non_finite_state_is_not_backed_up(tmp_path):
     folder = tmp_path / "backup"
-    model = seeded_model()
-    train(model, [BackupAndRestore(folder, delete_checkpoint=False)], epochs=1)
+    model, _ = write_backups(folder, [1.0])
     kept = (folder / "latest.safetensors").read_bytes()
-    callback = BackupAndRestore(folder)
-    callback.set_model(model)
-    weights = [np.array(w) for w in model.get_weights()]
-    weights[0][0, 0] = np.inf
-    model.set_weights(weights)
     with pytest.warns(UserWarning, match="not backing up.*NaN or infinite"):
-        callback.on_epoch_end(1, {})
+        write_backups(folder, [np.inf])
     assert (folder / "latest.safetensors").read_bytes() == kept
+    assert not (folder / "previous.safetensors").exists()
 
 
 def test_only_a_batch_frequency_adds_a_batch_hook(tmp_path):
@@ -201,12 +213,22 @@ def test_only_a_batch_frequency_adds_a_batch_hook(tmp_path):
     assert CallbackList([BackupAndRestore(tmp_path, save_freq=3)], model, {}).needs_weights_per_batch()
 
 
-def test_a_successful_fit_without_deletion_keeps_both_backups(tmp_path):
+def test_backups_rotate_and_deletion_is_optional(tmp_path):
     folder = tmp_path / "backup"
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        train(seeded_model(), [BackupAndRestore(folder, delete_checkpoint=False)], epochs=2)
+        _, written = write_backups(folder, [1.0, 2.0, 3.0], delete_checkpoint=False)
     assert sorted(p.name for p in folder.iterdir()) == ["latest.safetensors", "previous.safetensors"]
+    for name, expected in (("latest", written[2]), ("previous", written[1])):
+        model = seeded_model()
+        callback = BackupAndRestore(tmp_path / name)
+        callback.set_model(model)
+        (tmp_path / name).mkdir()
+        shutil.copy(folder / f"{name}.safetensors", tmp_path / name / "latest.safetensors")
+        callback.on_train_begin()
+        assert_same_weights(expected, model.get_weights())
+        callback.on_train_end()
+        assert not (tmp_path / name).exists()
 
 
 @pytest.mark.parametrize("arguments, error", [
