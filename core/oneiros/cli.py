@@ -1,4 +1,4 @@
-"""The ``oneiros`` command line: ``plugins``, ``backends`` and ``doctor``."""
+"""The ``oneiros`` command line: ``plugins``, ``backends``, ``doctor`` and ``export``."""
 
 from __future__ import annotations
 
@@ -168,6 +168,24 @@ def doctor() -> None:
         table.add_row(f"plugin {record.name}", f"{record.status}: {record.reason}", "-")
     _console().print(table)
     sys.exit(1 if failures else 0)
+
+
+@main.command()
+@click.argument("model_path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("output_path", type=click.Path(dir_okay=False))
+@click.option("--format", "export_format", default=None,
+              help="Exporter to use (default: the output file's suffix, e.g. onnx).")
+def export(model_path: str, output_path: str, export_format: str | None) -> None:
+    """Export a saved .oneiros model for another runtime, e.g. `oneiros export m.oneiros m.onnx`."""
+    from oneiros.errors import OneirosError
+    from oneiros.saving import load_model
+
+    try:
+        model = load_model(model_path, compile=False)
+        written = model.export(output_path, format=export_format)
+    except (OneirosError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Exported {model_path} to {written}.")
 
 
 if __name__ == "__main__":

@@ -79,14 +79,15 @@ def assert_same_weights(expected, actual):
 
 
 def write_backups(folder, markers, **options):
-    """Backs up a seeded model after each of ``len(markers)`` epochs, its weights set to the
+    """Backs up a seeded model after each of ``len(markers)`` epochs, its float weights set to the
     marker value first, without training; returns the model and its weights per epoch."""
     model = seeded_model()
     callback = BackupAndRestore(folder, **options)
     callback.set_model(model)
     written = []
     for epoch, marker in enumerate(markers):
-        model.set_weights([np.full(w.shape, marker, w.dtype) for w in model.get_weights()])
+        model.set_weights([np.full(w.shape, marker, w.dtype) if w.dtype.kind == "f" else w
+                           for w in model.get_weights()])
         written.append(model.get_weights())
         callback.on_epoch_end(epoch, {})
     return model, written

@@ -369,8 +369,8 @@ def test_json_within_the_depth_limit_is_parsed(files, small_model_file, tmp_path
 
 def kernel_entries():
     """A valid two-tensor header for a (3, 4) float32 kernel and a (4,) bias, and its data."""
-    header = {"hidden/kernel": {"dtype": "F32", "shape": [3, 4], "data_offsets": [0, 48]},
-              "hidden/bias": {"dtype": "F32", "shape": [4], "data_offsets": [48, 64]}}
+    header = {"dense/kernel": {"dtype": "F32", "shape": [3, 4], "data_offsets": [0, 48]},
+              "dense/bias": {"dtype": "F32", "shape": [4], "data_offsets": [48, 64]}}
     return header, np.arange(16, dtype=np.float32).tobytes()
 
 
@@ -381,24 +381,24 @@ def broken_headers():
         return header, data
 
     return {
-        "offsets past the end": edit(lambda h: h["hidden/bias"].update(data_offsets=[48, 10**12])),
-        "offsets reversed": edit(lambda h: h["hidden/bias"].update(data_offsets=[64, 48])),
-        "negative offset": edit(lambda h: h["hidden/kernel"].update(data_offsets=[-16, 48])),
-        "overlap": edit(lambda h: h["hidden/bias"].update(data_offsets=[32, 48],
+        "offsets past the end": edit(lambda h: h["dense/bias"].update(data_offsets=[48, 10**12])),
+        "offsets reversed": edit(lambda h: h["dense/bias"].update(data_offsets=[64, 48])),
+        "negative offset": edit(lambda h: h["dense/kernel"].update(data_offsets=[-16, 48])),
+        "overlap": edit(lambda h: h["dense/bias"].update(data_offsets=[32, 48],
                                                           shape=[4])),
-        "hole": edit(lambda h: h["hidden/kernel"].update(data_offsets=[0, 40], shape=[10])),
-        "wrong length": edit(lambda h: h["hidden/kernel"].update(shape=[3, 5])),
-        "shape bomb": edit(lambda h: h["hidden/kernel"].update(shape=[10**6, 10**6, 10**6])),
-        "shape overflowing 64 bits": edit(lambda h: h.update({"hidden/kernel": {
+        "hole": edit(lambda h: h["dense/kernel"].update(data_offsets=[0, 40], shape=[10])),
+        "wrong length": edit(lambda h: h["dense/kernel"].update(shape=[3, 5])),
+        "shape bomb": edit(lambda h: h["dense/kernel"].update(shape=[10**6, 10**6, 10**6])),
+        "shape overflowing 64 bits": edit(lambda h: h.update({"dense/kernel": {
             "dtype": "F32", "shape": [2**62, 4], "data_offsets": [0, 0]}, "pad": {
             "dtype": "U8", "shape": [48], "data_offsets": [0, 48]}})),
-        "negative dimension": edit(lambda h: h["hidden/kernel"].update(shape=[-3, -4])),
-        "float dimension": edit(lambda h: h["hidden/kernel"].update(shape=[3.0, 4])),
-        "bool dimension": edit(lambda h: h["hidden/bias"].update(shape=[True, 4])),
-        "unknown dtype": edit(lambda h: h["hidden/kernel"].update(dtype="F128")),
-        "unsupported dtype": edit(lambda h: h["hidden/kernel"].update(dtype="C64", shape=[3, 2])),
-        "extra entry field": edit(lambda h: h["hidden/kernel"].update(url="https://example.invalid")),
-        "entry not an object": edit(lambda h: h.update({"hidden/bias": [48, 64]})),
+        "negative dimension": edit(lambda h: h["dense/kernel"].update(shape=[-3, -4])),
+        "float dimension": edit(lambda h: h["dense/kernel"].update(shape=[3.0, 4])),
+        "bool dimension": edit(lambda h: h["dense/bias"].update(shape=[True, 4])),
+        "unknown dtype": edit(lambda h: h["dense/kernel"].update(dtype="F128")),
+        "unsupported dtype": edit(lambda h: h["dense/kernel"].update(dtype="C64", shape=[3, 2])),
+        "extra entry field": edit(lambda h: h["dense/kernel"].update(url="https://example.invalid")),
+        "entry not an object": edit(lambda h: h.update({"dense/bias": [48, 64]})),
         "metadata not strings": edit(lambda h: h.update(__metadata__={"epoch": 3})),
     }
 
@@ -489,7 +489,7 @@ def test_mismatched_weights_are_refused_and_nothing_is_assigned(files, small_mod
 
     _, model = small_model_file
     tensors = stored_weights(model)
-    last = "out/bias"  # assigned last: a partial assignment would change every other weight first
+    last = "dense_1/bias"  # assigned last: a partial assignment would change every other weight first
     if case == "shape":
         tensors[last] = np.zeros((3,), np.float32)
     elif case == "dtype":
@@ -497,7 +497,7 @@ def test_mismatched_weights_are_refused_and_nothing_is_assigned(files, small_mod
     elif case == "missing":
         del tensors[last]
     elif case == "extra":
-        tensors["out/gamma"] = np.zeros((2,), np.float32)
+        tensors["dense_1/gamma"] = np.zeros((2,), np.float32)
     else:
         tensors[last] = np.array([1.0, np.nan if case == "nan" else -np.inf], np.float32)
     tensors = {name: value + 1 if name != last and value.dtype == np.float32 else value
@@ -505,7 +505,7 @@ def test_mismatched_weights_are_refused_and_nothing_is_assigned(files, small_mod
     weights_file = tmp_path / "weights.safetensors"
     weights_file.write_bytes(save(tensors))
     before = model.get_weights()
-    with oi.backend_scope("numpy"), pytest.raises(WeightsMismatchError, match="out/"):
+    with oi.backend_scope("numpy"), pytest.raises(WeightsMismatchError, match="dense_1/"):
         model.load_weights(weights_file)
     for old, new in zip(before, model.get_weights()):
         np.testing.assert_array_equal(old, new)

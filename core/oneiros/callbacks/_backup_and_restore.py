@@ -12,11 +12,15 @@ from typing import Any
 
 import numpy as np
 
+from oneiros import saving
 from oneiros.callbacks._base import Callback
 from oneiros.callbacks._checkpointing import SaveSchedule, non_finite
+from oneiros.distribution import is_chief
 from oneiros.errors import CorruptFileError, ModelFileError, ResourceLimitError, WeightsMismatchError
-from oneiros.saving import OPTIMIZER_PREFIX
 from oneiros.optimizers._checks import check_bool
+from oneiros.saving import OPTIMIZER_PREFIX, _weights
+from oneiros.saving._atomic import atomic_write
+from oneiros.saving._limits import parse_json
 
 LATEST = "latest.safetensors"
 PREVIOUS = "previous.safetensors"
@@ -93,7 +97,7 @@ class BackupAndRestore(Callback):
             self._back_up(batch)
 
     def on_train_end(self, logs: dict | None = None) -> None:
-        if not self.delete_checkpoint or not self.backup_dir.is_dir():
+        if not self.delete_checkpoint or not self.backup_dir.is_dir() or not is_chief():
             return
         for name in (LATEST, PREVIOUS):
             with contextlib.suppress(FileNotFoundError):
@@ -105,10 +109,8 @@ class BackupAndRestore(Callback):
             self.backup_dir.rmdir()
 
     def _back_up(self, batch: int | None) -> None:
-        from oneiros import saving
-        from oneiros.saving import _weights
-        from oneiros.saving._atomic import atomic_write
-
+        if not is_chief():  # in a multi-process job, process 0 alone keeps the backups
+            return
         weights = saving._weights_of(self.model)
         tensors = {**weights, **saving._optimizer_state_of(self.model)}
         broken = non_finite(tensors)
@@ -152,9 +154,6 @@ class BackupAndRestore(Callback):
 
     def _restore(self, path: Path) -> int:
         """Loads one backup into the model (all checks pass before anything is assigned)."""
-        from oneiros import saving
-        from oneiros.saving import _weights
-
         limits = saving.LoadLimits()
         size = path.stat().st_size
         if size > limits.max_weights_bytes:
@@ -185,8 +184,6 @@ def _by_current_paths(model: Any, path: Path, tensors: dict[str, np.ndarray], me
     (``dense_2`` where the backed-up one had ``dense``); the order of the weights does not change.
     Shapes and dtypes are still checked, name by name, when the weights are assigned.
     """
-    from oneiros.saving._limits import parse_json
-
     model._assign_variable_paths()
     current = [variable.path for variable in model.variables]
     order = parse_json(metadata.get("weights", "").encode(), f"the weight list of {path}", limits)

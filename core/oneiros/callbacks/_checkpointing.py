@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from oneiros import saving
+
 
 class SaveSchedule:
     """Counts training batches for ``save_freq``: ``"epoch"``, or save every that many batches.
@@ -54,8 +56,6 @@ def non_finite(tensors: dict[str, np.ndarray]) -> list[str]:
 
 def model_state(model: Any, include_optimizer: bool) -> dict[str, np.ndarray]:
     """The model's weights (and optimizer state) by the names the saving functions write."""
-    from oneiros import saving
-
     tensors = saving._weights_of(model)
     if include_optimizer:
         tensors.update(saving._optimizer_state_of(model))

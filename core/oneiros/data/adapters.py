@@ -49,7 +49,7 @@ class DataAdapter:
                 pending = []
             pending.append(batch)
             if len(pending) == count:
-                yield _stack(pending), count
+                yield (_stack(pending), count) if count > 1 else (batch, 1)
                 pending = []
         yield from ((b, 1) for b in pending)
 

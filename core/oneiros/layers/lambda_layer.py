@@ -72,6 +72,9 @@ class Lambda(Layer):
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Lambda:
+        from oneiros.saving import refuse_code
+
+        refuse_code(f"Lambda layer {config.get('name')!r}")
         raise OneirosError(
             f"Lambda layers carry code and are refused when loading (layer {config.get('name')!r}): a config "
             "never stores or runs Python code, so safe_mode loading cannot recreate it. Rebuild the layer in "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from oneiros.layers.layer import Layer
+from oneiros.layers.layer import Layer, snake_case
 
 
 class Model(Layer):
@@ -65,6 +65,22 @@ class Model(Layer):
 
         return save_model(self, filepath)
 
+    def export(self, filepath: Any, format: str | None = None, **options: Any) -> Any:
+        """Writes the model for another runtime, e.g. ``model.export("m.onnx")``.
+
+        ``format`` defaults to the file's suffix; it names an exporter registered by a plugin
+        (``register_exporters``), which receives ``options``.
+        """
+        from pathlib import Path
+
+        from oneiros._plugins import host
+
+        chosen = format or Path(filepath).suffix.lstrip(".").lower()
+        if not chosen:
+            raise ValueError(f"Cannot tell the export format of {str(filepath)!r}: give the file a suffix such as "
+                             "'.onnx' or pass format='onnx'.")
+        return host().registry("exporters").get(chosen)(self, filepath, **options)
+
     def save_weights(self, filepath: Any) -> Any:
         """Saves the weights (only) as safetensors."""
         from oneiros.saving import save_weights
@@ -97,11 +113,19 @@ class Model(Layer):
                          f"{[layer.name for layer in layers]}.")
 
     def _assign_variable_paths(self) -> None:
+        """Names every weight by its place in the model, e.g. ``dense_1/kernel``: sublayers are
+        named after their class and position within their container (not their global unique
+        name), so the same architecture built twice in one process has the same paths."""
+
         def walk(layer: Layer, prefix: str) -> None:
             for variable in layer._own_variables:
                 variable.path = f"{prefix}{variable.name}"
+            counts: dict[str, int] = {}
             for sublayer in layer._sublayers:
-                walk(sublayer, f"{prefix}{sublayer.name}/")
+                base = snake_case(type(sublayer).__name__)
+                index = counts.get(base, 0)
+                counts[base] = index + 1
+                walk(sublayer, f"{prefix}{base if index == 0 else f'{base}_{index}'}/")
 
         walk(self, "")
 

@@ -12,8 +12,15 @@ from typing import BinaryIO
 
 def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], None]) -> Path:
     """Calls ``write(stream)`` on a temporary file in the target's folder, makes it durable, and
-    renames it over ``path``. A crash at any moment leaves either the old or the new file."""
+    renames it over ``path``. A crash at any moment leaves either the old or the new file.
+
+    In a multi-process job only the chief process (process 0) writes; the others return at once.
+    """
+    from oneiros.distribution import is_chief
+
     target = Path(path)
+    if not is_chief():
+        return target
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise FileNotFoundError(f"Cannot save to {target}: folder {folder} does not exist.")

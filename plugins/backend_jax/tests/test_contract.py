@@ -7,7 +7,6 @@ import sys
 import oneiros
 import pytest
 from oneiros.backend import Backend, get_backend
-from oneiros.errors import CapabilityError
 from oneiros.ops import CONTRACT
 
 
@@ -40,11 +39,13 @@ def test_capabilities_are_the_promised_ones(backend):
     assert backend.capabilities == {"trainable", "jit", "fused_steps", "bfloat16", "distributed"}
 
 
-def test_requiring_distributed_names_the_backend_and_the_capability(backend):
-    with pytest.raises(CapabilityError) as caught:
-        backend.require("distributed")
-    assert "jax" in str(caught.value) and "distributed" in str(caught.value)
-    assert (caught.value.backend, caught.value.capability) == ("jax", "distributed")
+def test_distributed_is_served_by_jax_own_runtime(backend):
+    import jax
+
+    backend.require("distributed")
+    support = backend.distribution
+    assert support.list_devices() == [f"{d.platform}:{d.id}" for d in jax.devices()]
+    assert (support.process_index(), support.process_count()) == (jax.process_index(), jax.process_count())
 
 
 def test_declared_capabilities_are_accepted(backend):

@@ -6,7 +6,6 @@ backends, so code that runs here also runs there.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np

@@ -24,7 +24,7 @@ from oneiros_mxnet._spatial import (
     restore_format,
     split_padding,
 )
-from oneiros_mxnet._tensor import as_tensor, dtype_name, finish, to_compute
+from oneiros_mxnet._tensor import as_tensor, dtype_name, finish, permuted, to_compute
 
 __all__ = ["conv", "conv_transpose", "depthwise_conv"]
 
@@ -49,7 +49,7 @@ def _prepare(inputs: Any, kernel: Any, data_format: str, what: str) -> tuple[Any
 
 def _to_mxnet_kernel(k: Any, rank: int) -> Any:
     """(*spatial, in, out) -> (out, in, *spatial)."""
-    return mnp.transpose(k, (rank + 1, rank, *range(rank)))
+    return permuted(k, (rank + 1, rank, *range(rank)))
 
 
 def _correlate(x: Any, k: Any, strides: tuple[int, ...], dilation: tuple[int, ...], padding: str) -> Any:
@@ -154,6 +154,6 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     # The correlation of the stride-dilated, padded input with the spatially flipped kernel
     # (in and out swapped). MXNet's own Deconvolution is not used: its oneDNN backward fails.
     spread = pad_spatial_first(_stride_dilated(x, steps), pads, 0.0)
-    flipped = mnp.swapaxes(mnp.flip(k, tuple(range(rank))), -1, -2)
+    flipped = permuted(mnp.flip(k, tuple(range(rank))), (*range(rank), rank + 1, rank))
     result = _correlate(spread, flipped, (1,) * rank, dilation, "valid")
     return finish(restore_format(result, data_format), name)

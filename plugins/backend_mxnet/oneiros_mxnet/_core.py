@@ -14,6 +14,7 @@ from oneiros_mxnet._engine import context
 from oneiros_mxnet._tensor import (
     as_tensor,
     compute_dtype,
+    constant,
     dtype_name,
     finish,
     from_numpy,
@@ -39,7 +40,7 @@ def convert_to_tensor(x, dtype=None):
         return as_tensor(x)
     target = supported_name(dtype)
     if is_python_scalar(x):
-        return finish(mnp.array(x, dtype=compute_dtype(target), ctx=context()), target)
+        return finish(constant(x, compute_dtype(target)), target)
     return cast(x, target)
 
 

@@ -8,6 +8,7 @@ thread) so data-loading threads see the same shapes as the main one.
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import functools
 from collections.abc import Callable
@@ -26,6 +27,9 @@ def activate_numpy_shapes() -> None:
 
 
 activate_numpy_shapes()
+# Registered after MXNet's own shutdown hook, so it runs first: MXNet can abort the process
+# ("terminate called without an active exception") if it shuts down with operations in flight.
+atexit.register(mxnet.nd.waitall)
 
 
 def context() -> Any:

@@ -11,9 +11,8 @@ from typing import Any
 import numpy as np
 from mxnet import numpy as mnp
 
-from oneiros_mxnet._engine import context
 from oneiros_mxnet._spatial import check_format, per_axis
-from oneiros_mxnet._tensor import as_tensor, dtype_name, finish, float_result, to_compute
+from oneiros_mxnet._tensor import as_tensor, dtype_name, finish, float_result, to_compute, upload
 
 __all__ = ["resize"]
 
@@ -21,7 +20,7 @@ INTERPOLATIONS = ("nearest", "bilinear")
 
 
 def _indices(values: np.ndarray) -> Any:
-    return mnp.array(values.astype(np.int32), dtype="int32", ctx=context())
+    return upload(values.astype(np.int32))
 
 
 def _nearest(values: Any, axis: int, target: int) -> Any:
@@ -40,7 +39,7 @@ def _linear(values: Any, axis: int, target: int) -> Any:
     above = np.minimum(below + 1, source - 1)
     shape = [1] * values.ndim
     shape[axis] = target
-    fraction = mnp.array((positions - below).reshape(shape), dtype=values.dtype, ctx=context())
+    fraction = upload((positions - below).reshape(shape).astype(np.dtype(values.dtype)))
     lower = mnp.take(values, _indices(below), axis=axis)
     upper = mnp.take(values, _indices(above), axis=axis)
     return lower + (upper - lower) * fraction

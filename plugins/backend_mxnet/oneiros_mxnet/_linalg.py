@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from mxnet import autograd
 from mxnet import numpy as mnp
 from oneiros import dtypes
 
@@ -41,11 +42,23 @@ def _in(values: list[Any], work: str | None) -> list[Any]:
     return values if work is None else [value.astype(work, copy=False) for value in values]
 
 
+def _same_batch(a: Any, b: Any) -> tuple[Any, Any]:
+    """Both operands broadcast to their common batch shape.
+
+    MXNet's matmul backward is wrong for an operand whose batch axes are broadcast (its
+    gradient is not summed over them), so under autograd the broadcast is made explicit.
+    """
+    if a.ndim < 2 or b.ndim < 2 or a.shape[:-2] == b.shape[:-2] or not autograd.is_recording():
+        return a, b
+    batch = np.broadcast_shapes(tuple(a.shape[:-2]), tuple(b.shape[:-2]))
+    return (mnp.broadcast_to(a, batch + tuple(a.shape[-2:])), mnp.broadcast_to(b, batch + tuple(b.shape[-2:])))
+
+
 def matmul(x1, x2):
     (a, b), name = _promoted(x1, x2)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(f"matmul needs tensors of ndim >= 1; received shapes {a.shape}, {b.shape}.")
-    return finish(mnp.matmul(*_in([a, b], _product_dtype(name))), name)
+    return finish(mnp.matmul(*_same_batch(*_in([a, b], _product_dtype(name)))), name)
 
 
 def einsum(subscripts, *operands):

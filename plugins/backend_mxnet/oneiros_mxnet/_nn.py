@@ -17,6 +17,7 @@ from oneiros_mxnet._engine import context
 from oneiros_mxnet._reduce import variance
 from oneiros_mxnet._shape import moveaxis
 from oneiros_mxnet._tensor import (
+    select,
     as_tensor,
     check_int,
     dtype_name,
@@ -54,7 +55,7 @@ def _hard_sigmoid(v: Any) -> Any:
 
 
 def _elu(v: Any, alpha: float) -> Any:
-    return mnp.where(v > 0, v, mnp.expm1(mnp.minimum(v, 0)) * alpha)
+    return select(v > 0, v, mnp.expm1(mnp.minimum(v, 0)) * alpha)
 
 
 def relu(x):
@@ -66,7 +67,7 @@ def relu6(x):
 
 
 def leaky_relu(x, negative_slope=0.2):
-    return _activation(lambda v: mnp.where(v >= 0, v, v * negative_slope), x)
+    return _activation(lambda v: select(v >= 0, v, v * negative_slope), x)
 
 
 def elu(x, alpha=1.0):

@@ -15,7 +15,6 @@ from mxnet import numpy as mnp
 from mxnet import numpy_extension as npx
 from oneiros import dtypes
 
-from oneiros_mxnet._engine import context
 from oneiros_mxnet._spatial import (
     channels_first,
     check_padding,
@@ -25,7 +24,7 @@ from oneiros_mxnet._spatial import (
     per_axis,
     restore_format,
 )
-from oneiros_mxnet._tensor import as_tensor, dtype_name, finish, float_result, lowest, to_compute
+from oneiros_mxnet._tensor import as_tensor, dtype_name, finish, float_result, lowest, to_compute, upload
 
 __all__ = ["average_pool", "max_pool"]
 
@@ -109,5 +108,5 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format="
     if not geometry.padded:
         return finish(restore_format(_pool(x, geometry, "avg"), data_format), name)
     sums = _pool(pad_spatial_first(x, geometry.pads, 0.0), geometry, "sum")
-    counts = mnp.array(_real_counts(spatial, geometry), dtype=x.dtype, ctx=context())
+    counts = upload(_real_counts(spatial, geometry).astype(np.dtype(x.dtype)))
     return finish(restore_format(sums / counts, data_format), name)

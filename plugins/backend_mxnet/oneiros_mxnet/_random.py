@@ -19,7 +19,6 @@ import numpy as np
 from mxnet import numpy as mnp
 from oneiros import dtypes
 
-from oneiros_mxnet._engine import context
 from oneiros_mxnet._shape import take
 from oneiros_mxnet._tensor import (
     as_tensor,
@@ -32,6 +31,7 @@ from oneiros_mxnet._tensor import (
     supported_name,
     to_compute,
     to_numpy,
+    upload,
 )
 
 __all__ = [
@@ -104,7 +104,7 @@ def _scalar(value: Any, what: str) -> float:
 
 
 def _upload(values: np.ndarray, name: str) -> Any:
-    return finish(mnp.array(values, dtype=values.dtype, ctx=context()), name)
+    return finish(upload(np.ascontiguousarray(values)), name)
 
 
 def uniform(shape, minval=0.0, maxval=1.0, dtype="float32", seed=None):
@@ -171,7 +171,7 @@ def dropout(x, rate, noise_shape=None, seed=None):
         )
     name = float_result(dtype_name(tensor))
     keep = _bits(seed).random(mask_shape) >= drop
-    scale = mnp.array((keep / (1 - drop)).astype(np.float32), dtype="float32", ctx=context())
+    scale = upload((keep / (1 - drop)).astype(np.float32))
     return finish(mnp.multiply(to_compute(tensor, name), scale), name)
 
 
@@ -196,5 +196,5 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
     noise = _bits(seed).gumbel(size=(batch, int(num_samples), classes))
     # Gumbel-max: argmax(logits + Gumbel noise) is distributed as softmax(logits).
     perturbed = mnp.add(mnp.expand_dims(to_compute(scores, "float32").astype("float64"), 1),
-                        mnp.array(noise, dtype="float64", ctx=context()))
+                        upload(noise))
     return finish(mnp.argmax(perturbed, axis=-1), name)

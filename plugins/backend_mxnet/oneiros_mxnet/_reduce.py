@@ -6,6 +6,7 @@ Variance and standard deviation are written as means of squared deviations: MXNe
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from oneiros import dtypes
 
 from oneiros_mxnet._shape import take_along_axis
 from oneiros_mxnet._tensor import (
+    select,
     as_tensor,
     dtype_name,
     finish,
@@ -53,7 +55,7 @@ def sum(x, axis=None, keepdims=False):
 
 def _product(values: Any, axis: Any, keepdims: bool) -> Any:
     reduced = range(values.ndim) if axis is None else [axis] if isinstance(axis, int) else axis
-    if any(values.shape[a] == 0 for a in reduced):
+    if builtins.any(values.shape[a] == 0 for a in reduced):
         # MXNet's prod gives 0 for an empty axis; the empty product is 1.
         return mnp.ones_like(mnp.sum(values, axis=axis, keepdims=keepdims))
     return mnp.prod(values, axis=axis, keepdims=keepdims)
@@ -106,7 +108,7 @@ def all(x, axis=None, keepdims=False):
 def _logsumexp(values: Any, axis: Axis, keepdims: bool) -> Any:
     peak = mnp.max(values, axis=axis, keepdims=True).detach()
     # An infinite peak would turn x - peak into nan; shifting by 0 there is exact enough.
-    peak = mnp.where(mnp.isfinite(peak), peak, mnp.zeros_like(peak))
+    peak = select(mnp.isfinite(peak), peak, mnp.zeros_like(peak))
     total = mnp.sum(mnp.exp(mnp.subtract(values, peak)), axis=axis, keepdims=True)
     result = mnp.add(mnp.log(total), peak)
     if keepdims:

@@ -19,6 +19,7 @@ from oneiros import dtypes
 from oneiros_mxnet._engine import context
 from oneiros_mxnet._scatter import scatter_add
 from oneiros_mxnet._tensor import (
+    select,
     as_tensor,
     check_int,
     compute_dtype,
@@ -27,10 +28,12 @@ from oneiros_mxnet._tensor import (
     finish,
     from_numpy,
     lowest,
+    moved_axes,
     normalize_axis,
     operand,
     operand_dtype,
     padded,
+    permuted,
     same_dtype_as,
     scalar_tensor,
     shape_tuple,
@@ -38,6 +41,7 @@ from oneiros_mxnet._tensor import (
     storage_dtype,
     to_compute,
     to_numpy,
+    upload,
 )
 
 __all__ = [
@@ -74,12 +78,12 @@ def reshape(x, newshape):
 
 def transpose(x, axes=None):
     order = None if axes is None else _ints(axes, "axes")
-    return _moved(lambda values: mnp.transpose(values, order), x)
+    return _moved(lambda values: permuted(values, order), x)
 
 
 def moveaxis(x, source, destination):
-    return _moved(lambda values: mnp.moveaxis(values, _ints(source, "source"),
-                                              _ints(destination, "destination")), x)
+    return _moved(lambda values: permuted(values, moved_axes(values.ndim, _ints(source, "source"),
+                                                             _ints(destination, "destination"))), x)
 
 
 def _expanded_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
@@ -150,7 +154,7 @@ def tile(x, repeats):
 
 
 def _positions(indices: np.ndarray) -> mnp.ndarray:
-    return mnp.array(indices.astype(np.int32), dtype="int32", ctx=context())
+    return upload(indices.astype(np.int32))
 
 
 def repeat(x, repeats, axis=None):
@@ -179,13 +183,13 @@ def pad(x, pad_width, mode="constant", constant_values=0):
         name = dtype_name(tensor)
         fill = np.asarray(constant_values).astype(compute_dtype(name)).item()
         return finish(padded(to_compute(tensor, name), widths, fill), name)
-    padded = tensor
+    result = tensor
     for axis, (before, after) in enumerate(widths):
         if before or after:
             # numpy's own padding of the positions 0..n-1 says which element lands where.
             source = np.pad(np.arange(tensor.shape[axis]), (before, after), mode=mode)
-            padded = take(padded, _positions(source), axis=axis)
-    return padded
+            result = take(result, _positions(source), axis=axis)
+    return result
 
 
 def flip(x, axis=None):
@@ -234,7 +238,7 @@ def slice_update(x, start_indices, updates):
     widths = [[r.start, size - r.stop] for r, size in zip(region, tensor.shape)]
     placed = padded(to_compute(_cast_like(block, name), name), widths, 0)
     inside = padded(mnp.ones(tuple(block.shape), dtype="int8", ctx=context()), widths, 0)
-    return finish(mnp.where(inside, placed, to_compute(tensor, name)), name)
+    return finish(select(inside, placed, to_compute(tensor, name)), name)
 
 
 def take(x, indices, axis=None):
@@ -272,7 +276,7 @@ def take_along_axis(x, indices, axis=None):
 
 def where(condition, x1, x2):
     mask = storage(as_tensor(condition))
-    return elementwise(lambda a, b: mnp.where(mask, a, b), None, x1, x2)
+    return elementwise(lambda a, b: select(mask, a, b), None, x1, x2)
 
 
 def _index_rows(indices: Any, target_shape: tuple[int, ...]) -> tuple[Any, int, int]:
@@ -286,7 +290,7 @@ def _index_rows(indices: Any, target_shape: tuple[int, ...]) -> tuple[Any, int, 
         )
     depth = positions.shape[-1]
     count = int(np.prod(positions.shape[:-1], dtype=np.int64))
-    rows = mnp.transpose(storage(positions).reshape((count, depth))).astype("int32", copy=False)
+    rows = permuted(storage(positions).reshape((count, depth))).astype("int32", copy=False)
     return rows, depth, count
 
 
@@ -315,7 +319,7 @@ def scatter_update(x, indices, updates):
     hit = np.zeros(shape[:depth], bool)
     hit.flat[flat_positions] = True
     mask = from_numpy(hit.reshape(shape[:depth] + (1,) * (len(shape) - depth)))
-    return finish(mnp.where(mask, placed, to_compute(tensor, name)), name)
+    return finish(select(mask, placed, to_compute(tensor, name)), name)
 
 
 def _segments(data: Any, segment_ids: Any) -> tuple[Any, Any]:
@@ -345,7 +349,7 @@ def segment_max(data, segment_ids, num_segments):
     segments = mnp.arange(int(num_segments), dtype=storage_dtype(dtype_name(ids)), ctx=context())
     member = mnp.equal(storage(ids).reshape((1, -1)), segments.reshape((-1, 1)))
     member = member.reshape(tuple(member.shape) + (1,) * (values.ndim - 1))
-    candidates = mnp.where(member, mnp.expand_dims(values, 0), lowest(name))
+    candidates = select(member, mnp.expand_dims(values, 0), lowest(name))
     if values.shape[0] == 0:
         return finish(mnp.full((int(num_segments),) + tuple(values.shape[1:]), lowest(name),
                                dtype=values.dtype, ctx=context()), name)

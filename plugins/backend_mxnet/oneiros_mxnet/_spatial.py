@@ -13,9 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from mxnet import numpy as mnp
-
-from oneiros_mxnet._tensor import padded
+from oneiros_mxnet._tensor import moved_axes, padded, permuted
 
 DATA_FORMATS = ("channels_last", "channels_first")
 PADDINGS = ("valid", "same")
@@ -38,11 +36,11 @@ def check_format(data_format: str) -> str:
 
 
 def channels_first(x: Any, data_format: str) -> Any:
-    return mnp.moveaxis(x, -1, 1) if check_format(data_format) == "channels_last" else x
+    return permuted(x, moved_axes(x.ndim, -1, 1)) if check_format(data_format) == "channels_last" else x
 
 
 def restore_format(x: Any, data_format: str) -> Any:
-    return mnp.moveaxis(x, 1, -1) if data_format == "channels_last" else x
+    return permuted(x, moved_axes(x.ndim, 1, -1)) if data_format == "channels_last" else x
 
 
 def per_axis(value: Any, rank: int, what: str) -> tuple[int, ...]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from mxnet import autograd
+from mxnet.base import MXNetError
 from oneiros import dtypes
 from oneiros._tree import tree_leaves, tree_map
 from oneiros.backend import TRAINABLE, Backend
@@ -16,9 +17,21 @@ from oneiros_mxnet._engine import device_names
 from oneiros_mxnet._tensor import as_tensor, dtype_name, fresh_view
 
 
+_NOT_RECORDED = "not in a computational graph"
+
+
 def _rebuild(tree: Any, leaves: list[Any]) -> Any:
     remaining = iter(leaves)
     return tree_map(lambda _: next(remaining), tree)
+
+
+def _backward(value: Any) -> None:
+    """Fills the variables' gradients; a value computed without them leaves the zeros there."""
+    try:
+        value.backward()
+    except MXNetError as exc:
+        if _NOT_RECORDED not in str(exc):
+            raise
 
 
 class MxnetBackend(Backend):
@@ -55,7 +68,7 @@ class MxnetBackend(Backend):
             if value.shape != () or not dtypes.is_float(dtype_name(value)):
                 raise TypeError(f"value_and_grad needs fn to return a float scalar; it returned "
                                 f"{dtype_name(value)}{list(value.shape)}.")
-            value.backward()
+            _backward(value)
             grads = _rebuild(params, [variable.grad for variable in variables])
             return ((value, aux) if has_aux else value), grads
 

@@ -1,12 +1,17 @@
 """Entry point ``mxnet``: registers the MXNet backend behind a factory that imports mxnet on first use."""
 
+import warnings
+
 import oneiros
 
 ONEIROS_PLUGIN_API = 1
 
 
 def _mxnet_backend():
-    from oneiros_mxnet.backend import MxnetBackend
+    with warnings.catch_warnings():
+        # Importing MXNet 1.9 warns about numpy and distutils APIs it uses; nothing a user can act on.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from oneiros_mxnet.backend import MxnetBackend
 
     return MxnetBackend()
 

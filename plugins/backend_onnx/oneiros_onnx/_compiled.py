@@ -49,6 +49,11 @@ class _Session:
     generation: int
     compiled: CompiledGraph
 
+    def serves(self, params: list[Any], generation: int) -> bool:
+        """Built with these very parameter objects, under the backend's current options."""
+        return generation == self.generation and len(params) == len(self.params) and all(
+            held is given for held, given in zip(self.params, params))
+
 
 class InferenceFunction:
     """``fn(*params, inputs)`` for repeated inference calls, compiled once per input signature.
@@ -75,8 +80,7 @@ class InferenceFunction:
         arrays = [concrete(leaf) for leaf in input_leaves]
         key = self._signature(params, inputs, arrays)
         session = self._sessions.get(key)
-        if session is None or session.generation != self.backend.generation or len(session.params) != len(
-                param_leaves) or any(held is not given for held, given in zip(session.params, param_leaves)):
+        if session is None or not session.serves(param_leaves, self.backend.generation):
             session = self._build(key, params, inputs, param_leaves)
         return session.compiled.run(arrays)
 

@@ -85,9 +85,5 @@ class DynamicDim(int):
         return int, (int(self),)
 
 
-def is_dynamic(value: Any) -> bool:
-    return isinstance(value, DynamicDim)
-
-
 def has_dynamic(values: Any) -> bool:
     return any(isinstance(value, DynamicDim) for value in values)

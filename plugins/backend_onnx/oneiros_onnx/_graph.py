@@ -16,9 +16,8 @@ from onnx import GraphProto, NodeProto, TensorProto, ValueInfoProto, helper, num
 
 from oneiros_onnx._dims import DynamicDim
 from oneiros_onnx._dtypes import element_type
-from oneiros_onnx.errors import LoweringError
+from oneiros_onnx.errors import LoweringError, TracedValueError
 
-Shape = tuple[int, ...]
 BATCH = "batch"
 
 
@@ -53,7 +52,7 @@ class Symbol:
         return f"<traced {self.dtype}{list(self.shape)} {self.name}>"
 
     def _needs_value(self, what: str) -> LoweringError:
-        return LoweringError(
+        return TracedValueError(
             what, f"the traced tensor {self.dtype}{list(self.shape)} has no value while the ONNX graph is "
             "built; write the computation with oneiros.ops (ops.where, ops.cond) instead of Python "
             "control flow or numpy")
@@ -209,20 +208,36 @@ class Graph:
         An output that this graph did not compute (an input, a constant, an outer value, or a
         repeat) goes through an Identity node, since ONNX outputs name values of their graph.
         """
-        used: set[str] = set()
+        nodes = list(self.nodes)
+        taken: set[str] = set()
         final: list[ValueInfoProto] = []
         for index, symbol in enumerate(outputs):
             wanted = output_names[index] if output_names is not None else None
             source = symbol.name
-            if wanted is not None or source not in self.produced or source in used \
+            if wanted is not None or source not in self.produced or source in taken \
                     or source in self.input_names:
                 target = wanted or self.fresh("output")
-                self.nodes.append(helper.make_node("Identity", [source], [target], name=self.fresh("Identity")))
+                nodes.append(helper.make_node("Identity", [source], [target], name=self.fresh("Identity")))
                 source = target
-            used.add(source)
+            taken.add(source)
             final.append(value_info(source, symbol.dtype, symbol.shape))
-        initializers = self.initializers if self.parent is None else []
-        return helper.make_graph(self.nodes, name, self.inputs, final, initializer=initializers)
+        initializers = []
+        if self.parent is None:
+            read = _referenced(nodes)
+            initializers = [tensor for tensor in self.initializers if tensor.name in read]
+        return helper.make_graph(nodes, name, self.inputs, final, initializer=initializers)
+
+
+def _referenced(nodes: Sequence[NodeProto]) -> set[str]:
+    """Every value name the nodes (and the subgraphs in their attributes) read."""
+    names: set[str] = set()
+    for node in nodes:
+        names.update(node.input)
+        for attribute in node.attribute:
+            for subgraph in [attribute.g] if attribute.HasField("g") else list(attribute.graphs):
+                names |= _referenced(subgraph.node)
+                names.update(output.name for output in subgraph.output)
+    return names
 
 
 def value_info(name: str, dtype: str, shape: Sequence[int]) -> ValueInfoProto:

@@ -17,10 +17,9 @@ from oneiros_onnx._dims import DynamicDim
 from oneiros_onnx._dispatch import lowered
 from oneiros_onnx._dtypes import INTS
 from oneiros_onnx._graph import Graph, Symbol
-from oneiros_onnx._lower_shape import tensor
-from oneiros_onnx._trace import INT64_MIN, constant, current_graph, emit, emit_many, int64s, scalar_of, tracing
+from oneiros_onnx._trace import INT64_MIN, constant, current_graph, emit, emit_many, int64s, lift, tracing
 from oneiros_onnx._tree import flatten, structure_key
-from oneiros_onnx._values import as_dtype, cast, reshape, squeeze
+from oneiros_onnx._values import as_dtype, cast, reshape, tensor
 
 __all__ = ["cond", "fori_loop", "scan"]
 
@@ -53,9 +52,7 @@ def _check_carry(new_tree: Any, new: list[Symbol], old_tree: Any, old: list[Symb
 
 
 def _size_scalar(size: int) -> Symbol:
-    if isinstance(size, DynamicDim):
-        return squeeze(scalar_of(size), [0])
-    return constant(np.int64(size), "int64")
+    return lift(size) if isinstance(size, DynamicDim) else constant(np.int64(size), "int64")
 
 
 def _loop(trip_count: Symbol, carries: list[Symbol], body: Callable[[Symbol, list[Symbol]], tuple[list, list]],

@@ -6,7 +6,6 @@ from typing import Any
 
 from oneiros_onnx._dispatch import lowered
 from oneiros_onnx._graph import Symbol
-from oneiros_onnx._lower_shape import tensor
 from oneiros_onnx._spatial import (
     channels_first,
     check_format,
@@ -19,7 +18,7 @@ from oneiros_onnx._spatial import (
     restore_format,
 )
 from oneiros_onnx._trace import emit, int64s
-from oneiros_onnx._values import cast, filled, reshape, result_type, transpose
+from oneiros_onnx._values import cast, filled, reshape, result_type, tensor, transpose
 
 __all__ = ["conv", "conv_transpose", "depthwise_conv"]
 

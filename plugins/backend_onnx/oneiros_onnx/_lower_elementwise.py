@@ -20,7 +20,7 @@ from oneiros_onnx._dtypes import (
     WIDE,
 )
 from oneiros_onnx._graph import Symbol
-from oneiros_onnx._trace import emit
+from oneiros_onnx._trace import concrete, emit
 from oneiros_onnx._values import (
     as_dtype,
     broadcast_shapes,
@@ -239,10 +239,9 @@ def _unary(x: Any, build: Callable[[Symbol], Symbol], result: Callable[[str], st
 
 
 def _tensor(x: Any) -> Any:
+    """A unary op's argument as a tensor (a Python scalar becomes one, strongly typed)."""
     value = operand(x)
-    if isinstance(value, (bool, int, float)):
-        raise TypeError(f"Expected a tensor; received the Python scalar {x!r}.")
-    return value
+    return concrete(value) if isinstance(value, (bool, int, float)) else value
 
 
 def _same(op_type: str, accepted: frozenset[str] = ARITHMETIC) -> Callable:

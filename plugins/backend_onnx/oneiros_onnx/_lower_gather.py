@@ -6,12 +6,13 @@ from typing import Any
 
 import numpy as np
 
+from oneiros_onnx._dims import DynamicDim
 from oneiros_onnx._dispatch import lowered
 from oneiros_onnx._dtypes import INTS, SCATTER_ADD, SELECTABLE, kernel_dtype, lowest
 from oneiros_onnx._graph import Symbol
 from oneiros_onnx._lower_elementwise import elementwise
-from oneiros_onnx._lower_shape import _sizes, reshape, tensor
-from oneiros_onnx._trace import constant, emit, int64s, is_symbolic
+from oneiros_onnx._lower_shape import reshape
+from oneiros_onnx._trace import constant, emit, int64s, is_symbolic, shape_vector
 from oneiros_onnx._values import (
     as_dtype,
     broadcast_shapes,
@@ -19,20 +20,28 @@ from oneiros_onnx._values import (
     expand,
     normalize_axis,
     operand,
+    size_tuple,
     static_int,
+    tensor,
     unsqueeze,
 )
+from oneiros_onnx.errors import LoweringError
 
 __all__ = ["scatter", "scatter_update", "segment_max", "segment_sum", "slice", "slice_update", "take",
            "take_along_axis", "where"]
 
 
 def _static_starts(start_indices: Any, shape: tuple, sizes: tuple, what: str) -> list[int]:
-    starts = [int(start) for start in _sizes(start_indices, "start_indices")]
+    starts = [int(start) for start in size_tuple(start_indices, "start_indices")]
     if len(starts) != len(shape) or len(sizes) != len(shape):
         raise ValueError(f"{what}: expected one start index and one size per axis of a tensor of shape {shape}; "
                          f"received start_indices={tuple(starts)}, sizes={tuple(sizes)}.")
     for start, size, dim in zip(starts, sizes, shape):
+        if isinstance(size, DynamicDim) or isinstance(dim, DynamicDim):
+            if start < 0 or size is not dim and start + size > dim:
+                raise LoweringError(what, f"a block of run-time size {size} inside an axis of run-time size {dim} "
+                                    "must be the whole axis (start 0)")
+            continue
         if start < 0 or size < 0 or start + size > dim:
             raise ValueError(f"{what}: the block at start_indices={tuple(starts)} of size {tuple(sizes)} does not "
                              f"fit inside shape {shape}.")
@@ -50,15 +59,15 @@ def _dynamic_starts(start_indices: Any, ndim: int) -> Symbol:
 @lowered
 def slice(x: Any, start_indices: Any, shape: Any) -> Symbol:
     value = tensor(x)
-    sizes = tuple(static_int(size, "slice") for size in _sizes(shape, "shape"))
+    sizes = size_tuple(shape, "shape")
     if is_symbolic(start_indices):
         starts = _dynamic_starts(start_indices, value.ndim)
-        ends = emit("Add", [starts, int64s(sizes)], (value.ndim,), "int64")
+        ends = emit("Add", [starts, shape_vector(sizes)], (value.ndim,), "int64")
     else:
         static = _static_starts(start_indices, value.shape, sizes, "slice")
-        if tuple(sizes) == value.shape:
+        if tuple(sizes) == value.shape and not any(static):
             return value
-        starts, ends = int64s(static), int64s([start + size for start, size in zip(static, sizes)])
+        starts, ends = int64s(static), shape_vector([start + size for start, size in zip(static, sizes)])
     return emit("Slice", [value, starts, ends, int64s(range(value.ndim))], sizes, value.dtype)
 
 
@@ -145,7 +154,7 @@ def _check_updates(updates: Symbol, positions: Symbol, target: tuple) -> None:
 
 @lowered
 def scatter(indices: Any, values: Any, shape: Any) -> Symbol:
-    target = tuple(static_int(size, "scatter") for size in _sizes(shape, "shape"))
+    target = tuple(static_int(size, "scatter") for size in size_tuple(shape, "shape"))
     updates = tensor(values)
     positions = _scatter_indices(indices, target)
     _check_updates(updates, positions, target)

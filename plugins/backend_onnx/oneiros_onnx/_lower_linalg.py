@@ -13,7 +13,6 @@ from oneiros_onnx._dispatch import lowered
 from oneiros_onnx._dtypes import kernel_dtype
 from oneiros_onnx._graph import Symbol
 from oneiros_onnx._lower_reduce import float_values, reduce
-from oneiros_onnx._lower_shape import tensor
 from oneiros_onnx._trace import emit
 from oneiros_onnx._values import (
     as_dtype,
@@ -25,6 +24,7 @@ from oneiros_onnx._values import (
     reduced_shape,
     reshape,
     result_type,
+    tensor,
 )
 from oneiros_onnx.errors import LoweringError
 

@@ -15,9 +15,9 @@ from oneiros_onnx._dispatch import lowered
 from oneiros_onnx._dtypes import INTS, kernel_dtype
 from oneiros_onnx._graph import Symbol
 from oneiros_onnx._lower_reduce import float_values, logsumexp_values, reduce, variance
-from oneiros_onnx._lower_shape import moveaxis, tensor
+from oneiros_onnx._lower_shape import moveaxis
 from oneiros_onnx._trace import constant, emit
-from oneiros_onnx._values import as_dtype, cast, dtype_name, float_result, normalize_axes, unsqueeze
+from oneiros_onnx._values import as_dtype, cast, dtype_name, float_result, normalize_axes, tensor, unsqueeze
 
 __all__ = [
     "elu", "gelu", "hard_sigmoid", "hard_silu", "leaky_relu", "log_sigmoid", "log_softmax", "mish",

@@ -7,7 +7,6 @@ from typing import Any
 from oneiros_onnx._dispatch import lowered
 from oneiros_onnx._dtypes import FLOATS, lowest
 from oneiros_onnx._graph import Symbol
-from oneiros_onnx._lower_shape import tensor
 from oneiros_onnx._spatial import (
     channels_first,
     check_format,
@@ -19,7 +18,7 @@ from oneiros_onnx._spatial import (
     restore_format,
 )
 from oneiros_onnx._trace import emit
-from oneiros_onnx._values import cast, filled, float_result
+from oneiros_onnx._values import cast, filled, float_result, tensor
 
 __all__ = ["average_pool", "max_pool"]
 

@@ -17,7 +17,6 @@ from oneiros_onnx._values import (
     as_dtype,
     axes_input,
     cast,
-    dtype_of,
     expand,
     float_result,
     normalize_axes,
@@ -26,6 +25,7 @@ from oneiros_onnx._values import (
     reshape,
     shape_of,
     squeeze,
+    tensor,
     transpose,
     unsqueeze,
     where,
@@ -42,10 +42,6 @@ def _accumulated(name: str) -> str:
     return name
 
 
-def _tensor(x: Any) -> Symbol:
-    return x if isinstance(x, Symbol) else as_dtype(x, dtype_of(x))
-
-
 def reduce(op_type: str, value: Symbol, axes: tuple[int, ...], keepdims: bool) -> Symbol:
     """``op_type`` (ReduceSum, ReduceMax...) of ``value`` over ``axes`` (already normalized)."""
     if not axes:
@@ -56,7 +52,7 @@ def reduce(op_type: str, value: Symbol, axes: tuple[int, ...], keepdims: bool) -
 
 def _reduction(op_type: str, result: Callable[[str], str] | None, accepted: frozenset[str]) -> Callable:
     def op(x: Any, axis: Any = None, keepdims: bool = False) -> Symbol:
-        value = _tensor(x)
+        value = tensor(x)
         name = result(value.dtype) if result is not None else value.dtype
         axes = normalize_axes(axis, value.ndim)
         computed = reduce(op_type, cast(cast(value, name), kernel_dtype(name, accepted)), axes, keepdims)
@@ -73,7 +69,7 @@ min = lowered(_reduction("ReduceMin", None, ORDERED), "min")
 
 def float_values(x: Any) -> Symbol:
     """``x`` in the float32 (or its own float) dtype its float-valued result is computed in."""
-    value = _tensor(x)
+    value = tensor(x)
     return cast(value, kernel_dtype(float_result(value.dtype), WIDE))
 
 
@@ -89,7 +85,7 @@ def variance(value: Symbol, axes: tuple[int, ...], keepdims: bool) -> Symbol:
 
 def _float_reduction(compute: Callable[[Symbol, tuple[int, ...], bool], Symbol]) -> Callable:
     def op(x: Any, axis: Any = None, keepdims: bool = False) -> Symbol:
-        value = _tensor(x)
+        value = tensor(x)
         values = float_values(value)
         result = compute(values, normalize_axes(axis, value.ndim), keepdims)
         return cast(result, float_result(value.dtype))
@@ -128,14 +124,14 @@ def _truth_count(value: Symbol, axes: tuple[int, ...], keepdims: bool, negate: b
 
 @lowered
 def any(x: Any, axis: Any = None, keepdims: bool = False) -> Symbol:
-    value = _tensor(x)
+    value = tensor(x)
     count = _truth_count(value, normalize_axes(axis, value.ndim), keepdims, negate=False)
     return emit("Greater", [count, as_dtype(0, "int32")], count.shape, "bool")
 
 
 @lowered
 def all(x: Any, axis: Any = None, keepdims: bool = False) -> Symbol:
-    value = _tensor(x)
+    value = tensor(x)
     count = _truth_count(value, normalize_axes(axis, value.ndim), keepdims, negate=True)
     return emit("Equal", [count, as_dtype(0, "int32")], count.shape, "bool")
 
@@ -146,7 +142,7 @@ def _flattened(value: Symbol) -> Symbol:
 
 def _arg_reduction(op_type: str) -> Callable:
     def op(x: Any, axis: Any = None, keepdims: bool = False) -> Symbol:
-        value = _tensor(x)
+        value = tensor(x)
         work = cast(value, kernel_dtype(value.dtype, ORDERED))
         if axis is None:
             flat = _flattened(work)
@@ -174,7 +170,7 @@ def _axis_or_flat(value: Symbol, axis: Any) -> tuple[Symbol, int]:
 
 @lowered
 def cumsum(x: Any, axis: Any = None) -> Symbol:
-    value = _tensor(x)
+    value = tensor(x)
     name = "int32" if value.dtype == "bool" else value.dtype
     values, position = _axis_or_flat(cast(value, name), axis)
     work = cast(values, kernel_dtype(name, WIDE))
@@ -184,7 +180,7 @@ def cumsum(x: Any, axis: Any = None) -> Symbol:
 
 @lowered
 def cumprod(x: Any, axis: Any = None) -> Symbol:
-    value = _tensor(x)
+    value = tensor(x)
     name = "int32" if value.dtype == "bool" else value.dtype
     values, position = _axis_or_flat(cast(value, name), axis)
     size = values.shape[position]
@@ -220,7 +216,7 @@ def _static_size(value: Symbol, axis: int, what: str) -> int:
 
 @lowered
 def sort(x: Any, axis: int = -1) -> Symbol:
-    value = _tensor(x)
+    value = tensor(x)
     position = normalize_axis(axis, value.ndim)
     # TopK keeps equal values in index order, so ascending TopK is a stable sort.
     return _top_k(value, _static_size(value, position, "sort"), False, position)[0]
@@ -228,14 +224,14 @@ def sort(x: Any, axis: int = -1) -> Symbol:
 
 @lowered
 def argsort(x: Any, axis: int = -1) -> Symbol:
-    value = _tensor(x)
+    value = tensor(x)
     position = normalize_axis(axis, value.ndim)
     return cast(_top_k(value, _static_size(value, position, "argsort"), False, position)[1], "int32")
 
 
 @lowered
 def top_k(x: Any, k: int, sorted: bool = True) -> tuple[Symbol, Symbol]:
-    value = _tensor(x)
+    value = tensor(x)
     if value.ndim < 1:
         raise ValueError(f"top_k needs a tensor of ndim >= 1; received shape {shape_of(value)}.")
     size = _static_size(value, value.ndim - 1, "top_k")

@@ -12,22 +12,21 @@ from oneiros_onnx._dims import DynamicDim, has_dynamic
 from oneiros_onnx._dispatch import lowered
 from oneiros_onnx._dtypes import PADDABLE, kernel_dtype
 from oneiros_onnx._graph import Symbol
-from oneiros_onnx._trace import INT64_MIN, constant, emit, int64s, scalar_of
+from oneiros_onnx._trace import INT64_MIN, constant, emit, int64s, size_vector
 from oneiros_onnx._values import (
     as_dtype,
     cast,
-    dtype_of,
     expand,
     normalize_axes,
     normalize_axis,
     operand,
     result_type,
-    shape_of,
+    size_tuple,
     static_int,
+    tensor,
     transpose as transpose_symbol,
     unsqueeze,
 )
-from oneiros_onnx.errors import LoweringError
 
 __all__ = [
     "broadcast_to", "concatenate", "expand_dims", "flip", "moveaxis", "pad", "repeat", "reshape",
@@ -35,27 +34,6 @@ __all__ = [
 ]
 
 PAD_MODES = ("constant", "reflect", "symmetric")
-
-
-def tensor(x: Any) -> Symbol:
-    """A tensor argument as a graph value (constants become initializers)."""
-    return x if isinstance(x, Symbol) else as_dtype(x, dtype_of(x))
-
-
-def _sizes(values: Any, what: str) -> tuple[int, ...]:
-    """An int or a sequence of ints (dynamic sizes kept), as a tuple."""
-    if isinstance(values, Symbol):
-        raise LoweringError(what, "it needs sizes known when the graph is built (a tuple of ints), not a tensor")
-    if isinstance(values, (int, np.integer)):
-        items: tuple = (values,)
-    elif isinstance(values, (list, tuple)):
-        items = tuple(values)
-    else:
-        items = tuple(np.asarray(values).reshape(-1).tolist())
-    for item in items:
-        if isinstance(item, bool) or not isinstance(item, (int, np.integer)):
-            raise TypeError(f"{what} must be an int or a sequence of ints; received {values!r}.")
-    return tuple(item if isinstance(item, DynamicDim) else int(item) for item in items)
 
 
 def _static_product(dims: Sequence[int]) -> int:
@@ -89,7 +67,7 @@ def _resolve_reshape(shape: tuple, target: tuple) -> tuple:
 @lowered
 def reshape(x: Any, newshape: Any) -> Symbol:
     value = tensor(x)
-    target = _sizes(newshape, "newshape")
+    target = size_tuple(newshape, "newshape")
     shape = _resolve_reshape(value.shape, target)
     if shape == value.shape:
         return value
@@ -101,7 +79,7 @@ def reshape(x: Any, newshape: Any) -> Symbol:
         elif index < value.ndim and value.shape[index] is dim and not literal_zero:
             parts.append(0)  # Reshape copies the input's size at this position
         else:
-            parts.append(scalar_of(dim))
+            parts.append(size_vector(dim))
     if any(isinstance(part, Symbol) for part in parts):
         pieces = [part if isinstance(part, Symbol) else int64s([part]) for part in parts]
         vector = emit("Concat", pieces, (len(pieces),), "int64", axis=0)
@@ -113,7 +91,7 @@ def reshape(x: Any, newshape: Any) -> Symbol:
 def _permutation(axes: Any, ndim: int) -> list[int]:
     if axes is None:
         return list(reversed(range(ndim)))
-    perm = [normalize_axis(axis, ndim, "axes") for axis in _sizes(axes, "axes")]
+    perm = [normalize_axis(axis, ndim, "axes") for axis in size_tuple(axes, "axes")]
     if sorted(perm) != list(range(ndim)):
         raise ValueError(f"axes {tuple(axes)} is not a permutation of the {ndim} axes.")
     return perm
@@ -128,8 +106,8 @@ def transpose(x: Any, axes: Any = None) -> Symbol:
 @lowered
 def moveaxis(x: Any, source: Any, destination: Any) -> Symbol:
     value = tensor(x)
-    sources = [normalize_axis(axis, value.ndim, "source") for axis in _sizes(source, "source")]
-    targets = [normalize_axis(axis, value.ndim, "destination") for axis in _sizes(destination, "destination")]
+    sources = [normalize_axis(axis, value.ndim, "source") for axis in size_tuple(source, "source")]
+    targets = [normalize_axis(axis, value.ndim, "destination") for axis in size_tuple(destination, "destination")]
     if len(sources) != len(targets):
         raise ValueError(f"moveaxis needs as many destination as source axes; received {source!r}, {destination!r}.")
     order = [axis for axis in range(value.ndim) if axis not in sources]
@@ -141,7 +119,7 @@ def moveaxis(x: Any, source: Any, destination: Any) -> Symbol:
 @lowered
 def expand_dims(x: Any, axis: Any) -> Symbol:
     value = tensor(x)
-    items = _sizes(axis, "axis")
+    items = size_tuple(axis, "axis")
     out_ndim = value.ndim + len(items)
     axes = sorted(normalize_axis(item, out_ndim) for item in items)
     if len(set(axes)) != len(axes):
@@ -220,7 +198,7 @@ def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list[Symbol]:
                              "equal division.")
         bounds = [index * (size // sections) for index in range(sections + 1)]
     else:
-        bounds = [0, *_sizes(indices_or_sections, "indices_or_sections"), size]
+        bounds = [0, *size_tuple(indices_or_sections, "indices_or_sections"), size]
     pieces = []
     for start, stop in zip(bounds[:-1], bounds[1:]):
         positions = range(size)[start:stop]  # numpy's slicing of each piece
@@ -232,7 +210,7 @@ def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list[Symbol]:
 @lowered
 def tile(x: Any, repeats: Any) -> Symbol:
     value = tensor(x)
-    reps = _sizes(repeats, "repeats")
+    reps = size_tuple(repeats, "repeats")
     if any(rep < 0 for rep in reps):
         raise ValueError(f"tile repeats must be non-negative; received {repeats!r}.")
     if len(reps) > value.ndim:
@@ -249,7 +227,7 @@ def repeat(x: Any, repeats: Any, axis: Any = None) -> Symbol:
         value, position = reshape(value, (-1,)), 0
     else:
         position = normalize_axis(axis, value.ndim)
-    counts = _sizes(repeats, "repeats")
+    counts = size_tuple(repeats, "repeats")
     if any(count < 0 for count in counts):
         raise ValueError(f"repeat counts must be non-negative; received {repeats!r}.")
     if np.ndim(repeats) == 0:
@@ -311,7 +289,7 @@ def flip(x: Any, axis: Any = None) -> Symbol:
 @lowered
 def broadcast_to(x: Any, shape: Any) -> Symbol:
     value = tensor(x)
-    target = _sizes(shape, "shape")
+    target = size_tuple(shape, "shape")
     offset = len(target) - value.ndim
     compatible = offset >= 0 and all(
         dim == 1 and not isinstance(dim, DynamicDim) or dim == target[offset + index]

@@ -72,7 +72,7 @@ def lift(value: Any, dtype: str | None = None) -> Symbol:
                                 "the function that was traced)")
         return value
     if isinstance(value, DynamicDim):
-        return scalar_of(value)
+        return emit("Squeeze", [size_vector(value), int64s([0])], (), "int64")
     if is_python_scalar(value):
         if dtype is None:
             raise TypeError(f"A Python scalar {value!r} needs a dtype here.")
@@ -108,8 +108,9 @@ def emit_many(op_type: str, inputs: Sequence[Symbol | None], outputs: Sequence[t
     return [Symbol(graph, name, tuple(shape), dtype) for name, (shape, dtype) in zip(produced, outputs)]
 
 
-def scalar_of(dim: DynamicDim) -> Symbol:
-    """The size ``dim`` as an int64 vector of one element, computed in the current graph."""
+def size_vector(dim: DynamicDim) -> Symbol:
+    """The size ``dim`` as an int64 vector of one element (for shape vectors), computed in the
+    current graph once."""
     graph = current_graph()
     cached = graph.materialized.get(id(dim))
     if cached is not None:
@@ -126,7 +127,7 @@ def scalar_of(dim: DynamicDim) -> Symbol:
 
 
 def _size_vector(size: int) -> Symbol:
-    return scalar_of(size) if isinstance(size, DynamicDim) else int64s([size])
+    return size_vector(size) if isinstance(size, DynamicDim) else int64s([size])
 
 
 def shape_vector(shape: Sequence[int]) -> Symbol:

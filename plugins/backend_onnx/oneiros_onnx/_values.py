@@ -11,7 +11,7 @@ from oneiros import dtypes
 from oneiros_onnx._dims import DynamicDim
 from oneiros_onnx._dtypes import SELECTABLE, element_type, kernel_dtype, numpy_dtype
 from oneiros_onnx._graph import Symbol
-from oneiros_onnx._trace import concrete, current_graph, emit, int64s, is_python_scalar, lift
+from oneiros_onnx._trace import concrete, current_graph, emit, int64s, is_python_scalar, lift, shape_vector
 from oneiros_onnx.errors import LoweringError
 
 
@@ -31,7 +31,7 @@ def shape_of(value: Any) -> tuple[int, ...]:
 
 
 def dtype_of(value: Any) -> str:
-    """The dtype name of a tensor argument (Python scalars are not tensors: see weak_dtype)."""
+    """The dtype name of a tensor argument (a run-time size counts as an int32 scalar)."""
     if isinstance(value, Symbol):
         return value.dtype
     if isinstance(value, DynamicDim):
@@ -46,6 +46,27 @@ def operand(value: Any) -> Any:
     if isinstance(value, DynamicDim):
         return cast(lift(value), "int32")
     return concrete(value)
+
+
+def tensor(x: Any) -> Symbol:
+    """A tensor argument as a graph value (constants become initializers)."""
+    return x if isinstance(x, Symbol) else as_dtype(x, dtype_of(x))
+
+
+def size_tuple(values: Any, what: str) -> tuple[int, ...]:
+    """An int or a sequence of ints (dynamic sizes kept), as a tuple."""
+    if isinstance(values, Symbol):
+        raise LoweringError(what, "it needs sizes known when the graph is built (a tuple of ints), not a tensor")
+    if isinstance(values, (int, np.integer)):
+        items: tuple = (values,)
+    elif isinstance(values, (list, tuple)):
+        items = tuple(values)
+    else:
+        items = tuple(np.asarray(values).reshape(-1).tolist())
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (int, np.integer)):
+            raise TypeError(f"{what} must be an int or a sequence of ints; received {values!r}.")
+    return tuple(item if isinstance(item, DynamicDim) else int(item) for item in items)
 
 
 def result_type(*values: Any) -> str:
@@ -150,10 +171,10 @@ def axes_input(axes: Sequence[int]) -> Symbol:
 
 
 def reshape(value: Symbol, shape: Sequence[int]) -> Symbol:
-    """A Reshape to a shape whose sizes are static (internal use; ops.reshape handles the rest)."""
+    """A Reshape to ``shape`` given in full (no -1; run-time sizes read from the graph)."""
     if tuple(value.shape) == tuple(shape):
         return value
-    return emit("Reshape", [value, int64s(list(shape))], tuple(shape), value.dtype, allowzero=1)
+    return emit("Reshape", [value, shape_vector(shape)], tuple(shape), value.dtype, allowzero=1)
 
 
 def transpose(value: Symbol, perm: Sequence[int]) -> Symbol:
@@ -178,8 +199,6 @@ def squeeze(value: Symbol, axes: Sequence[int]) -> Symbol:
 
 
 def expand(value: Symbol, shape: Sequence[int]) -> Symbol:
-    from oneiros_onnx._trace import shape_vector
-
     if tuple(value.shape) == tuple(shape):
         return value
     return emit("Expand", [value, shape_vector(shape)], tuple(shape), value.dtype)

@@ -19,7 +19,14 @@ class LoweringError(OneirosError):
         super().__init__(f"Cannot lower {op}{where} to ONNX: {reason}.")
 
     def in_layer(self, layer: str) -> LoweringError:
-        return LoweringError(self.op, self.reason, layer)
+        return type(self)(self.op, self.reason, layer)
+
+
+class TracedValueError(LoweringError, TypeError):
+    """Python asked a traced tensor for its value (``bool(x)``, ``float(x)``, ``numpy.asarray(x)``).
+
+    A TypeError too, as jax's tracers raise, so code that falls back on TypeError still can.
+    """
 
 
 class UnsafeModelError(OneirosError):

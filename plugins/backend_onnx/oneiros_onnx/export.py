@@ -111,7 +111,7 @@ def to_onnx(model: Any, *, input_signature: Sequence[Any] | None = None) -> onnx
             return model(inputs, training=False)
 
     input_names = _unique([name for name, _, _ in specs], set())
-    with backend_scope(OnnxBackend.shared()):
+    with backend_scope(OnnxBackend()):
         traced = trace_inference(forward, [[variable.value for variable in variables]], examples if as_list else
                                  examples[0], param_names=[variable.path for variable in variables],
                                  input_names=input_names)

@@ -31,3 +31,30 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "t10k-images-idx3-ubyte.gz").is_file():
         raise FileNotFoundError(f"the shared MNIST files are missing from {SHARED_DATA}")
     return SHARED_DATA
+
+
+def bilinear_half_pixel(image, out_height, out_width):
+    """A (height, width, channels) image resized by the half-pixel rule: output (i, j) samples the
+    input at ((i + 0.5) * H / out_height - 0.5, (j + 0.5) * W / out_width - 0.5), clamped to the
+    image, weighting its 4 neighbours linearly (no antialiasing)."""
+    import itertools
+
+    import numpy as np
+
+    height, width = image.shape[:2]
+    out = np.zeros((out_height, out_width, image.shape[2]))
+    for i, j in itertools.product(range(out_height), range(out_width)):
+        y = min(max((i + 0.5) * height / out_height - 0.5, 0), height - 1)
+        x = min(max((j + 0.5) * width / out_width - 0.5, 0), width - 1)
+        y0, x0 = int(np.floor(y)), int(np.floor(x))
+        y1, x1 = min(y0 + 1, height - 1), min(x0 + 1, width - 1)
+        wy, wx = y - y0, x - x0
+        out[i, j] = ((1 - wy) * ((1 - wx) * image[y0, x0] + wx * image[y0, x1])
+                     + wy * ((1 - wx) * image[y1, x0] + wx * image[y1, x1]))
+    return out
+
+
+@pytest.fixture(scope="session")
+def bilinear_oracle():
+    """:func:`bilinear_half_pixel`, the independent resize oracle several test files share."""
+    return bilinear_half_pixel

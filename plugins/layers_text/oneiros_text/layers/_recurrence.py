@@ -19,38 +19,39 @@ Step = Callable[[Any, tuple], tuple[Any, Sequence[Any]]]
 
 def recur(step: Step, inputs: Any, initial_states: Sequence[Any], output_size: int, *, mask: Any = None,
           go_backwards: bool = False, zero_output_for_mask: bool = False, return_sequences: bool = False,
-          unroll: bool = False) -> tuple[Any, Any, list[Any]]:
+          unroll: bool = False, output_is_first_state: bool = False) -> tuple[Any, Any, list[Any]]:
     """Runs ``step`` over axis 1 of ``inputs`` (batch, time, ...).
 
     Returns ``(last_output, outputs, final_states)``; ``outputs`` (batch, time, output_size) is
-    None unless ``return_sequences``.
+    None unless ``return_sequences``. ``output_is_first_state`` (true of the built-in cells)
+    lets the loop carry the states alone: the last output is then the final first state.
     """
     batch, time = ops.shape(inputs)[:2]
-    states = tuple(initial_states)
-    initial_output = ops.zeros((batch, output_size), ops.dtype(states[0]))
     time_major = ops.moveaxis(inputs, 1, 0)
-    if mask is not None:
-        keep = ops.expand_dims(ops.moveaxis(ops.cast(mask, "bool"), 1, 0), -1)
-        scanned: Any = (time_major, keep)
-    else:
-        scanned = time_major
+    keep = None if mask is None else ops.expand_dims(ops.moveaxis(ops.cast(mask, "bool"), 1, 0), -1)
+    carries_output = not output_is_first_state or (zero_output_for_mask and mask is not None)
 
-    def body(carry: tuple, step_inputs: Any) -> tuple[tuple, Any]:
-        previous_states, _ = carry
-        if mask is None:
-            output, new_states = step(step_inputs, previous_states)
-            new_states = tuple(new_states)
-        else:
-            inputs_t, keep_t = step_inputs
-            output, new_states = step(inputs_t, previous_states)
-            fallback = ops.zeros_like(output) if zero_output_for_mask else previous_states[0]
-            output = ops.where(keep_t, output, fallback)
-            new_states = tuple(ops.where(keep_t, new, old) for new, old in zip(new_states, previous_states))
-        return (new_states, output), (output if return_sequences else ())
+    def masked_step(states: tuple, step_inputs: Any) -> tuple[Any, tuple]:
+        if keep is None:
+            output, new_states = step(step_inputs, states)
+            return output, tuple(new_states)
+        inputs_t, keep_t = step_inputs
+        output, new_states = step(inputs_t, states)
+        fallback = ops.zeros_like(output) if zero_output_for_mask else states[0]
+        return (ops.where(keep_t, output, fallback),
+                tuple(ops.where(keep_t, new, old) for new, old in zip(new_states, states)))
 
-    (final_states, last_output), outputs = ops.scan(
-        body, (states, initial_output), scanned, reverse=go_backwards, unroll=time if unroll else 1,
-    )
+    def body(carry: Any, step_inputs: Any) -> tuple[Any, Any]:
+        states = carry[0] if carries_output else carry
+        output, new_states = masked_step(states, step_inputs)
+        new_carry = (new_states, output) if carries_output else new_states
+        return new_carry, (output if return_sequences else ())
+
+    states = tuple(initial_states)
+    init = (states, ops.zeros((batch, output_size), ops.dtype(states[0]))) if carries_output else states
+    final, outputs = ops.scan(body, init, time_major if keep is None else (time_major, keep),
+                              reverse=go_backwards, unroll=time if unroll else 1)
+    final_states, last_output = final if carries_output else (final, final[0])
     if not return_sequences:
         return last_output, None, list(final_states)
     if go_backwards:

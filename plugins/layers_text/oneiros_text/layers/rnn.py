@@ -105,7 +105,7 @@ class RNN(Layer):
         last_output, outputs, final_states = recur(
             step, step_inputs, states, self.output_size, mask=first_mask(mask), go_backwards=self.go_backwards,
             zero_output_for_mask=self.zero_output_for_mask, return_sequences=self.return_sequences,
-            unroll=self.unroll,
+            unroll=self.unroll, output_is_first_state=isinstance(self.cell, RecurrentCell),
         )
         output = outputs if self.return_sequences else last_output
         if self.activity_regularizer is not None:

@@ -46,8 +46,12 @@ class BaseRandomImageLayer(Layer):
         return images
 
     def batch_uniform(self, images: Any, low: float, high: float, seed: Any) -> Any:
-        """One uniform draw in [low, high) per image of the batch, shape (N,)."""
-        return ops.uniform((ops.shape(images)[0],), minval=low, maxval=high, seed=seed)
+        """One uniform draw in [low, high) per image of the batch, shape (N,); ``low`` itself when
+        the range is empty (a factor of 0, or a pair of equal bounds)."""
+        shape = (ops.shape(images)[0],)
+        if high <= low:
+            return ops.full(shape, low, dtype="float32")
+        return ops.uniform(shape, minval=low, maxval=high, seed=seed)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         return input_shape

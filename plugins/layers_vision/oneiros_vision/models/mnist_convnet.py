@@ -14,7 +14,7 @@ from oneiros_vision.layers import Conv2D, MaxPooling2D
 def mnist_convnet(input_shape: Sequence[int] = (28, 28, 1), num_classes: int = 10, dropout: float = 0.5,
                   name: str = "mnist_convnet") -> Any:
     """Conv2D(32, 3, relu) -> MaxPooling2D(2) -> Conv2D(64, 3, relu) -> MaxPooling2D(2) ->
-    Flatten -> Dropout(0.5) -> Dense(num_classes, softmax), uncompiled (34,826 weights for MNIST).
+    Flatten -> Dropout(0.5) -> Dense(num_classes, softmax), uncompiled (34,826 trainable weights for MNIST).
 
     Example::
 
