@@ -265,3 +265,35 @@ def test_autocast_false_weights_keep_their_dtype_in_mixed_precision_calls():
 
     Stats(dtype="mixed_bfloat16")(X[:2])
     assert seen == {"scale": "bfloat16", "statistic": "float32"}
+
+
+def dropout_model(steps_per_execution):
+    oi.set_random_seed(7)
+    model = oi.Sequential([layers.Input((4,)), layers.Dense(16, activation="relu"), layers.Dropout(0.3, seed=5),
+                           layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse", steps_per_execution=steps_per_execution)
+    return model
+
+
+def test_fused_and_unfused_training_give_the_same_weights_with_dropout_and_shuffling():
+    results = []
+    for steps in (1, 4):
+        model = dropout_model(steps)
+        model.fit(X, Y, epochs=2, batch_size=16, shuffle=True, verbose=0)
+        results.append(model.get_weights())
+    for single, fused in zip(*results):
+        np.testing.assert_allclose(single, fused, rtol=1e-6, atol=1e-6)
+
+
+def test_auto_steps_per_execution_measures_without_touching_the_training():
+    x = np.tile(X, (4, 1))
+    y = np.tile(Y, (4, 1))
+    reference = dropout_model(1)
+    reference.fit(x, y, epochs=1, batch_size=8, shuffle=True, verbose=0)
+    automatic = dropout_model("auto")
+    history = automatic.fit(x, y, epochs=1, batch_size=8, shuffle=True, verbose=0)
+    assert history.params["steps_per_execution"] in (1, 8)
+    for expected, got in zip(reference.get_weights(), automatic.get_weights()):
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
+    small = dropout_model("auto")
+    assert small.fit(X, Y, epochs=1, batch_size=32, verbose=0).params["steps_per_execution"] == 1

@@ -80,6 +80,16 @@ class Backend:
 
         return tree_map(fn, tree, *rest)
 
+    def to_device(self, tree: Any) -> Any:
+        """``tree`` (of numpy arrays) copied to the default device, ahead of its use."""
+        return tree
+
+    @property
+    def prefetch_depth(self) -> int:
+        """How many batches fit should copy to the device ahead of the running step (0: none,
+        for backends whose arrays live in host memory anyway)."""
+        return 0
+
     def block_until_ready(self, value: Any) -> Any:
         """Waits for asynchronous computation producing ``value``; returns it."""
         return value

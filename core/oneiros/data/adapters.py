@@ -58,7 +58,8 @@ def _batch_size(batch: Batch) -> int:
     return len(leaves(batch[0])[0][1])
 
 
-def _stack(batches: list[Batch]) -> Batch:
+def stack_batches(batches: list[Batch]) -> Batch:
+    """Equal-sized batches stacked on a new leading axis (for fused steps)."""
     def stack_part(index: int) -> Any:
         parts = [batch[index] for batch in batches]
         if parts[0] is None:

@@ -77,7 +77,7 @@ class CompileConfig:
     loss_spec: Any
     metric_spec: Any
     loss_weights: Any
-    steps_per_execution: int
+    steps_per_execution: int | str
     weighted_metric_spec: Any = None
     losses: list[Any] = field(default_factory=list)
     metrics: list[list[Any]] = field(default_factory=list)
@@ -88,8 +88,9 @@ class CompileConfig:
     @classmethod
     def create(cls, model: Any, optimizer: Any, loss: Any, metrics: Any, loss_weights: Any,
                steps_per_execution: int, weighted_metrics: Any) -> CompileConfig:
-        if not isinstance(steps_per_execution, int) or steps_per_execution < 1:
-            raise ValueError(f"steps_per_execution must be an int >= 1; received {steps_per_execution!r}.")
+        if steps_per_execution != "auto" and (not isinstance(steps_per_execution, int)
+                                              or isinstance(steps_per_execution, bool) or steps_per_execution < 1):
+            raise ValueError(f"steps_per_execution must be 'auto' or an int >= 1; received {steps_per_execution!r}.")
         return cls(optimizer=resolve_optimizer(optimizer), loss_spec=loss, metric_spec=metrics,
                    loss_weights=loss_weights, steps_per_execution=steps_per_execution,
                    weighted_metric_spec=weighted_metrics)

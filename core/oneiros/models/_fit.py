@@ -15,6 +15,7 @@ from oneiros.data.adapters import ArrayAdapter, DataError, adapter_for
 from oneiros.data._structure import leaves, map_arrays
 from oneiros.distribution import current as current_distribution
 from oneiros.layers._symbolic import flatten
+from oneiros.models._pipeline import AUTO, choose_steps_per_execution, prefetched
 
 DEFAULT_BATCH_SIZE = 32
 
@@ -92,10 +93,14 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
     elif validation_data is not None:
         validation = _validation_adapter(model, validation_data, validation_batch_size or batch_size,
                                          validation_steps)
-    spe = model.compiled.steps_per_execution
     params = {"epochs": epochs, "steps": adapter.num_batches, "verbose": verbose, "mode": "fit"}
     callback_list = _callbacks(model, callbacks, verbose, params, history=True)
     sync_every_batch = callback_list.needs_weights_per_batch()
+    spe = model.compiled.steps_per_execution
+    if spe == AUTO:
+        spe = trainer.auto_steps_per_execution or choose_steps_per_execution(trainer, adapter, sync_every_batch)
+        trainer.auto_steps_per_execution = spe
+    params["steps_per_execution"] = spe
     model.stop_training = False
     model.resume_from_epoch = None
     callback_list.call("on_train_begin", None)
@@ -104,12 +109,13 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
     state = None
     epoch_logs: dict[str, float] = {}
     distribution = current_distribution()
+    depth = trainer.backend.prefetch_depth if distribution is None else 0
     try:
         for epoch in range(initial_epoch, epochs):
             callback_list.call("on_epoch_begin", epoch, None)
             step = 0
             logs: dict[str, Any] = {}
-            for batch, count in adapter.stacked_batches(epoch, spe):
+            for batch, count in prefetched(adapter.stacked_batches(epoch, spe), trainer.backend.to_device, depth):
                 if state is None:
                     first = batch if count == 1 else map_arrays(lambda a: a[0], batch)
                     if not trainer.prepared:

@@ -44,6 +44,7 @@ class Trainer:
         self._train_functions: dict[int, Any] = {}
         self._test_function: Any = None
         self._predict_function: Any = None
+        self.auto_steps_per_execution: int | None = None
 
     def _flat_outputs(self, y_pred: Any) -> list[Any]:
         return flatten(y_pred)

@@ -138,8 +138,14 @@ class Model(Layer):
         return text
 
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: Any = None,
-                loss_weights: Any = None, steps_per_execution: int = 1, weighted_metrics: Any = None) -> None:
-        """Chooses the optimizer, loss(es) and metrics; nothing is traced until training."""
+                loss_weights: Any = None, steps_per_execution: int | str = "auto",
+                weighted_metrics: Any = None) -> None:
+        """Chooses the optimizer, loss(es) and metrics; nothing is traced until training.
+
+        ``steps_per_execution``: training steps per compiled call. ``"auto"`` (the default)
+        measures single and fused steps at the start of ``fit`` and keeps fusion only where it is
+        clearly faster on this device; an int fixes it.
+        """
         from oneiros.models._compile import CompileConfig
 
         self.compiled = CompileConfig.create(

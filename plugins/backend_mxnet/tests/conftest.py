@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import importlib.util
 import warnings
-from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[3]
-MAIN_PYTHON = REPO / ".venv" / "bin" / "python"
 
 collect_ignore_glob = [] if importlib.util.find_spec("mxnet") is not None else ["test_*.py"]
 

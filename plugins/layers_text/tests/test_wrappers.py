@@ -22,12 +22,12 @@ def numpy_of(value):
     ("ave", lambda f, b: (f + b) / 2),
 ])
 def test_bidirectional_merges_the_forward_and_the_reversed_backward_outputs(backend, merge_mode, combine):
-    layer = layers.Bidirectional(layers.GRU(3, return_sequences=True), merge_mode=merge_mode)
+    layer = layers.Bidirectional(layers.GRU(3, return_sequences=True, name="words"), merge_mode=merge_mode)
     merged = numpy_of(layer(X))
     forward = numpy_of(layer.forward_layer(X))
     backward = numpy_of(layer.backward_layer(X))[:, ::-1]
     np.testing.assert_allclose(merged, combine(forward, backward), rtol=1e-6, atol=1e-6)
-    assert (layer.forward_layer.name, layer.backward_layer.name) == ("forward_gru", "backward_gru")
+    assert (layer.forward_layer.name, layer.backward_layer.name) == ("forward_words", "backward_words")
     assert layer.backward_layer.go_backwards and not layer.forward_layer.go_backwards
 
 
