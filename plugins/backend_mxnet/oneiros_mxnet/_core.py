@@ -11,6 +11,7 @@ from mxnet import nd
 from oneiros import dtypes
 
 from oneiros_mxnet._engine import context
+from oneiros_mxnet._layout import ChannelsLastView
 from oneiros_mxnet._tensor import (
     as_tensor,
     compute_dtype,
@@ -36,6 +37,8 @@ __all__ = [
 
 
 def convert_to_tensor(x, dtype=None):
+    if type(x) is ChannelsLastView and (dtype is None or supported_name(dtype) == dtype_name(x)):
+        return x  # already this backend's tensor: converting it must not transpose it
     if dtype is None:
         return as_tensor(x)
     target = supported_name(dtype)
@@ -49,12 +52,12 @@ def to_numpy(x):
 
 
 def is_tensor(x):
-    return isinstance(x, nd.NDArray)
+    return isinstance(x, (nd.NDArray, ChannelsLastView))
 
 
 def cast(x, dtype):
     target = supported_name(dtype)
-    if not isinstance(x, nd.NDArray):
+    if not is_tensor(x):
         source = np.asarray(x)
         # 64-bit sources convert straight to the target: narrowing them first would round twice.
         if source.dtype.name not in dtypes.NARROWED:
@@ -133,11 +136,12 @@ def linspace(start, stop, num=50, endpoint=True, dtype="float32"):
 
 
 def shape(x):
-    return tuple(int(dim) for dim in as_tensor(x).shape)
+    source = x if type(x) is ChannelsLastView else as_tensor(x)
+    return tuple(int(dim) for dim in source.shape)
 
 
 def dtype(x):
-    return dtype_name(as_tensor(x))
+    return dtype_name(x if type(x) is ChannelsLastView else as_tensor(x))
 
 
 def stop_gradient(x):

@@ -15,6 +15,7 @@ from mxnet import autograd
 from mxnet import numpy as mnp
 from mxnet import numpy_extension as npx
 
+from oneiros_mxnet._layout import ChannelsLastView
 from oneiros_mxnet._tensor import (
     select,
     as_tensor,
@@ -95,8 +96,20 @@ _subtract = _fast_broadcast_gradient(mnp.subtract)
 _multiply = _fast_broadcast_gradient(mnp.multiply)
 
 
+def _bias_into_convolution(view: Any, bias: Any) -> ChannelsLastView | None:
+    """``view + bias`` computed by MXNet's convolution kernel, when ``view`` is a pending
+    float32 convolution and ``bias`` a float32 vector over its channels (see ``_layout``)."""
+    if type(view) is not ChannelsLastView or is_python_scalar(bias) or dtype_name(view) != "float32":
+        return None
+    vector = as_tensor(bias)
+    if vector.shape != (view.shape[-1],) or dtype_name(vector) != "float32":
+        return None
+    return view.with_bias(vector)
+
+
 def add(x1, x2):
-    return elementwise(_add, None, x1, x2)
+    fused = _bias_into_convolution(x1, x2) or _bias_into_convolution(x2, x1)
+    return fused if fused is not None else elementwise(_add, None, x1, x2)
 
 
 def subtract(x1, x2):

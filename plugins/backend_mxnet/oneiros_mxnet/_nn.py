@@ -14,6 +14,7 @@ from mxnet import numpy as mnp
 from mxnet import numpy_extension as npx
 
 from oneiros_mxnet._engine import context
+from oneiros_mxnet._layout import ChannelsLastView
 from oneiros_mxnet._reduce import variance
 from oneiros_mxnet._shape import moveaxis
 from oneiros_mxnet._tensor import (
@@ -40,10 +41,17 @@ SELU_SCALE = 1.0507009873554804934193349852946
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 
 
-def _activation(fn: Callable[[Any], Any], x: Any) -> Any:
+def _on_floats(fn: Callable[[Any], Any], x: Any) -> Any:
     tensor = as_tensor(x)
     name = float_result(dtype_name(tensor))
     return finish(fn(to_compute(tensor, name)), name)
+
+
+def _activation(fn: Callable[[Any], Any], x: Any) -> Any:
+    """An elementwise activation; a ChannelsLastView stays one (its layout does not matter)."""
+    if type(x) is ChannelsLastView:
+        return x.mapped(lambda values: _on_floats(fn, values))
+    return _on_floats(fn, x)
 
 
 def _softplus(v: Any) -> Any:
@@ -139,7 +147,7 @@ def softmax(x, axis=-1):
         weights = mnp.exp(_shifted(v, axes))
         return weights / mnp.sum(weights, axis=axes, keepdims=True)
 
-    return _activation(_over_axes(npx.softmax, composed, axis), x)
+    return _on_floats(_over_axes(npx.softmax, composed, axis), x)
 
 
 def log_softmax(x, axis=-1):
@@ -148,7 +156,7 @@ def log_softmax(x, axis=-1):
         shifted = _shifted(v, normalize_axis(axis))
         return shifted - mnp.log(mnp.sum(mnp.exp(shifted), axis=normalize_axis(axis), keepdims=True))
 
-    return _activation(composed, x)
+    return _on_floats(composed, x)
 
 
 def one_hot(x, num_classes, axis=-1, dtype="float32"):

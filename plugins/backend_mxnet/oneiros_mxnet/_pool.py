@@ -16,7 +16,7 @@ from mxnet import numpy_extension as npx
 from oneiros import dtypes
 
 from oneiros_mxnet._spatial import (
-    channels_first,
+    channels_first_input,
     check_padding,
     check_rank,
     pad_spatial_first,
@@ -24,7 +24,7 @@ from oneiros_mxnet._spatial import (
     per_axis,
     restore_format,
 )
-from oneiros_mxnet._tensor import as_tensor, dtype_name, finish, float_result, lowest, to_compute, upload
+from oneiros_mxnet._tensor import dtype_name, finish, float_result, lowest, to_compute, upload
 
 __all__ = ["average_pool", "max_pool"]
 
@@ -57,14 +57,10 @@ def _geometry(spatial: tuple[int, ...], pool_size: Any, strides: Any, padding: s
     return Geometry(window, steps, pads, out_spatial)
 
 
-def _channels_first_values(inputs: Any, name: str, what: str, data_format: str) -> Any:
-    x = as_tensor(inputs)
-    check_rank(x, what)
+def _channels_first_values(x: Any, name: str) -> Any:
     # MXNet pools floats only; integers go through float64, which holds every int32 exactly.
     values = to_compute(x, name)
-    if name not in dtypes.FLOATS:
-        values = values.astype("float64", copy=False)
-    return channels_first(values, data_format)
+    return values if name in dtypes.FLOATS else values.astype("float64", copy=False)
 
 
 def _pool(x: Any, geometry: Geometry, pool_type: str) -> Any:
@@ -77,14 +73,16 @@ def _empty(x: Any, geometry: Geometry, value: Any) -> Any:
 
 
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format="channels_last"):
-    name = dtype_name(as_tensor(inputs))
-    x = _channels_first_values(inputs, name, "max_pool", data_format)
+    source = channels_first_input(inputs, data_format)
+    check_rank(source, "max_pool")
+    name = dtype_name(source)
+    x = _channels_first_values(source, name)
     geometry = _geometry(tuple(x.shape[2:]), pool_size, strides, padding)
     if geometry.empty:
-        return finish(restore_format(_empty(x, geometry, lowest(name)), data_format), name)
+        return restore_format(finish(_empty(x, geometry, lowest(name)), name), data_format)
     if geometry.padded:
         x = pad_spatial_first(x, geometry.pads, float(lowest(name)))
-    return finish(restore_format(_pool(x, geometry, "max"), data_format), name)
+    return restore_format(finish(_pool(x, geometry, "max"), name), data_format)
 
 
 def _real_counts(spatial: tuple[int, ...], geometry: Geometry) -> np.ndarray:
@@ -99,14 +97,16 @@ def _real_counts(spatial: tuple[int, ...], geometry: Geometry) -> np.ndarray:
 
 
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format="channels_last"):
-    name = float_result(dtype_name(as_tensor(inputs)))
-    x = _channels_first_values(inputs, name, "average_pool", data_format)
+    source = channels_first_input(inputs, data_format)
+    check_rank(source, "average_pool")
+    name = float_result(dtype_name(source))
+    x = _channels_first_values(source, name)
     spatial = tuple(x.shape[2:])
     geometry = _geometry(spatial, pool_size, strides, padding)
     if geometry.empty:
-        return finish(restore_format(_empty(x, geometry, 0), data_format), name)
+        return restore_format(finish(_empty(x, geometry, 0), name), data_format)
     if not geometry.padded:
-        return finish(restore_format(_pool(x, geometry, "avg"), data_format), name)
+        return restore_format(finish(_pool(x, geometry, "avg"), name), data_format)
     sums = _pool(pad_spatial_first(x, geometry.pads, 0.0), geometry, "sum")
     counts = upload(_real_counts(spatial, geometry).astype(np.dtype(x.dtype)))
-    return finish(restore_format(sums / counts, data_format), name)
+    return restore_format(finish(sums / counts, name), data_format)

@@ -17,6 +17,7 @@ from mxnet import numpy as mnp
 from oneiros import dtypes
 
 from oneiros_mxnet._engine import context
+from oneiros_mxnet._layout import moved_axes, permuted
 from oneiros_mxnet._scatter import scatter_add
 from oneiros_mxnet._tensor import (
     select,
@@ -28,12 +29,10 @@ from oneiros_mxnet._tensor import (
     finish,
     from_numpy,
     lowest,
-    moved_axes,
     normalize_axis,
     operand,
     operand_dtype,
     padded,
-    permuted,
     same_dtype_as,
     scalar_tensor,
     shape_tuple,

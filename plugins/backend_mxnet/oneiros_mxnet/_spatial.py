@@ -1,7 +1,8 @@
 """Layouts and window geometry shared by convolution, pooling and resizing.
 
-MXNet's CPU convolution and pooling kernels take channels-first data (NCW, NCHW, NCDHW), so
-channels-last inputs are transposed on the way in and the result transposed back. Keras'
+MXNet's CPU convolution and pooling kernels take channels-first data (NCW, NCHW, NCDHW):
+channels-last inputs are transposed on the way in (unless they are a ChannelsLastView, whose
+values are channels-first already) and results come back as views (see ``_layout``). Keras'
 'same' padding puts the odd extra element after; MXNet pads symmetrically, so an asymmetric
 'same' is padded explicitly first.
 """
@@ -13,7 +14,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from oneiros_mxnet._tensor import moved_axes, padded, permuted
+from mxnet import numpy as mnp
+
+from oneiros_mxnet._layout import ChannelsLastView, to_channels_first, to_channels_last
+from oneiros_mxnet._tensor import WideIntArray, as_tensor, padded, same_dtype_as, storage
 
 DATA_FORMATS = ("channels_last", "channels_first")
 PADDINGS = ("valid", "same")
@@ -35,12 +39,23 @@ def check_format(data_format: str) -> str:
     return data_format
 
 
-def channels_first(x: Any, data_format: str) -> Any:
-    return permuted(x, moved_axes(x.ndim, -1, 1)) if check_format(data_format) == "channels_last" else x
+def channels_first_input(inputs: Any, data_format: str) -> mnp.ndarray:
+    """A batched input as an MXNet array with channels on axis 1."""
+    if check_format(data_format) == "channels_first":
+        return as_tensor(inputs)
+    if type(inputs) is ChannelsLastView:
+        return inputs.channels_first
+    x = as_tensor(inputs)
+    return same_dtype_as(to_channels_first(storage(x)), x)
 
 
-def restore_format(x: Any, data_format: str) -> Any:
-    return permuted(x, moved_axes(x.ndim, 1, -1)) if data_format == "channels_last" else x
+def restore_format(result: mnp.ndarray, data_format: str) -> Any:
+    """A channels-first result in ``data_format``: channels-last ones as a ChannelsLastView."""
+    if data_format == "channels_first":
+        return result
+    if type(result) is WideIntArray:
+        return same_dtype_as(to_channels_last(storage(result)), result)
+    return ChannelsLastView.of(result)
 
 
 def per_axis(value: Any, rank: int, what: str) -> tuple[int, ...]:

@@ -22,6 +22,7 @@ from mxnet.base import NDArrayHandle, _LIB, check_call
 from oneiros import dtypes
 
 from oneiros_mxnet._engine import context
+from oneiros_mxnet._layout import ChannelsLastView
 
 Operand = Union[bool, int, float, mnp.ndarray]
 
@@ -32,6 +33,7 @@ _FLAGS = {
     0: ("float32", "float32"), 1: ("float64", "float32"), 2: ("float16", "float16"), 3: ("uint8", "uint8"),
     4: ("int32", "int32"), 5: ("int8", "int8"), 6: ("int64", "int32"), 7: ("bool", "bool"),
 }
+_MXNET_NAMES = dict(_FLAGS.values())
 _NARROWED_INT_RANGES = {"int64": np.iinfo(np.int32), "uint64": np.iinfo(np.uint32)}
 
 
@@ -73,10 +75,12 @@ def mxnet_dtype(x: mnp.ndarray) -> str:
     return _FLAGS[flag.value][0]
 
 
-def dtype_name(x: mnp.ndarray) -> str:
+def dtype_name(x: mnp.ndarray | ChannelsLastView) -> str:
     """The contract dtype name of an MXNet tensor."""
     if type(x) is WideIntArray:
         return x.oneiros_dtype
+    if type(x) is ChannelsLastView:
+        return _MXNET_NAMES[x.dtype.name]
     flag = ctypes.c_int()
     check_call(_LIB.MXNDArrayGetDType(x.handle, ctypes.byref(flag)))
     return _FLAGS[flag.value][1]
@@ -172,6 +176,8 @@ def constant(value: Any, dtype: str) -> mnp.ndarray:
 
 def as_tensor(value: Any) -> mnp.ndarray:
     """``value`` as an MXNet tensor of a supported dtype; 64-bit dtypes are narrowed to 32 bits."""
+    if type(value) is ChannelsLastView:
+        return value.materialize()
     if isinstance(value, mnp.ndarray):
         if type(value) is not WideIntArray and mxnet_dtype(value) in ("float64", "int64"):
             return value.astype(dtype_name(value), copy=False)
@@ -182,7 +188,7 @@ def as_tensor(value: Any) -> mnp.ndarray:
 
 
 def to_numpy(value: Any) -> np.ndarray:
-    if isinstance(value, mxnet.nd.NDArray):
+    if isinstance(value, (mxnet.nd.NDArray, ChannelsLastView)):
         return narrowed_numpy(as_tensor(value).asnumpy())
     return np.array(narrowed_numpy(value))
 
@@ -258,31 +264,6 @@ def finish(value: mnp.ndarray, name: str) -> mnp.ndarray:
 def same_dtype_as(value: mnp.ndarray, x: mnp.ndarray) -> mnp.ndarray:
     """``value`` (computed on ``x``'s storage without changing any value) typed like ``x``."""
     return tagged(value, x.oneiros_dtype) if isinstance(x, WideIntArray) else value
-
-
-def permuted(x: mnp.ndarray, axes: Any = None) -> mnp.ndarray:
-    """``x`` with its axes permuted (reversed when ``axes`` is None), like ``numpy.transpose``.
-
-    Runs MXNet's legacy transpose kernel, 3-4x faster on CPU than the numpy-interface one
-    (and differentiable through the zero-copy views between the two interfaces).
-    """
-    order = tuple(reversed(range(x.ndim))) if axes is None else tuple(int(a) % max(x.ndim, 1) for a in axes)
-    if order == tuple(range(x.ndim)):
-        return x
-    return mxnet.nd.transpose(x.as_nd_ndarray(), axes=order).as_np_ndarray()
-
-
-def moved_axes(ndim: int, source: Any, destination: Any) -> tuple[int, ...]:
-    """The permutation ``numpy.moveaxis(x, source, destination)`` applies to an ``ndim`` tensor."""
-    sources = [int(a) % ndim for a in ((source,) if isinstance(source, int) else source)]
-    destinations = [int(a) % ndim for a in ((destination,) if isinstance(destination, int) else destination)]
-    if len(sources) != len(destinations) or len(set(sources)) != len(sources) or len(set(destinations)) != len(destinations):
-        raise ValueError(f"moveaxis needs as many distinct source as destination axes; received {source!r} "
-                         f"and {destination!r}.")
-    order = [axis for axis in range(ndim) if axis not in sources]
-    for where, axis in sorted(zip(destinations, sources)):
-        order.insert(where, axis)
-    return tuple(order)
 
 
 def normalize_axis(axis: Any) -> None | int | tuple[int, ...]:

@@ -131,7 +131,8 @@ def conv_transpose(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "v
         before, after = _transpose_padding(windows[axis], steps[axis], mode, extras[axis])
         starts.append(windows[axis] - 1 - before)
         lengths.append(max((spatial[axis] - 1) * steps[axis] + 1 + before + after - (windows[axis] - 1), 0))
-    fill = [(max(-start, 0), max(start + length - size, 0)) for start, length, size in zip(starts, lengths, full_spatial)]
+    fill = [(max(-start, 0), max(start + length - size, 0))
+            for start, length, size in zip(starts, lengths, full_spatial)]
     if any(low or high for low, high in fill):
         widened_shape = (*full.shape[:2], *(size + low + high for size, (low, high) in zip(full_spatial, fill)))
         pads = [0, 0, *(low for low, _ in fill), 0, 0, *(high for _, high in fill)]

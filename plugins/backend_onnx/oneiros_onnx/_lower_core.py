@@ -17,8 +17,8 @@ from oneiros.backends.numpy_reference import ops as host
 from oneiros_onnx._dims import DynamicDim, has_dynamic
 from oneiros_onnx._dispatch import lowered
 from oneiros_onnx._graph import Symbol
-from oneiros_onnx._trace import concrete, emit, is_symbolic, lift, shape_vector
-from oneiros_onnx._values import as_dtype, cast as cast_symbol, dtype_name, dtype_of, operand, shape_of
+from oneiros_onnx._trace import concrete, emit, is_symbolic, lift
+from oneiros_onnx._values import as_dtype, cast as cast_symbol, dtype_name, dtype_of, filled, operand, shape_of
 from oneiros_onnx.errors import LoweringError
 
 __all__ = [
@@ -58,12 +58,6 @@ def cast(x: Any, dtype: Any) -> Symbol:
     return cast_symbol(value, target)
 
 
-def _filled(shape: Any, value: Any, dtype: str) -> Symbol:
-    """A tensor of ``shape`` (with run-time sizes) filled with ``value``."""
-    fill = as_dtype(value, dtype)
-    return emit("Expand", [fill, shape_vector(tuple(shape))], tuple(shape), dtype)
-
-
 def _shape_tuple(shape: Any) -> tuple:
     return (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
 
@@ -71,14 +65,14 @@ def _shape_tuple(shape: Any) -> tuple:
 def zeros(shape: Any, dtype: Any = "float32") -> Any:
     name = dtype_name(dtype)
     if has_dynamic(_shape_tuple(shape)):
-        return _filled(_shape_tuple(shape), 0, name)
+        return filled(_shape_tuple(shape), 0, name)
     return host.zeros(shape, name)
 
 
 def ones(shape: Any, dtype: Any = "float32") -> Any:
     name = dtype_name(dtype)
     if has_dynamic(_shape_tuple(shape)):
-        return _filled(_shape_tuple(shape), 1, name)
+        return filled(_shape_tuple(shape), 1, name)
     return host.ones(shape, name)
 
 
@@ -86,7 +80,7 @@ def full(shape: Any, fill_value: Any, dtype: Any = None) -> Any:
     if has_dynamic(_shape_tuple(shape)) or is_symbolic(fill_value):
         value = operand(fill_value)
         name = dtype_name(dtype) if dtype is not None else dtypes.result_type(value)
-        return _filled(_shape_tuple(shape), value, name)
+        return filled(_shape_tuple(shape), value, name)
     return host.full(shape, fill_value, None if dtype is None else dtype_name(dtype))
 
 
@@ -106,7 +100,7 @@ def ones_like(x: Any, dtype: Any = None) -> Any:
 def full_like(x: Any, fill_value: Any, dtype: Any = None) -> Any:
     shape, name = _like(x, dtype)
     if has_dynamic(shape) or is_symbolic(fill_value):
-        return _filled(shape, operand(fill_value), name)
+        return filled(shape, operand(fill_value), name)
     return host.full(shape, fill_value, name)
 
 
@@ -118,8 +112,8 @@ def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None) -> An
     if not all(isinstance(bound, int) for bound in (start, stop, step)):
         raise LoweringError("arange", "only integer bounds may be sizes known at run time")
     name = "int32" if dtype is None else dtype_name(dtype)
-    bounds = [lift(bound) if isinstance(bound, DynamicDim) else as_dtype(bound, "int64") for bound in (start, stop, step)]
-    scalars = [emit("Squeeze", [bound], (), "int64") if bound.ndim else bound for bound in bounds]
+    scalars = [lift(bound) if isinstance(bound, DynamicDim) else as_dtype(bound, "int64")
+               for bound in (start, stop, step)]
     count = (stop - start + step - 1) // step if step > 0 else (start - stop - step - 1) // (-step)
     return cast_symbol(emit("Range", scalars, (count,), "int64"), name)
 

@@ -155,8 +155,9 @@ class CompiledGraph:
         self._is_output = [isinstance(leaf, Symbol) for leaf in leaves]
         self._fixed = [None if traced else leaf for leaf, traced in zip(leaves, self._is_output)]
         symbols = [leaf for leaf in leaves if isinstance(leaf, Symbol)]
-        self.model = model_proto(graph.proto(symbols, name, output_names))
-        self.session = make_session(self.model, options) if symbols else None
+        # The proto is not kept: ONNX Runtime holds its own copy of the weights.
+        self.session = make_session(model_proto(graph.proto(symbols, name, output_names)), options) if symbols \
+            else None
         self.input_names = [symbol.name for symbol in inputs]
         self._input_dtypes = [np.dtype(symbol.dtype) for symbol in inputs]
 

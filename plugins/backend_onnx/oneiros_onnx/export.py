@@ -38,7 +38,8 @@ class ExportError(OneirosError):
 def _declared_inputs(model: Any) -> tuple[list[InputSpec], bool]:
     """(name, shape with the batch axis, dtype) per input, and whether the model takes a list."""
     if hasattr(model, "_flat_inputs"):
-        specs = [(name, tuple(tensor.shape), tensor.dtype) for name, tensor in zip(model.input_names, model._flat_inputs)]
+        specs = [(name, tuple(tensor.shape), tensor.dtype)
+                 for name, tensor in zip(model.input_names, model._flat_inputs)]
         return specs, len(specs) > 1
     input_layer = getattr(model, "_input_layer", None)
     if input_layer is not None:

@@ -96,8 +96,9 @@ def test_multi_head_attention_scores_match_keras_with_an_attention_mask():
     np.testing.assert_allclose(numpy_of(scores), np.asarray(expected_scores), atol=1e-6)
 
 
-@pytest.mark.parametrize("name,arguments", [("Attention", {}), ("Attention", {"use_scale": True, "score_mode": "concat"}),
-                                            ("AdditiveAttention", {})])
+@pytest.mark.parametrize("name,arguments", [
+    ("Attention", {}), ("Attention", {"use_scale": True, "score_mode": "concat"}), ("AdditiveAttention", {}),
+])
 def test_attention_matches_keras(name, arguments):
     query = RNG.normal(size=(2, 4, 3)).astype("float32")
     value = RNG.normal(size=(2, 5, 3)).astype("float32")

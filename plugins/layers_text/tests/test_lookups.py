@@ -99,8 +99,9 @@ def test_hashing_uses_the_documented_stable_hash():
 def test_hashing_is_the_same_in_another_process():
     script = ("import numpy as np; from oneiros import layers, ops; "
               "print(np.asarray(ops.to_numpy(layers.Hashing(1000)(['spam', 'ham', 'eggs']))).tolist())")
+    environments = [{"PYTHONHASHSEED": seed, "ONEIROS_BACKEND": "numpy", "PATH": ""} for seed in ("1", "2")]
     outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
-                              env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout.strip() for seed in ("1", "2")}
+                              env=environment).stdout.strip() for environment in environments}
     assert outputs == {str([blake2b_bin(w, 1000) for w in ["spam", "ham", "eggs"]])}
 
 

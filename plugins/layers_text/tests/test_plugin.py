@@ -34,7 +34,8 @@ def test_importing_the_plugin_module_imports_no_engine_and_no_layer():
     script = textwrap.dedent("""
         import json, sys
         import oneiros_text.plugin
-        heavy = ("jax", "keras", "tensorflow", "oneiros_text.layers.lstm", "oneiros_text.preprocessing.text_vectorization")
+        heavy = ("jax", "keras", "tensorflow", "oneiros_text.layers.lstm",
+                 "oneiros_text.preprocessing.text_vectorization")
         print(json.dumps([name for name in heavy if name in sys.modules]))
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)

@@ -28,13 +28,14 @@ class MultiHeadAttention(Layer):
         output = concat_heads(dropout(weights) @ v) @ Wo
 
     Call it as ``mha(query, value)`` or ``mha(query, value, key)`` on ``(batch, steps, dim)``
-    tensors (or on a list ``[query, value(, key)]``). Masks (True = attend): ``attention_mask`` ``(batch, Tq, Tv)``; the query/value/key
-    masks (the inputs' masks in a model, e.g. from ``Embedding(mask_zero=True)``, or
-    ``query_mask=``... in eager calls); ``use_causal_mask=True`` (step i sees steps <= i). All
-    given masks are combined with a logical and; a query step with nothing to attend to gets
-    zero weights. The output keeps the query's mask. ``return_attention_scores=True`` also
-    returns the weights ``(batch, num_heads, Tq, Tv)`` (before dropout). Attention runs over
-    axis 1 of rank-3 inputs (``attention_axes`` None or 1).
+    tensors (or on a list ``[query, value(, key)]``). Masks (True = attend):
+    ``attention_mask`` ``(batch, Tq, Tv)``; the query/value/key masks (the inputs' masks in a
+    model, e.g. from ``Embedding(mask_zero=True)``, or ``query_mask=``... in eager calls);
+    ``use_causal_mask=True`` (step i sees steps <= i). All given masks are combined with a
+    logical and; a query step with nothing to attend to gets zero weights (Keras's fused path
+    averages the values there instead). The output keeps the query's mask.
+    ``return_attention_scores=True`` also returns the weights ``(batch, num_heads, Tq, Tv)``
+    (before dropout). Attention runs over axis 1 of rank-3 inputs (``attention_axes`` None or 1).
 
     Example::
 
