@@ -222,20 +222,22 @@ def predict(model: Any, x: Any, *, batch_size: int | None, verbose: Any, steps: 
     distribution = current_distribution()
     fetch = ops.to_numpy if distribution is None else distribution.fetch
     callback_list.call("on_predict_begin", None)
-    outputs: list[list[np.ndarray]] = []
+    outputs: list[list[Any]] = []
     structure = None
-    for step, (batch_x, _, _) in enumerate(adapter.batches(0)):
+    depth = predictor.backend.prefetch_depth if distribution is None else 0
+    batches = ((batch_x, 1) for batch_x, _, _ in adapter.batches(0))
+    for step, (batch_x, _) in enumerate(prefetched(batches, predictor.backend.to_device, depth)):
         callback_list.call("on_predict_batch_begin", step, None)
         if distribution is not None:
             batch_x = _distributed_inputs(model, distribution, batch_x, place_weights=step == 0)
         result = predictor(batch_x)
         structure = result if structure is None else structure
-        outputs.append([fetch(value) for value in flatten(result)])
+        outputs.append(flatten(result))  # fetched after the loop, so batches run back to back
         callback_list.call("on_predict_batch_end", step, None)
     callback_list.call("on_predict_end", None)
     if structure is None:
         raise DataError("The prediction data produced no batch.")
-    merged = iter([np.concatenate(parts) for parts in zip(*outputs)])
+    merged = iter([np.concatenate([fetch(part) for part in parts]) for parts in zip(*outputs)])
     return map_arrays(lambda _: next(merged), structure)
 
 
