@@ -4,8 +4,13 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PLUGINS := plugins/backend_jax plugins/backend_onnx plugins/layers_vision plugins/layers_text
 STAMP := $(VENV)/.oneiros-installed
+# MXNet 1.9 needs numpy < 1.24 and JAX numpy >= 2: the MXNet backend gets its own environment.
+MXNET_VENV ?= .venv-mxnet
+MXNET_PY := $(MXNET_VENV)/bin/python
+MXNET_PLUGINS := plugins/backend_mxnet plugins/layers_vision plugins/layers_text
+MXNET_STAMP := $(MXNET_VENV)/.oneiros-installed
 
-.PHONY: setup demo test clean
+.PHONY: setup demo test clean setup-mxnet test-mxnet clean-mxnet
 
 setup: $(STAMP)
 
@@ -18,9 +23,27 @@ $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
 demo: setup
 	$(PY) examples/demo.py
 
-test: setup
+test: setup setup-mxnet
 	$(PY) -m pytest
 	$(PY) -m pytest --pyargs oneiros.testing.conformance --oneiros-backend jax -q
+	$(MAKE) test-mxnet
+
+setup-mxnet: $(MXNET_STAMP)
+
+$(MXNET_STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(MXNET_PLUGINS))
+	$(PYTHON) -m venv $(MXNET_VENV)
+	$(MXNET_PY) -m pip install --quiet --upgrade pip "setuptools>=77"
+	$(MXNET_PY) -m pip install --quiet "numpy<1.24" mxnet==1.9.1 pytest safetensors
+	$(MXNET_PY) -m pip install --quiet --no-build-isolation -e . $(addprefix -e ,$(MXNET_PLUGINS))
+	touch $(MXNET_STAMP)
+
+# The MXNet backend's tests and the conformance kit, in the MXNet environment.
+test-mxnet: setup-mxnet
+	$(MXNET_PY) -m pytest plugins/backend_mxnet/tests -q
+	$(MXNET_PY) -m pytest --pyargs oneiros.testing.conformance --oneiros-backend mxnet -q
+
+clean-mxnet:
+	rm -rf $(MXNET_VENV)
 
 clean:
 	rm -rf $(VENV)

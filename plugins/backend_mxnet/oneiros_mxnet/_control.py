@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 from mxnet import numpy as mnp
+from oneiros import dtypes
 from oneiros._tree import tree_leaves, tree_map
 
 from oneiros_mxnet._tensor import as_tensor, dtype_name, from_numpy, same_dtype_as, storage
@@ -103,7 +104,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
 
 def cond(pred, true_fn, false_fn, *operands):
     flag = as_tensor(pred)
-    if flag.shape != () or dtype_name(flag) not in ("bool", "uint8", "int8", "int16", "int32", "uint16", "uint32"):
+    if flag.shape != () or dtype_name(flag) in dtypes.FLOATS:
         raise TypeError(
             f"cond needs a scalar bool (or int) predicate; received {dtype_name(flag)}{list(flag.shape)}."
         )

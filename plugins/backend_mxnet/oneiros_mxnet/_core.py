@@ -11,16 +11,15 @@ from mxnet import nd
 from oneiros import dtypes
 
 from oneiros_mxnet._engine import context
+from oneiros_mxnet._host import constant, narrowed_numpy
 from oneiros_mxnet._layout import ChannelsLastView
 from oneiros_mxnet._tensor import (
     as_tensor,
     compute_dtype,
-    constant,
     dtype_name,
     finish,
     from_numpy,
     is_python_scalar,
-    narrowed_numpy,
     operand,
     operand_dtype,
     shape_tuple,

@@ -15,9 +15,9 @@ from mxnet import autograd
 from mxnet import numpy as mnp
 from mxnet import numpy_extension as npx
 
+from oneiros_mxnet._host import upload
 from oneiros_mxnet._layout import ChannelsLastView
 from oneiros_mxnet._tensor import (
-    select,
     as_tensor,
     dtype_kind,
     dtype_name,
@@ -25,8 +25,9 @@ from oneiros_mxnet._tensor import (
     finish,
     float_result,
     is_python_scalar,
+    mxnet_dtype,
+    select,
     to_compute,
-    upload,
 )
 
 __all__ = [
@@ -77,7 +78,7 @@ def _expanded(small: Any, shape: tuple[int, ...]) -> Any:
     rows = int(np.prod(leading, dtype=np.int64))
     if shape[len(leading):] != trailing or rows < _EXPANSION_THRESHOLD or dtype_kind(small) != "f":
         return small
-    ones = _ones_column(rows, np.dtype(small.dtype).name, str(small.ctx))
+    ones = _ones_column(rows, mxnet_dtype(small), str(small.ctx))
     return mnp.matmul(ones, small.reshape((1, -1))).reshape(shape)
 
 
@@ -99,7 +100,7 @@ _multiply = _fast_broadcast_gradient(mnp.multiply)
 def _bias_into_convolution(view: Any, bias: Any) -> ChannelsLastView | None:
     """``view + bias`` computed by MXNet's convolution kernel, when ``view`` is a pending
     float32 convolution and ``bias`` a float32 vector over its channels (see ``_layout``)."""
-    if type(view) is not ChannelsLastView or is_python_scalar(bias) or dtype_name(view) != "float32":
+    if type(view) is not ChannelsLastView or is_python_scalar(bias):
         return None
     vector = as_tensor(bias)
     if vector.shape != (view.shape[-1],) or dtype_name(vector) != "float32":

@@ -18,13 +18,13 @@ from oneiros_mxnet._layout import ChannelsLastView
 from oneiros_mxnet._reduce import variance
 from oneiros_mxnet._shape import moveaxis
 from oneiros_mxnet._tensor import (
-    select,
     as_tensor,
     check_int,
     dtype_name,
     finish,
     float_result,
     normalize_axis,
+    select,
     storage,
     supported_name,
     to_compute,

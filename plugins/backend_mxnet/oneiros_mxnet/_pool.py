@@ -15,6 +15,7 @@ from mxnet import numpy as mnp
 from mxnet import numpy_extension as npx
 from oneiros import dtypes
 
+from oneiros_mxnet._host import upload
 from oneiros_mxnet._spatial import (
     channels_first_input,
     check_padding,
@@ -24,7 +25,7 @@ from oneiros_mxnet._spatial import (
     per_axis,
     restore_format,
 )
-from oneiros_mxnet._tensor import dtype_name, finish, float_result, lowest, to_compute, upload
+from oneiros_mxnet._tensor import dtype_name, finish, float_result, lowest, to_compute
 
 __all__ = ["average_pool", "max_pool"]
 

@@ -19,6 +19,7 @@ import numpy as np
 from mxnet import numpy as mnp
 from oneiros import dtypes
 
+from oneiros_mxnet._host import upload
 from oneiros_mxnet._shape import take
 from oneiros_mxnet._tensor import (
     as_tensor,
@@ -31,7 +32,6 @@ from oneiros_mxnet._tensor import (
     supported_name,
     to_compute,
     to_numpy,
-    upload,
 )
 
 __all__ = [

@@ -15,12 +15,12 @@ from oneiros import dtypes
 
 from oneiros_mxnet._shape import take_along_axis
 from oneiros_mxnet._tensor import (
-    select,
     as_tensor,
     dtype_name,
     finish,
     float_result,
     normalize_axis,
+    select,
     to_compute,
 )
 

@@ -17,10 +17,10 @@ from mxnet import numpy as mnp
 from oneiros import dtypes
 
 from oneiros_mxnet._engine import context
+from oneiros_mxnet._host import upload
 from oneiros_mxnet._layout import moved_axes, permuted
 from oneiros_mxnet._scatter import scatter_add
 from oneiros_mxnet._tensor import (
-    select,
     as_tensor,
     check_int,
     compute_dtype,
@@ -35,12 +35,12 @@ from oneiros_mxnet._tensor import (
     padded,
     same_dtype_as,
     scalar_tensor,
+    select,
     shape_tuple,
     storage,
     storage_dtype,
     to_compute,
     to_numpy,
-    upload,
 )
 
 __all__ = [

@@ -21,7 +21,7 @@ from mxnet import numpy as mnp
 from mxnet.base import NDArrayHandle, _LIB, check_call
 from oneiros import dtypes
 
-from oneiros_mxnet._engine import context
+from oneiros_mxnet._host import constant, narrowed_numpy, upload
 from oneiros_mxnet._layout import ChannelsLastView
 
 Operand = Union[bool, int, float, mnp.ndarray]
@@ -34,7 +34,6 @@ _FLAGS = {
     4: ("int32", "int32"), 5: ("int8", "int8"), 6: ("int64", "int32"), 7: ("bool", "bool"),
 }
 _MXNET_NAMES = dict(_FLAGS.values())
-_NARROWED_INT_RANGES = {"int64": np.iinfo(np.int32), "uint64": np.iinfo(np.uint32)}
 
 
 class WideIntArray(mnp.ndarray):
@@ -128,50 +127,11 @@ def is_python_scalar(value: Any) -> bool:
     return isinstance(value, (bool, int, float)) and not isinstance(value, np.generic)
 
 
-def narrowed_numpy(value: Any) -> np.ndarray:
-    array = np.asarray(value)
-    name = array.dtype.name
-    if name in dtypes.SUPPORTED:
-        return array
-    narrowed = dtypes.NARROWED.get(name)
-    if narrowed is None:
-        raise TypeError(
-            f"Cannot make a tensor of dtype {name} (received {type(value).__name__}); "
-            f"expected numbers or booleans of a supported dtype: {', '.join(dtypes.SUPPORTED)}."
-        )
-    limits = _NARROWED_INT_RANGES.get(name)
-    if limits is not None and array.size and (array.min() < limits.min or array.max() > limits.max):
-        raise OverflowError(
-            f"{name} values in [{array.min()}, {array.max()}] do not fit {narrowed} "
-            f"([{limits.min}, {limits.max}]); tensors hold at most 32-bit integers."
-        )
-    return array.astype(narrowed)
-
-
-def upload(host: np.ndarray) -> mnp.ndarray:
-    """An MXNet array over ``host``, a C-contiguous array this backend owns from now on.
-
-    Zero-copy and asynchronous: copying into a fresh MXNet array would wait for every queued
-    operation to finish (the engine orders the allocation behind them), turning each upload
-    into a synchronisation point.
-    """
-    if host.dtype == np.int8:  # MXNet's DLPack import has no int8
-        return upload(host.astype(np.int32)).astype("int8")
-    array = mxnet.nd.from_numpy(host, zero_copy=True, array_cls=mnp.ndarray)
-    target = context()
-    return array if array.ctx == target else array.as_in_context(target)
-
-
 def from_numpy(array: np.ndarray) -> mnp.ndarray:
     """An MXNet tensor holding a copy of the numpy ``array`` (of a supported dtype)."""
     name = supported_name(array.dtype)
     storage = upload(np.array(array, dtype=storage_dtype(name), order="C"))
     return tagged(storage, name) if name in WIDE_STORAGE else storage
-
-
-def constant(value: Any, dtype: str) -> mnp.ndarray:
-    """A 0-d MXNet array of the MXNet dtype ``dtype`` holding ``value``."""
-    return upload(np.array(value, dtype=dtype))
 
 
 def as_tensor(value: Any) -> mnp.ndarray:

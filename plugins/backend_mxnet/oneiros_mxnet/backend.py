@@ -37,9 +37,11 @@ def _backward(value: Any) -> None:
 class MxnetBackend(Backend):
     """Arrays are mxnet.numpy ndarrays on MXNet's current context; every op runs eagerly.
 
-    ``jit`` runs functions as they are: a training step is a few dozen MXNet operator calls
-    (convolutions and matrix products dominate), which MXNet's asynchronous engine overlaps
-    with the Python that issues them.
+    ``jit`` runs functions as they are (so the backend does not declare ``jit``): MXNet 1.9 can
+    only compile graphs written against its symbol API, not arbitrary Python over
+    ``oneiros.ops``. MXNet's asynchronous engine runs the operators while Python issues the next
+    ones; nothing in a training step waits for a result (uploads are zero-copy, see
+    ``_tensor.upload``).
     """
 
     name: ClassVar[str] = "mxnet"

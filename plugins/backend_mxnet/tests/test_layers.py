@@ -3,6 +3,7 @@ outputs with the numpy reference and their autograd gradients with central diffe
 
 from __future__ import annotations
 
+import oneiros as oi
 import pytest
 from oneiros import layers
 from oneiros.testing import check_layer
@@ -11,7 +12,7 @@ SEQUENCE = (2, 3, 4)
 PAIR = [(2, 3, 4), (2, 3, 4)]
 
 CORE = [
-    ("Dense", {"units": 3, "activation": "relu"}, SEQUENCE),
+    ("Dense", {"units": 3, "activation": "tanh"}, SEQUENCE),
     ("EinsumDense", {"equation": "abc,cde->abde", "output_shape": [None, 2, 3], "bias_axes": "de"}, SEQUENCE),
     ("Activation", {"activation": "gelu"}, SEQUENCE),
     ("Identity", {}, SEQUENCE),
@@ -81,6 +82,13 @@ TEXT = [
     ("AdditiveAttention", {}, [(2, 3, 4), (2, 5, 4)]),
     ("TransformerEncoder", {"intermediate_dim": 6, "num_heads": 2}, SEQUENCE),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _same_weights_in_any_order():
+    """Initial weights independent of which tests ran before (finite differences near a relu
+    kink depend on them)."""
+    oi.set_random_seed(0)
 
 
 def _ids(table):

@@ -80,6 +80,8 @@ class Symbol:
     def __len__(self) -> int:
         if not self.shape:
             raise TypeError("len() of a 0-d tensor")
+        if isinstance(self.shape[0], DynamicDim):
+            raise self._needs_value("len()")
         return int(self.shape[0])
 
     def __hash__(self) -> int:

@@ -98,7 +98,7 @@ def _flip_leading(value: Symbol) -> Symbol:
                 value.dtype)
 
 
-def _empty_scan(f: Callable, carry_tree: Any, carries: list[Symbol], x_rebuild: Any, xs: list[Symbol]) -> Any:
+def _empty_scan(f: Callable, carry_tree: Any, x_rebuild: Any, xs: list[Symbol]) -> Any:
     """A scan of length 0: the carry unchanged and empty ys shaped by one traced call of ``f``."""
     with tracing(Graph(parent=current_graph())) as graph:
         placeholders = [graph.add_input(x.dtype, x.shape[1:]) for x in xs]
@@ -114,7 +114,7 @@ def scan(f: Callable, init: Any, xs: Any = None, length: Any = None, reverse: bo
     x_values, x_rebuild = _tensors(xs)
     steps = _scan_length(x_values, length)
     if steps == 0 and not isinstance(steps, DynamicDim):
-        return _empty_scan(f, carry_rebuild(carries), carries, x_rebuild, x_values)
+        return _empty_scan(f, carry_rebuild(carries), x_rebuild, x_values)
     trip_count = _size_scalar(steps)
     last = emit("Sub", [trip_count, constant(np.int64(1), "int64")], (), "int64") if reverse else None
     y_rebuild: list[Any] = []

@@ -17,6 +17,7 @@ from oneiros.backends.numpy_reference import ops as host
 from oneiros_onnx._dims import DynamicDim, has_dynamic
 from oneiros_onnx._dispatch import lowered
 from oneiros_onnx._graph import Symbol
+from oneiros_onnx._lower_shape import stack
 from oneiros_onnx._trace import concrete, emit, is_symbolic, lift
 from oneiros_onnx._values import as_dtype, cast as cast_symbol, dtype_name, dtype_of, filled, operand, shape_of
 from oneiros_onnx.errors import LoweringError
@@ -28,6 +29,8 @@ __all__ = [
 
 
 def convert_to_tensor(x: Any, dtype: Any = None) -> Any:
+    if isinstance(x, (list, tuple)) and is_symbolic(x):  # e.g. a shape holding the batch size
+        return convert_to_tensor(stack([convert_to_tensor(item) for item in x]), dtype)
     if isinstance(x, (Symbol, DynamicDim)):
         value = operand(x)
         return value if dtype is None else cast_symbol(value, dtype_name(dtype))

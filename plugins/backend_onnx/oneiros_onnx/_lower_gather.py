@@ -75,6 +75,8 @@ def slice(x: Any, start_indices: Any, shape: Any) -> Symbol:
 def slice_update(x: Any, start_indices: Any, updates: Any) -> Symbol:
     value = tensor(x)
     block = cast(tensor(updates), value.dtype)
+    if any(isinstance(dim, DynamicDim) for dim in block.shape):
+        raise LoweringError("slice_update", "the update block's size must be known when the graph is built")
     grid = np.moveaxis(np.indices(block.shape, dtype=np.int64), 0, -1)
     if is_symbolic(start_indices):
         indices = emit("Add", [constant(grid, "int64"), _dynamic_starts(start_indices, value.ndim)],

@@ -36,14 +36,15 @@ class ExportError(OneirosError):
 
 
 def _declared_inputs(model: Any) -> tuple[list[InputSpec], bool]:
-    """(name, shape with the batch axis, dtype) per input, and whether the model takes a list."""
-    if hasattr(model, "_flat_inputs"):
-        specs = [(name, tuple(tensor.shape), tensor.dtype)
-                 for name, tensor in zip(model.input_names, model._flat_inputs)]
+    """(name, shape with the batch axis, dtype) per input, and whether the model takes a list.
+
+    From the functional inputs, else the first call's record (what a model built by calling it
+    saw), else a Sequential's Input.
+    """
+    inputs = getattr(model, "inputs", None)
+    if inputs:
+        specs = [(name, tuple(tensor.shape), tensor.dtype) for name, tensor in zip(model.input_names, inputs)]
         return specs, len(specs) > 1
-    input_layer = getattr(model, "_input_layer", None)
-    if input_layer is not None:
-        return [(input_layer.name, (None, *input_layer.shape), input_layer.input_dtype)], False
     record = getattr(model, "_build_record", None)
     if record is not None:
         shapes, kinds = record["shapes"], record["dtypes"]
@@ -51,6 +52,9 @@ def _declared_inputs(model: Any) -> tuple[list[InputSpec], bool]:
             return [("input", shapes, kinds)], False
         if isinstance(shapes, list) and all(isinstance(shape, tuple) for shape in shapes):
             return [(f"input_{index}", shape, kind) for index, (shape, kind) in enumerate(zip(shapes, kinds))], True
+    input_layer = getattr(model, "_input_layer", None)
+    if input_layer is not None:
+        return [(input_layer.name, (None, *input_layer.shape), input_layer.input_dtype)], False
     raise ExportError(f"Model {model.name!r} declares no inputs (a subclassed model never called, or called with "
                       "nested inputs); call it once, or pass input_signature=[(shape_without_batch, dtype), ...].")
 

@@ -15,6 +15,9 @@ import oneiros as oi
 from oneiros import ops
 from oneiros.backend import get_backend
 from oneiros.errors import CapabilityError, OneirosError, OpError
+from oneiros.testing.conformance._catalogue import JIT_CASES
+from oneiros.testing.conformance._compare import assert_same_outcome
+from oneiros.testing.conformance._running import run_eager, run_jitted
 from oneiros_onnx import LoweringError, RuntimeOptions
 
 
@@ -155,6 +158,13 @@ def test_python_operators_and_indexing_on_traced_tensors(backend: Any) -> None:
                 x[..., 2], 1 - (x > 5) * x)
     for actual, wanted in zip(got, expected):
         np.testing.assert_allclose(actual, wanted, rtol=1e-6)
+
+
+@pytest.mark.parametrize("case", JIT_CASES, ids=lambda case: case.id)
+def test_the_kit_jit_cases_run_under_backend_jit(case: Any, backend: Any) -> None:
+    """The conformance kit skips its jit cases (the backend does not declare jit, which evaluate
+    still uses): they run here, traced whole (cond's tensor predicates become If nodes)."""
+    assert_same_outcome(case, run_jitted(backend, case), run_eager(get_backend("numpy"), case))
 
 
 def test_values_a_graph_cannot_have_raise_lowering_errors(backend: Any) -> None:

@@ -61,7 +61,7 @@ NOT_LAYERS_TO_WRAP = {"Functional", "Input", "InputLayer", "Model", "Sequential"
 
 def build(spec: Spec, randomize: Callable[..., None]) -> Any:
     factory, shapes, dtype = spec
-    with oi.backend_scope("jax"):
+    with oi.backend_scope("onnx"):  # built (weights initialised) on onnx; predicted on both
         inputs = [oi.Input(shape, dtype=dtype) for shape in shapes]
         layer = factory()
         outputs = layer(inputs if len(inputs) > 1 else inputs[0])
@@ -94,7 +94,7 @@ def test_dropout_and_noise_leave_no_random_nodes(randomized: Any) -> None:
 
     from oneiros_onnx import to_onnx
 
-    with oi.backend_scope("jax"):
+    with oi.backend_scope("onnx"):
         model = oi.Sequential([layers.Input((6,)), layers.GaussianNoise(0.3), layers.Dense(4), layers.Dropout(0.5),
                                layers.AlphaDropout(0.2), layers.GaussianDropout(0.1)])
         randomized(model)

@@ -46,7 +46,7 @@ SPECS: dict[str, Spec] = {
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_layer_matches_jax(name: str, compare: Any, randomized: Any, make_inputs: Any) -> None:
     factory, shapes, dtype = SPECS[name]
-    with oi.backend_scope("jax"):
+    with oi.backend_scope("onnx"):  # built (weights initialised) on onnx; predicted on both
         inputs = [oi.Input(shape, dtype=dtype) for shape in shapes]
         model = oi.Model(inputs if len(inputs) > 1 else inputs[0], factory()(inputs if len(inputs) > 1 else inputs[0]))
         randomized(model)
@@ -57,7 +57,7 @@ def test_layer_matches_jax(name: str, compare: Any, randomized: Any, make_inputs
 
 def test_masked_sequences_match_jax(compare: Any, randomized: Any) -> None:
     """Zero-padded token sequences: the mask from Embedding steers the Loop's where-selects."""
-    with oi.backend_scope("jax"):
+    with oi.backend_scope("onnx"):
         tokens = oi.Input((7,), dtype="int32")
         hidden = layers.Embedding(20, 4, mask_zero=True)(tokens)
         hidden = layers.LSTM(5, return_sequences=True)(hidden)
@@ -84,7 +84,7 @@ def test_host_side_layers_refuse_tracing_naming_the_layer(name: str) -> None:
     from oneiros_onnx import to_onnx
 
     layer = layers.IntegerLookup(vocabulary=[3, 7, 11]) if name == "IntegerLookup" else layers.Hashing(5)
-    with oi.backend_scope("jax"):
+    with oi.backend_scope("onnx"):
         tokens = oi.Input((4,), dtype="int32")
         model = oi.Model(tokens, layer(tokens))
     with pytest.raises(TypeError, match=name):

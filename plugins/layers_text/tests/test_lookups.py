@@ -136,3 +136,20 @@ def test_pad_sequences_like_keras():
     assert pad_sequences([[[1, 2]], []]).shape == (2, 1, 2)
     with pytest.raises(ValueError, match="padding"):
         pad_sequences(sequences, padding="middle")
+
+
+@pytest.mark.parametrize("layer_class,arguments", [
+    (layers.IntegerLookup, {"vocabulary": [0, 1, 2]}),
+    (layers.Hashing, {"num_bins": 4, "output_mode": "multi_hot"}),
+])
+def test_check_layer_on_integer_inputs(layer_class, arguments):
+    check_layer(layer_class, arguments, input_shape=(2, 4), input_dtype="int32")
+
+
+@pytest.mark.parametrize("layer_class,arguments", [
+    (layers.TextVectorization, {"vocabulary": ["the", "cat", "dog"], "output_sequence_length": 4}),
+    (layers.TextVectorization, {"vocabulary": ["the", "cat"], "output_mode": "tf_idf", "idf_weights": [0.5, 2.0]}),
+    (layers.StringLookup, {"vocabulary": ["the", "cat", "dog"], "output_mode": "one_hot"}),
+])
+def test_check_layer_on_strings(layer_class, arguments):
+    check_layer(layer_class, arguments, input_shape=(3,), input_data=np.array(["the cat", "a dog", "cat"]))

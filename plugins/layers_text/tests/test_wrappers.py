@@ -78,6 +78,19 @@ def test_check_layer(layer_class, arguments):
     assert report["gradients"] == "checked"
 
 
+@pytest.mark.parametrize("cell", [layers.SimpleRNNCell(2), layers.LSTMCell(2, unit_forget_bias=False),
+                                  layers.GRUCell(2, reset_after=False)])
+def test_rnn_configs_rebuild_their_cell(cell):
+    layer = layers.RNN(cell, return_sequences=True, go_backwards=True)
+    config = layer.get_config()
+    rebuilt = layers.RNN.from_config(config)
+    assert type(rebuilt.cell) is type(cell) and rebuilt.get_config() == config
+    layer(X)
+    rebuilt(X)
+    rebuilt.set_weights(layer.get_weights())
+    np.testing.assert_allclose(numpy_of(rebuilt(X)), numpy_of(layer(X)), atol=1e-6)
+
+
 def test_bad_wrappers_are_refused():
     with pytest.raises(ValueError, match="merge_mode"):
         layers.Bidirectional(layers.LSTM(2), merge_mode="max")

@@ -1,7 +1,7 @@
 """Entry point of the vision plugin: registers its layers and data loaders.
 
-Imports nothing heavy: the layer modules load when a layer registry is first used, Pillow only
-when an image file is read or written.
+Everything is registered as a lazy reference (see ``_catalog``), so discovering the plugin
+imports neither its layers nor numpy nor Pillow.
 """
 
 import oneiros
@@ -11,17 +11,18 @@ ONEIROS_PLUGIN_API = 1
 
 @oneiros.hookimpl
 def register_layers(register):
-    from oneiros_vision.layers import ALIASES, LAYERS
+    from oneiros_vision._catalog import ALIASES, layer_references
 
-    for layer in LAYERS:
-        register(layer)
-    for alias, layer in ALIASES.items():
-        register(layer, name=alias)
+    references = layer_references()
+    for name, reference in references.items():
+        register(oneiros.lazy(reference), name=name)
+    for alias, name in ALIASES.items():
+        register(oneiros.lazy(references[name]), name=alias)
 
 
 @oneiros.hookimpl
 def register_data_loaders(register):
-    from oneiros_vision._loaders import LOADERS
+    from oneiros_vision._catalog import DATA_LOADERS
 
-    for name, loader in LOADERS.items():
-        register(loader, name=name)
+    for name, reference in DATA_LOADERS.items():
+        register(oneiros.lazy(reference), name=name)

@@ -103,6 +103,15 @@ def conv_transpose_loop(x, kernel, strides, padding, dilation, output_padding, d
     return from_channels_last(result, data_format)
 
 
+def with_random_weights(layer, x):
+    """Builds ``layer`` on ``x`` and gives it random normal weights (set from numpy: random
+    initializers on jax compile once per shape, which would dominate this file's time)."""
+    layer(x)
+    weights = [RNG.normal(size=w.shape).astype("float32") for w in layer.get_weights()]
+    layer.set_weights(weights)
+    return weights
+
+
 def tuple_of(value, rank):
     return (value,) * rank if isinstance(value, int) else tuple(value)
 
@@ -137,10 +146,10 @@ def test_conv_matches_a_direct_loop(backend, case):
     rank, spatial, channels, filters, kernel_size, strides, padding, dilation, groups, data_format = case
     cls = {1: layers.Conv1D, 2: layers.Conv2D, 3: layers.Conv3D}[rank]
     layer = cls(filters, kernel_size, strides=strides, padding=padding, dilation_rate=dilation, groups=groups,
-                data_format=data_format, bias_initializer="random_normal")
+                data_format=data_format, kernel_initializer="zeros")
     x = RNG.normal(size=image_shape(rank, spatial, channels, data_format)).astype("float32")
+    kernel, bias = with_random_weights(layer, x)
     got = numpy_of(layer(x))
-    kernel, bias = layer.get_weights()
     assert kernel.shape == (*tuple_of(kernel_size, rank), channels // groups, filters)
     expected = conv_loop(x, kernel, tuple_of(strides, rank), padding, tuple_of(dilation, rank), data_format)
     bias_shape = (1,) * (rank + 1) + (filters,) if data_format == "channels_last" else (1, filters) + (1,) * rank
@@ -168,10 +177,10 @@ def test_conv_transpose_matches_a_scatter_loop(backend, case):
     rank, spatial, channels, filters, kernel_size, strides, padding, dilation, output_padding, data_format = case
     cls = {1: layers.Conv1DTranspose, 2: layers.Conv2DTranspose, 3: layers.Conv3DTranspose}[rank]
     layer = cls(filters, kernel_size, strides=strides, padding=padding, dilation_rate=dilation,
-                output_padding=output_padding, data_format=data_format, bias_initializer="random_normal")
+                output_padding=output_padding, data_format=data_format, kernel_initializer="zeros")
     x = RNG.normal(size=image_shape(rank, spatial, channels, data_format)).astype("float32")
+    kernel, bias = with_random_weights(layer, x)
     got = numpy_of(layer(x))
-    kernel, bias = layer.get_weights()
     assert kernel.shape == (*tuple_of(kernel_size, rank), filters, channels)
     expected = conv_transpose_loop(x, kernel, tuple_of(strides, rank), padding, tuple_of(dilation, rank),
                                    None if output_padding is None else tuple_of(output_padding, rank), data_format)
@@ -189,7 +198,8 @@ def test_conv2d_transpose_agrees_with_keras(jax_backend, strides, padding, outpu
 
     x = RNG.normal(size=(1, 5, 4, 2)).astype("float32")
     ours = layers.Conv2DTranspose(3, (3, 4), strides=strides, padding=padding, output_padding=output_padding,
-                                  bias_initializer="random_normal")
+                                  kernel_initializer="zeros")
+    with_random_weights(ours, x)
     got = numpy_of(ours(x))
     theirs = keras.layers.Conv2DTranspose(3, (3, 4), strides=strides, padding=padding, output_padding=output_padding)
     theirs.build(x.shape)
@@ -212,10 +222,10 @@ def test_depthwise_conv_matches_a_direct_loop(backend, case):
     rank, spatial, channels, multiplier, kernel_size, strides, padding, dilation, data_format = case
     cls = {1: layers.DepthwiseConv1D, 2: layers.DepthwiseConv2D}[rank]
     layer = cls(kernel_size, strides=strides, padding=padding, depth_multiplier=multiplier, dilation_rate=dilation,
-                data_format=data_format, bias_initializer="random_normal")
+                data_format=data_format, depthwise_initializer="zeros")
     x = RNG.normal(size=image_shape(rank, spatial, channels, data_format)).astype("float32")
+    kernel, bias = with_random_weights(layer, x)
     got = numpy_of(layer(x))
-    kernel, bias = layer.get_weights()
     assert kernel.shape == (*tuple_of(kernel_size, rank), channels, multiplier)
     expected = depthwise_loop(x, kernel, tuple_of(strides, rank), padding, tuple_of(dilation, rank), data_format)
     bias_shape = (1,) * (rank + 1) + (-1,) if data_format == "channels_last" else (1, -1) + (1,) * rank
@@ -230,10 +240,10 @@ def test_depthwise_conv_matches_a_direct_loop(backend, case):
 def test_separable_conv_is_depthwise_then_pointwise(backend, rank, strides, padding, data_format):
     cls = {1: layers.SeparableConv1D, 2: layers.SeparableConv2D}[rank]
     layer = cls(5, 3, strides=strides, padding=padding, depth_multiplier=2, data_format=data_format,
-                bias_initializer="random_normal")
+                depthwise_initializer="zeros", pointwise_initializer="zeros")
     x = RNG.normal(size=image_shape(rank, (8,) * rank, 3, data_format)).astype("float32")
+    depthwise, pointwise, bias = with_random_weights(layer, x)
     got = numpy_of(layer(x))
-    depthwise, pointwise, bias = layer.get_weights()
     assert depthwise.shape == (*(3,) * rank, 3, 2) and pointwise.shape == (*(1,) * rank, 6, 5)
     mixed = depthwise_loop(to_channels_last(x, data_format), depthwise, tuple_of(strides, rank), padding,
                            (1,) * rank) @ pointwise.reshape(6, 5) + bias

@@ -116,6 +116,7 @@ def test_a_model_trains_on_the_dataset_through_the_registered_loader(folder, jax
     ({"label_mode": "sparse"}, "label_mode"),
     ({"labels": None}, "label_mode"),
     ({"color_mode": "cmyk"}, "color_mode"),
+    ({"interpolation": "area"}, "interpolation"),
     ({"image_size": (0, 4)}, "image_size"),
     ({"batch_size": 0}, "batch_size"),
     ({"validation_split": 0.2, "subset": "training"}, "seed"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -55,17 +56,33 @@ def test_a_model_saves_classes_under_their_own_names_and_loads_back(tmp_path, ja
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
 
 
-def test_the_plugin_imports_nothing_heavy_until_used():
+def test_every_public_layer_class_is_registered_and_serializable(oneiros_host, register_plugin):
+    import oneiros_vision.layers
+
+    register_plugin(plugin, "vision")
+    registry = oneiros_host.registry("layers")
+    for name in oneiros_vision.layers.__all__:
+        cls = getattr(oneiros_vision.layers, name)
+        assert oi.layers.get(f"vision>{name}") is cls
+        assert registry.entry_for(cls).qualified_name == f"vision>{name}"
+
+
+def test_discovery_and_registration_import_nothing_of_the_plugin():
+    """Only the vision plugin is loaded (other plugins may import numpy when they register)."""
     code = textwrap.dedent("""
         import json, sys
-        import oneiros_vision.plugin
-        seen = {"plugin_module": sorted(m for m in ("PIL", "jax", "oneiros_vision.layers") if m in sys.modules)}
         import oneiros as oi
+        from oneiros._plugins import host
+        host().load()
+        watched = ("numpy", "PIL", "jax", "oneiros_vision.layers", "oneiros_vision.data")
+        seen = {"registered": sorted(m for m in watched if m in sys.modules)}
         oi.layers.get("vision>Conv2D")
         oi.data.loaders()
-        seen["registries_loaded"] = sorted(m for m in ("PIL", "jax") if m in sys.modules)
+        seen["after_lookup"] = sorted(m for m in ("PIL", "jax", "oneiros_vision.data") if m in sys.modules)
         print(json.dumps(seen))
     """)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    environment = {**os.environ, "ONEIROS_PLUGINS": "vision"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env=environment)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"plugin_module": [], "registries_loaded": []}
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"registered": [], "after_lookup": []}

@@ -7,8 +7,8 @@ from typing import Any
 from oneiros import ops
 
 
-def large_negative(dtype: str) -> float:
-    """What masked scores are pushed down by: -1e9, or -65504 where float16 cannot hold it."""
+def mask_penalty(dtype: str) -> float:
+    """How far masked scores are pushed down: 1e9, or 65504 where float16 cannot hold it."""
     return 65504.0 if dtype == "float16" else 1.0e9
 
 
@@ -34,5 +34,5 @@ def masked_softmax(scores: Any, mask: Any) -> Any:
     """Softmax over the last axis where ``mask`` is True; rows with nothing to attend to are 0."""
     if mask is None:
         return ops.softmax(scores, axis=-1)
-    probabilities = ops.softmax(ops.where(mask, scores, -large_negative(ops.dtype(scores))), axis=-1)
+    probabilities = ops.softmax(ops.where(mask, scores, -mask_penalty(ops.dtype(scores))), axis=-1)
     return ops.where(mask, probabilities, ops.zeros_like(probabilities))

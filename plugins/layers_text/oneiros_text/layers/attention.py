@@ -98,7 +98,7 @@ class Attention(Layer):
             _masking.causal(ops.shape(scores)[-2], ops.shape(scores)[-1]) if use_causal_mask else None,
         )
         if score_mask is not None:
-            penalty = _masking.large_negative(ops.dtype(scores))
+            penalty = _masking.mask_penalty(ops.dtype(scores))
             scores = ops.where(score_mask, scores, ops.subtract(scores, penalty))
         weights = ops.softmax(scores, axis=-1)
         if training and self.dropout:

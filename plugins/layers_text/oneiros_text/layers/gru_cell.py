@@ -54,14 +54,11 @@ class GRUCell(RecurrentCell):
     def _bias_shape(self) -> tuple[int, ...]:
         return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
 
-    def project_inputs(self, inputs: Any) -> Any:
+    def step(self, inputs: Any, states: Sequence[Any], recurrent_mask: Any) -> tuple[Any, list[Any]]:
         projected = ops.matmul(inputs, self.kernel.value)
-        if self.bias is None:
-            return projected
-        input_bias = ops.take(self.bias.value, 0, axis=0) if self.reset_after else self.bias.value
-        return ops.add(projected, input_bias)
-
-    def recurrent_step(self, projected: Any, states: Sequence[Any], recurrent_mask: Any) -> tuple[Any, list[Any]]:
+        if self.bias is not None:
+            input_bias = ops.take(self.bias.value, 0, axis=0) if self.reset_after else self.bias.value
+            projected = ops.add(projected, input_bias)
         previous = states[0]
         recurrent_input = previous if recurrent_mask is None else ops.multiply(previous, recurrent_mask)
         x_z, x_r, x_h = ops.split(projected, 3, axis=-1)

@@ -63,14 +63,12 @@ class LSTMCell(RecurrentCell):
 
         return initializer
 
-    def project_inputs(self, inputs: Any) -> Any:
-        projected = ops.matmul(inputs, self.kernel.value)
-        return ops.add(projected, self.bias.value) if self.bias is not None else projected
-
-    def recurrent_step(self, projected: Any, states: Sequence[Any], recurrent_mask: Any) -> tuple[Any, list[Any]]:
+    def step(self, inputs: Any, states: Sequence[Any], recurrent_mask: Any) -> tuple[Any, list[Any]]:
         hidden, carry = states
         recurrent_input = hidden if recurrent_mask is None else ops.multiply(hidden, recurrent_mask)
-        z = ops.add(projected, ops.matmul(recurrent_input, self.recurrent_kernel.value))
+        z = ops.add(ops.matmul(inputs, self.kernel.value), ops.matmul(recurrent_input, self.recurrent_kernel.value))
+        if self.bias is not None:
+            z = ops.add(z, self.bias.value)
         z_input, z_forget, z_cell, z_output = ops.split(z, 4, axis=-1)
         input_gate = self.recurrent_activation(z_input)
         forget_gate = self.recurrent_activation(z_forget)

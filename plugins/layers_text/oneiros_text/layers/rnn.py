@@ -28,8 +28,8 @@ class RNN(Layer):
 
     The cell is a layer with ``state_size`` (an int or a list of ints), optional
     ``output_size``, and ``call(inputs_t, states) -> (output_t, new_states)``; the built-in
-    :class:`SimpleRNNCell`, :class:`LSTMCell` and :class:`GRUCell` also project the whole
-    sequence's inputs before the loop. The loop is one ``ops.scan``, which JAX compiles once.
+    :class:`SimpleRNNCell`, :class:`LSTMCell` and :class:`GRUCell` draw their dropout masks once
+    per sequence, outside the loop. The loop is one ``ops.scan``, which JAX compiles once.
 
     - ``return_sequences``: the output at every step ``(batch, time, units)``, else the last one.
     - ``return_state``: also return the final states: ``[output, *states]``.
@@ -121,10 +121,10 @@ class RNN(Layer):
             if input_mask is not None:
                 sequences = ops.multiply(sequences, ops.expand_dims(input_mask, 1))
 
-            def projected_step(projected: Any, states: tuple) -> tuple[Any, list[Any]]:
-                return cell.recurrent_step(projected, states, recurrent_mask)
+            def dropout_step(inputs_t: Any, states: tuple) -> tuple[Any, list[Any]]:
+                return cell.step(inputs_t, states, recurrent_mask)
 
-            return cell.project_inputs(sequences), projected_step
+            return sequences, dropout_step
 
         def cell_step(inputs_t: Any, states: tuple) -> tuple[Any, list[Any]]:
             output, new_states = cell(inputs_t, list(states), training=training)

@@ -23,11 +23,10 @@ class SimpleRNNCell(RecurrentCell):
         layer = RNN(SimpleRNNCell(8), return_sequences=True)
     """
 
-    def project_inputs(self, inputs: Any) -> Any:
+    def step(self, inputs: Any, states: Sequence[Any], recurrent_mask: Any) -> tuple[Any, list[Any]]:
         projected = ops.matmul(inputs, self.kernel.value)
-        return ops.add(projected, self.bias.value) if self.bias is not None else projected
-
-    def recurrent_step(self, projected: Any, states: Sequence[Any], recurrent_mask: Any) -> tuple[Any, list[Any]]:
+        if self.bias is not None:
+            projected = ops.add(projected, self.bias.value)
         previous = states[0]
         if recurrent_mask is not None:
             previous = ops.multiply(previous, recurrent_mask)

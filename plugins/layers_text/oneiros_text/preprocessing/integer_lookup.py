@@ -35,18 +35,13 @@ class IntegerLookup(IndexLookup):
     """
 
     def __init__(self, max_tokens: int | None = None, num_oov_indices: int = 1, mask_token: int | None = None,
-                 oov_token: int = -1, vocabulary: Any = None, vocabulary_dtype: str = "int64",
-                 idf_weights: Any = None, invert: bool = False, output_mode: str = "int",
-                 pad_to_max_tokens: bool = False, **kwargs: Any):
-        if vocabulary_dtype not in ("int32", "int64"):
-            raise ValueError(f"IntegerLookup: argument `vocabulary_dtype` must be 'int32' or 'int64'; received "
-                             f"vocabulary_dtype={vocabulary_dtype!r}.")
+                 oov_token: int = -1, vocabulary: Any = None, idf_weights: Any = None, invert: bool = False,
+                 output_mode: str = "int", pad_to_max_tokens: bool = False, **kwargs: Any):
         super().__init__(max_tokens=max_tokens, num_oov_indices=num_oov_indices,
                          mask_token=None if mask_token is None else _integer(mask_token),
                          oov_token=_integer(oov_token), vocabulary=vocabulary, idf_weights=idf_weights,
                          invert=invert, output_mode=output_mode, pad_to_max_tokens=pad_to_max_tokens,
                          oov_buckets=_floormod_buckets, convert_token=_integer, **kwargs)
-        self.vocabulary_dtype = vocabulary_dtype
 
     def _tokens(self, array: np.ndarray) -> list:
         if array.dtype.kind not in "iu":
@@ -55,4 +50,4 @@ class IntegerLookup(IndexLookup):
         return array.reshape(-1).tolist()
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), **self._lookup_config(), "vocabulary_dtype": self.vocabulary_dtype}
+        return {**super().get_config(), **self._lookup_config()}

@@ -92,7 +92,7 @@ class TextVectorization(Layer):
     def set_vocabulary(self, vocabulary: Any, idf_weights: Any = None) -> None:
         self._table.set_vocabulary(vocabulary, idf_weights, convert=str)
 
-    def adapt(self, data: Any, batch_size: int | None = None, steps: int | None = None) -> None:
+    def adapt(self, data: Any, steps: int | None = None) -> None:
         """Learns the vocabulary (and idf weights) from ``data``: a list or array of strings, or an
         ``oneiros.data.Dataset`` whose batches are strings or ``(strings, labels)``."""
         counter = TokenCounter()

@@ -10,8 +10,9 @@ from typing import Any
 
 import numpy as np
 from oneiros.data import Dataset
+from oneiros.random_state import next_seed
 
-from oneiros_vision.data.image_utils import COLOR_MODES, img_to_array, load_img
+from oneiros_vision.data.image_utils import COLOR_MODES, INTERPOLATIONS, img_to_array, load_img
 
 IMAGE_SUFFIXES = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 LABEL_MODES = ("int", "categorical", "binary", None)
@@ -102,7 +103,8 @@ def _files_and_labels(directory: Path, labels: Any, class_names: Sequence[str] |
 
 
 def _check_arguments(directory: Path, labels: Any, label_mode: Any, class_names: Any, color_mode: str,
-                     image_size: Any, batch_size: Any, validation_split: Any, subset: Any, shuffle: bool, seed: Any) -> None:
+                     image_size: Any, batch_size: Any, validation_split: Any, subset: Any, shuffle: bool,
+                     seed: Any, interpolation: Any) -> None:
     def fail(message: str) -> None:
         raise ValueError(f"image_dataset_from_directory: {message}")
 
@@ -119,6 +121,8 @@ def _check_arguments(directory: Path, labels: Any, label_mode: Any, class_names:
     if (not isinstance(image_size, Sequence) or len(image_size) != 2
             or not all(isinstance(v, int) and v > 0 for v in image_size)):
         fail(f"`image_size` must be (height, width), two positive ints; received image_size={image_size!r}.")
+    if interpolation not in INTERPOLATIONS:
+        fail(f"`interpolation` must be one of {INTERPOLATIONS}; received interpolation={interpolation!r}.")
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
         fail(f"`batch_size` must be a positive int; received batch_size={batch_size!r}.")
     if validation_split is not None:
@@ -148,7 +152,8 @@ def image_dataset_from_directory(directory: str | os.PathLike, labels: Any = "in
     taken in sorted order. Images are converted to ``color_mode`` and resized to
     ``image_size`` (height, width) with Pillow.
 
-    ``shuffle`` (with ``seed``) shuffles the files once, then the batch order every epoch.
+    ``shuffle`` shuffles the files once (with ``seed``, or a seed from ``oi.set_random_seed``'s
+    sequence), then the batch order every epoch.
     ``validation_split`` keeps the last fraction of the (shuffled) files for validation:
     ``subset`` is "training", "validation" or "both" (a pair of Datasets).
 
@@ -159,8 +164,8 @@ def image_dataset_from_directory(directory: str | os.PathLike, labels: Any = "in
         model.fit(train, validation_data=val, epochs=5)
     """
     directory = Path(directory)
-    _check_arguments(directory, labels, label_mode, class_names, color_mode, image_size, batch_size, validation_split, subset,
-                     shuffle, seed)
+    _check_arguments(directory, labels, label_mode, class_names, color_mode, image_size, batch_size,
+                     validation_split, subset, shuffle, seed, interpolation)
     paths, label_values, names = _files_and_labels(directory, labels, class_names, follow_links)
     if label_mode == "binary" and len(names or []) != 2:
         raise ValueError(f"image_dataset_from_directory: label_mode='binary' needs exactly 2 classes; found "
@@ -170,7 +175,8 @@ def image_dataset_from_directory(directory: str | os.PathLike, labels: Any = "in
                          f"{directory}.")
     if verbose:
         print(f"Found {len(paths)} files" + (f" belonging to {len(names)} classes." if names else "."))
-    seed = 0 if seed is None else seed
+    if seed is None:
+        seed = next_seed()
     order = np.arange(len(paths))
     if shuffle:
         np.random.default_rng(seed).shuffle(order)

@@ -46,31 +46,12 @@ from oneiros_vision.layers.zero_padding1d import ZeroPadding1D
 from oneiros_vision.layers.zero_padding2d import ZeroPadding2D
 from oneiros_vision.layers.zero_padding3d import ZeroPadding3D
 
-LAYERS = [
-    Conv1D, Conv2D, Conv3D, Conv1DTranspose, Conv2DTranspose, Conv3DTranspose,
-    DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D,
-    MaxPooling1D, MaxPooling2D, MaxPooling3D, AveragePooling1D, AveragePooling2D, AveragePooling3D,
-    GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D,
-    GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D,
-    UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D,
-    Cropping1D, Cropping2D, Cropping3D,
-    Rescaling, Resizing, CenterCrop, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom,
-    RandomContrast, RandomBrightness,
+__all__ = [
+    "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "CenterCrop", "Conv1D", "Conv1DTranspose", "Conv2D",
+    "Conv2DTranspose", "Conv3D", "Conv3DTranspose", "Cropping1D", "Cropping2D", "Cropping3D", "DepthwiseConv1D",
+    "DepthwiseConv2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D",
+    "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D", "MaxPooling1D", "MaxPooling2D",
+    "MaxPooling3D", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation",
+    "RandomTranslation", "RandomZoom", "Rescaling", "Resizing", "SeparableConv1D", "SeparableConv2D",
+    "UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D",
 ]
-"""Every layer class, registered under its own name."""
-
-ALIASES = {
-    "Convolution1D": Conv1D, "Convolution2D": Conv2D, "Convolution3D": Conv3D,
-    "Convolution1DTranspose": Conv1DTranspose, "Convolution2DTranspose": Conv2DTranspose,
-    "Convolution3DTranspose": Conv3DTranspose,
-    "SeparableConvolution1D": SeparableConv1D, "SeparableConvolution2D": SeparableConv2D,
-    "MaxPool1D": MaxPooling1D, "MaxPool2D": MaxPooling2D, "MaxPool3D": MaxPooling3D,
-    "AvgPool1D": AveragePooling1D, "AvgPool2D": AveragePooling2D, "AvgPool3D": AveragePooling3D,
-    "GlobalMaxPool1D": GlobalMaxPooling1D, "GlobalMaxPool2D": GlobalMaxPooling2D,
-    "GlobalMaxPool3D": GlobalMaxPooling3D,
-    "GlobalAvgPool1D": GlobalAveragePooling1D, "GlobalAvgPool2D": GlobalAveragePooling2D,
-    "GlobalAvgPool3D": GlobalAveragePooling3D,
-}
-"""Keras's alternative names; a model saves the class under its own name."""
-
-__all__ = [cls.__name__ for cls in LAYERS]

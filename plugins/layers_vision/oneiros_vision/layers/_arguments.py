@@ -17,6 +17,10 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
+def _is_real(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 def int_tuple(owner: str, argument: str, value: Any, rank: int, *, minimum: int = 1) -> tuple[int, ...]:
     """An int, or ``rank`` ints, each >= ``minimum``, as a tuple of ``rank`` ints."""
     if _is_int(value):
@@ -79,7 +83,7 @@ def padding_pairs(owner: str, argument: str, value: Any, rank: int) -> tuple[tup
 
 
 def real(owner: str, argument: str, value: Any) -> float:
-    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+    if not _is_real(value):
         raise ValueError(f"{owner}: argument `{argument}` must be a number; received {argument}={value!r}.")
     return float(value)
 
@@ -87,35 +91,28 @@ def real(owner: str, argument: str, value: Any) -> float:
 def value_range(owner: str, value: Any) -> tuple[float, float]:
     """A (low, high) pair with low < high, e.g. (0, 255) or (0, 1)."""
     if (not isinstance(value, Sequence) or isinstance(value, str) or len(value) != 2
-            or not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value)
-            or not value[0] < value[1]):
+            or not all(map(_is_real, value)) or not value[0] < value[1]):
         raise ValueError(f"{owner}: argument `value_range` must be a pair (low, high) with low < high; "
                          f"received value_range={value!r}.")
     return float(value[0]), float(value[1])
 
 
-def factor_range(owner: str, argument: str, value: Any, *, bound: float | None = 1.0,
-                 symmetric: bool = True) -> tuple[float, float]:
-    """A random layer's (lower, upper) factor.
+def factor_range(owner: str, argument: str, value: Any, *, symmetric: bool = True) -> tuple[float, float]:
+    """A random layer's (lower, upper) factor, each in [-1, 1] (in [0, 1] when not ``symmetric``).
 
     A single number f gives (-|f|, |f|) when ``symmetric`` (rotation, translation, zoom,
-    brightness), else (f, f) (contrast: lower and upper deviations from 1). A pair is sorted.
-    Every value must lie in [-bound, bound] (non-negative when not ``symmetric``).
+    brightness), else (f, f) (contrast: the deviations below and above 1). A pair is sorted.
     """
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        pair = (-abs(float(value)), abs(float(value))) if symmetric else (float(value), float(value))
-    elif (isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2
-          and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value)):
+    if _is_real(value):
+        pair: tuple[float, ...] = (-abs(float(value)), abs(float(value))) if symmetric else (float(value),) * 2
+    elif isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2 and all(map(_is_real, value)):
         pair = tuple(sorted(float(v) for v in value))
     else:
         pair = ()
-    low_limit = -bound if (symmetric and bound is not None) else (0.0 if not symmetric else None)
-    valid = len(pair) == 2 and all(
-        (low_limit is None or v >= low_limit) and (bound is None or v <= bound) for v in pair)
-    if not valid:
-        limits = f"in [{low_limit if low_limit is not None else '-inf'}, {bound if bound is not None else 'inf'}]"
-        raise ValueError(f"{owner}: argument `{argument}` must be a number or a (lower, upper) pair, each "
-                         f"{limits}; received {argument}={value!r}.")
+    low_limit = -1.0 if symmetric else 0.0
+    if len(pair) != 2 or not all(low_limit <= v <= 1.0 for v in pair):
+        raise ValueError(f"{owner}: argument `{argument}` must be a number or a (lower, upper) pair, each in "
+                         f"[{low_limit:g}, 1]; received {argument}={value!r}.")
     return pair[0], pair[1]
 
 

@@ -8,6 +8,7 @@ from oneiros import ops
 from oneiros.layers import InputSpec, Layer
 
 from oneiros_vision.layers import _arguments, _shapes
+from oneiros_vision.layers._casting import floating
 
 
 class BaseGlobalPooling(Layer):
@@ -27,8 +28,7 @@ class BaseGlobalPooling(Layer):
         axes = _shapes.spatial_axes(self.data_format, self.rank)
         if self.pool_mode == "max":
             return ops.max(inputs, axis=axes, keepdims=self.keepdims)
-        if "float" not in ops.dtype(inputs):
-            inputs = ops.cast(inputs, self.compute_dtype)
+        inputs = floating(inputs, self.compute_dtype)
         return ops.mean(inputs, axis=axes, keepdims=self.keepdims)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:

@@ -8,6 +8,7 @@ from oneiros import ops
 from oneiros.layers import InputSpec, Layer
 
 from oneiros_vision.layers import _arguments, _shapes
+from oneiros_vision.layers._casting import floating
 from oneiros_vision.layers._config import as_list
 
 _POOL_OPS = {"max": "max_pool", "average": "average_pool"}
@@ -38,8 +39,8 @@ class BasePooling(Layer):
         self.compute_output_shape(input_shape)
 
     def call(self, inputs: Any) -> Any:
-        if self.pool_mode == "average" and "float" not in ops.dtype(inputs):
-            inputs = ops.cast(inputs, self.compute_dtype)
+        if self.pool_mode == "average":
+            inputs = floating(inputs, self.compute_dtype)
         pool = getattr(ops, _POOL_OPS[self.pool_mode])
         return pool(inputs, self.pool_size, strides=self.strides, padding=self.padding,
                     data_format=self.data_format)

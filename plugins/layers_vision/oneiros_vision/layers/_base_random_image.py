@@ -9,6 +9,7 @@ from oneiros.layers import Layer
 from oneiros.layers.seed_generator import SeedGenerator
 
 from oneiros_vision.layers import _arguments, _images
+from oneiros_vision.layers._casting import floating
 
 
 class BaseRandomImageLayer(Layer):
@@ -21,18 +22,19 @@ class BaseRandomImageLayer(Layer):
     """
 
     def __init__(self, seed: int | None = None, data_format: str | None = None, **kwargs: Any):
-        super().__init__(**kwargs)
         owner = type(self).__name__
-        self.seed = _arguments.seed(owner, seed)
-        self.data_format = _arguments.data_format(owner, data_format)
-        self.seed_generator = SeedGenerator(self, self.seed)
+        seed = _arguments.seed(owner, seed)
+        data_format = _arguments.data_format(owner, data_format)
+        super().__init__(**kwargs)
+        self.seed = seed
+        self.data_format = data_format
+        self.seed_generator = SeedGenerator(self, seed)
 
     def build(self, input_shape: tuple) -> None:
         _images.check_image_rank(type(self).__name__, self.name, input_shape)
 
     def call(self, inputs: Any, training: bool | None = None) -> Any:
-        if "float" not in ops.dtype(inputs):
-            inputs = ops.cast(inputs, self.compute_dtype)
+        inputs = floating(inputs, self.compute_dtype)
         if not training:
             return self.infer(inputs)
         batch, restore = _images.as_batch(inputs)

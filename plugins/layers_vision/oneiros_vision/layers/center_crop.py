@@ -8,6 +8,7 @@ from oneiros import ops
 from oneiros.layers import Layer
 
 from oneiros_vision.layers import _arguments, _images
+from oneiros_vision.layers._casting import floating
 
 
 class CenterCrop(Layer):
@@ -32,8 +33,7 @@ class CenterCrop(Layer):
         _images.check_image_rank(type(self).__name__, self.name, input_shape)
 
     def call(self, inputs: Any) -> Any:
-        if "float" not in ops.dtype(inputs):
-            inputs = ops.cast(inputs, self.compute_dtype)
+        inputs = floating(inputs, self.compute_dtype)
         in_height, in_width = _images.height_width(tuple(ops.shape(inputs)), self.data_format)
         if in_height < self.height or in_width < self.width:
             return _images.smart_resize(inputs, self.height, self.width, "bilinear", self.data_format)

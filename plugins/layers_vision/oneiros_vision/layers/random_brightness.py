@@ -23,10 +23,12 @@ class RandomBrightness(BaseRandomImageLayer):
 
     def __init__(self, factor: Any, value_range: Any = (0, 255), seed: int | None = None,
                  data_format: str | None = None, **kwargs: Any):
-        super().__init__(seed=seed, data_format=data_format, **kwargs)
         owner = type(self).__name__
-        self.factor = _arguments.factor_range(owner, "factor", factor)
-        self.value_range = _arguments.value_range(owner, value_range)
+        factor = _arguments.factor_range(owner, "factor", factor)
+        value_range = _arguments.value_range(owner, value_range)
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.factor = factor
+        self.value_range = value_range
 
     def augment(self, images: Any, seed: Any) -> Any:
         low, high = self.value_range

@@ -25,10 +25,12 @@ class RandomCrop(BaseRandomImageLayer):
 
     def __init__(self, height: int, width: int, seed: int | None = None, data_format: str | None = None,
                  **kwargs: Any):
-        super().__init__(seed=seed, data_format=data_format, **kwargs)
         owner = type(self).__name__
-        self.height = _arguments.positive_int(owner, "height", height)
-        self.width = _arguments.positive_int(owner, "width", width)
+        height = _arguments.positive_int(owner, "height", height)
+        width = _arguments.positive_int(owner, "width", width)
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.height = height
+        self.width = width
 
     def augment(self, images: Any, seed: Any) -> Any:
         in_height, in_width = _images.height_width(tuple(ops.shape(images)), self.data_format)

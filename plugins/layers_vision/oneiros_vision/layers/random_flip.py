@@ -24,8 +24,9 @@ class RandomFlip(BaseRandomImageLayer):
 
     def __init__(self, mode: str = "horizontal_and_vertical", seed: int | None = None,
                  data_format: str | None = None, **kwargs: Any):
+        mode = _arguments.choice(type(self).__name__, "mode", mode, MODES)
         super().__init__(seed=seed, data_format=data_format, **kwargs)
-        self.mode = _arguments.choice(type(self).__name__, "mode", mode, MODES)
+        self.mode = mode
 
     def augment(self, images: Any, seed: Any) -> Any:
         height_axis, width_axis = _images.height_width_axes(self.data_format, 4)

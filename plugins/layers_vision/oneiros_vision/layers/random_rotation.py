@@ -27,12 +27,16 @@ class RandomRotation(BaseRandomImageLayer):
 
     def __init__(self, factor: Any, fill_mode: str = "reflect", interpolation: str = "bilinear",
                  seed: int | None = None, fill_value: float = 0.0, data_format: str | None = None, **kwargs: Any):
-        super().__init__(seed=seed, data_format=data_format, **kwargs)
         owner = type(self).__name__
-        self.factor = _arguments.factor_range(owner, "factor", factor)
-        self.fill_mode = _arguments.choice(owner, "fill_mode", fill_mode, _affine.FILL_MODES)
-        self.interpolation = _arguments.choice(owner, "interpolation", interpolation, _arguments.INTERPOLATIONS)
-        self.fill_value = _arguments.real(owner, "fill_value", fill_value)
+        factor = _arguments.factor_range(owner, "factor", factor)
+        fill_mode = _arguments.choice(owner, "fill_mode", fill_mode, _affine.FILL_MODES)
+        interpolation = _arguments.choice(owner, "interpolation", interpolation, _arguments.INTERPOLATIONS)
+        fill_value = _arguments.real(owner, "fill_value", fill_value)
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.factor = factor
+        self.fill_mode = fill_mode
+        self.interpolation = interpolation
+        self.fill_value = fill_value
 
     def augment(self, images: Any, seed: Any) -> Any:
         height, width = _images.height_width(tuple(ops.shape(images)), self.data_format)

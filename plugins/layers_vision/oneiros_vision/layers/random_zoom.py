@@ -28,14 +28,19 @@ class RandomZoom(BaseRandomImageLayer):
     def __init__(self, height_factor: Any, width_factor: Any = None, fill_mode: str = "reflect",
                  interpolation: str = "bilinear", seed: int | None = None, fill_value: float = 0.0,
                  data_format: str | None = None, **kwargs: Any):
-        super().__init__(seed=seed, data_format=data_format, **kwargs)
         owner = type(self).__name__
-        self.height_factor = _arguments.factor_range(owner, "height_factor", height_factor)
-        self.width_factor = None if width_factor is None else _arguments.factor_range(
+        height_factor = _arguments.factor_range(owner, "height_factor", height_factor)
+        width_factor = None if width_factor is None else _arguments.factor_range(
             owner, "width_factor", width_factor)
-        self.fill_mode = _arguments.choice(owner, "fill_mode", fill_mode, _affine.FILL_MODES)
-        self.interpolation = _arguments.choice(owner, "interpolation", interpolation, _arguments.INTERPOLATIONS)
-        self.fill_value = _arguments.real(owner, "fill_value", fill_value)
+        fill_mode = _arguments.choice(owner, "fill_mode", fill_mode, _affine.FILL_MODES)
+        interpolation = _arguments.choice(owner, "interpolation", interpolation, _arguments.INTERPOLATIONS)
+        fill_value = _arguments.real(owner, "fill_value", fill_value)
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.height_factor = height_factor
+        self.width_factor = width_factor
+        self.fill_mode = fill_mode
+        self.interpolation = interpolation
+        self.fill_value = fill_value
 
     def augment(self, images: Any, seed: Any) -> Any:
         height, width = _images.height_width(tuple(ops.shape(images)), self.data_format)

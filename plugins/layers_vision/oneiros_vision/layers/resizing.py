@@ -8,6 +8,7 @@ from oneiros import ops
 from oneiros.layers import Layer
 
 from oneiros_vision.layers import _arguments, _images
+from oneiros_vision.layers._casting import floating
 
 
 class Resizing(Layer):
@@ -44,8 +45,7 @@ class Resizing(Layer):
         _images.check_image_rank(type(self).__name__, self.name, input_shape)
 
     def call(self, inputs: Any) -> Any:
-        if "float" not in ops.dtype(inputs):
-            inputs = ops.cast(inputs, self.compute_dtype)
+        inputs = floating(inputs, self.compute_dtype)
         if self.crop_to_aspect_ratio:
             return _images.smart_resize(inputs, self.height, self.width, self.interpolation, self.data_format)
         if self.pad_to_aspect_ratio:
