@@ -87,7 +87,7 @@ class TraceCache:
                 self._cache.popitem(last=False)
 
 
-EAGER = TraceCache(EAGER_OPTIONS, size=4096)
+EAGER = TraceCache(EAGER_OPTIONS, size=1024)  # ~80 KB per one-op session
 
 
 def lowered(function: Callable, name: str | None = None) -> Callable:

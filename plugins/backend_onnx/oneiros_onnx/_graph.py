@@ -51,37 +51,38 @@ class Symbol:
     def __repr__(self) -> str:
         return f"<traced {self.dtype}{list(self.shape)} {self.name}>"
 
-    def _needs_value(self, what: str) -> LoweringError:
+    def no_value(self, what: str) -> LoweringError:
+        """The error for Python asking this tensor for its value (``what``: the operation)."""
         return TracedValueError(
             what, f"the traced tensor {self.dtype}{list(self.shape)} has no value while the ONNX graph is "
             "built; write the computation with oneiros.ops (ops.where, ops.cond) instead of Python "
             "control flow or numpy")
 
     def __bool__(self) -> bool:
-        raise self._needs_value("bool()")
+        raise self.no_value("bool()")
 
     def __float__(self) -> float:
-        raise self._needs_value("float()")
+        raise self.no_value("float()")
 
     def __int__(self) -> int:
-        raise self._needs_value("int()")
+        raise self.no_value("int()")
 
     def __index__(self) -> int:
-        raise self._needs_value("int()")
+        raise self.no_value("int()")
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        raise self._needs_value("numpy.asarray()")
+        raise self.no_value("numpy.asarray()")
 
     def __iter__(self) -> Any:
         if not self.shape or isinstance(self.shape[0], DynamicDim):
-            raise self._needs_value("iteration")
+            raise self.no_value("iteration")
         return (self[index] for index in range(self.shape[0]))
 
     def __len__(self) -> int:
         if not self.shape:
             raise TypeError("len() of a 0-d tensor")
         if isinstance(self.shape[0], DynamicDim):
-            raise self._needs_value("len()")
+            raise self.no_value("len()")
         return int(self.shape[0])
 
     def __hash__(self) -> int:

@@ -43,13 +43,14 @@ def convert_to_tensor(x: Any, dtype: Any = None) -> Any:
 
 def to_numpy(x: Any) -> np.ndarray:
     if isinstance(x, Symbol):
-        raise LoweringError("to_numpy", f"the traced tensor {x!r} has no value while the ONNX graph is built")
+        raise x.no_value("to_numpy")
     return host.to_numpy(x)
 
 
 def is_tensor(x: Any) -> bool:
-    return isinstance(x, Symbol) or isinstance(x, np.ndarray) and x.dtype.name in dtypes.SUPPORTED \
-        and x.dtype.name != "bfloat16"
+    if isinstance(x, Symbol):
+        return True
+    return isinstance(x, np.ndarray) and x.dtype.name in dtypes.SUPPORTED and x.dtype.name != "bfloat16"
 
 
 @lowered
