@@ -21,10 +21,13 @@ from oneiros import layers
 from oneiros.cli import main as cli
 
 SEED = 0
+Split = tuple[np.ndarray, np.ndarray]
+"""(images (n, height, width, 1) float32, labels (n,) int32)."""
 
 
-def sklearn_digits() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], list]:
-    """8x8 digits with pixel values 0-16, shuffled with a fixed seed and split 80 / 20."""
+def sklearn_digits() -> tuple[Split, Split, list]:
+    """8x8 digits with pixel values 0-16, shuffled with a fixed seed and split 80 / 20, and the
+    layers that scale them to [0, 1] and resize them to 28x28."""
     from sklearn.datasets import load_digits
 
     digits = load_digits()
@@ -36,8 +39,9 @@ def sklearn_digits() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, n
     return (images[train], labels[train]), (images[test], labels[test]), preprocessing
 
 
-def mnist_idx(path: Path) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], list]:
-    """MNIST from IDX files: the train / t10k pairs, or the t10k pair split 8,000 / 2,000."""
+def mnist_idx(path: Path) -> tuple[Split, Split, list]:
+    """MNIST from IDX files: the train / t10k pairs, or the t10k pair split 8,000 / 2,000, and the
+    layer that scales pixels to [0, 1]."""
     from oneiros_vision.datasets.mnist import load_split
 
     x_test, y_test = load_split(path, "test")
@@ -45,11 +49,9 @@ def mnist_idx(path: Path) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarr
         x_train, y_train = load_split(path, "train")
     except FileNotFoundError:
         x_train, y_train, x_test, y_test = x_test[:8000], y_test[:8000], x_test[8000:], y_test[8000:]
-    def prepare(images: np.ndarray) -> np.ndarray:
-        return images.astype("float32")[..., np.newaxis]
-
-    preprocessing = [layers.Rescaling(1 / 255)]
-    return (prepare(x_train), y_train.astype("int32")), (prepare(x_test), y_test.astype("int32")), preprocessing
+    train = (x_train[..., np.newaxis].astype("float32"), y_train.astype("int32"))
+    test = (x_test[..., np.newaxis].astype("float32"), y_test.astype("int32"))
+    return train, test, [layers.Rescaling(1 / 255)]
 
 
 def main() -> None:
