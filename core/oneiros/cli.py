@@ -172,17 +172,25 @@ def doctor() -> None:
 
 @main.command()
 @click.argument("model_path", type=click.Path(exists=True, dir_okay=False))
-@click.argument("output_path", type=click.Path(dir_okay=False))
+@click.argument("output_path", type=click.Path(dir_okay=False), required=False)
 @click.option("--format", "export_format", default=None,
               help="Exporter to use (default: the output file's suffix, e.g. onnx).")
-def export(model_path: str, output_path: str, export_format: str | None) -> None:
-    """Export a saved .oneiros model for another runtime, e.g. `oneiros export m.oneiros m.onnx`."""
+@click.option("--web", "web_dir", type=click.Path(file_okay=False), default=None,
+              help="Write DIR/model.onnx and DIR/model.json for a web page (the 'web' exporter).")
+def export(model_path: str, output_path: str | None, export_format: str | None, web_dir: str | None) -> None:
+    """Export a saved .oneiros model for another runtime: `oneiros export m.oneiros m.onnx`, or
+    `oneiros export --web DIR m.oneiros` for a browser page."""
     from oneiros.errors import OneirosError
     from oneiros.saving import load_model
 
+    if (web_dir is None) == (output_path is None):
+        raise click.UsageError("Give either OUTPUT_PATH or --web DIR.")
     try:
         model = load_model(model_path, compile=False)
-        written = model.export(output_path, format=export_format)
+        if web_dir is not None:
+            written = model.export(web_dir, format="web")
+        else:
+            written = model.export(output_path, format=export_format)
     except (OneirosError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Exported {model_path} to {written}.")

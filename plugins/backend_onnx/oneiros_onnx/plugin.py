@@ -1,4 +1,4 @@
-"""Entry point ``onnx``: the onnx backend and the "onnx" exporter, importing onnx and onnxruntime
+"""Entry point ``onnx``: the onnx backend and the "onnx" and "web" exporters, importing onnx and onnxruntime
 only when one of them is first used."""
 
 import oneiros
@@ -20,3 +20,4 @@ def register_backends(register):
 @oneiros.hookimpl
 def register_exporters(register):
     register(oneiros.lazy("oneiros_onnx.export:export_onnx"), name="onnx")
+    register(oneiros.lazy("oneiros_onnx.web:export_web"), name="web")
