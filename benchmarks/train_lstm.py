@@ -4,9 +4,10 @@ Contenders, each in a fresh process: oneiros on jax, Keras 3 on JAX, and a hand-
 ``lax.scan`` LSTM with optax. The hand-written step projects each step's inputs inside the
 loop: hoisting that projection out (one large matmul) measured ~1.5x slower on XLA:CPU. Binary cross-entropy, Adam, batch 128, float32. Prints samples/second
 (median of the epochs after the first, which compiles), the first epoch's time, peak RSS, and
-ratios.
+ratios. The contenders run in ``--rounds`` interleaved rounds and each keeps its best round, so
+a burst of load on a shared machine hurts all three alike rather than whichever ran then.
 
-Run: .venv/bin/python benchmarks/train_lstm.py [--samples 5120] [--repeats 3]
+Run: .venv/bin/python benchmarks/train_lstm.py [--samples 5120] [--repeats 3] [--rounds 2]
 """
 
 from __future__ import annotations
@@ -116,13 +117,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", type=int, default=5120)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--worker", choices=sorted(WORKERS))
     args = parser.parse_args()
     if args.worker:
         x, y = data(args.samples)
         print(json.dumps(WORKERS[args.worker](x, y, args.repeats)))
         return
-    results = run_contenders(__file__, CONTENDERS, ["--samples", str(args.samples), "--repeats", str(args.repeats)])
+    results: dict[str, dict] = {}
+    for _ in range(args.rounds):
+        for name, result in run_contenders(__file__, CONTENDERS, ["--samples", str(args.samples), "--repeats",
+                                                                 str(args.repeats)]).items():
+            best = results.get(name, {}).get("samples_per_second", 0)
+            if result.get("samples_per_second", 0) >= best:
+                results[name] = result
     print_table(f"Embedding({VOCABULARY}, {EMBEDDING}) -> LSTM({UNITS}) -> Dense(1) training, length {LENGTH}, "
                 f"batch {BATCH}, {args.samples} samples/epoch", results, "keras")
     ours, hand = results.get("oneiros", {}), results.get("jax+optax", {})

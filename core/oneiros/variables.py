@@ -36,6 +36,7 @@ class Variable:
         self.regularizer = regularizer
         self.constraint = constraint
         self.autocast = autocast
+        self.counts_as_parameter = True
         self._value = ops.cast(value, self.dtype) if ops.dtype(value) != self.dtype else value
         self.shape = tuple(ops.shape(self._value))
 

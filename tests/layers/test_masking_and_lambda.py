@@ -6,6 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from oneiros.errors import UnsafeConfigError
+from oneiros.saving import safe_mode_scope
+
 import oneiros as oi
 from oneiros import layers, ops
 from oneiros.errors import OneirosError
@@ -107,7 +110,9 @@ def test_lambda_config_carries_no_code_and_loading_is_refused():
     layer = layers.Lambda(lambda x: x, name="my_lambda")
     config = layer.get_config()
     assert config["function"] is None and config["unsafe"] is True and config["name"] == "my_lambda"
-    with pytest.raises(OneirosError, match="Lambda layers carry code and are refused when loading.*safe_mode"):
+    with pytest.raises(UnsafeConfigError, match="Lambda layer 'my_lambda' carries code.*safe_mode"):
+        layers.Lambda.from_config(config)
+    with safe_mode_scope(False), pytest.raises(OneirosError, match="never stores or runs Python code"):
         layers.Lambda.from_config(config)
     with pytest.raises(TypeError, match="callable"):
         layers.Lambda("x * 2")

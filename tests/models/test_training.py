@@ -297,3 +297,13 @@ def test_auto_steps_per_execution_measures_without_touching_the_training():
         np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
     small = dropout_model("auto")
     assert small.fit(X, Y, epochs=1, batch_size=32, verbose=0).params["steps_per_execution"] == 1
+
+
+def test_default_names_and_parameter_counts_follow_keras():
+    from oneiros.layers.layer import snake_case
+
+    assert [snake_case(n) for n in ("Conv2D", "GRUCell", "BatchNormalization", "LSTM")] == [
+        "conv2d", "gru_cell", "batch_normalization", "lstm"]
+    model = oi.Sequential([layers.Input((4,)), layers.Dense(3), layers.Dropout(0.5, seed=1), layers.Dense(1)])
+    assert model.count_params() == (4 * 3 + 3) + (3 * 1 + 1)
+    assert "Total params: 19" in model.summary(print_fn=lambda _: None)

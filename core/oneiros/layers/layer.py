@@ -28,7 +28,9 @@ def unique_name(base: str) -> str:
 
 
 def snake_case(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+    """Keras's default-name rule: ``Conv2D`` -> ``conv2d``, ``GRUCell`` -> ``gru_cell``."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 class _CallContext(threading.local):
@@ -206,8 +208,11 @@ class Layer:
     non_trainable_variables = non_trainable_weights
 
     def count_params(self) -> int:
+        """Number of parameters (random-generator states are not parameters, as in Keras)."""
         total = 0
         for variable in self.weights:
+            if not variable.counts_as_parameter:
+                continue
             size = 1
             for dim in variable.shape:
                 size *= dim

@@ -32,6 +32,7 @@ class SeedGenerator:
             shape=(2,), dtype="uint32", trainable=False, name=name,
             initializer=lambda shape, dtype=None: ops.make_seed(initial),
         )
+        self.state.counts_as_parameter = False
 
     def next(self) -> Any:
         """A new key; advances the stored state."""

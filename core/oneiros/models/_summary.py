@@ -24,8 +24,8 @@ def summary_text(model: Any) -> str:
     table.add_column("Param #", justify="right")
     for layer in model.layers:
         table.add_row(f"{layer.name} ({type(layer).__name__})", _output_shape(layer), f"{layer.count_params():,}")
-    trainable = sum(_size(v.shape) for v in model.trainable_weights)
-    non_trainable = sum(_size(v.shape) for v in model.non_trainable_weights)
+    trainable = sum(_size(v.shape) for v in model.trainable_weights if v.counts_as_parameter)
+    non_trainable = sum(_size(v.shape) for v in model.non_trainable_weights if v.counts_as_parameter)
     buffer = io.StringIO()
     console = Console(file=buffer, width=100, force_terminal=False, color_system=None)
     console.print(table)
