@@ -11,6 +11,7 @@ both; with only the t10k files (as in ../shared/data) the first 8,000 images tra
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
 from pathlib import Path
 
@@ -82,6 +83,24 @@ def main() -> None:
     loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
     print(f"\nbackend {oi.get_backend().name}: trained {args.epochs} epochs in {seconds:.1f}s; "
           f"test loss {loss:.4f}, test accuracy {accuracy:.2%} on {len(x_test)} held-out images")
+    check_onnx_export(model, x_test)
+
+
+def check_onnx_export(model: oi.Model, images: np.ndarray) -> None:
+    """Exports the trained model to ONNX and checks that ONNX Runtime reproduces its predictions."""
+    import onnxruntime
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = model.export(Path(folder) / "digits.onnx")
+        session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        (served,) = session.run(None, {session.get_inputs()[0].name: images})
+    trained = model.predict(images, verbose=0)
+    difference = float(np.max(np.abs(served - trained)))
+    agreement = float(np.mean(served.argmax(-1) == trained.argmax(-1)))
+    if difference > 1e-4:
+        raise SystemExit(f"ONNX Runtime differs from the trained model by {difference:.2e} (expected <= 1e-4).")
+    print(f"exported to ONNX: ONNX Runtime reproduces the predictions (max difference {difference:.1e}, "
+          f"same class for {agreement:.0%} of {len(images)} images)")
 
 
 if __name__ == "__main__":
