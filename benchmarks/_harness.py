@@ -34,29 +34,43 @@ def timed_epochs(run_epoch: Callable[[], None], samples: int, repeats: int) -> d
             "peak_rss_mib": peak_rss_mib()}
 
 
-def run_contenders(script: str, contenders: list[str], extra_args: list[str]) -> dict[str, dict[str, Any]]:
-    results = {}
-    for name in contenders:
-        env = {**os.environ, "KERAS_BACKEND": "jax"}
-        completed = subprocess.run([sys.executable, script, "--worker", name, *extra_args],
-                                   capture_output=True, text=True, env=env)
-        if completed.returncode != 0:
-            results[name] = {"error": completed.stderr.strip().splitlines()[-1] if completed.stderr else "failed"}
-            continue
-        results[name] = json.loads(completed.stdout.strip().splitlines()[-1])
+def run_contenders(script: str, contenders: list[str], extra_args: list[str],
+                   rounds: int = 1) -> dict[str, dict[str, Any]]:
+    """Runs ``script --worker NAME *extra_args`` for each contender, in ``rounds`` interleaved
+    rounds; each contender keeps its best round, so a burst of load on a shared machine hurts all
+    of them alike rather than whichever ran then."""
+    results: dict[str, dict[str, Any]] = {}
+    for _ in range(rounds):
+        for name in contenders:
+            result = run_worker(script, name, extra_args)
+            if result.get("samples_per_second", 0) >= results.get(name, {}).get("samples_per_second", 0):
+                results[name] = result
     return results
 
 
-def print_table(title: str, results: dict[str, dict[str, Any]], baseline: str) -> None:
+def run_worker(script: str, name: str, extra_args: list[str]) -> dict[str, Any]:
+    """Runs ``script --worker NAME *extra_args`` in a fresh process; its last line of output is its JSON result."""
+    env = {**os.environ, "KERAS_BACKEND": "jax"}
+    completed = subprocess.run([sys.executable, script, "--worker", name, *extra_args],
+                               capture_output=True, text=True, env=env)
+    if completed.returncode != 0:
+        lines = completed.stderr.strip().splitlines()
+        return {"error": lines[-1] if lines else f"exit status {completed.returncode}"}
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def print_table(title: str, results: dict[str, dict[str, Any]], *baselines: str) -> None:
+    """One row per contender, with its ratio to each of ``baselines`` (contender names)."""
     table = Table(title=title)
-    for column in ("contender", "samples/s", "first epoch s (compile)", "peak RSS MiB", f"vs {baseline}"):
+    for column in ("contender", "samples/s", "first epoch s (compile)", "peak RSS MiB",
+                   *(f"vs {baseline}" for baseline in baselines)):
         table.add_column(column)
-    base = results.get(baseline, {}).get("samples_per_second")
+    bases = [results.get(baseline, {}).get("samples_per_second") for baseline in baselines]
     for name, result in results.items():
         if "error" in result:
-            table.add_row(name, "error: " + result["error"], "-", "-", "-")
+            table.add_row(name, "error: " + result["error"], "-", "-", *("-" for _ in baselines))
             continue
         rate = result["samples_per_second"]
         table.add_row(name, f"{rate:,.0f}", f"{result['first_epoch_seconds']:.2f}", f"{result['peak_rss_mib']:.0f}",
-                      f"{rate / base:.2f}x" if base else "-")
+                      *(f"{rate / base:.2f}x" if base else "-" for base in bases))
     Console().print(table)

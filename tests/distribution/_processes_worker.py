@@ -74,8 +74,8 @@ results["data_parallel"] = {
                                         [local_predictions]),
 }
 arrays.update({f"classifier_{index}": value for index, value in enumerate(data_parallel.get_weights())})
-if oi.distribution.is_chief():
-    data_parallel.save_weights(out / "checkpoint.safetensors")
+# Every process asks to save; only the chief (process 0) may write.
+data_parallel.save_weights(out / f"checkpoint_{process}.safetensors")
 
 # ModelParallel: batch axis across the processes, model axis across each process's two devices.
 unsharded_predictions = classifier(initial).predict(x, batch_size=GLOBAL_BATCH, verbose=0)

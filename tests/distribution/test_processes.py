@@ -69,10 +69,11 @@ def test_predict_gives_every_process_the_rows_it_asked_for(outcome):
         assert parallel["local_predictions"] < TOLERANCE
 
 
-def test_the_checkpoint_written_by_process_zero_loads_in_a_single_process(outcome):
+def test_only_process_zero_writes_and_its_checkpoint_loads_in_a_single_process(outcome):
     output, _, arrays = outcome
-    checkpoint = output / "checkpoint.safetensors"
+    checkpoint = output / "checkpoint_0.safetensors"
     assert checkpoint.is_file()
+    assert not (output / "checkpoint_1.safetensors").exists()
     with oi.backend_scope("numpy"):
         model = oi.Sequential([oi.layers.Input((8,)), oi.layers.Dense(16, activation="relu", name="hidden"),
                                oi.layers.BatchNormalization(name="norm"),

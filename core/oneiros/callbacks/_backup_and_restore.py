@@ -184,8 +184,7 @@ def _by_current_paths(model: Any, path: Path, tensors: dict[str, np.ndarray], me
     (``dense_2`` where the backed-up one had ``dense``); the order of the weights does not change.
     Shapes and dtypes are still checked, name by name, when the weights are assigned.
     """
-    model._assign_variable_paths()
-    current = [variable.path for variable in model.variables]
+    current = [key for key, _ in model._storage_keys()]
     order = parse_json(metadata.get("weights", "").encode(), f"the weight list of {path}", limits)
     if not isinstance(order, list) or not all(isinstance(name, str) and name in tensors for name in order):
         raise CorruptFileError(f"{path}: its weight list {str(order)[:200]} does not name the stored tensors.")

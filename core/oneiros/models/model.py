@@ -113,13 +113,27 @@ class Model(Layer):
                          f"{[layer.name for layer in layers]}.")
 
     def _assign_variable_paths(self) -> None:
-        """Names every weight by its place in the model, e.g. ``dense_1/kernel``: sublayers are
-        named after their class and position within their container (not their global unique
-        name), so the same architecture built twice in one process has the same paths."""
+        """Sets every weight's ``path`` from the layer names above it, e.g. ``hidden/kernel``
+        (what distribution layout patterns match, as Keras's ``variable.path``)."""
 
         def walk(layer: Layer, prefix: str) -> None:
             for variable in layer._own_variables:
                 variable.path = f"{prefix}{variable.name}"
+            for sublayer in layer._sublayers:
+                walk(sublayer, f"{prefix}{sublayer.name}/")
+
+        walk(self, "")
+
+    def _storage_keys(self) -> list[tuple[str, Any]]:
+        """``(key, variable)`` for every weight, keyed by its place in the model, e.g.
+        ``dense_1/kernel``: sublayers are named after their class and position within their
+        container, not their process-wide unique names, so the same architecture built twice in
+        one process has the same keys (the names weights have in files)."""
+        keys: list[tuple[str, Any]] = []
+
+        def walk(layer: Layer, prefix: str) -> None:
+            for variable in layer._own_variables:
+                keys.append((f"{prefix}{variable.name}", variable))
             counts: dict[str, int] = {}
             for sublayer in layer._sublayers:
                 base = snake_case(type(sublayer).__name__)
@@ -128,6 +142,10 @@ class Model(Layer):
                 walk(sublayer, f"{prefix}{base if index == 0 else f'{base}_{index}'}/")
 
         walk(self, "")
+        unique: dict[int, tuple[str, Any]] = {}
+        for key, variable in keys:
+            unique.setdefault(id(variable), (key, variable))  # a shared layer's weights once
+        return list(unique.values())
 
     def summary(self, print_fn: Any = None) -> str:
         """Prints (and returns) a table of layers, output shapes and parameter counts."""

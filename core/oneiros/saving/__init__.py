@@ -95,12 +95,11 @@ def _flatten_state(tree: Any, prefix: str) -> dict[str, np.ndarray]:
 
 
 def _weights_of(model: Any) -> dict[str, np.ndarray]:
-    model._assign_variable_paths()
     tensors: dict[str, np.ndarray] = {}
-    for variable in model.variables:
-        if variable.path in tensors:
-            raise OneirosError(f"Two weights share the path {variable.path!r}; give the layers unique names.")
-        tensors[variable.path] = variable.numpy()
+    for key, variable in model._storage_keys():
+        if key in tensors:
+            raise OneirosError(f"Two weights share the key {key!r}; give their weights distinct names.")
+        tensors[key] = variable.numpy()
     return tensors
 
 
@@ -144,16 +143,15 @@ def save_weights(model: Any, path: str | Path) -> Path:
 
 
 def _assign_weights(model: Any, tensors: dict[str, np.ndarray], allow_non_finite: bool, strict: bool = True) -> None:
-    model._assign_variable_paths()
-    variables = model.variables
-    expected = {variable.path for variable in variables}
+    keyed = model._storage_keys()
+    expected = {key for key, _ in keyed}
     stored = {name for name in tensors if not name.startswith(OPTIMIZER_PREFIX)}
     missing, extra = sorted(expected - stored), sorted(stored - expected)
     if strict and (missing or extra):
         raise WeightsMismatchError(f"The file's weights do not match the model: missing {missing}, "
                                    f"unexpected {extra}.")
-    values = [_weights.matched(v.path, tensors[v.path], v.shape, v.dtype, allow_non_finite) for v in variables]
-    for variable, value in zip(variables, values):
+    values = [_weights.matched(key, tensors[key], v.shape, v.dtype, allow_non_finite) for key, v in keyed]
+    for (_, variable), value in zip(keyed, values):
         variable.assign(value)
 
 
