@@ -21,6 +21,8 @@ CONTENDERS: dict[str, Contender] = {
 
 
 def compare(script: str, description: str, workload: Workload, samples: int, rounds: int = 1) -> None:
+    """The main of ``script``: as the parent, runs every contender in a fresh process and prints
+    the table; as a ``--worker``, trains one contender and prints its result as JSON."""
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--samples", type=int, default=samples)
     parser.add_argument("--repeats", type=int, default=3)
@@ -35,7 +37,7 @@ def compare(script: str, description: str, workload: Workload, samples: int, rou
     results = run_contenders(script, list(CONTENDERS), ["--samples", str(args.samples), "--repeats",
                                                         str(args.repeats)], rounds=args.rounds)
     print_table(f"{workload.title}, batch {BATCH}, {args.samples} samples/epoch", results, "keras")
-    print(f"oneiros steps_per_execution=\"auto\" chose {auto_choice(results['oneiros'])}")
+    print(f"oneiros: steps_per_execution=\"auto\" chose {auto_choice(results['oneiros'])}")
     ours, hand = results["oneiros"], results["jax+optax"]
     if "samples_per_second" in ours and "samples_per_second" in hand:
         print(f"oneiros / hand-written JAX: {ours['samples_per_second'] / hand['samples_per_second']:.2f}x")

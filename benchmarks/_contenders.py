@@ -45,4 +45,4 @@ def keras_fit(workload: Workload, x: np.ndarray, y: np.ndarray, repeats: int,
 def auto_choice(result: dict[str, Any]) -> str:
     """What ``steps_per_execution="auto"`` chose in an :func:`oneiros_fit` result."""
     chosen = result.get("steps_per_execution")
-    return "unknown (the run failed)" if chosen is None else f"steps_per_execution={chosen}"
+    return "nothing (the run failed)" if chosen is None else str(chosen)

@@ -15,6 +15,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+TABLE_WIDTH = 120
+
 
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -73,4 +75,8 @@ def print_table(title: str, results: dict[str, dict[str, Any]], *baselines: str)
         rate = result["samples_per_second"]
         table.add_row(name, f"{rate:,.0f}", f"{result['first_epoch_seconds']:.2f}", f"{result['peak_rss_mib']:.0f}",
                       *(f"{rate / base:.2f}x" if base else "-" for base in bases))
-    Console().print(table)
+    console = Console()
+    if not console.is_terminal:
+        # Piped output would get 80 columns, which wraps every cell of a many-column table.
+        console = Console(width=TABLE_WIDTH)
+    console.print(table)

@@ -1,7 +1,7 @@
 """Entry point of the text plugin (``text = "oneiros_text.plugin"``).
 
-Importing this module imports nothing but the core; the hooks import the layers, preprocessing
-layers and data loaders when the core asks for them (on first use of a registry).
+Importing this module imports nothing but the core, and the hooks register lazy references: a
+layer or loader module is imported when a registry lookup first asks for it.
 """
 
 import oneiros
@@ -11,16 +11,14 @@ ONEIROS_PLUGIN_API = 1
 
 @oneiros.hookimpl
 def register_layers(register):
-    from oneiros_text.layers import layer_classes
-    from oneiros_text.preprocessing import layer_classes as preprocessing_classes
+    from oneiros_text.layers import layer_references
+    from oneiros_text.preprocessing import layer_references as preprocessing_references
 
-    for layer_class in layer_classes() + preprocessing_classes():
-        register(layer_class)
+    for name, reference in {**layer_references(), **preprocessing_references()}.items():
+        register(oneiros.lazy(reference), name=name)
 
 
 @oneiros.hookimpl
 def register_data_loaders(register):
-    from oneiros_text.data import load_delimited, text_dataset_from_directory
-
-    register(text_dataset_from_directory, name="text_folder")
-    register(load_delimited, name="delimited")
+    register(oneiros.lazy("oneiros_text.data.text_folder:text_dataset_from_directory"), name="text_folder")
+    register(oneiros.lazy("oneiros_text.data.delimited:load_delimited"), name="delimited")

@@ -35,6 +35,7 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(f"{__name__}.{_MODULES[name]}"), name)
 
 
-def layer_classes() -> list[type]:
-    """Every layer class of this package, for the plugin's ``register_layers`` hook."""
-    return [__getattr__(name) for name in _MODULES]
+def layer_references() -> dict[str, str]:
+    """``{name: "module:Class"}`` for the plugin's ``register_layers`` hook, which registers them
+    lazily: discovering the plugin imports none of these modules."""
+    return {name: f"{__name__}.{_MODULES[name]}:{name}" for name in _MODULES}

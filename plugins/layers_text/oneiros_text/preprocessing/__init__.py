@@ -29,6 +29,7 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(f"{__name__}.{_MODULES[name]}"), name)
 
 
-def layer_classes() -> list[type]:
-    """The preprocessing layer classes, for the plugin's ``register_layers`` hook."""
-    return [__getattr__(name) for name in _LAYERS]
+def layer_references() -> dict[str, str]:
+    """``{name: "module:Class"}`` for the plugin's ``register_layers`` hook, which registers them
+    lazily: discovering the plugin imports none of these modules."""
+    return {name: f"{__name__}.{_MODULES[name]}:{name}" for name in _LAYERS}
