@@ -11,71 +11,35 @@ from typing import Any
 
 import numpy as np
 
-from oneiros._tree import tree_leaves, tree_map
+from oneiros._tree import tree_map
+from oneiros.backend.eager_loops import check_carry, scan_length, tree_signature, tree_structure
 from oneiros.backends.numpy_reference._tensor import as_tensor
 
 __all__ = ["cond", "fori_loop", "scan"]
 
 
-def _structure(tree: Any) -> Any:
-    """The containers of a pytree with every leaf replaced by a marker, for comparison."""
-    if isinstance(tree, dict):
-        keys = sorted(tree, key=repr)
-        return dict, tuple(keys), tuple(_structure(tree[key]) for key in keys)
-    if isinstance(tree, (list, tuple)):
-        return type(tree), len(tree), tuple(_structure(item) for item in tree)
-    return None if tree is None else "leaf"
+def _dtype_name(leaf: Any) -> str:
+    return leaf.dtype.name
 
 
 def _signature(tree: Any) -> list[str]:
-    return [f"{leaf.dtype.name}{list(leaf.shape)}" for leaf in tree_leaves(tree)]
+    return tree_signature(tree, _dtype_name)
 
 
 def _tensors(tree: Any) -> Any:
     return tree_map(as_tensor, tree)
 
 
-def _check_carry(new: Any, old: Any, what: str) -> None:
-    if _structure(new) != _structure(old) or _signature(new) != _signature(old):
-        raise TypeError(
-            f"{what} must return a carry with the structure, shapes and dtypes of the initial "
-            f"one; received {_signature(new)} in {_structure(new)!r}, expected "
-            f"{_signature(old)} in {_structure(old)!r}."
-        )
-
-
 def _step_output(output: Any) -> tuple[Any, Any]:
     if not isinstance(output, (tuple, list)) or len(output) != 2:
-        raise TypeError(
-            f"scan's f must return a pair (carry, y); received {type(output).__name__}."
-        )
+        raise TypeError(f"scan's f must return a pair (carry, y); received {type(output).__name__}.")
     return _tensors(output[0]), _tensors(output[1])
-
-
-def _scan_length(xs: Any, length: int | None) -> int:
-    lengths = set()
-    for leaf in tree_leaves(xs):
-        if leaf.ndim == 0:
-            raise ValueError(
-                "scan's xs leaves need a leading axis to scan over; received a scalar."
-            )
-        lengths.add(leaf.shape[0])
-    if length is not None:
-        lengths.add(int(length))
-    if not lengths:
-        raise ValueError("scan needs xs or a length; received neither.")
-    if len(lengths) > 1:
-        raise ValueError(
-            f"scan's xs leaves (and length, if given) must agree on the leading axis; received "
-            f"lengths {sorted(lengths)}."
-        )
-    return lengths.pop()
 
 
 def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None, reverse: bool = False,
          unroll: int = 1) -> tuple[Any, Any]:
     xs = _tensors(xs)
-    steps = _scan_length(xs, length)
+    steps = scan_length(xs, length)
     carry = _tensors(init)
     if steps == 0:
         # Like a traced scan, learn the structure of y from one call on a placeholder slice.
@@ -85,11 +49,11 @@ def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None, reve
     ys: dict[int, Any] = {}
     for index in (reversed(range(steps)) if reverse else range(steps)):
         new_carry, ys[index] = _step_output(f(carry, tree_map(lambda leaf: leaf[index], xs)))
-        _check_carry(new_carry, carry, "scan's f")
+        check_carry(new_carry, carry, "scan's f", _dtype_name)
         carry = new_carry
     first = ys[0]
     for index in range(1, steps):
-        if _structure(ys[index]) != _structure(first) or _signature(ys[index]) != _signature(first):
+        if tree_structure(ys[index]) != tree_structure(first) or _signature(ys[index]) != _signature(first):
             raise TypeError(
                 f"scan's f must return ys of one structure, shapes and dtypes at every step; "
                 f"step 0 gave {_signature(first)}, step {index} gave {_signature(ys[index])}."
@@ -112,6 +76,6 @@ def fori_loop(lower: Any, upper: Any, body_fun: Callable, init_val: Any) -> Any:
     carry = _tensors(init_val)
     for index in range(int(lower), int(upper)):
         new_carry = _tensors(body_fun(np.asarray(index, dtype=np.int32), carry))
-        _check_carry(new_carry, carry, "fori_loop's body_fun")
+        check_carry(new_carry, carry, "fori_loop's body_fun", _dtype_name)
         carry = new_carry
     return carry
