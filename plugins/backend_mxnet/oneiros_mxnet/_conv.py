@@ -15,14 +15,12 @@ from mxnet import numpy_extension as npx
 from oneiros import dtypes
 
 from oneiros_mxnet._layout import ChannelsLastView, permuted
+from oneiros.backend.geometry import check_padding, effective_size, per_axis
 from oneiros_mxnet._spatial import (
     channels_first_input,
-    check_padding,
     check_rank,
-    effective_size,
     pad_spatial_first,
     paddings,
-    per_axis,
     restore_format,
     split_padding,
 )

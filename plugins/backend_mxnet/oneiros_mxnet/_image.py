@@ -12,7 +12,7 @@ import numpy as np
 from mxnet import numpy as mnp
 
 from oneiros_mxnet._host import upload
-from oneiros_mxnet._spatial import check_format, per_axis
+from oneiros.backend.geometry import check_format, per_axis
 from oneiros_mxnet._tensor import as_tensor, dtype_name, finish, float_result, to_compute
 
 __all__ = ["resize"]

@@ -16,13 +16,12 @@ from mxnet import numpy_extension as npx
 from oneiros import dtypes
 
 from oneiros_mxnet._host import upload
+from oneiros.backend.geometry import check_padding, per_axis
 from oneiros_mxnet._spatial import (
     channels_first_input,
-    check_padding,
     check_rank,
     pad_spatial_first,
     paddings,
-    per_axis,
     restore_format,
 )
 from oneiros_mxnet._tensor import dtype_name, finish, float_result, lowest, to_compute

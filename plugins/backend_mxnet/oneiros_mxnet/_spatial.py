@@ -9,18 +9,14 @@ values are channels-first already) and results come back as views (see ``_layout
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 from mxnet import numpy as mnp
+from oneiros.backend.geometry import check_format, padding_amounts
 
 from oneiros_mxnet._layout import ChannelsLastView, to_channels_first, to_channels_last
 from oneiros_mxnet._tensor import WideIntArray, as_tensor, padded, same_dtype_as, storage
-
-DATA_FORMATS = ("channels_last", "channels_first")
-PADDINGS = ("valid", "same")
 
 
 def check_rank(x: Any, what: str) -> int:
@@ -32,11 +28,6 @@ def check_rank(x: Any, what: str) -> int:
         )
     return x.ndim - 2
 
-
-def check_format(data_format: str) -> str:
-    if data_format not in DATA_FORMATS:
-        raise ValueError(f"data_format must be one of {', '.join(DATA_FORMATS)}; received {data_format!r}.")
-    return data_format
 
 
 def channels_first_input(inputs: Any, data_format: str) -> mnp.ndarray:
@@ -58,38 +49,13 @@ def restore_format(result: mnp.ndarray, data_format: str) -> Any:
     return ChannelsLastView.of(result)
 
 
-def per_axis(value: Any, rank: int, what: str) -> tuple[int, ...]:
-    """An int, or one int per spatial axis, as a tuple of ``rank`` positive ints."""
-    items = (value,) * rank if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(items) != rank or not all(isinstance(item, (int, np.integer)) and item >= 1 for item in items):
-        raise ValueError(
-            f"{what} must be a positive int or {rank} positive ints (one per spatial axis); received {value!r}."
-        )
-    return tuple(int(item) for item in items)
 
 
-def check_padding(padding: str) -> str:
-    mode = padding.lower() if isinstance(padding, str) else padding
-    if mode not in PADDINGS:
-        raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
-    return mode
-
-
-def effective_size(kernel: int, dilation: int) -> int:
-    return (kernel - 1) * dilation + 1
-
-
-def same_padding(size: int, window: int, stride: int) -> tuple[int, int]:
-    """(before, after) of Keras' 'same': ceil(size / stride) outputs, the extra one after."""
-    total = max((math.ceil(size / stride) - 1) * stride + window - size, 0)
-    return total // 2, total - total // 2
 
 
 def paddings(spatial: Sequence[int], windows: Sequence[int], strides: Sequence[int],
              padding: str) -> list[tuple[int, int]]:
-    if padding == "valid":
-        return [(0, 0)] * len(spatial)
-    return [same_padding(size, window, stride) for size, window, stride in zip(spatial, windows, strides)]
+    return [padding_amounts(size, window, stride, padding) for size, window, stride in zip(spatial, windows, strides)]
 
 
 def split_padding(pads: Sequence[tuple[int, int]]) -> tuple[tuple[int, ...], list[tuple[int, int]] | None]:

@@ -6,17 +6,15 @@ from typing import Any
 
 from oneiros_onnx._dispatch import lowered
 from oneiros_onnx._graph import Symbol
-from oneiros_onnx._spatial import (
-    channels_first,
+from oneiros.backend.geometry import (
     check_format,
     check_padding,
-    check_rank,
     effective_size,
     output_size,
     padding_amounts,
     per_axis,
-    restore_format,
 )
+from oneiros_onnx._spatial import channels_first, check_rank, restore_format
 from oneiros_onnx._trace import emit, int64s
 from oneiros_onnx._values import cast, filled, reshape, result_type, tensor, transpose
 

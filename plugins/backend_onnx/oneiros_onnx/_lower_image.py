@@ -12,7 +12,7 @@ import numpy as np
 
 from oneiros_onnx._dispatch import lowered
 from oneiros_onnx._graph import Symbol
-from oneiros_onnx._spatial import check_format, per_axis
+from oneiros.backend.geometry import check_format, per_axis
 from oneiros_onnx._trace import constant, emit
 from oneiros_onnx._values import cast, float_result, squeeze, tensor, unsqueeze
 

@@ -7,16 +7,14 @@ from typing import Any
 from oneiros_onnx._dispatch import lowered
 from oneiros_onnx._dtypes import FLOATS, lowest
 from oneiros_onnx._graph import Symbol
-from oneiros_onnx._spatial import (
-    channels_first,
+from oneiros.backend.geometry import (
     check_format,
     check_padding,
-    check_rank,
     output_size,
     padding_amounts,
     per_axis,
-    restore_format,
 )
+from oneiros_onnx._spatial import channels_first, check_rank, restore_format
 from oneiros_onnx._trace import emit
 from oneiros_onnx._values import cast, filled, float_result, tensor
 

@@ -7,15 +7,17 @@ from typing import Any
 import numpy as np
 
 from oneiros import dtypes
-from oneiros.backends.numpy_reference._spatial import (
-    channels_last,
+from oneiros.backend.geometry import (
     check_padding,
-    check_rank,
     effective_size,
     output_size,
-    pad_spatial,
     padding_amounts,
     per_axis,
+)
+from oneiros.backends.numpy_reference._spatial import (
+    channels_last,
+    check_rank,
+    pad_spatial,
     restore_format,
     window_slice,
 )

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from oneiros.backends.numpy_reference._spatial import channels_last, per_axis, restore_format
+from oneiros.backend.geometry import per_axis
+from oneiros.backends.numpy_reference._spatial import channels_last, restore_format
 from oneiros.backends.numpy_reference._tensor import (
     as_tensor,
     compute_dtype,

@@ -7,14 +7,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from oneiros.backend.geometry import check_padding, output_size, padding_amounts, per_axis
 from oneiros.backends.numpy_reference._spatial import (
     channels_last,
-    check_padding,
     check_rank,
-    output_size,
     pad_spatial,
-    padding_amounts,
-    per_axis,
     restore_format,
     window_slice,
 )

@@ -1,0 +1,55 @@
+"""Window geometry for convolution and pooling, the same on every backend (pure Python).
+
+Backend authors call these so that argument checks, Keras's 'same' padding and output sizes
+agree across engines.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+DATA_FORMATS = ("channels_last", "channels_first")
+PADDINGS = ("valid", "same")
+
+
+def check_format(data_format: str) -> str:
+    if data_format not in DATA_FORMATS:
+        raise ValueError(f"data_format must be one of {', '.join(DATA_FORMATS)}; received {data_format!r}.")
+    return data_format
+
+
+def per_axis(value: Any, rank: int, what: str) -> tuple[int, ...]:
+    """An int, or one int per spatial axis, as a tuple of ``rank`` positive ints."""
+    items = (value,) * rank if isinstance(value, numbers.Integral) else tuple(value)
+    if len(items) != rank or not all(isinstance(item, numbers.Integral) and item >= 1 for item in items):
+        raise ValueError(f"{what} must be a positive int or {rank} positive ints (one per spatial axis); received "
+                         f"{value!r}.")
+    return tuple(int(item) for item in items)
+
+
+def check_padding(padding: str) -> str:
+    mode = padding.lower() if isinstance(padding, str) else padding
+    if mode not in PADDINGS:
+        raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
+    return mode
+
+
+def effective_size(kernel: int, dilation: int) -> int:
+    """The extent of a dilated kernel."""
+    return (kernel - 1) * dilation + 1
+
+
+def padding_amounts(size: int, window: int, stride: int, padding: str) -> tuple[int, int]:
+    """(before, after) padding of one axis; 'same' follows TF/Keras (ceil(size / stride) outputs,
+    the odd extra element after)."""
+    if padding == "valid":
+        return 0, 0
+    total = max((math.ceil(size / stride) - 1) * stride + window - size, 0)
+    return total // 2, total - total // 2
+
+
+def output_size(padded: int, window: int, stride: int) -> int:
+    """Windows that fit in an axis of ``padded`` elements (0 when none does)."""
+    return (padded - window) // stride + 1 if padded >= window else 0
