@@ -83,12 +83,7 @@ class BaseConv(Layer):
         return finish(self, outputs)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
-        spatial = tuple(
-            _shapes.conv_length(length, size, stride, dilation, self.padding)
-            for length, size, stride, dilation in zip(_shapes.spatial_of(input_shape, self.data_format),
-                                                      self.kernel_size, self.strides, self.dilation_rate)
-        )
-        _shapes.require_positive(type(self).__name__, self.name, input_shape, spatial)
+        spatial = _shapes.conv_spatial(self, input_shape)
         return _shapes.with_layout(input_shape[0], spatial, self.filters, self.data_format)
 
     def get_config(self) -> dict[str, Any]:

@@ -6,6 +6,7 @@ Lengths may be None (unknown until data arrives); every function passes None thr
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 
 def channel_axis(data_format: str) -> int:
@@ -69,3 +70,15 @@ def require_positive(owner: str, name: str, input_shape: Sequence[int | None],
     if any(size is not None and size < 1 for size in output_spatial):
         raise ValueError(f"{owner} {name!r}: inputs of shape {tuple(input_shape)} are too small for its window; "
                          f"the output's spatial sizes would be {tuple(output_spatial)}, expected sizes >= 1.")
+
+
+def conv_spatial(layer: Any, input_shape: Sequence[int | None]) -> tuple[int | None, ...]:
+    """The output's spatial sizes of a convolution layer (kernel_size, strides, dilation_rate,
+    padding, data_format attributes) on ``input_shape``; refuses inputs too small for it."""
+    spatial = tuple(
+        conv_length(length, size, stride, dilation, layer.padding)
+        for length, size, stride, dilation in zip(spatial_of(input_shape, layer.data_format),
+                                                  layer.kernel_size, layer.strides, layer.dilation_rate)
+    )
+    require_positive(type(layer).__name__, layer.name, input_shape, spatial)
+    return spatial
