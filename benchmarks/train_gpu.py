@@ -7,6 +7,7 @@ Embedding(20000, 128) -> LSTM(64) -> Dense(1) on length-200 sequences. Contender
 fresh process:
 
 - ``oneiros fit``: ``fit`` with the default compile, ``steps_per_execution="auto"``;
+- ``oneiros spe=16``: ``fit`` with ``steps_per_execution=16``, the fixed choice "auto" is measured against;
 - ``keras spe=1`` and ``keras spe=16``: Keras 3 ``fit`` on JAX with ``steps_per_execution`` 1 and 16;
 - ``jax step``: a hand-written jitted JAX + optax step, one call per batch;
 - ``jax scan16``: 16 hand-written steps per ``lax.scan`` call, the 16 batches stacked and sent
@@ -46,6 +47,7 @@ SIZES = {"full": {"samples": {"mlp": 122880, "cnn": 40960, "lstm": 10240}, "repe
 OURS, KERAS, HAND_SCAN = "oneiros fit", "keras spe=1", f"jax scan{FUSED}"
 CONTENDERS: dict[str, Contender] = {
     OURS: oneiros_fit,
+    f"oneiros spe={FUSED}": partial(oneiros_fit, steps_per_execution=FUSED),
     KERAS: keras_fit,
     f"keras spe={FUSED}": partial(keras_fit, steps_per_execution=FUSED),
     "jax step": partial(hand_written_training, steps_per_call=1),

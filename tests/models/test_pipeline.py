@@ -1,10 +1,13 @@
-"""The prefetching feeder: order, errors, early stop."""
+"""The prefetching feeder (order, errors, early stop) and the measured choice of steps per execution."""
 
 import threading
+import time
 
+import numpy as np
 import pytest
 
-from oneiros.models._pipeline import prefetched
+from oneiros.data.adapters import ArrayAdapter
+from oneiros.models._pipeline import choose_steps_per_execution, prefetched
 
 
 def test_items_arrive_in_order_transformed_ahead():
@@ -27,3 +30,52 @@ def test_stopping_early_ends_the_worker_thread():
     assert next(consumed) == (0, 1)
     consumed.close()
     assert not any(thread.name == "oneiros-prefetch" and thread.is_alive() for thread in threading.enumerate())
+
+
+class _SimulatedTrainer:
+    """A trainer whose compiled call running ``steps`` steps sleeps ``seconds_per_call(steps)``."""
+
+    def __init__(self, backend, seconds_per_call):
+        self.backend = backend
+        self.prepared = True
+        self.seconds_per_call = seconds_per_call
+        self.compiled_counts: list[int] = []
+
+    def initial_state(self):
+        return [np.zeros(2, np.float32)]
+
+    def train_function(self, steps: int):
+        self.compiled_counts.append(steps)
+
+        def run(state, batch):
+            time.sleep(self.seconds_per_call(steps))
+            return state, {}
+
+        return run
+
+
+def _choice(backend, seconds_per_call, batches: int = 200, per_batch_callbacks: bool = False):
+    adapter = ArrayAdapter(np.zeros((batches * 4, 3), np.float32), np.zeros((batches * 4, 1), np.float32),
+                           batch_size=4)
+    trainer = _SimulatedTrainer(backend, seconds_per_call)
+    return choose_steps_per_execution(trainer, adapter, per_batch_callbacks), trainer.compiled_counts
+
+
+def test_auto_fusion_grows_while_the_call_overhead_dominates(jax_backend):
+    # per step: single 2.1 ms; groups of 8, 16, 32: 0.35, 0.225, 0.16 ms
+    assert _choice(jax_backend, lambda steps: 0.002 + steps * 0.0001) == (32, [1, 8, 16, 32])
+
+
+def test_auto_fusion_stops_at_the_first_group_that_does_not_pay(jax_backend):
+    # groups of 8 pay (4.25 vs 6 ms per step); 16 gains under 5% (4.125 ms) and is not taken
+    assert _choice(jax_backend, lambda steps: 0.002 + steps * 0.004) == (8, [1, 8, 16])
+
+
+def test_auto_fusion_keeps_one_step_when_fused_steps_are_slower(jax_backend):
+    # like a lax.scan on XLA:CPU: 1.5 ms for one step alone, 3 ms per step inside a group
+    assert _choice(jax_backend, lambda steps: 0.0015 if steps == 1 else steps * 0.003) == (1, [1, 8])
+
+
+def test_auto_fusion_is_not_measured_on_short_epochs_or_with_per_batch_callbacks(jax_backend):
+    assert _choice(jax_backend, lambda steps: 0.002, batches=40) == (None, [])
+    assert _choice(jax_backend, lambda steps: 0.002, per_batch_callbacks=True) == (None, [])

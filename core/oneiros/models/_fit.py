@@ -98,8 +98,9 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
     sync_every_batch = callback_list.needs_weights_per_batch()
     spe = model.compiled.steps_per_execution
     if spe == AUTO:
-        spe = trainer.auto_steps_per_execution or choose_steps_per_execution(trainer, adapter, sync_every_batch)
-        trainer.auto_steps_per_execution = spe
+        if trainer.auto_steps_per_execution is None:
+            trainer.auto_steps_per_execution = choose_steps_per_execution(trainer, adapter, sync_every_batch)
+        spe = trainer.auto_steps_per_execution or 1
     params["steps_per_execution"] = spe
     model.stop_training = False
     model.resume_from_epoch = None
@@ -172,27 +173,41 @@ def _validation_adapter(model: Any, data: Any, batch_size: int | None, steps: in
     return adapter_for(data, steps=steps)
 
 
+def _evaluation_steps_per_execution(model: Any, trainer: Any, adapter: Any, per_batch_callbacks: bool) -> int:
+    spe = model.compiled.steps_per_execution if model.compiled is not None else 1
+    if spe != AUTO:
+        return spe
+    if trainer.auto_evaluation_steps is None:
+        trainer.auto_evaluation_steps = choose_steps_per_execution(trainer, adapter, per_batch_callbacks,
+                                                                   evaluation=True)
+    return trainer.auto_evaluation_steps or 1
+
+
 def _evaluate_adapter(model: Any, trainer: Any, adapter: Any, verbose: int, callbacks: Any) -> dict[str, float]:
     params = {"steps": adapter.num_batches, "verbose": verbose, "mode": "evaluate"}
     callback_list = _callbacks(model, callbacks, verbose, params, history=False)
+    spe = _evaluation_steps_per_execution(model, trainer, adapter, callback_list.needs_weights_per_batch())
+    params["steps_per_execution"] = spe
     callback_list.call("on_test_begin", None)
-    metric_states = None
+    state = None
     logs: dict[str, Any] = {}
     distribution = current_distribution()
-    for step, batch in enumerate(adapter.batches(0)):
-        if not trainer.prepared:
-            trainer.prepare(batch[0], batch[1])
-        if metric_states is None:
-            trainable, non_trainable, _, metric_states = trainer.distribute((
-                [v.value for v in trainer.trainable], [v.value for v in trainer.non_trainable], None,
-                trainer.initial_metric_states()))
-        state = (trainable, non_trainable, None, metric_states)
+    depth = trainer.backend.prefetch_depth if distribution is None else 0
+    step = 0
+    for batch, count in prefetched(adapter.stacked_batches(0, spe), trainer.backend.to_device, depth):
+        if state is None:
+            first = batch if count == 1 else map_arrays(lambda a: a[0], batch)
+            if not trainer.prepared:
+                trainer.prepare(first[0], first[1])
+            state = trainer.evaluation_state()
         if distribution is not None:
-            batch = distribution.distribute_batch(batch)
+            batch = distribution.distribute_batch(batch, stacked=count > 1)
         callback_list.call("on_test_batch_begin", step, None)
-        metric_states, logs = trainer.test_function()(state, batch)
-        callback_list.call("on_test_batch_end", step, logs)
-    if metric_states is None:
+        metric_states, logs = trainer.test_function(count)(state, batch)
+        state = (*state[:3], metric_states)
+        step += count
+        callback_list.call("on_test_batch_end", step - 1, logs)
+    if state is None:
         raise DataError("The evaluation data produced no batch.")
     result = _to_floats(logs, trainer.metric_names())
     callback_list.call("on_test_end", result)

@@ -15,10 +15,13 @@ from oneiros.data._structure import leaves
 from oneiros.data.adapters import ArrayAdapter, DatasetAdapter, stack_batches
 
 AUTO = "auto"
-FUSION_CANDIDATE = 8
+FUSION_CANDIDATES = (8, 16, 32)
+"""Fused group sizes tried in order; a larger one is tried only while the last one won."""
 MIN_BATCHES_TO_MEASURE = 64
 REQUIRED_GAIN = 0.9
 """Fusion is chosen only when a fused step takes under 90% of a single one."""
+ESCALATION_GAIN = 0.95
+"""A larger group replaces a smaller fused one only when its step takes under 95% of the smaller one's."""
 MEASURED_ROUNDS = 2
 
 
@@ -30,46 +33,73 @@ def _copy_state(backend: Any, state: Any) -> Any:
 def _seconds_per_step(backend: Any, run: Any, state: Any, groups: list[Any], steps_per_group: int) -> tuple[float, Any]:
     started = time.perf_counter()
     for group in groups:
-        state, _ = run(state, group)
-    backend.block_until_ready(state)
+        state, outputs = run(state, group)
+    backend.block_until_ready((state, outputs))
     return (time.perf_counter() - started) / (len(groups) * steps_per_group), state
 
 
-def choose_steps_per_execution(trainer: Any, adapter: Any, per_batch_callbacks: bool) -> int:
-    """Steps per compiled call for ``steps_per_execution="auto"``, by measurement.
+def _keeping_state(function: Any) -> Any:
+    """An evaluation function shaped like a training one: the state passes through unchanged."""
+    return lambda state, batch: (state, function(state, batch))
 
-    After compiling both, single steps and fused groups of :data:`FUSION_CANDIDATE` steps are timed
-    in alternating rounds on a copy of the state (the training itself is untouched), and each
-    keeps its best round; fusion wins only by a clear margin, so a workload is not made slower
-    than one step per call by noise. Small epochs, one-shot iterators and per-batch callbacks
-    keep one step per call.
+
+def _batches_needed(count: int) -> int:
+    """A warm-up batch and group, then per round ``count`` single steps and one group."""
+    return 1 + count * (1 + 2 * MEASURED_ROUNDS)
+
+
+def choose_steps_per_execution(trainer: Any, adapter: Any, per_batch_callbacks: bool,
+                               evaluation: bool = False) -> int | None:
+    """Steps per compiled call for ``steps_per_execution="auto"``, by measurement, for training
+    (or for evaluation when ``evaluation``).
+
+    Single steps and fused groups of the first of :data:`FUSION_CANDIDATES` are compiled, then
+    timed in alternating rounds on a copy of the state (the training itself is untouched), each
+    keeping its best round. Fusion wins only by a clear margin, so that noise never makes a
+    workload slower than one step per call; while it wins, the next larger group is measured
+    the same way against the best so far. Returns None, measuring nothing, for what must run
+    one step per call this time (small epochs, one-shot iterators, per-batch callbacks, a backend
+    that cannot fuse), so that the caller can measure again on a later, larger run.
     """
     backend = trainer.backend
-    count = FUSION_CANDIDATE
-    needed = 2 + count * (1 + 2 * MEASURED_ROUNDS)
+    available = (adapter.num_batches or 0) if isinstance(adapter, (ArrayAdapter, DatasetAdapter)) else 0
     if (FUSED_STEPS not in backend.capabilities or per_batch_callbacks
-            or not isinstance(adapter, (ArrayAdapter, DatasetAdapter))
-            or (adapter.num_batches or 0) < max(MIN_BATCHES_TO_MEASURE, needed)):
-        return 1
-    batches = list(itertools.islice(adapter.batches(0), needed))
-    if len(batches) < needed or len({len(leaves(batch[0])[0][1]) for batch in batches}) != 1:
-        return 1
+            or available < max(MIN_BATCHES_TO_MEASURE, _batches_needed(FUSION_CANDIDATES[0]))):
+        return None
+    candidates = [count for count in FUSION_CANDIDATES if _batches_needed(count) <= available]
+    batches = list(itertools.islice(adapter.batches(0), _batches_needed(candidates[-1])))
+    if len({len(leaves(batch[0])[0][1]) for batch in batches}) != 1:
+        return None
     if not trainer.prepared:
         trainer.prepare(batches[0][0], batches[0][1])
-    state = _copy_state(backend, trainer.initial_state())
-    single, fused = trainer.train_function(1), trainer.train_function(count)
+    if evaluation:
+        state = trainer.evaluation_state()
+        function_for = lambda count: _keeping_state(trainer.test_function(count))  # noqa: E731
+    else:
+        state = _copy_state(backend, trainer.initial_state())
+        function_for = trainer.train_function
+    single = function_for(1)
     state, _ = single(state, batches[0])
-    groups = [stack_batches(batches[start:start + count]) for start in range(2, needed, count)]
-    state, _ = fused(state, groups[0])
-    backend.block_until_ready(state)
-    single_times, fused_times = [], []
-    for round_index in range(MEASURED_ROUNDS):
-        singles = batches[2 + count * (1 + 2 * round_index):2 + count * (2 + 2 * round_index)]
-        seconds, state = _seconds_per_step(backend, single, state, singles, 1)
-        single_times.append(seconds)
-        seconds, state = _seconds_per_step(backend, fused, state, [groups[2 + 2 * round_index]], count)
-        fused_times.append(seconds)
-    return count if min(fused_times) < REQUIRED_GAIN * min(single_times) else 1
+    best_count, best_seconds, single_seconds = 1, float("inf"), float("inf")
+    for count in candidates:
+        if len(batches) < _batches_needed(count):
+            break
+        fused = function_for(count)
+        state, outputs = fused(state, stack_batches(batches[1:1 + count]))
+        backend.block_until_ready((state, outputs))
+        fused_seconds = float("inf")
+        for round_index in range(MEASURED_ROUNDS):
+            singles_start = 1 + count * (1 + 2 * round_index)
+            group = stack_batches(batches[singles_start + count:singles_start + 2 * count])
+            seconds, state = _seconds_per_step(backend, single, state, batches[singles_start:singles_start + count], 1)
+            single_seconds = min(single_seconds, seconds)
+            seconds, state = _seconds_per_step(backend, fused, state, [group], count)
+            fused_seconds = min(fused_seconds, seconds)
+        to_beat = REQUIRED_GAIN * single_seconds if best_count == 1 else ESCALATION_GAIN * best_seconds
+        if fused_seconds >= to_beat:
+            break
+        best_count, best_seconds = count, fused_seconds
+    return best_count
 
 
 _END = object()

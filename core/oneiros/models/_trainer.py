@@ -42,9 +42,10 @@ class Trainer:
         self.optimizer_state: Any = None
         self._applied_learning_rate: Any = None
         self._train_functions: dict[int, Any] = {}
-        self._test_function: Any = None
+        self._test_functions: dict[int, Any] = {}
         self._predict_function: Any = None
         self.auto_steps_per_execution: int | None = None
+        self.auto_evaluation_steps: int | None = None
 
     def _flat_outputs(self, y_pred: Any) -> list[Any]:
         return flatten(y_pred)
@@ -239,13 +240,28 @@ class Trainer:
             self._train_functions[steps] = self.backend.jit(step, donate_argnums=(0,))
         return self._train_functions[steps]
 
-    def test_function(self) -> Any:
-        if self._test_function is None:
-            def run(state: State, batch: Any) -> tuple[list[Any], dict[str, Any]]:
-                return self.test_step(state, batch)
+    def test_function(self, steps: int = 1) -> Any:
+        """The compiled function running ``steps`` evaluation steps per call (batches stacked),
+        returning ``(metric_states, logs)``."""
+        if steps not in self._test_functions:
+            def step(state: State, batch: Any) -> tuple[State, dict[str, Any]]:
+                trainable, non_trainable, optimizer_state, _ = state
+                metric_states, logs = self.test_step(state, batch)
+                return (trainable, non_trainable, optimizer_state, metric_states), logs
 
-            self._test_function = self.backend.jit(run)
-        return self._test_function
+            fused = step if steps == 1 else self.backend.fuse_steps(step, steps)
+
+            def run(state: State, batch: Any) -> tuple[list[Any], dict[str, Any]]:
+                state, logs = fused(state, batch)
+                return state[3], logs
+
+            self._test_functions[steps] = self.backend.jit(run)
+        return self._test_functions[steps]
+
+    def evaluation_state(self) -> State:
+        """The variables' current values and fresh metric states, placed like the training state."""
+        return self.distribute(([v.value for v in self.trainable], [v.value for v in self.non_trainable], None,
+                                self.initial_metric_states()))
 
     def predict_function(self) -> Any:
         if self._predict_function is None:
