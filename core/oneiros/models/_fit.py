@@ -15,7 +15,7 @@ from oneiros.data.adapters import ArrayAdapter, DataError, adapter_for
 from oneiros.data._structure import leaves, map_arrays
 from oneiros.distribution import current as current_distribution
 from oneiros.layers._symbolic import flatten
-from oneiros.models._pipeline import AUTO, choose_steps_per_execution, prefetched
+from oneiros.models._pipeline import AUTO, choose_prediction_steps, choose_steps_per_execution, prefetched
 
 DEFAULT_BATCH_SIZE = 32
 
@@ -226,6 +226,15 @@ def evaluate(model: Any, *, x: Any, y: Any, batch_size: int | None, verbose: Any
     return values[0] if len(values) == 1 else values
 
 
+def _prediction_steps_per_execution(model: Any, predictor: Any, adapter: Any) -> int:
+    spe = model.compiled.steps_per_execution if model.compiled is not None else AUTO
+    if spe != AUTO:
+        return spe
+    if predictor.auto_steps is None:
+        predictor.auto_steps = choose_prediction_steps(predictor, adapter)
+    return predictor.auto_steps or 1
+
+
 def predict(model: Any, x: Any, *, batch_size: int | None, verbose: Any, steps: int | None, callbacks: Any) -> Any:
     from oneiros.models._inference import Predictor
 
@@ -236,24 +245,39 @@ def predict(model: Any, x: Any, *, batch_size: int | None, verbose: Any, steps: 
     predictor = Predictor.for_model(model)
     distribution = current_distribution()
     fetch = ops.to_numpy if distribution is None else distribution.fetch
+    spe = 1 if distribution is not None else _prediction_steps_per_execution(model, predictor, adapter)
+    params["steps_per_execution"] = spe
     callback_list.call("on_predict_begin", None)
-    outputs: list[list[Any]] = []
+    outputs: list[tuple[list[Any], int]] = []
     structure = None
     depth = predictor.backend.prefetch_depth if distribution is None else 0
-    batches = ((batch_x, 1) for batch_x, _, _ in adapter.batches(0))
-    for step, (batch_x, _) in enumerate(prefetched(batches, predictor.backend.to_device, depth)):
+    step = 0
+    batches = ((batch[0], count) for batch, count in adapter.stacked_batches(0, spe))
+    for batch_x, count in prefetched(batches, predictor.backend.to_device, depth):
         callback_list.call("on_predict_batch_begin", step, None)
         if distribution is not None:
             batch_x = _distributed_inputs(model, distribution, batch_x, place_weights=step == 0)
-        result = predictor(batch_x)
+        result = predictor(batch_x) if count == 1 else predictor.stacked(batch_x)
         structure = result if structure is None else structure
-        outputs.append(flatten(result))  # fetched after the loop, so batches run back to back
-        callback_list.call("on_predict_batch_end", step, None)
+        outputs.append((flatten(result), count))  # fetched after the loop, so batches run back to back
+        step += count
+        callback_list.call("on_predict_batch_end", step - 1, None)
     callback_list.call("on_predict_end", None)
     if structure is None:
         raise DataError("The prediction data produced no batch.")
-    merged = iter([np.concatenate([fetch(part) for part in parts]) for parts in zip(*outputs)])
+    merged = iter([np.concatenate([_unstacked(fetch(part), count) for part, count in zip(parts, counts)])
+                   for parts, counts in _by_output(outputs)])
     return map_arrays(lambda _: next(merged), structure)
+
+
+def _by_output(outputs: list[tuple[list[Any], int]]) -> list[tuple[list[Any], list[int]]]:
+    """Per model output: its part from every call, and each call's number of stacked batches."""
+    counts = [count for _, count in outputs]
+    return [(list(parts), counts) for parts in zip(*(flat for flat, _ in outputs))]
+
+
+def _unstacked(array: np.ndarray, count: int) -> np.ndarray:
+    return array.reshape(-1, *array.shape[2:]) if count > 1 else array
 
 
 def _distributed_inputs(model: Any, distribution: Any, x: Any, place_weights: bool) -> Any:

@@ -38,8 +38,8 @@ def _seconds_per_step(backend: Any, run: Any, state: Any, groups: list[Any], ste
     return (time.perf_counter() - started) / (len(groups) * steps_per_group), state
 
 
-def _keeping_state(function: Any) -> Any:
-    """An evaluation function shaped like a training one: the state passes through unchanged."""
+def _passing_state(function: Any) -> Any:
+    """``function(state, batch)`` shaped like a training step: the state passes through unchanged."""
     return lambda state, batch: (state, function(state, batch))
 
 
@@ -48,40 +48,29 @@ def _batches_needed(count: int) -> int:
     return 1 + count * (1 + 2 * MEASURED_ROUNDS)
 
 
-def choose_steps_per_execution(trainer: Any, adapter: Any, per_batch_callbacks: bool,
-                               evaluation: bool = False) -> int | None:
-    """Steps per compiled call for ``steps_per_execution="auto"``, by measurement, for training
-    (or for evaluation when ``evaluation``).
-
-    Single steps and fused groups of the first of :data:`FUSION_CANDIDATES` are compiled, then
-    timed in alternating rounds on a copy of the state (the training itself is untouched), each
-    keeping its best round. Fusion wins only by a clear margin, so that noise never makes a
-    workload slower than one step per call; while it wins, the next larger group is measured
-    the same way against the best so far. Returns None, measuring nothing, for what must run
-    one step per call this time (small epochs, one-shot iterators, per-batch callbacks, a backend
-    that cannot fuse), so that the caller can measure again on a later, larger run.
-    """
-    backend = trainer.backend
+def _measurable_batches(backend: Any, adapter: Any) -> list[Any] | None:
+    """Enough equal-sized batches of the first epoch to measure the candidates that fit in it;
+    None where the backend cannot fuse, the data is a one-shot iterator or too short."""
     available = (adapter.num_batches or 0) if isinstance(adapter, (ArrayAdapter, DatasetAdapter)) else 0
-    if (FUSED_STEPS not in backend.capabilities or per_batch_callbacks
+    if (FUSED_STEPS not in backend.capabilities
             or available < max(MIN_BATCHES_TO_MEASURE, _batches_needed(FUSION_CANDIDATES[0]))):
         return None
-    candidates = [count for count in FUSION_CANDIDATES if _batches_needed(count) <= available]
-    batches = list(itertools.islice(adapter.batches(0), _batches_needed(candidates[-1])))
-    if len({len(leaves(batch[0])[0][1]) for batch in batches}) != 1:
+    largest = max(count for count in FUSION_CANDIDATES if _batches_needed(count) <= available)
+    batches = list(itertools.islice(adapter.batches(0), _batches_needed(largest)))
+    if len(batches) < _batches_needed(FUSION_CANDIDATES[0]) or len({len(leaves(b[0])[0][1]) for b in batches}) != 1:
         return None
-    if not trainer.prepared:
-        trainer.prepare(batches[0][0], batches[0][1])
-    if evaluation:
-        state = trainer.evaluation_state()
-        function_for = lambda count: _keeping_state(trainer.test_function(count))  # noqa: E731
-    else:
-        state = _copy_state(backend, trainer.initial_state())
-        function_for = trainer.train_function
+    return batches
+
+
+def _fastest_group(backend: Any, function_for: Any, state: Any, batches: list[Any]) -> int:
+    """Single steps and fused groups of the first of :data:`FUSION_CANDIDATES` are compiled, then
+    timed in alternating rounds, each keeping its best round. Fusion wins only by a clear margin,
+    so that noise never makes a workload slower than one step per call; while it wins, the next
+    larger group is measured the same way against the best so far."""
     single = function_for(1)
     state, _ = single(state, batches[0])
     best_count, best_seconds, single_seconds = 1, float("inf"), float("inf")
-    for count in candidates:
+    for count in FUSION_CANDIDATES:
         if len(batches) < _batches_needed(count):
             break
         fused = function_for(count)
@@ -100,6 +89,41 @@ def choose_steps_per_execution(trainer: Any, adapter: Any, per_batch_callbacks: 
             break
         best_count, best_seconds = count, fused_seconds
     return best_count
+
+
+def choose_steps_per_execution(trainer: Any, adapter: Any, per_batch_callbacks: bool,
+                               evaluation: bool = False) -> int | None:
+    """Steps per compiled call for ``steps_per_execution="auto"``, measured on the first batches,
+    for training (on a copy of the state: the training itself is untouched) or for evaluation.
+
+    Returns None, measuring nothing, for what must run one step per call this time (small
+    epochs, one-shot iterators, per-batch callbacks, a backend that cannot fuse), so that the
+    caller can measure again on a later, larger run.
+    """
+    batches = None if per_batch_callbacks else _measurable_batches(trainer.backend, adapter)
+    if batches is None:
+        return None
+    if not trainer.prepared:
+        trainer.prepare(batches[0][0], batches[0][1])
+    if evaluation:
+        return _fastest_group(trainer.backend, lambda count: _passing_state(trainer.test_function(count)),
+                              trainer.evaluation_state(), batches)
+    return _fastest_group(trainer.backend, trainer.train_function,
+                          _copy_state(trainer.backend, trainer.initial_state()), batches)
+
+
+def choose_prediction_steps(predictor: Any, adapter: Any) -> int | None:
+    """Batches per compiled predict call for ``steps_per_execution="auto"``, measured like
+    :func:`choose_steps_per_execution`."""
+    batches = _measurable_batches(predictor.backend, adapter)
+    if batches is None:
+        return None
+
+    def function_for(count: int) -> Any:
+        run = predictor if count == 1 else predictor.stacked
+        return lambda state, batch: (state, run(batch[0]))
+
+    return _fastest_group(predictor.backend, function_for, None, batches)
 
 
 _END = object()
