@@ -160,9 +160,13 @@ class Model(Layer):
                 weighted_metrics: Any = None) -> None:
         """Chooses the optimizer, loss(es) and metrics; nothing is traced until training.
 
-        ``steps_per_execution``: training steps per compiled call. ``"auto"`` (the default)
-        measures single and fused steps at the start of ``fit`` and keeps fusion only where it is
-        clearly faster on this device; an int fixes it.
+        ``steps_per_execution``: batches per compiled call of ``fit``, ``evaluate`` and ``predict``
+        (fused calls run the steps in order inside one compiled loop, with the same results;
+        per-batch callbacks then see the index of each call's last step, as in Keras). ``"auto"``
+        (the default) measures, on the first batches of the first call with enough data, single
+        steps against fused groups of 8, then 16, then 32 while each larger group is still
+        clearly faster on this device, and keeps the best (single steps unless fusion wins); an
+        int fixes it.
         """
         from oneiros.models._compile import CompileConfig
 
