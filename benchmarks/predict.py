@@ -7,7 +7,9 @@ oneiros on jax, Keras 3 on JAX (``predict``), and a hand-written jitted JAX forw
 same batches. Prints samples/second (median of the passes after the first, which compiles), the
 first pass's time, peak RSS, and ratios to Keras.
 
-Run: .venv/bin/python benchmarks/predict.py [--samples 10000] [--repeats 5] [--models mlp,convnet]
+Run: .venv/bin/python benchmarks/predict.py [--samples 10000] [--repeats 5] [--rounds 1] [--models mlp,convnet]
+(``--rounds`` N runs the contenders in N interleaved rounds, each keeping its best: on a shared
+machine a burst of load then hurts all of them alike.)
 """
 
 from __future__ import annotations
@@ -126,6 +128,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", type=int, default=10000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--models", default="mlp,convnet")
     parser.add_argument("--worker", choices=CONTENDERS)
     parser.add_argument("--model", choices=sorted(INPUT_SHAPES))
@@ -138,7 +141,7 @@ def main() -> None:
             print("convnet skipped: oneiros-vision is not installed")
             continue
         results = run_contenders(__file__, CONTENDERS, ["--model", model, "--samples", str(args.samples),
-                                                        "--repeats", str(args.repeats)])
+                                                        "--repeats", str(args.repeats)], rounds=args.rounds)
         print_table(f"{model} predict, batch {BATCH}, {args.samples} samples", results, "keras")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from oneiros_onnx._concurrent import ConcurrentRuns, splits_by_rows, worth_splitting
 from oneiros_onnx._dispatch import TraceCache, is_array
 from oneiros_onnx._graph import Graph, Symbol
 from oneiros_onnx._layer_context import naming_layer
@@ -48,6 +49,9 @@ class _Session:
     params: list[Any]
     generation: int
     compiled: CompiledGraph
+    concurrent: ConcurrentRuns | None
+    checked: bool = False
+    """Whether a call has shown that row chunks reproduce the whole batch's outputs."""
 
     def serves(self, params: list[Any], generation: int) -> bool:
         """Built with these very parameter objects, under the backend's current options."""
@@ -62,6 +66,11 @@ class InferenceFunction:
     dynamic: batches of any size share one session. The parameters (weights) are initializers
     of the graph, so ONNX Runtime can pre-pack them; new parameter objects (after training, or
     ``set_weights``) rebuild the session. ``sessions_built`` counts the sessions made.
+
+    Batches are split into row chunks run at once (``RuntimeOptions.concurrent_runs``) when every
+    input and output has the batch axis first and rows are large (:func:`worth_splitting`); the
+    first call that splits also runs the batch whole and compares, and a function whose rows
+    interact (outputs differ) gets a session of one run per call instead.
     """
 
     def __init__(self, function: Callable, backend: Any):
@@ -81,8 +90,18 @@ class InferenceFunction:
         key = self._signature(params, inputs, arrays)
         session = self._sessions.get(key)
         if session is None or not session.serves(param_leaves, self.backend.generation):
-            session = self._build(key, params, inputs, param_leaves)
-        return session.compiled.run(arrays)
+            session = self._build(key, params, inputs, param_leaves, self.backend.options.inference_runs())
+        compiled, concurrent = session.compiled, session.concurrent
+        if concurrent is None or concurrent.chunks(arrays) == 1:
+            return compiled.run(arrays)
+        if session.checked:
+            return compiled.assemble(concurrent.run(compiled.outputs, arrays))
+        whole = compiled.outputs(arrays)
+        if concurrent.agrees(compiled.outputs, arrays, whole):
+            session.checked = True
+        else:
+            self._build(key, params, inputs, param_leaves, runs=1)
+        return compiled.assemble(whole)
 
     @staticmethod
     def _signature(params: Any, inputs: Any, arrays: list[np.ndarray]) -> Any:
@@ -92,12 +111,21 @@ class InferenceFunction:
             static = None
         return static, tuple((array.dtype.str, array.shape[1:], array.ndim) for array in arrays)
 
-    def _build(self, key: Any, params: list[Any], inputs: Any, param_leaves: list[Any]) -> _Session:
+    def _build(self, key: Any, params: list[Any], inputs: Any, param_leaves: list[Any], runs: int) -> _Session:
         with self._lock:
             traced = trace_inference(self.function, params, inputs)
-            compiled = CompiledGraph(traced.graph, traced.inputs, traced.result, self.backend.options,
-                                     name=getattr(self.function, "__name__", "inference"))
-            session = _Session(list(param_leaves), self.backend.generation, compiled)
+            options = self.backend.options
+            name = getattr(self.function, "__name__", "inference")
+            if runs == 1 or not splits_by_rows(traced.inputs, traced.result):
+                compiled = CompiledGraph(traced.graph, traced.inputs, traced.result, options, name=name)
+                concurrent = None
+            else:
+                compiled = CompiledGraph(traced.graph, traced.inputs, traced.result, options, name=name,
+                                         options_for_rows=lambda row_bytes: options.for_concurrent_runs(
+                                             runs if worth_splitting(row_bytes) else 1))
+                concurrent = ConcurrentRuns.for_rows_of(runs, compiled.row_bytes) \
+                    if worth_splitting(compiled.row_bytes) else None
+            session = _Session(list(param_leaves), self.backend.generation, compiled, concurrent)
             if key[0] is not None:
                 self._sessions[key] = session
             self.sessions_built += 1

@@ -37,12 +37,13 @@ class OnnxBackend(Backend):
 
     def configure(self, *, providers: Sequence[str] | None = None, intra_op_threads: int | None = None,
                   inter_op_threads: int | None = None, optimization: str | None = None,
-                  spinning: bool | None = None) -> RuntimeOptions:
-        """Changes how sessions run (e.g. ``providers=["CUDAExecutionProvider", "CPUExecutionProvider"]``);
-        compiled functions rebuild their sessions on their next call. Returns the new options."""
+                  spinning: bool | None = None, concurrent_runs: int | None = None) -> RuntimeOptions:
+        """Changes how sessions run (e.g. ``providers=["CUDAExecutionProvider", "CPUExecutionProvider"]``,
+        ``concurrent_runs=1`` to run each predict batch whole); compiled functions rebuild their
+        sessions on their next call. Returns the new options."""
         self.options = self.options.with_changes(providers=providers, intra_op_threads=intra_op_threads,
                                                  inter_op_threads=inter_op_threads, optimization=optimization,
-                                                 spinning=spinning)
+                                                 spinning=spinning, concurrent_runs=concurrent_runs)
         self.generation += 1
         return self.options
 

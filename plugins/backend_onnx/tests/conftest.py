@@ -69,6 +69,11 @@ def randomized() -> Callable[..., None]:
     return randomize_weights
 
 
+@pytest.fixture
+def close() -> Callable[..., None]:
+    return assert_close
+
+
 def random_inputs(shape: tuple, dtype: str, rng: np.random.Generator, high: int = 5) -> np.ndarray:
     if "int" in dtype:
         return rng.integers(0, high, size=shape).astype(dtype)
