@@ -8,9 +8,10 @@ channels-last data, ``fit``), and a hand-written MXNet Gluon loop of the same ne
 (hybridized, channels-first data uploaded once, ``autograd.record`` / ``backward`` /
 ``Trainer.step``), plus the same Gluon loop without hybridize for reference. Prints
 samples/second (median of the epochs after the first), the first epoch's time, peak RSS, and
-ratios to hybridized Gluon.
+ratios to hybridized Gluon. The contenders run in ``--rounds`` interleaved rounds, each keeping
+its best, so that a burst of load on a shared machine does not decide the ratio.
 
-Run in the MXNet environment: .venv-mxnet/bin/python benchmarks/train_cnn_mxnet.py [--samples 8192]
+Run in the MXNet environment: .venv-mxnet/bin/python benchmarks/train_cnn_mxnet.py [--samples 8192] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -85,13 +86,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", type=int, default=8192)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--worker", choices=sorted(WORKERS))
     args = parser.parse_args()
     if args.worker:
         x, y = data(args.samples)
         print(json.dumps(WORKERS[args.worker](x, y, args.repeats)))
         return
-    results = run_contenders(__file__, CONTENDERS, ["--samples", str(args.samples), "--repeats", str(args.repeats)])
+    results = run_contenders(__file__, CONTENDERS, ["--samples", str(args.samples), "--repeats", str(args.repeats)],
+                             rounds=args.rounds)
     print_table(f"MNIST convnet training on MXNet, batch {BATCH}, {args.samples} samples/epoch", results, "gluon")
     ours, hand = results.get("oneiros", {}), results.get("gluon", {})
     if "samples_per_second" in ours and "samples_per_second" in hand:

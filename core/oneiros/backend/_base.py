@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -100,3 +100,20 @@ class Backend:
             "devices": self.devices(),
             "capabilities": sorted(self.capabilities),
         }
+
+    def fused_optimizer_update(self, rule: str, hyperparameters: Mapping[str, Any],
+                               param_dtypes: Sequence[str]) -> Callable | None:
+        """A fused kernel for the optimizer update ``rule``, or None to run the rule's ops.
+
+        ``rule`` names an update formula an optimizer declares through
+        ``Optimizer.fused_rule`` ("adam", "sgd": see those optimizers for the exact formulas),
+        with its ``hyperparameters`` (Python numbers); ``param_dtypes`` are the dtypes of the
+        parameters about to be updated. The callable takes ``(grads, params, slots,
+        learning_rate, step)``: aligned lists of gradients (cast to their parameter's dtype),
+        parameters and slot dicts, the float32 scalar learning rate and the int32 scalar
+        1-based step; it returns ``(new_params, new_slots)`` equal to the rule's ops within
+        float32 rounding, and changes no input (a slot inside an argument the caller donated
+        to :meth:`jit` may be overwritten in place). The default declines every rule; a backend
+        returns None for any rule, hyperparameters or dtypes its kernels do not express exactly.
+        """
+        return None

@@ -52,12 +52,20 @@ class Adafactor(Optimizer):
         return {"row_mean": ops.zeros(shape[:-1], dtype),
                 "column_mean": ops.zeros(shape[:-2] + shape[-1:], dtype)}
 
+    def step_scalars(self, learning_rate: Any, step: Any) -> dict[str, Any]:
+        return {**super().step_scalars(learning_rate, step),
+                "step_size": ops.minimum(learning_rate, ops.rsqrt(step)),
+                "beta_2": ops.subtract(1, ops.power(step, self.beta_2_decay))}
+
     def update_step(self, grad: Any, param: Any, slots: dict[str, Any], learning_rate: Any,
                     step: Any) -> tuple[Any, dict[str, Any]]:
-        step_size = ops.minimum(learning_rate, ops.rsqrt(step))
-        scale = ops.multiply(ops.maximum(_rms(param), self.epsilon_2), step_size)
+        return self.update_with_scalars(grad, param, slots, self.step_scalars(learning_rate, step))
+
+    def update_with_scalars(self, grad: Any, param: Any, slots: dict[str, Any],
+                            scalars: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        scale = ops.multiply(ops.maximum(_rms(param), self.epsilon_2), scalars["step_size"])
         grad_square = ops.add(ops.square(grad), self.epsilon_1)
-        beta_2 = ops.subtract(1, ops.power(step, self.beta_2_decay))
+        beta_2 = scalars["beta_2"]
 
         def decayed(average: Any, value: Any) -> Any:
             return ops.add(ops.multiply(beta_2, average), ops.multiply(ops.subtract(1, beta_2), value))

@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 from oneiros import ops
-from oneiros.optimizers._base import Optimizer, zeros_slots
+from oneiros.optimizers._base import FusedRule, Optimizer, zeros_slots
 from oneiros.optimizers._checks import check_bool, check_real
 
 
@@ -58,18 +58,32 @@ class Adam(Optimizer):
         names = ("momentum", "velocity", "velocity_hat") if self.amsgrad else ("momentum", "velocity")
         return zeros_slots(param, *names)
 
-    def update_step(self, grad: Any, param: Any, slots: dict[str, Any], learning_rate: Any,
-                    step: Any) -> tuple[Any, dict[str, Any]]:
+    def step_scalars(self, learning_rate: Any, step: Any) -> dict[str, Any]:
         step_size = ops.divide(ops.multiply(learning_rate, ops.sqrt(_one_minus_power(self.beta_2, step))),
                                _one_minus_power(self.beta_1, step))
+        return {**super().step_scalars(learning_rate, step), "step_size": step_size}
+
+    def update_step(self, grad: Any, param: Any, slots: dict[str, Any], learning_rate: Any,
+                    step: Any) -> tuple[Any, dict[str, Any]]:
+        return self.update_with_scalars(grad, param, slots, self.step_scalars(learning_rate, step))
+
+    def update_with_scalars(self, grad: Any, param: Any, slots: dict[str, Any],
+                            scalars: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         momentum = _moving_average(slots["momentum"], grad, self.beta_1)
         velocity = _moving_average(slots["velocity"], ops.square(grad), self.beta_2)
         new_slots = {"momentum": momentum, "velocity": velocity}
         if self.amsgrad:
             velocity = ops.maximum(slots["velocity_hat"], velocity)
             new_slots["velocity_hat"] = velocity
-        change = ops.divide(ops.multiply(momentum, step_size), ops.add(ops.sqrt(velocity), self.epsilon))
+        change = ops.divide(ops.multiply(momentum, scalars["step_size"]), ops.add(ops.sqrt(velocity), self.epsilon))
         return ops.subtract(param, change), new_slots
+
+    def fused_rule(self) -> FusedRule | None:
+        """Rule "adam" (without AMSGrad): ``m``, ``v`` updated as above, then
+        ``param -= step_size * m / (sqrt(v) + epsilon)`` with the bias-corrected step size."""
+        if self.amsgrad:
+            return None
+        return FusedRule("adam", {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon})
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
@@ -110,12 +124,20 @@ class Adamax(Optimizer):
     def init_slots(self, param: Any) -> dict[str, Any]:
         return zeros_slots(param, "momentum", "norm")
 
+    def step_scalars(self, learning_rate: Any, step: Any) -> dict[str, Any]:
+        return {**super().step_scalars(learning_rate, step),
+                "correction": _one_minus_power(self.beta_1, step)}
+
     def update_step(self, grad: Any, param: Any, slots: dict[str, Any], learning_rate: Any,
                     step: Any) -> tuple[Any, dict[str, Any]]:
+        return self.update_with_scalars(grad, param, slots, self.step_scalars(learning_rate, step))
+
+    def update_with_scalars(self, grad: Any, param: Any, slots: dict[str, Any],
+                            scalars: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         momentum = _moving_average(slots["momentum"], grad, self.beta_1)
         norm = ops.maximum(ops.multiply(slots["norm"], self.beta_2), ops.abs(grad))
-        denominator = ops.multiply(_one_minus_power(self.beta_1, step), ops.add(norm, self.epsilon))
-        change = ops.divide(ops.multiply(momentum, learning_rate), denominator)
+        denominator = ops.multiply(scalars["correction"], ops.add(norm, self.epsilon))
+        change = ops.divide(ops.multiply(momentum, scalars["learning_rate"]), denominator)
         return ops.subtract(param, change), {"momentum": momentum, "norm": norm}
 
     def get_config(self) -> dict[str, Any]:
@@ -148,11 +170,19 @@ class Nadam(Optimizer):
         decay = ops.power(ops.convert_to_tensor(self.MOMENTUM_DECAY, ops.dtype(step)), step)
         return ops.multiply(ops.subtract(1.0, ops.multiply(decay, 0.5)), self.beta_1)
 
+    def step_scalars(self, learning_rate: Any, step: Any) -> dict[str, Any]:
+        return {**super().step_scalars(learning_rate, step), "u_t": self._momentum_at(step),
+                "u_next": self._momentum_at(ops.add(step, 1)),
+                "velocity_correction": _one_minus_power(self.beta_2, step)}
+
     def update_step(self, grad: Any, param: Any, slots: dict[str, Any], learning_rate: Any,
                     step: Any) -> tuple[Any, dict[str, Any]]:
+        return self.update_with_scalars(grad, param, slots, self.step_scalars(learning_rate, step))
+
+    def update_with_scalars(self, grad: Any, param: Any, slots: dict[str, Any],
+                            scalars: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         dtype = ops.dtype(param)
-        u_t = self._momentum_at(step)
-        u_next = self._momentum_at(ops.add(step, 1))
+        u_t, u_next = scalars["u_t"], scalars["u_next"]
         u_product = ops.multiply(slots["u_product"], ops.cast(u_t, "float32"))
         u_product_t = ops.cast(u_product, dtype)
         u_product_next = ops.multiply(u_product_t, u_next)
@@ -161,8 +191,8 @@ class Nadam(Optimizer):
         momentum_hat = ops.add(ops.divide(ops.multiply(momentum, u_next), ops.subtract(1, u_product_next)),
                                ops.divide(ops.multiply(grad, ops.subtract(1, u_t)),
                                           ops.subtract(1, u_product_t)))
-        velocity_hat = ops.divide(velocity, _one_minus_power(self.beta_2, step))
-        change = ops.divide(ops.multiply(momentum_hat, learning_rate),
+        velocity_hat = ops.divide(velocity, scalars["velocity_correction"])
+        change = ops.divide(ops.multiply(momentum_hat, scalars["learning_rate"]),
                             ops.add(ops.sqrt(velocity_hat), self.epsilon))
         return ops.subtract(param, change), {"momentum": momentum, "velocity": velocity,
                                              "u_product": u_product}

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import abc
 import numbers
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from oneiros import dtypes, ops
+from oneiros.backend import get_backend
 from oneiros.optimizers._checks import check_real
 from oneiros.optimizers._clipping import clip_by_global_norm, clip_by_norm, clip_by_value
 from oneiros.optimizers._schedules import (
@@ -62,6 +64,13 @@ def _check_learning_rate(owner: str, learning_rate: Any) -> float | LearningRate
         raise ValueError(f"{owner}: argument `learning_rate` must be {allowed}; received "
                          f"learning_rate={learning_rate!r}.")
     return float(learning_rate)
+
+
+class FusedRule(NamedTuple):
+    """An update formula by name ("adam", "sgd") and its hyperparameters (Python numbers)."""
+
+    name: str
+    hyperparameters: dict[str, Any]
 
 
 class Optimizer(abc.ABC):
@@ -135,7 +144,10 @@ class Optimizer(abc.ABC):
               state: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
         """One update: ``(new_params, new_state)``; pure and jit-safe.
 
-        A None gradient leaves its parameter and slots as they are.
+        A None gradient leaves its parameter and slots as they are. The per-step scalars (the
+        learning rate and step in each parameter dtype, and a subclass's :meth:`step_scalars`)
+        are computed once per step, not once per parameter; a backend's fused kernel for
+        :meth:`fused_rule` replaces the per-parameter ops where the backend offers one.
         """
         grads, params, slots = list(grads), list(params), list(state["slots"])
         if not len(grads) == len(params) == len(slots):
@@ -145,18 +157,36 @@ class Optimizer(abc.ABC):
         learning_rate = self.current_learning_rate(state)
         step = ops.add(state["iterations"], 1)
         grads = self._clip(grads)
-        new_params, new_slots = [], []
-        for grad, param, param_slots in zip(grads, params, slots):
-            if grad is not None:
-                dtype = ops.dtype(param)
-                lr = ops.cast(learning_rate, dtype)
-                if self.weight_decay is not None:
-                    param = ops.subtract(param, ops.multiply(ops.multiply(param, self.weight_decay), lr))
-                param, param_slots = self.update_step(ops.cast(grad, dtype), param, param_slots, lr,
-                                                      ops.cast(step, dtype))
-            new_params.append(param)
-            new_slots.append(param_slots)
+        present = [index for index, grad in enumerate(grads) if grad is not None]
+        param_dtypes = [ops.dtype(params[index]) for index in present]
+        rates = {dtype: ops.cast(learning_rate, dtype) for dtype in dict.fromkeys(param_dtypes)}
+        present_grads = [ops.cast(grads[index], dtype) for index, dtype in zip(present, param_dtypes)]
+        present_params = [self._decayed(params[index], rates[dtype]) for index, dtype in zip(present, param_dtypes)]
+        present_slots = [slots[index] for index in present]
+        fused = self._fused_update(param_dtypes)
+        if fused is not None:
+            updated, updated_slots = fused(present_grads, present_params, present_slots, learning_rate, step)
+        else:
+            scalars = {dtype: self.step_scalars(rate, ops.cast(step, dtype)) for dtype, rate in rates.items()}
+            results = [self.update_with_scalars(grad, param, param_slots, scalars[dtype])
+                       for grad, param, param_slots, dtype
+                       in zip(present_grads, present_params, present_slots, param_dtypes)]
+            updated, updated_slots = [param for param, _ in results], [new for _, new in results]
+        new_params, new_slots = list(params), list(slots)
+        for index, param, param_slots in zip(present, updated, updated_slots):
+            new_params[index], new_slots[index] = param, param_slots
         return new_params, {**state, "iterations": step, "slots": new_slots}
+
+    def _decayed(self, param: Any, learning_rate: Any) -> Any:
+        if self.weight_decay is None:
+            return param
+        return ops.subtract(param, ops.multiply(ops.multiply(param, self.weight_decay), learning_rate))
+
+    def _fused_update(self, param_dtypes: list[str]) -> Callable | None:
+        rule = self.fused_rule()
+        if rule is None or not param_dtypes:
+            return None
+        return get_backend().fused_optimizer_update(rule.name, rule.hyperparameters, tuple(param_dtypes))
 
     def _clip(self, grads: list[Any]) -> list[Any]:
         if self.clipnorm is not None:
@@ -179,6 +209,23 @@ class Optimizer(abc.ABC):
         ``grad`` and ``learning_rate`` are cast to ``param``'s dtype; ``step`` is the 1-based
         number of this update (iterations + 1), also in ``param``'s dtype.
         """
+
+    def step_scalars(self, learning_rate: Any, step: Any) -> dict[str, Any]:
+        """The values :meth:`update_with_scalars` shares across every parameter of one dtype in a
+        step, computed once per step; ``learning_rate`` and ``step`` are in that dtype. Subclasses
+        add their per-step factors (e.g. Adam's bias-corrected step size)."""
+        return {"learning_rate": learning_rate, "step": step}
+
+    def update_with_scalars(self, grad: Any, param: Any, slots: dict[str, Any],
+                            scalars: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        """:meth:`update_step` given this step's :meth:`step_scalars`; subclasses that add
+        scalars override both, keeping ``update_step`` equal to this."""
+        return self.update_step(grad, param, slots, scalars["learning_rate"], scalars["step"])
+
+    def fused_rule(self) -> FusedRule | None:
+        """The update formula (with this configuration) a backend may run as one kernel per
+        parameter (see ``Backend.fused_optimizer_update``), or None when there is none."""
+        return None
 
     def get_config(self) -> dict[str, Any]:
         learning_rate = self._learning_rate

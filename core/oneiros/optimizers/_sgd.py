@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from oneiros import ops
-from oneiros.optimizers._base import Optimizer, zeros_slots
+from oneiros.optimizers._base import FusedRule, Optimizer, zeros_slots
 from oneiros.optimizers._checks import check_bool, check_real
 
 
@@ -39,6 +39,12 @@ class SGD(Optimizer):
         else:
             change = velocity
         return ops.add(param, change), {"momentum": velocity}
+
+    def fused_rule(self) -> FusedRule | None:
+        """Rule "sgd" (without Nesterov): the update above, ``momentum`` 0 meaning no slot."""
+        if self.nesterov:
+            return None
+        return FusedRule("sgd", {"momentum": self.momentum})
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}

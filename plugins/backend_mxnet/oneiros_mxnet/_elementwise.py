@@ -84,7 +84,7 @@ def _expanded(small: Any, shape: tuple[int, ...]) -> Any:
 
 def _fast_broadcast_gradient(fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     def apply(a: Any, b: Any) -> Any:
-        if is_python_scalar(a) or is_python_scalar(b) or a.shape == b.shape or not autograd.is_recording():
+        if is_python_scalar(a) or is_python_scalar(b) or not autograd.is_recording() or a.shape == b.shape:
             return fn(a, b)
         shape = np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
         return fn(_expanded(a, shape), _expanded(b, shape))

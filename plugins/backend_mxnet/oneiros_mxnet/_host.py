@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import mxnet
@@ -52,3 +53,15 @@ def upload(host: np.ndarray) -> mnp.ndarray:
 def constant(value: Any, dtype: str) -> mnp.ndarray:
     """A 0-d MXNet array of the MXNet dtype ``dtype`` holding ``value``."""
     return upload(np.array(value, dtype=dtype))
+
+
+def shared_constant(value: bool | int | float, dtype: str, shape: tuple[int, ...] = ()) -> mnp.ndarray:
+    """A ``shape`` MXNet array filled with the Python scalar ``value``, made once per context and
+    then shared: for operands this backend creates and no caller ever sees or overwrites."""
+    # The key keeps the scalar's type and repr, so 0.0 and -0.0 (equal, same hash) stay apart.
+    return _shared(type(value), repr(value), value, dtype, shape, str(context()))
+
+
+@functools.lru_cache(maxsize=512)
+def _shared(kind: type, text: str, value: Any, dtype: str, shape: tuple[int, ...], device: str) -> mnp.ndarray:
+    return upload(np.full(shape, value, dtype=dtype))

@@ -7,7 +7,9 @@ that sums the gradient of the bias added in between) cost more than the convolut
 convolution and pooling return a :class:`ChannelsLastView` of their channels-first result:
 
 - the next convolution or pooling reads the channels-first values directly;
-- activations run on them and return another view;
+- activations run on them and return another view; a nondecreasing one (relu) waits, so that
+  a max pooling reading it pools first and activates the 4x smaller result (max pooling
+  commutes with a nondecreasing function, values and gradients alike);
 - a bias added to a convolution that has not run yet goes into MXNet's convolution itself
   (whose bias gradient is computed with the convolution's);
 - anything else gets the channels-last array, transposed once and kept.
@@ -71,7 +73,7 @@ class ChannelsLastView:
     the channels-last array, made on first access.
     """
 
-    __slots__ = ("shape", "dtype", "_first", "_last", "_compute", "_takes_bias")
+    __slots__ = ("shape", "dtype", "_first", "_last", "_compute", "_takes_bias", "_nondecreasing")
 
     def __init__(self, shape: tuple[int, ...], dtype: Any, compute: Compute, takes_bias: bool = False):
         self.shape = tuple(shape)
@@ -80,6 +82,7 @@ class ChannelsLastView:
         self._takes_bias = takes_bias
         self._first: mnp.ndarray | None = None
         self._last: mnp.ndarray | None = None
+        self._nondecreasing: tuple[ChannelsLastView, Callable[[mnp.ndarray], mnp.ndarray]] | None = None
 
     @classmethod
     def of(cls, channels_first: mnp.ndarray) -> ChannelsLastView:
@@ -115,6 +118,17 @@ class ChannelsLastView:
     def mapped(self, fn: Callable[[mnp.ndarray], mnp.ndarray]) -> ChannelsLastView:
         """``fn`` (elementwise, layout-blind) applied to the channels-first values, as a view."""
         return ChannelsLastView.of(fn(self.channels_first))
+
+    def mapped_nondecreasing(self, fn: Callable[[mnp.ndarray], mnp.ndarray], dtype: Any) -> ChannelsLastView:
+        """``fn`` (elementwise, nondecreasing, results of ``dtype``) applied to the channels-first
+        values when first read, as a view a max pooling may read through (:meth:`before_map`)."""
+        view = ChannelsLastView(self.shape, dtype, lambda _: fn(self.channels_first))
+        view._nondecreasing = (self, fn)
+        return view
+
+    def before_map(self) -> tuple[ChannelsLastView, Callable[[mnp.ndarray], mnp.ndarray]] | None:
+        """``(source, fn)`` when this view is a pending :meth:`mapped_nondecreasing`, else None."""
+        return self._nondecreasing if self._first is None else None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.materialize(), name)

@@ -39,6 +39,7 @@ __all__ = [
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+_ONE_HOT_KERNEL_DTYPES = frozenset({"float16", "float32", "int8", "int32", "uint8"})
 
 
 def _on_floats(fn: Callable[[Any], Any], x: Any) -> Any:
@@ -47,11 +48,14 @@ def _on_floats(fn: Callable[[Any], Any], x: Any) -> Any:
     return finish(fn(to_compute(tensor, name)), name)
 
 
-def _activation(fn: Callable[[Any], Any], x: Any) -> Any:
-    """An elementwise activation; a ChannelsLastView stays one (its layout does not matter)."""
-    if type(x) is ChannelsLastView:
-        return x.mapped(lambda values: _on_floats(fn, values))
-    return _on_floats(fn, x)
+def _activation(fn: Callable[[Any], Any], x: Any, nondecreasing: bool = False) -> Any:
+    """An elementwise activation; a ChannelsLastView stays one (its layout does not matter), and
+    waits for a max pooling to read it when ``fn`` is ``nondecreasing`` (see ``_layout``)."""
+    if type(x) is not ChannelsLastView:
+        return _on_floats(fn, x)
+    if nondecreasing:
+        return x.mapped_nondecreasing(lambda values: _on_floats(fn, values), float_result(dtype_name(x)))
+    return x.mapped(lambda values: _on_floats(fn, values))
 
 
 def _softplus(v: Any) -> Any:
@@ -67,7 +71,8 @@ def _elu(v: Any, alpha: float) -> Any:
 
 
 def relu(x):
-    return _activation(npx.relu, x)
+    # npx.relu, not oneDNN's faster Activation kernel: that one turns NaN into 0.
+    return _activation(npx.relu, x, nondecreasing=True)
 
 
 def relu6(x):
@@ -172,9 +177,13 @@ def one_hot(x, num_classes, axis=-1, dtype="float32"):
             f"shape {labels.shape}; received {axis}."
         )
     plain = storage(labels)
-    classes = mnp.arange(int(num_classes), dtype=plain.dtype, ctx=context())
-    # Comparing with every class index leaves out-of-range labels (negatives too) all zeros.
-    encoded = finish(mnp.equal(mnp.expand_dims(plain, -1), classes), name)
+    if name in _ONE_HOT_KERNEL_DTYPES:
+        # MXNet's kernel, like the comparison below, leaves out-of-range labels all zeros.
+        encoded = npx.one_hot(plain, int(num_classes), dtype=name)
+    else:
+        classes = mnp.arange(int(num_classes), dtype=plain.dtype, ctx=context())
+        # Comparing with every class index leaves out-of-range labels (negatives too) all zeros.
+        encoded = finish(mnp.equal(mnp.expand_dims(plain, -1), classes), name)
     if out_axis in (-1, labels.ndim):
         return encoded
     return moveaxis(encoded, -1, out_axis)

@@ -16,6 +16,7 @@ from mxnet import numpy_extension as npx
 from oneiros import dtypes
 
 from oneiros_mxnet._host import upload
+from oneiros_mxnet._layout import ChannelsLastView
 from oneiros.backend.geometry import check_padding, per_axis
 from oneiros_mxnet._spatial import (
     channels_first_input,
@@ -73,6 +74,11 @@ def _empty(x: Any, geometry: Geometry, value: Any) -> Any:
 
 
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format="channels_last"):
+    pending = inputs.before_map() if type(inputs) is ChannelsLastView and data_format == "channels_last" else None
+    if pending is not None:
+        # max_pool(fn(x)) == fn(max_pool(x)) for a nondecreasing fn, which then sees fewer values.
+        source, fn = pending
+        return ChannelsLastView.of(fn(max_pool(source, pool_size, strides, padding, data_format).channels_first))
     source = channels_first_input(inputs, data_format)
     check_rank(source, "max_pool")
     name = dtype_name(source)

@@ -21,7 +21,7 @@ from mxnet import numpy as mnp
 from mxnet.base import NDArrayHandle, _LIB, check_call
 from oneiros import dtypes
 
-from oneiros_mxnet._host import constant, narrowed_numpy, upload
+from oneiros_mxnet._host import narrowed_numpy, shared_constant, upload
 from oneiros_mxnet._layout import ChannelsLastView
 
 Operand = Union[bool, int, float, mnp.ndarray]
@@ -181,7 +181,7 @@ def scalar_tensor(value: Operand, name: str) -> mnp.ndarray:
     """A Python scalar as a 0-d tensor in the compute dtype of ``name`` (tensors unchanged)."""
     if not is_python_scalar(value):
         return value
-    return constant(value, compute_dtype(name))
+    return shared_constant(value, compute_dtype(name))
 
 
 def select(condition: Any, a: Operand, b: Operand) -> mnp.ndarray:
@@ -192,7 +192,7 @@ def select(condition: Any, a: Operand, b: Operand) -> mnp.ndarray:
     """
     like = next((value for value in (a, b) if not is_python_scalar(value)), None)
     dtype = mxnet_dtype(like) if like is not None else "float32"
-    a, b = (constant(value, dtype) if is_python_scalar(value) else value for value in (a, b))
+    a, b = (shared_constant(value, dtype) if is_python_scalar(value) else value for value in (a, b))
     return mnp.where(condition, a, b)
 
 
@@ -203,10 +203,10 @@ def _wrapped(values: mnp.ndarray, name: str) -> mnp.ndarray:
     through float64, which rounds the products of two uint32 values (up to 2**64).
     """
     bits = np.iinfo(name).bits
-    low_bits = mnp.bitwise_and(values.astype("int64", copy=False), constant((1 << bits) - 1, "int64"))
+    low_bits = mnp.bitwise_and(values.astype("int64", copy=False), shared_constant((1 << bits) - 1, "int64"))
     if np.iinfo(name).min == 0:
         return low_bits
-    sign = constant(1 << (bits - 1), "int64")
+    sign = shared_constant(1 << (bits - 1), "int64")
     return mnp.subtract(mnp.bitwise_xor(low_bits, sign), sign)
 
 
@@ -275,10 +275,27 @@ def check_int(x: mnp.ndarray, what: str) -> None:
         raise TypeError(f"{what} must be an integer tensor; received dtype {dtype_name(x)}.")
 
 
+def _all_float32_or_weak(values: tuple[Any, ...]) -> bool:
+    """Whether ``values`` are plain float32 MXNet tensors and Python scalars, at least one a tensor."""
+    tensors = 0
+    for value in values:
+        if type(value) is mnp.ndarray:
+            if mxnet_dtype(value) != "float32":
+                return False
+            tensors += 1
+        elif not is_python_scalar(value):
+            return False
+    return tensors > 0
+
+
 def elementwise(fn: Callable[..., Any], result: Callable[[str], str] | None, *values: Any) -> mnp.ndarray:
     """Applies ``fn`` to ``values`` promoted together; ``result`` maps the promoted dtype name
     to the output dtype name (default: the promoted dtype). At least one operand reaches ``fn``
     as a tensor; Python scalars stay scalars where another operand is a tensor."""
+    if _all_float32_or_weak(values):
+        # The common case on the training path, with promotion settled: float32 tensors and
+        # Python scalars compute in float32 as they are.
+        return finish(fn(*values), result("float32") if result is not None else "float32")
     operands = [operand(value) for value in values]
     promoted = dtypes.result_type(*(operand_dtype(item) for item in operands))
     out_name = result(promoted) if result is not None else promoted

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -13,7 +13,9 @@ from oneiros._tree import tree_leaves, tree_map
 from oneiros.backend import TRAINABLE, Backend
 
 from oneiros_mxnet import ops as mxnet_ops
+from oneiros_mxnet._donation import donating
 from oneiros_mxnet._engine import device_names
+from oneiros_mxnet._fused_updates import fused_update
 from oneiros_mxnet._tensor import as_tensor, dtype_name, fresh_view
 
 
@@ -39,9 +41,10 @@ class MxnetBackend(Backend):
 
     ``jit`` runs functions as they are (so the backend does not declare ``jit``): MXNet 1.9 can
     only compile graphs written against its symbol API, not arbitrary Python over
-    ``oneiros.ops``. MXNet's asynchronous engine runs the operators while Python issues the next
-    ones; nothing in a training step waits for a result (uploads are zero-copy, see
-    ``_tensor.upload``).
+    ``oneiros.ops``. It keeps ``donate_argnums``' meaning, though: kernels may overwrite donated
+    buffers (the fused optimizer updates donated moments in place). MXNet's asynchronous engine
+    runs the operators while Python issues the next ones; nothing in a training step waits for a
+    result (uploads are zero-copy, see ``_tensor.upload``).
     """
 
     name: ClassVar[str] = "mxnet"
@@ -76,8 +79,22 @@ class MxnetBackend(Backend):
 
         return run
 
+    def jit(self, fn: Callable, donate_argnums: Sequence[int] = ()) -> Callable:
+        if not donate_argnums:
+            return fn
+
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with donating([leaf for index in donate_argnums for leaf in tree_leaves(args[index])]):
+                return fn(*args, **kwargs)
+
+        return run
+
     def block_until_ready(self, value: Any) -> Any:
         for leaf in tree_leaves(value):
             if hasattr(leaf, "wait_to_read"):
                 leaf.wait_to_read()
         return value
+
+    def fused_optimizer_update(self, rule: str, hyperparameters: Mapping[str, Any],
+                               param_dtypes: Sequence[str]) -> Callable | None:
+        return fused_update(rule, hyperparameters, param_dtypes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import oneiros as oi
+import pytest
 from oneiros import layers, ops
 
 RNG = np.random.default_rng(5)
@@ -54,3 +55,59 @@ def test_a_convolution_output_is_a_channels_last_tensor(mxnet_backend):
 def _softmax(values: np.ndarray) -> np.ndarray:
     shifted = np.exp(values - values.max(axis=-1, keepdims=True))
     return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+def _relu_pool_loss(inputs, kernel, bias, upstream, pool_args, materialize=False):
+    activated = ops.relu(ops.add(ops.conv(inputs, kernel), bias))
+    if materialize:
+        ops.to_numpy(activated)  # a relu that ran already is pooled as it is
+    return ops.sum(ops.multiply(ops.max_pool(activated, *pool_args), upstream))
+
+
+def _float64_relu_pool(x, kernel, bias, upstream):
+    """conv ('valid', stride 1) + bias, relu, 2x2 max pooling, weighted sum, in float64 loops."""
+    rows, cols = x.shape[1] - kernel.shape[0] + 1, x.shape[2] - kernel.shape[1] + 1
+    conv = np.zeros((x.shape[0], rows, cols, kernel.shape[-1]))
+    for i in range(rows):
+        for j in range(cols):
+            window = x[:, i:i + kernel.shape[0], j:j + kernel.shape[1], :]
+            conv[:, i, j, :] = np.tensordot(window, kernel, axes=([1, 2, 3], [0, 1, 2]))
+    activated = np.maximum(conv + bias, 0)
+    pooled = activated[:, :rows // 2 * 2, :cols // 2 * 2].reshape(x.shape[0], rows // 2, 2, cols // 2, 2, -1)
+    return float(np.sum(pooled.max(axis=(2, 4)) * upstream))
+
+
+def test_max_pooling_reads_through_a_pending_relu_with_its_values_and_gradients(mxnet_backend):
+    # The pooling runs before the relu here (see _layout); the oracles relu first.
+    x = RNG.normal(size=(2, 7, 6, 2))
+    kernel = RNG.normal(size=(2, 2, 2, 3))
+    bias = np.array([0.5, -0.2, 0.0])
+    upstream = RNG.normal(size=(2, 3, 2, 3))
+    params = [ops.convert_to_tensor(kernel.astype(np.float32)), ops.convert_to_tensor(bias.astype(np.float32))]
+    inputs = ops.convert_to_tensor(x.astype(np.float32))
+    weights = ops.convert_to_tensor(upstream.astype(np.float32))
+    value, (kernel_grad, _) = mxnet_backend.value_and_grad(
+        lambda p: _relu_pool_loss(inputs, p[0], p[1], weights, (2,)))(params)
+    assert float(ops.to_numpy(value)) == pytest.approx(_float64_relu_pool(x, kernel, bias, upstream), rel=1e-5)
+    step = 1e-6
+    numeric = np.zeros_like(kernel)
+    for index in np.ndindex(kernel.shape):
+        up, down = kernel.copy(), kernel.copy()
+        up[index] += step
+        down[index] -= step
+        numeric[index] = (_float64_relu_pool(x, up, bias, upstream) - _float64_relu_pool(x, down, bias, upstream)) / (2 * step)
+    np.testing.assert_allclose(ops.to_numpy(kernel_grad), numeric, rtol=1e-4, atol=1e-4)
+
+
+def test_a_relu_pooled_after_it_ran_gives_the_same_values_and_gradients(mxnet_backend):
+    x = ops.convert_to_tensor(RNG.normal(size=(2, 8, 7, 2)).astype(np.float32))
+    params = [ops.convert_to_tensor(RNG.normal(size=(3, 3, 2, 4)).astype(np.float32)),
+              ops.convert_to_tensor(RNG.normal(size=(4,)).astype(np.float32))]
+    upstream = ops.convert_to_tensor(RNG.normal(size=(2, 3, 3, 4)).astype(np.float32))
+    results = [mxnet_backend.value_and_grad(
+        lambda p, done=materialize: _relu_pool_loss(x, p[0], p[1], upstream, (3, 2, "same"), done))(params)
+        for materialize in (False, True)]
+    (first_value, first_grads), (second_value, second_grads) = results
+    assert float(ops.to_numpy(first_value)) == float(ops.to_numpy(second_value))
+    for first, second in zip(first_grads, second_grads):
+        np.testing.assert_array_equal(ops.to_numpy(first), ops.to_numpy(second))
