@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from oneiros.data.adapters import ArrayAdapter
+from oneiros.models import _pipeline
 from oneiros.models._pipeline import choose_steps_per_execution, prefetched
 
 
@@ -64,6 +65,14 @@ def _choice(backend, seconds_per_call, batches: int = 200, per_batch_callbacks: 
 def test_auto_fusion_grows_while_the_call_overhead_dominates(jax_backend):
     # per step: single 2.1 ms; groups of 8, 16, 32: 0.35, 0.225, 0.16 ms
     assert _choice(jax_backend, lambda steps: 0.002 + steps * 0.0001) == (32, [1, 8, 16, 32])
+
+
+def test_auto_fusion_measures_only_groups_that_fit_the_memory_bound(jax_backend, monkeypatch):
+    # a batch is 4 x 3 + 4 x 1 float32 = 64 bytes: groups of 8 and 16 fit in 1,024 bytes, 32 does not
+    monkeypatch.setattr(_pipeline, "MAX_GROUP_BYTES", 1024)
+    assert _choice(jax_backend, lambda steps: 0.002 + steps * 0.0001) == (16, [1, 8, 16])
+    monkeypatch.setattr(_pipeline, "MAX_GROUP_BYTES", 511)
+    assert _choice(jax_backend, lambda steps: 0.002 + steps * 0.0001) == (None, [])
 
 
 def test_auto_fusion_stops_at_the_first_group_that_does_not_pay(jax_backend):

@@ -23,6 +23,9 @@ REQUIRED_GAIN = 0.9
 ESCALATION_GAIN = 0.95
 """A larger group replaces a smaller fused one only when its step takes under 95% of the smaller one's."""
 MEASURED_ROUNDS = 2
+MAX_GROUP_BYTES = 64 << 20
+"""Groups are candidates only while their stacked batches stay under 64 MiB: larger inputs spend
+their time computing rather than dispatching, and a group holds all its batches at once."""
 
 
 def _copy_state(backend: Any, state: Any) -> Any:
@@ -49,15 +52,24 @@ def _batches_needed(count: int) -> int:
 
 
 def _measurable_batches(backend: Any, adapter: Any) -> list[Any] | None:
-    """Enough equal-sized batches of the first epoch to measure the candidates that fit in it;
-    None where the backend cannot fuse, the data is a one-shot iterator or too short."""
+    """Enough equal-sized batches of the first epoch to measure the candidates that fit in it
+    and in :data:`MAX_GROUP_BYTES`; None where the backend cannot fuse, the data is a one-shot
+    iterator or too short, or no candidate fits."""
     available = (adapter.num_batches or 0) if isinstance(adapter, (ArrayAdapter, DatasetAdapter)) else 0
     if (FUSED_STEPS not in backend.capabilities
             or available < max(MIN_BATCHES_TO_MEASURE, _batches_needed(FUSION_CANDIDATES[0]))):
         return None
-    largest = max(count for count in FUSION_CANDIDATES if _batches_needed(count) <= available)
-    batches = list(itertools.islice(adapter.batches(0), _batches_needed(largest)))
-    if len(batches) < _batches_needed(FUSION_CANDIDATES[0]) or len({len(leaves(b[0])[0][1]) for b in batches}) != 1:
+    source = adapter.batches(0)
+    first = next(source, None)
+    if first is None:
+        return None
+    batch_bytes = sum(getattr(array, "nbytes", 0) for part in first for _, array in leaves(part))
+    fitting = [count for count in FUSION_CANDIDATES
+               if _batches_needed(count) <= available and count * batch_bytes <= MAX_GROUP_BYTES]
+    if not fitting:
+        return None
+    batches = [first, *itertools.islice(source, _batches_needed(max(fitting)) - 1)]
+    if len(batches) < _batches_needed(fitting[0]) or len({len(leaves(b[0])[0][1]) for b in batches}) != 1:
         return None
     return batches
 
