@@ -96,11 +96,8 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
     params = {"epochs": epochs, "steps": adapter.num_batches, "verbose": verbose, "mode": "fit"}
     callback_list = _callbacks(model, callbacks, verbose, params, history=True)
     sync_every_batch = callback_list.needs_weights_per_batch()
-    spe = model.compiled.steps_per_execution
-    if spe == AUTO:
-        if trainer.auto_steps_per_execution is None:
-            trainer.auto_steps_per_execution = choose_steps_per_execution(trainer, adapter, sync_every_batch)
-        spe = trainer.auto_steps_per_execution or 1
+    spe = trainer.training_steps.resolve(model.compiled.steps_per_execution,
+                                         lambda: choose_steps_per_execution(trainer, adapter, sync_every_batch))
     params["steps_per_execution"] = spe
     model.stop_training = False
     model.resume_from_epoch = None
@@ -118,9 +115,7 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
             logs: dict[str, Any] = {}
             for batch, count in prefetched(adapter.stacked_batches(epoch, spe), trainer.backend.to_device, depth):
                 if state is None:
-                    first = batch if count == 1 else map_arrays(lambda a: a[0], batch)
-                    if not trainer.prepared:
-                        trainer.prepare(first[0], first[1])
+                    _prepare(trainer, batch, count)
                     state = trainer.initial_state()
                 if step == 0:
                     state = _reset_metrics(trainer, state)
@@ -154,11 +149,17 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
     return model.history
 
 
+def _prepare(trainer: Any, batch: Any, count: int) -> None:
+    """Builds the model on the first call's first batch (of ``count`` stacked ones)."""
+    if not trainer.prepared:
+        first = batch if count == 1 else map_arrays(lambda a: a[0], batch)
+        trainer.prepare(first[0], first[1])
+
+
 def _with_synced_variables(trainer: Any, state: Any) -> Any:
     """Callbacks may have changed weights (e.g. restoring the best ones): take them back."""
     _, _, optimizer_state, metric_states = state
-    return trainer.distribute(([v.value for v in trainer.trainable], [v.value for v in trainer.non_trainable],
-                               optimizer_state, metric_states))
+    return trainer.state_from_variables(optimizer_state, metric_states)
 
 
 def _reset_metrics(trainer: Any, state: Any) -> Any:
@@ -173,20 +174,13 @@ def _validation_adapter(model: Any, data: Any, batch_size: int | None, steps: in
     return adapter_for(data, steps=steps)
 
 
-def _evaluation_steps_per_execution(model: Any, trainer: Any, adapter: Any, per_batch_callbacks: bool) -> int:
-    spe = model.compiled.steps_per_execution if model.compiled is not None else 1
-    if spe != AUTO:
-        return spe
-    if trainer.auto_evaluation_steps is None:
-        trainer.auto_evaluation_steps = choose_steps_per_execution(trainer, adapter, per_batch_callbacks,
-                                                                   evaluation=True)
-    return trainer.auto_evaluation_steps or 1
-
-
 def _evaluate_adapter(model: Any, trainer: Any, adapter: Any, verbose: int, callbacks: Any) -> dict[str, float]:
     params = {"steps": adapter.num_batches, "verbose": verbose, "mode": "evaluate"}
     callback_list = _callbacks(model, callbacks, verbose, params, history=False)
-    spe = _evaluation_steps_per_execution(model, trainer, adapter, callback_list.needs_weights_per_batch())
+    per_batch_callbacks = callback_list.needs_weights_per_batch()
+    spe = trainer.evaluation_steps.resolve(
+        model.compiled.steps_per_execution,
+        lambda: choose_steps_per_execution(trainer, adapter, per_batch_callbacks, evaluation=True))
     params["steps_per_execution"] = spe
     callback_list.call("on_test_begin", None)
     state = None
@@ -196,9 +190,7 @@ def _evaluate_adapter(model: Any, trainer: Any, adapter: Any, verbose: int, call
     step = 0
     for batch, count in prefetched(adapter.stacked_batches(0, spe), trainer.backend.to_device, depth):
         if state is None:
-            first = batch if count == 1 else map_arrays(lambda a: a[0], batch)
-            if not trainer.prepared:
-                trainer.prepare(first[0], first[1])
+            _prepare(trainer, batch, count)
             state = trainer.evaluation_state()
         if distribution is not None:
             batch = distribution.distribute_batch(batch, stacked=count > 1)
@@ -226,15 +218,6 @@ def evaluate(model: Any, *, x: Any, y: Any, batch_size: int | None, verbose: Any
     return values[0] if len(values) == 1 else values
 
 
-def _prediction_steps_per_execution(model: Any, predictor: Any, adapter: Any) -> int:
-    spe = model.compiled.steps_per_execution if model.compiled is not None else AUTO
-    if spe != AUTO:
-        return spe
-    if predictor.auto_steps is None:
-        predictor.auto_steps = choose_prediction_steps(predictor, adapter)
-    return predictor.auto_steps or 1
-
-
 def predict(model: Any, x: Any, *, batch_size: int | None, verbose: Any, steps: int | None, callbacks: Any) -> Any:
     from oneiros.models._inference import Predictor
 
@@ -245,7 +228,9 @@ def predict(model: Any, x: Any, *, batch_size: int | None, verbose: Any, steps: 
     predictor = Predictor.for_model(model)
     distribution = current_distribution()
     fetch = ops.to_numpy if distribution is None else distribution.fetch
-    spe = 1 if distribution is not None else _prediction_steps_per_execution(model, predictor, adapter)
+    requested = model.compiled.steps_per_execution if model.compiled is not None else AUTO
+    spe = 1 if distribution is not None else predictor.steps.resolve(
+        requested, lambda: choose_prediction_steps(predictor, adapter))
     params["steps_per_execution"] = spe
     callback_list.call("on_predict_begin", None)
     outputs: list[tuple[list[Any], int]] = []

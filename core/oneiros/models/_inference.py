@@ -7,6 +7,7 @@ from typing import Any
 from oneiros import ops
 from oneiros.backend import get_backend
 from oneiros.data._structure import map_arrays
+from oneiros.models._pipeline import MeasuredSteps
 from oneiros.variables import swapped_values
 
 
@@ -19,7 +20,7 @@ class Predictor:
         self.variables: list[Any] | None = None
         self.function = backend.compile_inference(self._forward)
         self._stacked_function: Any = None
-        self.auto_steps: int | None = None
+        self.steps = MeasuredSteps()
 
     @classmethod
     def for_model(cls, model: Any) -> Predictor:

@@ -6,7 +6,7 @@ import itertools
 import queue
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from oneiros import ops
@@ -26,6 +26,22 @@ MEASURED_ROUNDS = 2
 MAX_GROUP_BYTES = 64 << 20
 """Groups are candidates only while their stacked batches stay under 64 MiB: larger inputs spend
 their time computing rather than dispatching, and a group holds all its batches at once."""
+
+
+class MeasuredSteps:
+    """Steps per compiled call for one kind of call (training, evaluation or prediction) of one
+    model: an explicit count as given; ``"auto"`` measured once and kept, unless the measurement
+    declined (None: too little data this time), so that a later, larger call measures again."""
+
+    def __init__(self) -> None:
+        self.measured: int | None = None
+
+    def resolve(self, requested: int | str, measure: Callable[[], int | None]) -> int:
+        if requested != AUTO:
+            return int(requested)
+        if self.measured is None:
+            self.measured = measure()
+        return self.measured or 1
 
 
 def _copy_state(backend: Any, state: Any) -> Any:
@@ -133,7 +149,7 @@ def choose_prediction_steps(predictor: Any, adapter: Any) -> int | None:
 
     def function_for(count: int) -> Any:
         run = predictor if count == 1 else predictor.stacked
-        return lambda state, batch: (state, run(batch[0]))
+        return _passing_state(lambda state, batch: run(batch[0]))
 
     return _fastest_group(predictor.backend, function_for, None, batches)
 

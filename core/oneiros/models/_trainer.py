@@ -15,6 +15,7 @@ from oneiros.backend import TRAINABLE, get_backend
 from oneiros.distribution import current as current_distribution
 from oneiros.layers._symbolic import flatten
 from oneiros.layers.layer import collecting_losses
+from oneiros.models._pipeline import MeasuredSteps
 from oneiros.variables import swapped_values
 
 State = tuple[list[Any], list[Any], Any, list[Any]]
@@ -44,8 +45,8 @@ class Trainer:
         self._train_functions: dict[int, Any] = {}
         self._test_functions: dict[int, Any] = {}
         self._predict_function: Any = None
-        self.auto_steps_per_execution: int | None = None
-        self.auto_evaluation_steps: int | None = None
+        self.training_steps = MeasuredSteps()
+        self.evaluation_steps = MeasuredSteps()
 
     def _flat_outputs(self, y_pred: Any) -> list[Any]:
         return flatten(y_pred)
@@ -86,8 +87,13 @@ class Trainer:
             self.optimizer_state = restored if restored is not None else self.config.optimizer.init(
                 [v.value for v in self.trainable])
             self._applied_learning_rate = self.config.optimizer.learning_rate
+        return self.state_from_variables(self.optimizer_state, self.initial_metric_states())
+
+    def state_from_variables(self, optimizer_state: Any, metric_states: list[Any]) -> State:
+        """The variables' current values with these optimizer and metric states, placed on the
+        devices of the active distribution."""
         return self.distribute(([v.value for v in self.trainable], [v.value for v in self.non_trainable],
-                                self.optimizer_state, self.initial_metric_states()))
+                                optimizer_state, metric_states))
 
     def distribute(self, state: State) -> State:
         """``state`` placed on the devices of the active distribution (unchanged without one)."""
@@ -259,9 +265,8 @@ class Trainer:
         return self._test_functions[steps]
 
     def evaluation_state(self) -> State:
-        """The variables' current values and fresh metric states, placed like the training state."""
-        return self.distribute(([v.value for v in self.trainable], [v.value for v in self.non_trainable], None,
-                                self.initial_metric_states()))
+        """The variables' current values and fresh metric states (no optimizer state)."""
+        return self.state_from_variables(None, self.initial_metric_states())
 
     def predict_function(self) -> Any:
         if self._predict_function is None:
