@@ -9,9 +9,10 @@ import numpy as np
 from mxnet import numpy as mnp
 from mxnet import nd
 from oneiros import dtypes
+from oneiros.backend.host_arrays import narrowed_numpy
 
 from oneiros_mxnet._engine import context
-from oneiros_mxnet._host import constant, narrowed_numpy
+from oneiros_mxnet._host import constant
 from oneiros_mxnet._layout import ChannelsLastView
 from oneiros_mxnet._tensor import (
     as_tensor,

@@ -1,4 +1,4 @@
-"""Moving values between numpy and MXNet: narrowing 64-bit values, and uploads that never wait."""
+"""Moving values from numpy to MXNet: uploads and constants that never wait."""
 
 from __future__ import annotations
 
@@ -8,32 +8,8 @@ from typing import Any
 import mxnet
 import numpy as np
 from mxnet import numpy as mnp
-from oneiros import dtypes
 
 from oneiros_mxnet._engine import context
-
-_NARROWED_INT_RANGES = {"int64": np.iinfo(np.int32), "uint64": np.iinfo(np.uint32)}
-
-
-def narrowed_numpy(value: Any) -> np.ndarray:
-    """``value`` as a numpy array of a supported dtype; 64-bit dtypes become 32-bit ones."""
-    array = np.asarray(value)
-    name = array.dtype.name
-    if name in dtypes.SUPPORTED:
-        return array
-    narrowed = dtypes.NARROWED.get(name)
-    if narrowed is None:
-        raise TypeError(
-            f"Cannot make a tensor of dtype {name} (received {type(value).__name__}); "
-            f"expected numbers or booleans of a supported dtype: {', '.join(dtypes.SUPPORTED)}."
-        )
-    limits = _NARROWED_INT_RANGES.get(name)
-    if limits is not None and array.size and (array.min() < limits.min or array.max() > limits.max):
-        raise OverflowError(
-            f"{name} values in [{array.min()}, {array.max()}] do not fit {narrowed} "
-            f"([{limits.min}, {limits.max}]); tensors hold at most 32-bit integers."
-        )
-    return array.astype(narrowed)
 
 
 def upload(host: np.ndarray) -> mnp.ndarray:

@@ -20,8 +20,9 @@ import numpy as np
 from mxnet import numpy as mnp
 from mxnet.base import NDArrayHandle, _LIB, check_call
 from oneiros import dtypes
+from oneiros.backend.host_arrays import narrowed_numpy
 
-from oneiros_mxnet._host import narrowed_numpy, shared_constant, upload
+from oneiros_mxnet._host import shared_constant, upload
 from oneiros_mxnet._layout import ChannelsLastView
 
 Operand = Union[bool, int, float, mnp.ndarray]

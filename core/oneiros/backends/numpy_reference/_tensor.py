@@ -13,11 +13,11 @@ from typing import Any, Union
 import numpy as np
 
 from oneiros import dtypes
+from oneiros.backend.host_arrays import narrowed_numpy
 
 Operand = Union[bool, int, float, np.ndarray]
 
 HALF_FLOATS = frozenset({"float16", "bfloat16"})
-_NARROWED_INT_RANGES = {"int64": np.iinfo(np.int32), "uint64": np.iinfo(np.uint32)}
 
 
 def numpy_dtype(dtype: Any) -> np.dtype:
@@ -44,23 +44,7 @@ def _bfloat16() -> np.dtype:
 
 def as_tensor(value: Any) -> np.ndarray:
     """``value`` as an array of a supported dtype; 64-bit dtypes are narrowed to 32 bits."""
-    array = np.asarray(value)
-    name = array.dtype.name
-    if name in dtypes.SUPPORTED:
-        return array
-    narrowed = dtypes.NARROWED.get(name)
-    if narrowed is None:
-        raise TypeError(
-            f"Cannot make a tensor of dtype {name} (received {type(value).__name__}); "
-            f"expected numbers or booleans of a supported dtype: {', '.join(dtypes.SUPPORTED)}."
-        )
-    limits = _NARROWED_INT_RANGES.get(name)
-    if limits is not None and array.size and (array.min() < limits.min or array.max() > limits.max):
-        raise OverflowError(
-            f"{name} values in [{array.min()}, {array.max()}] do not fit {narrowed} "
-            f"([{limits.min}, {limits.max}]); tensors hold at most 32-bit integers."
-        )
-    return array.astype(numpy_dtype(narrowed))
+    return narrowed_numpy(value)
 
 
 def is_python_scalar(value: Any) -> bool:
