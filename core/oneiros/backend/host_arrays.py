@@ -1,5 +1,5 @@
-"""Host (numpy) values as every backend takes them in: 64-bit dtypes narrowed to 32 bits, as
-:mod:`oneiros.dtypes` prescribes, and refused where the values do not fit."""
+"""Host (numpy) values as eager backends take them in: 64-bit dtypes narrowed to 32 bits, as
+:mod:`oneiros.dtypes` prescribes (refused where the values do not fit), and int arguments."""
 
 from __future__ import annotations
 
@@ -31,3 +31,11 @@ def narrowed_numpy(value: Any) -> np.ndarray:
             f"([{limits.min}, {limits.max}]); tensors hold at most 32-bit integers."
         )
     return array.astype(narrowed)
+
+
+def int_tuple(values: Any, what: str) -> tuple[int, ...]:
+    """An int or a sequence of ints (an op's shape, axes or sizes argument) as a tuple of ints."""
+    items = np.asarray(values)
+    if items.ndim > 1 or items.dtype.kind not in "iu" and items.size:
+        raise TypeError(f"{what} must be an int or a sequence of ints; received {values!r}.")
+    return tuple(int(item) for item in items.reshape(-1))

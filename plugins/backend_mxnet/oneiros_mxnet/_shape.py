@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from mxnet import numpy as mnp
 from oneiros import dtypes
+from oneiros.backend.host_arrays import int_tuple
 
 from oneiros_mxnet._engine import context
 from oneiros_mxnet._host import upload
@@ -53,13 +54,6 @@ __all__ = [
 PAD_MODES = ("constant", "reflect", "symmetric")
 
 
-def _ints(values: Any, what: str) -> tuple[int, ...]:
-    items = np.asarray(values)
-    if items.ndim > 1 or items.dtype.kind not in "iu" and items.size:
-        raise TypeError(f"{what} must be an int or a sequence of ints; received {values!r}.")
-    return tuple(int(item) for item in items.reshape(-1))
-
-
 def _moved(fn: Callable[[Any], Any], x: Any) -> Any:
     """``fn`` applied to the storage of ``x``; the result keeps ``x``'s dtype."""
     tensor = as_tensor(x)
@@ -71,18 +65,18 @@ def _moved(fn: Callable[[Any], Any], x: Any) -> Any:
 
 
 def reshape(x, newshape):
-    shape = _ints(newshape, "newshape")
+    shape = int_tuple(newshape, "newshape")
     return _moved(lambda values: mnp.reshape(values, shape), x)
 
 
 def transpose(x, axes=None):
-    order = None if axes is None else _ints(axes, "axes")
+    order = None if axes is None else int_tuple(axes, "axes")
     return _moved(lambda values: permuted(values, order), x)
 
 
 def moveaxis(x, source, destination):
-    return _moved(lambda values: permuted(values, moved_axes(values.ndim, _ints(source, "source"),
-                                                             _ints(destination, "destination"))), x)
+    return _moved(lambda values: permuted(values, moved_axes(values.ndim, int_tuple(source, "source"),
+                                                             int_tuple(destination, "destination"))), x)
 
 
 def _expanded_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
@@ -138,7 +132,7 @@ def split(x, indices_or_sections, axis=0):
     tensor = as_tensor(x)
     sections = indices_or_sections
     if not isinstance(sections, (int, np.integer)):
-        sections = list(_ints(sections, "indices_or_sections"))
+        sections = list(int_tuple(sections, "indices_or_sections"))
     elif tensor.shape[int(axis)] % int(sections):
         raise ValueError(f"split: {sections} sections do not divide axis {axis} of shape {tensor.shape}.")
     plain = storage(tensor)
@@ -148,7 +142,7 @@ def split(x, indices_or_sections, axis=0):
 
 
 def tile(x, repeats):
-    reps = _ints(repeats, "repeats")
+    reps = int_tuple(repeats, "repeats")
     return _moved(lambda values: mnp.tile(values, reps), x)
 
 
@@ -158,7 +152,7 @@ def _positions(indices: np.ndarray) -> mnp.ndarray:
 
 def repeat(x, repeats, axis=None):
     tensor = as_tensor(x)
-    counts = _ints(repeats, "repeats")
+    counts = int_tuple(repeats, "repeats")
     if np.ndim(repeats) == 0:
         return _moved(lambda values: mnp.repeat(values, counts[0], axis=None if axis is None else int(axis)), tensor)
     if axis is None:
@@ -200,12 +194,12 @@ def flip(x, axis=None):
 
 
 def broadcast_to(x, shape):
-    target = _ints(shape, "shape")
+    target = int_tuple(shape, "shape")
     return _moved(lambda values: mnp.broadcast_to(values, target), x)
 
 
 def _block(shape: tuple[int, ...], start_indices: Any, sizes: Sequence[int]) -> tuple[builtins.slice, ...]:
-    starts = _ints(start_indices, "start_indices")
+    starts = int_tuple(start_indices, "start_indices")
     if len(starts) != len(shape) or len(sizes) != len(shape):
         raise ValueError(
             f"Expected one start index and one size per axis of a tensor of shape {shape}; "
@@ -220,7 +214,7 @@ def _block(shape: tuple[int, ...], start_indices: Any, sizes: Sequence[int]) -> 
 
 def slice(x, start_indices, shape):
     tensor = as_tensor(x)
-    region = _block(tuple(tensor.shape), start_indices, _ints(shape, "shape"))
+    region = _block(tuple(tensor.shape), start_indices, int_tuple(shape, "shape"))
     return _moved(lambda values: values[region], tensor)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from oneiros import dtypes
+from oneiros.backend.host_arrays import int_tuple
 from oneiros.backends.numpy_reference._reduce import normalize_axis
 from oneiros.backends.numpy_reference._tensor import (
     as_tensor,
@@ -31,23 +32,16 @@ __all__ = [
 PAD_MODES = ("constant", "reflect", "symmetric")
 
 
-def _ints(values: Any, what: str) -> tuple[int, ...]:
-    items = np.asarray(values)
-    if items.ndim > 1 or items.dtype.kind not in "iu" and items.size:
-        raise TypeError(f"{what} must be an int or a sequence of ints; received {values!r}.")
-    return tuple(int(item) for item in items.reshape(-1))
-
-
 def reshape(x: Any, newshape: Any) -> np.ndarray:
-    return np.reshape(as_tensor(x), _ints(newshape, "newshape"))
+    return np.reshape(as_tensor(x), int_tuple(newshape, "newshape"))
 
 
 def transpose(x: Any, axes: Any = None) -> np.ndarray:
-    return np.transpose(as_tensor(x), None if axes is None else _ints(axes, "axes"))
+    return np.transpose(as_tensor(x), None if axes is None else int_tuple(axes, "axes"))
 
 
 def moveaxis(x: Any, source: Any, destination: Any) -> np.ndarray:
-    return np.moveaxis(as_tensor(x), _ints(source, "source"), _ints(destination, "destination"))
+    return np.moveaxis(as_tensor(x), int_tuple(source, "source"), int_tuple(destination, "destination"))
 
 
 def expand_dims(x: Any, axis: Any) -> np.ndarray:
@@ -81,16 +75,16 @@ def stack(xs: Sequence[Any], axis: int = 0) -> np.ndarray:
 def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list[np.ndarray]:
     sections = indices_or_sections
     if not isinstance(sections, (int, np.integer)):
-        sections = list(_ints(sections, "indices_or_sections"))
+        sections = list(int_tuple(sections, "indices_or_sections"))
     return list(np.split(as_tensor(x), sections, axis=int(axis)))
 
 
 def tile(x: Any, repeats: Any) -> np.ndarray:
-    return np.tile(as_tensor(x), _ints(repeats, "repeats"))
+    return np.tile(as_tensor(x), int_tuple(repeats, "repeats"))
 
 
 def repeat(x: Any, repeats: Any, axis: Any = None) -> np.ndarray:
-    counts = _ints(repeats, "repeats")
+    counts = int_tuple(repeats, "repeats")
     counts_arg = counts[0] if np.ndim(repeats) == 0 else list(counts)
     return np.repeat(as_tensor(x), counts_arg, axis=None if axis is None else int(axis))
 
@@ -114,12 +108,12 @@ def flip(x: Any, axis: Any = None) -> np.ndarray:
 
 
 def broadcast_to(x: Any, shape: Any) -> np.ndarray:
-    return np.array(np.broadcast_to(as_tensor(x), _ints(shape, "shape")))
+    return np.array(np.broadcast_to(as_tensor(x), int_tuple(shape, "shape")))
 
 
 def _block(array: np.ndarray, start_indices: Any,
            sizes: Sequence[int]) -> tuple[builtins.slice, ...]:
-    starts = _ints(start_indices, "start_indices")
+    starts = int_tuple(start_indices, "start_indices")
     if len(starts) != array.ndim or len(sizes) != array.ndim:
         raise ValueError(
             f"Expected one start index and one size per axis of a tensor of shape {array.shape}; "
@@ -136,7 +130,7 @@ def _block(array: np.ndarray, start_indices: Any,
 
 def slice(x: Any, start_indices: Any, shape: Any) -> np.ndarray:
     array = as_tensor(x)
-    return np.array(array[_block(array, start_indices, _ints(shape, "shape"))])
+    return np.array(array[_block(array, start_indices, int_tuple(shape, "shape"))])
 
 
 def slice_update(x: Any, start_indices: Any, updates: Any) -> np.ndarray:
@@ -178,7 +172,7 @@ def _index_tuple(indices: Any, target_shape: tuple[int, ...]) -> tuple[np.ndarra
 
 
 def scatter(indices: Any, values: Any, shape: Any) -> np.ndarray:
-    target_shape = _ints(shape, "shape")
+    target_shape = int_tuple(shape, "shape")
     updates = as_tensor(values)
     name = updates.dtype.name
     index = _index_tuple(indices, target_shape)
