@@ -13,6 +13,7 @@ from mxnet import numpy as mnp
 
 from oneiros_mxnet._host import upload
 from oneiros.backend.geometry import check_format, per_axis
+from oneiros.backend.resampling import linear_neighbours, nearest_indices
 from oneiros_mxnet._tensor import as_tensor, dtype_name, finish, float_result, to_compute
 
 __all__ = ["resize"]
@@ -25,22 +26,14 @@ def _indices(values: np.ndarray) -> Any:
 
 
 def _nearest(values: Any, axis: int, target: int) -> Any:
-    source = values.shape[axis]
-    # floor((o + 0.5) * source / target), in exact integer arithmetic.
-    index = ((2 * np.arange(target) + 1) * source) // (2 * target)
-    return mnp.take(values, _indices(index), axis=axis)
+    return mnp.take(values, _indices(nearest_indices(values.shape[axis], target)), axis=axis)
 
 
 def _linear(values: Any, axis: int, target: int) -> Any:
-    source = values.shape[axis]
-    centers = (np.arange(target) + 0.5) * (source / target) - 0.5
-    # Outside the outermost pixel centers the image holds its edge value.
-    positions = np.clip(centers, 0, source - 1)
-    below = np.floor(positions).astype(np.int64)
-    above = np.minimum(below + 1, source - 1)
+    below, above, fraction = linear_neighbours(values.shape[axis], target)
     shape = [1] * values.ndim
     shape[axis] = target
-    fraction = upload((positions - below).reshape(shape).astype(np.dtype(values.dtype)))
+    fraction = upload(fraction.reshape(shape).astype(np.dtype(values.dtype)))
     lower = mnp.take(values, _indices(below), axis=axis)
     upper = mnp.take(values, _indices(above), axis=axis)
     return lower + (upper - lower) * fraction

@@ -13,6 +13,7 @@ import numpy as np
 from oneiros_onnx._dispatch import lowered
 from oneiros_onnx._graph import Symbol
 from oneiros.backend.geometry import check_format, per_axis
+from oneiros.backend.resampling import linear_neighbours, nearest_indices
 from oneiros_onnx._trace import constant, emit
 from oneiros_onnx._values import cast, float_result, squeeze, tensor, unsqueeze
 
@@ -27,21 +28,14 @@ def _gather(values: Symbol, indices: np.ndarray, axis: int) -> Symbol:
 
 
 def _nearest(values: Symbol, axis: int, target: int) -> Symbol:
-    source = int(values.shape[axis])
-    # floor((o + 0.5) * source / target), in exact integer arithmetic.
-    return _gather(values, ((2 * np.arange(target) + 1) * source) // (2 * target), axis)
+    return _gather(values, nearest_indices(int(values.shape[axis]), target), axis)
 
 
 def _linear(values: Symbol, axis: int, target: int) -> Symbol:
-    source = int(values.shape[axis])
-    centers = (np.arange(target) + 0.5) * (source / target) - 0.5
-    # Outside the outermost pixel centers the image holds its edge value.
-    positions = np.clip(centers, 0, source - 1)
-    below = np.floor(positions).astype(np.int64)
-    above = np.minimum(below + 1, source - 1)
+    below, above, fraction = linear_neighbours(int(values.shape[axis]), target)
     shape = [1] * values.ndim
     shape[axis] = target
-    weight = (positions - below).astype(np.float32)  # rounded to float32 first, as the reference does
+    weight = fraction.astype(np.float32)  # rounded to float32 first, as the reference does
     fraction = constant(weight.reshape(shape), values.dtype)
     keep = constant((np.float32(1) - weight).reshape(shape), values.dtype)
     low, high = _gather(values, below, axis), _gather(values, above, axis)

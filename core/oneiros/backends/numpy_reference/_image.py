@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from oneiros.backend.geometry import per_axis
+from oneiros.backend.resampling import linear_neighbours, nearest_indices
 from oneiros.backends.numpy_reference._spatial import channels_last, restore_format
 from oneiros.backends.numpy_reference._tensor import (
     as_tensor,
@@ -21,22 +22,14 @@ INTERPOLATIONS = ("nearest", "bilinear")
 
 
 def _nearest(values: np.ndarray, axis: int, target: int) -> np.ndarray:
-    source = values.shape[axis]
-    # floor((o + 0.5) * source / target), in exact integer arithmetic.
-    index = ((2 * np.arange(target) + 1) * source) // (2 * target)
-    return np.take(values, index, axis=axis)
+    return np.take(values, nearest_indices(values.shape[axis], target), axis=axis)
 
 
 def _linear(values: np.ndarray, axis: int, target: int) -> np.ndarray:
-    source = values.shape[axis]
-    centers = (np.arange(target) + 0.5) * (source / target) - 0.5
-    # Outside the outermost pixel centers the image holds its edge value.
-    positions = np.clip(centers, 0, source - 1)
-    below = np.floor(positions).astype(np.int64)
-    above = np.minimum(below + 1, source - 1)
+    below, above, fraction = linear_neighbours(values.shape[axis], target)
     shape = [1] * values.ndim
     shape[axis] = target
-    fraction = (positions - below).astype(values.dtype).reshape(shape)
+    fraction = fraction.astype(values.dtype).reshape(shape)
     return (np.take(values, below, axis=axis) * (1 - fraction)
             + np.take(values, above, axis=axis) * fraction)
 
