@@ -50,6 +50,21 @@ def padding_amounts(size: int, window: int, stride: int, padding: str) -> tuple[
     return total // 2, total - total // 2
 
 
+def transpose_padding(window: int, stride: int, padding: str, extra: int | None) -> tuple[int, int]:
+    """Keras Conv*Transpose padding of the stride-dilated input, (before, after), for one axis.
+
+    'valid' gives (n - 1) * stride + max(window, stride) outputs, 'same' gives n * stride;
+    ``extra`` (output_padding) sets how many outputs follow the last full window instead.
+    """
+    if padding == "valid":
+        if extra is None:
+            extra = max(window, stride) - window
+        return window - 1, window - 1 + extra
+    total = stride + window - 2 if extra is None else window + window % 2 - 2 + extra
+    before = min(total // 2 + total % 2, window - 1)
+    return before, total - before
+
+
 def output_size(padded: int, window: int, stride: int) -> int:
     """Windows that fit in an axis of ``padded`` elements (0 when none does)."""
     return (padded - window) // stride + 1 if padded >= window else 0

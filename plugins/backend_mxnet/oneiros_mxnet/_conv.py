@@ -15,7 +15,7 @@ from mxnet import numpy_extension as npx
 from oneiros import dtypes
 
 from oneiros_mxnet._layout import ChannelsLastView, permuted
-from oneiros.backend.geometry import check_padding, effective_size, per_axis
+from oneiros.backend.geometry import check_padding, effective_size, per_axis, transpose_padding
 from oneiros_mxnet._spatial import (
     channels_first_input,
     check_rank,
@@ -112,19 +112,6 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format="chan
     return _result(shape, compute, name, data_format)
 
 
-def _transpose_padding(window: int, stride: int, padding: str, extra: int | None) -> tuple[int, int]:
-    """Keras' padding of the stride-dilated input, (before, after), for one axis.
-
-    'valid' gives (n - 1) * stride + max(window, stride) outputs, 'same' n * stride;
-    ``extra`` (output_padding) sets how many outputs follow the last full window instead.
-    """
-    if padding == "valid":
-        return window - 1, window - 1 + (max(window, stride) - window if extra is None else extra)
-    total = stride + window - 2 if extra is None else window + window % 2 - 2 + extra
-    before = min(total // 2 + total % 2, window - 1)
-    return before, total - before
-
-
 def _output_padding(value: Any, rank: int) -> tuple[int | None, ...]:
     if value is None:
         return (None,) * rank
@@ -164,7 +151,7 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     dilation = per_axis(dilation_rate, rank, "dilation_rate")
     mode = check_padding(padding)
     extras = _output_padding(output_padding, rank)
-    pads = [_transpose_padding(effective_size(k.shape[axis], dilation[axis]), steps[axis], mode, extras[axis])
+    pads = [transpose_padding(effective_size(k.shape[axis], dilation[axis]), steps[axis], mode, extras[axis])
             for axis in range(rank)]
     # The correlation of the stride-dilated, padded input with the spatially flipped kernel
     # (in and out swapped). MXNet's own Deconvolution is not used: its oneDNN backward fails.

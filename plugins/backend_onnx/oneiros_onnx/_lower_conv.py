@@ -13,6 +13,7 @@ from oneiros.backend.geometry import (
     output_size,
     padding_amounts,
     per_axis,
+    transpose_padding,
 )
 from oneiros_onnx._spatial import channels_first, check_rank, restore_format
 from oneiros_onnx._trace import emit, int64s
@@ -84,17 +85,6 @@ def depthwise_conv(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "v
     return cast(restore_format(result, data_format), name)
 
 
-def _transpose_padding(window: int, stride: int, padding: str, extra: int | None) -> tuple[int, int]:
-    """Keras Conv*Transpose padding of the stride-dilated input, (before, after), for one axis."""
-    if padding == "valid":
-        if extra is None:
-            extra = max(window, stride) - window
-        return window - 1, window - 1 + extra
-    total = stride + window - 2 if extra is None else window + window % 2 - 2 + extra
-    before = min(total // 2 + total % 2, window - 1)
-    return before, total - before
-
-
 def _output_padding(value: Any, rank: int) -> tuple[int | None, ...]:
     if value is None:
         return (None,) * rank
@@ -126,7 +116,7 @@ def conv_transpose(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "v
                 strides=list(steps), dilations=list(dilation))
     starts, lengths = [], []
     for axis in range(rank):
-        before, after = _transpose_padding(windows[axis], steps[axis], mode, extras[axis])
+        before, after = transpose_padding(windows[axis], steps[axis], mode, extras[axis])
         starts.append(windows[axis] - 1 - before)
         lengths.append(max((spatial[axis] - 1) * steps[axis] + 1 + before + after - (windows[axis] - 1), 0))
     fill = [(max(-start, 0), max(start + length - size, 0))

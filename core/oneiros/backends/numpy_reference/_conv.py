@@ -13,6 +13,7 @@ from oneiros.backend.geometry import (
     output_size,
     padding_amounts,
     per_axis,
+    transpose_padding,
 )
 from oneiros.backends.numpy_reference._spatial import (
     channels_last,
@@ -96,22 +97,6 @@ def depthwise_conv(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "v
     return finish(restore_format(result, data_format), name)
 
 
-def _transpose_padding(window: int, stride: int, padding: str,
-                       extra: int | None) -> tuple[int, int]:
-    """Keras Conv*Transpose padding of the stride-dilated input, (before, after), for one axis.
-
-    'valid' gives (n - 1) * stride + max(window, stride) outputs, 'same' gives n * stride;
-    ``extra`` (output_padding) adds that many outputs at the end instead.
-    """
-    if padding == "valid":
-        if extra is None:
-            extra = max(window, stride) - window
-        return window - 1, window - 1 + extra
-    total = stride + window - 2 if extra is None else window + window % 2 - 2 + extra
-    before = min(total // 2 + total % 2, window - 1)
-    return before, total - before
-
-
 def _output_padding(value: Any, rank: int) -> tuple[int | None, ...]:
     if value is None:
         return (None,) * rank
@@ -167,7 +152,7 @@ def conv_transpose(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "v
     starts, lengths = [], []
     for axis in range(rank):
         window = effective_size(k.shape[axis], dilation[axis])
-        before, after = _transpose_padding(window, steps[axis], mode, extras[axis])
+        before, after = transpose_padding(window, steps[axis], mode, extras[axis])
         starts.append(window - 1 - before)
         dilated_input = (x.shape[1 + axis] - 1) * steps[axis] + 1
         lengths.append(max(dilated_input + before + after - (window - 1), 0))
