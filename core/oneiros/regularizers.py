@@ -10,8 +10,8 @@ from typing import Any
 from oneiros import _arguments, ops
 from oneiros._catalog import Catalog
 
-__all__ = ["L1", "L1L2", "L2", "OrthogonalRegularizer", "Regularizer", "deserialize", "get",
-           "names", "serialize"]
+__all__ = ["L1", "L1L2", "L2", "OrthogonalRegularizer", "Regularizer", "deserialize", "get", "l1", "l1_l2",
+           "l2", "names", "orthogonal_regularizer", "serialize"]
 
 # Keras's epsilon: the normalization in OrthogonalRegularizer scales by at most 1 / EPSILON,
 # so an all-zero row stays zero instead of dividing by zero.
@@ -120,6 +120,12 @@ class OrthogonalRegularizer(Regularizer):
     def get_config(self):
         return {"factor": self.factor, "mode": self.mode}
 
+
+# Keras's lowercase aliases: ``regularizers.l2(1e-4)`` builds an L2.
+l1 = L1
+l2 = L2
+l1_l2 = L1L2
+orthogonal_regularizer = OrthogonalRegularizer
 
 _CATALOG = Catalog("regularizer", Regularizer, {
     "l1": L1, "l2": L2, "l1_l2": L1L2, "orthogonal_regularizer": OrthogonalRegularizer,
