@@ -1,0 +1,60 @@
+"""``oi.utils``: Keras's ``keras.utils`` names, with Keras 3 signatures and semantics.
+
+Every name is imported on first use, so ``import oneiros`` (and ``oneiros.utils``) stays cheap.
+The serialization names (``serialize_keras_object``, ``get_custom_objects``...) are
+``oneiros.saving``'s own, re-exported here as Keras does.
+
+Example::
+
+    from oneiros import utils
+
+    y = utils.to_categorical([0, 2, 1], num_classes=3)
+    x = utils.pad_sequences([[1, 2, 3], [4]], maxlen=2, padding="post")
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_NAMES = {
+    "to_categorical": "oneiros.utils._numerical",
+    "normalize": "oneiros.utils._numerical",
+    "pad_sequences": "oneiros.utils._sequences",
+    "set_random_seed": "oneiros.random_state",
+    "split_dataset": "oneiros.utils._split",
+    "timeseries_dataset_from_array": "oneiros.utils._timeseries",
+    "image_dataset_from_directory": "oneiros.utils._directories",
+    "text_dataset_from_directory": "oneiros.utils._directories",
+    "Progbar": "oneiros.utils._progbar",
+    "get_file": "oneiros.utils._files",
+    "plot_model": "oneiros.utils._plotting",
+    "model_to_dot": "oneiros.utils._plotting",
+    "pack_x_y_sample_weight": "oneiros.utils._structures",
+    "unpack_x_y_sample_weight": "oneiros.utils._structures",
+    "is_keras_tensor": "oneiros.utils._structures",
+    "get_source_inputs": "oneiros.utils._structures",
+    "standardize_dtype": "oneiros.utils._structures",
+}
+SAVING_NAMES = ("serialize_keras_object", "deserialize_keras_object", "get_custom_objects", "custom_object_scope",
+                "CustomObjectScope", "register_keras_serializable", "get_registered_name",
+                "get_registered_object")
+"""Names Keras exports from both ``keras.utils`` and ``keras.saving``; ``oneiros.saving`` defines them."""
+
+__all__ = sorted([*_NAMES, *SAVING_NAMES])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NAMES:
+        return getattr(importlib.import_module(_NAMES[name]), name)
+    if name in SAVING_NAMES:
+        saving = importlib.import_module("oneiros.saving")
+        if not hasattr(saving, name):
+            raise AttributeError(f"oneiros.utils.{name} is oneiros.saving.{name}, which this installation of "
+                                 "oneiros.saving does not define.")
+        return getattr(saving, name)
+    raise AttributeError(f"module 'oneiros.utils' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__
