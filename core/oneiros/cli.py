@@ -177,20 +177,29 @@ def doctor() -> None:
               help="Exporter to use (default: the output file's suffix, e.g. onnx).")
 @click.option("--web", "web_dir", type=click.Path(file_okay=False), default=None,
               help="Write DIR/model.onnx and DIR/model.json for a web page (the 'web' exporter).")
-def export(model_path: str, output_path: str | None, export_format: str | None, web_dir: str | None) -> None:
+@click.option("--quantize", type=click.Choice(["int8", "float16"]), default=None,
+              help="Fewer bits: int8 (static with --calibration, else dynamic) or float16.")
+@click.option("--calibration", "calibration_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="A .npy array of model inputs (a few hundred rows) to calibrate int8 on and measure agreement.")
+def export(model_path: str, output_path: str | None, export_format: str | None, web_dir: str | None,
+           quantize: str | None, calibration_path: str | None) -> None:
     """Export a saved .oneiros model for another runtime: `oneiros export m.oneiros m.onnx`, or
-    `oneiros export --web DIR m.oneiros` for a browser page."""
+    `oneiros export --web DIR m.oneiros` for a browser page; `--quantize int8 --calibration X.npy`
+    for an int8 model."""
     from oneiros.errors import OneirosError
     from oneiros.saving import load_model
 
     if (web_dir is None) == (output_path is None):
         raise click.UsageError("Give either OUTPUT_PATH or --web DIR.")
+    if calibration_path is not None and quantize is None:
+        raise click.UsageError("--calibration goes with --quantize int8 or float16.")
+    options = {} if quantize is None else {"quantize": quantize, "calibration_data": calibration_path}
     try:
         model = load_model(model_path, compile=False)
         if web_dir is not None:
-            written = model.export(web_dir, format="web")
+            written = model.export(web_dir, format="web", **options)
         else:
-            written = model.export(output_path, format=export_format)
+            written = model.export(output_path, format=export_format, **options)
     except (OneirosError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Exported {model_path} to {written}.")

@@ -26,6 +26,7 @@ from oneiros_onnx._compiled import trace_inference
 from oneiros_onnx._graph import Symbol
 from oneiros_onnx._runtime import OPSET, model_proto
 from oneiros_onnx._tree import flatten
+from oneiros_onnx.quantize import check_mode, quantized
 from oneiros_onnx.backend import OnnxBackend
 
 InputSpec = tuple[str, tuple, str]
@@ -102,8 +103,13 @@ def _output_names(model: Any, count: int, taken: set[str]) -> list[str]:
     return _unique(names, taken)
 
 
-def to_onnx(model: Any, *, input_signature: Sequence[Any] | None = None) -> onnx.ModelProto:
-    """The ONNX model of ``model``'s inference forward pass (checked by ``onnx.checker``)."""
+def to_onnx(model: Any, *, input_signature: Sequence[Any] | None = None, quantize: str | None = None,
+            calibration_data: Any = None) -> onnx.ModelProto:
+    """The ONNX model of ``model``'s inference forward pass (checked by ``onnx.checker``), in
+    float32 or as ``quantize`` says (see :func:`oneiros_onnx.quantize.quantized`)."""
+    check_mode(quantize)
+    if calibration_data is not None and quantize is None:
+        raise ExportError("calibration_data is used only with quantize='int8' or 'float16'; received quantize=None.")
     if not getattr(model, "built", False) and not getattr(model, "variables", None):
         raise ExportError(f"Model {model.name!r} is not built: call it on data (or fit it) before exporting.")
     specs, as_list = _given_inputs(input_signature) if input_signature is not None else _declared_inputs(model)
@@ -135,14 +141,18 @@ def to_onnx(model: Any, *, input_signature: Sequence[Any] | None = None) -> onnx
     }
     proto = model_proto(graph, metadata, doc=f"Model {model.name!r} exported by Oneiros (opset {OPSET}).")
     onnx.checker.check_model(proto, full_check=True)
-    return proto
+    return proto if quantize is None else quantized(proto, quantize, calibration_data)
 
 
-def export_onnx(model: Any, path: str | Path, *, input_signature: Sequence[Any] | None = None) -> Path:
+def export_onnx(model: Any, path: str | Path, *, input_signature: Sequence[Any] | None = None,
+                quantize: str | None = None, calibration_data: Any = None) -> Path:
     """Writes ``model`` to ``path`` as ONNX (atomically: a crash leaves the old file or the new one).
 
     ``input_signature``: ``[(shape_without_batch, dtype), ...]`` for models whose inputs have
-    unknown sizes besides the batch axis, or that were never called.
+    unknown sizes besides the batch axis, or that were never called. ``quantize``: None (float32),
+    ``"int8"`` (static with ``calibration_data``, a few hundred input rows; dynamic without) or
+    ``"float16"``; see :mod:`oneiros_onnx.quantize`.
     """
-    data = to_onnx(model, input_signature=input_signature).SerializeToString()
+    data = to_onnx(model, input_signature=input_signature, quantize=quantize,
+                   calibration_data=calibration_data).SerializeToString()
     return atomic_write(path, lambda stream: stream.write(data))

@@ -1,0 +1,179 @@
+"""int8 and float16 ONNX export of an MNIST convnet trained here, checked in plain ONNX Runtime
+against the float32 export and the MNIST labels."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+
+import oneiros as oi
+from oneiros import layers
+from oneiros_onnx.quantize import QuantizationError, QuantizationWarning
+
+pytestmark = pytest.mark.slow
+
+DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+TRAIN_IMAGES = 8000
+FIT_IMAGES = 5000
+CALIBRATION_ROWS = 500
+
+
+def _run(path: Path, inputs: np.ndarray) -> np.ndarray:
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    name = session.get_inputs()[0].name
+    return np.concatenate([session.run(None, {name: inputs[start:start + 256]})[0]
+                           for start in range(0, len(inputs), 256)])
+
+
+@pytest.fixture(scope="module")
+def digits() -> dict[str, np.ndarray]:
+    from oneiros_vision.datasets.mnist import load_split
+
+    if not (DATA / "t10k-images-idx3-ubyte.gz").is_file():
+        pytest.fail(f"The MNIST t10k files are missing from {DATA} (the project's ../shared/data).")
+    images, labels = load_split(DATA, "test")
+    pixels = (images.astype(np.float32) / 255)[..., np.newaxis]
+    return {"x_train": pixels[:TRAIN_IMAGES], "y_train": labels[:TRAIN_IMAGES].astype(np.int32),
+            "x_test": pixels[TRAIN_IMAGES:], "y_test": labels[TRAIN_IMAGES:].astype(np.int32)}
+
+
+@pytest.fixture(scope="module")
+def exported(digits: dict[str, np.ndarray], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The classic Keras MNIST convnet trained briefly, saved, and exported as float32, static
+    int8, dynamic int8 and float16; each file's predictions on the 2,000 held-out digits."""
+    from oneiros_vision.models import mnist_convnet
+
+    folder = tmp_path_factory.mktemp("quantize")
+    oi.set_random_seed(0)
+    model = mnist_convnet()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(digits["x_train"][:FIT_IMAGES], digits["y_train"][:FIT_IMAGES], epochs=2, batch_size=64, verbose=0)
+    calibration = digits["x_train"][:CALIBRATION_ROWS]
+    paths = {name: folder / f"{name}.onnx" for name in ("float32", "static", "dynamic", "float16")}
+    model.export(paths["float32"])
+    model.export(paths["static"], quantize="int8", calibration_data=calibration)
+    model.export(paths["dynamic"], quantize="int8")
+    model.export(paths["float16"], quantize="float16", calibration_data=calibration)
+    np.save(folder / "calibration.npy", calibration)
+    return {"model": model, "saved": model.save(folder / "digits.oneiros"), "folder": folder, "paths": paths,
+            "outputs": {name: _run(path, digits["x_test"]) for name, path in paths.items()}}
+
+
+def _agreement(exported: dict[str, Any], name: str) -> float:
+    outputs = exported["outputs"]
+    return float(np.mean(outputs[name].argmax(-1) == outputs["float32"].argmax(-1)))
+
+
+def _metadata(path: Path) -> dict[str, str]:
+    return {entry.key: entry.value for entry in onnx.load(str(path)).metadata_props}
+
+
+@pytest.mark.parametrize("name", ["static", "dynamic", "float16"])
+def test_quantized_models_agree_with_float32_on_mnist(exported: dict[str, Any], name: str) -> None:
+    assert _agreement(exported, name) >= 0.99
+
+
+def test_static_int8_keeps_the_accuracy_in_under_a_third_of_the_bytes(exported: dict[str, Any],
+                                                                       digits: dict[str, np.ndarray]) -> None:
+    paths, outputs = exported["paths"], exported["outputs"]
+    accuracy = {name: float(np.mean(outputs[name].argmax(-1) == digits["y_test"])) for name in outputs}
+    assert accuracy["float32"] > 0.9, accuracy
+    assert abs(accuracy["static"] - accuracy["float32"]) <= 0.003, accuracy
+    assert paths["static"].stat().st_size <= 0.30 * paths["float32"].stat().st_size
+    int8_weights = [tensor.name for tensor in onnx.load(str(paths["static"])).graph.initializer
+                    if tensor.data_type == onnx.TensorProto.INT8 and len(tensor.dims) >= 2]
+    assert len(int8_weights) == 3, int8_weights
+
+
+def test_the_export_records_how_it_quantized(exported: dict[str, Any], digits: dict[str, np.ndarray]) -> None:
+    paths = exported["paths"]
+    static = _metadata(paths["static"])
+    assert (static["oneiros_quantize"], static["oneiros_quantize_method"]) == ("int8", "static")
+    calibration = digits["x_train"][:CALIBRATION_ROWS]
+    expected = np.mean(_run(paths["static"], calibration).argmax(-1) == _run(paths["float32"], calibration).argmax(-1))
+    assert float(static["oneiros_top1_agreement"]) == pytest.approx(expected, abs=1e-6)
+    dynamic = _metadata(paths["dynamic"])
+    assert dynamic["oneiros_quantize_method"] == "dynamic" and "oneiros_top1_agreement" not in dynamic
+    assert _metadata(paths["float16"])["oneiros_quantize"] == "float16"
+    assert _metadata(paths["float16"])["oneiros_model"] == exported["model"].name
+
+
+def test_float16_keeps_float32_inputs_and_outputs_and_halves_the_weights(exported: dict[str, Any]) -> None:
+    paths = exported["paths"]
+    proto = onnx.load(str(paths["float16"]))
+    assert {value.type.tensor_type.elem_type for value in (*proto.graph.input, *proto.graph.output)} == {
+        onnx.TensorProto.FLOAT}
+    assert paths["float16"].stat().st_size <= 0.55 * paths["float32"].stat().st_size
+    np.testing.assert_allclose(exported["outputs"]["float16"], exported["outputs"]["float32"], atol=5e-3)
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"quantize": "int3"}, "quantize must be None or one of ['int8', 'float16']; received 'int3'"),
+    ({"quantize": "int8", "calibration_data": np.zeros((4, 28, 28), np.float32)},
+     "must have shape ('batch', 28, 28, 1); received shape (4, 28, 28)"),
+    ({"quantize": "int8", "calibration_data": np.zeros((0, 28, 28, 1), np.float32)}, "has no rows"),
+    ({"quantize": "int8", "calibration_data": [np.zeros((4, 28, 28, 1))] * 2}, "holds 2 arrays"),
+    ({"quantize": "int8", "calibration_data": np.array([["a"] * 28] * 28)[None, ..., None]}, "dtype <U1"),
+])
+def test_bad_quantize_arguments_raise_before_writing(exported: dict[str, Any], tmp_path: Path,
+                                                     options: dict[str, Any], message: str) -> None:
+    target = tmp_path / "bad.onnx"
+    with pytest.raises(QuantizationError) as raised:
+        exported["model"].export(target, **options)
+    assert message in str(raised.value)
+    assert not target.exists()
+
+
+def test_calibration_data_without_quantize_is_an_error(exported: dict[str, Any], tmp_path: Path) -> None:
+    with pytest.raises(oi.errors.OneirosError, match="calibration_data is used only with quantize"):
+        exported["model"].export(tmp_path / "bad.onnx", calibration_data=np.zeros((4, 28, 28, 1), np.float32))
+
+
+def test_a_poorly_calibrated_int8_model_warns(tmp_path: Path) -> None:
+    """One calibration row 10^5 times larger than the rest stretches the input's 8-bit range so far
+    that every other row quantizes to zeros: the top class stops following the input."""
+    rng = np.random.default_rng(0)
+    with oi.backend_scope("numpy"):
+        model = oi.Sequential([layers.Input((16,)), layers.Dense(10)])
+        model.set_weights([rng.normal(size=(16, 10)).astype(np.float32), np.zeros(10, np.float32)])
+    rows = rng.normal(size=(200, 16)).astype(np.float32)
+    rows[0] *= 1e5
+    with pytest.warns(QuantizationWarning, match=r"agrees with float32 on the top class of only"):
+        model.export(tmp_path / "poor.onnx", quantize="int8", calibration_data=rows)
+    assert float(_metadata(tmp_path / "poor.onnx")["oneiros_top1_agreement"]) < 0.5
+
+
+def _oneiros_export(*args: str) -> subprocess.CompletedProcess:
+    # The numpy backend loads the model without importing an engine: the export traces it on onnx.
+    return subprocess.run([sys.executable, "-m", "oneiros.cli", "export", *args], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "ONEIROS_BACKEND": "numpy"})
+
+
+def test_the_command_line_exports_static_int8_for_files_and_pages(exported: dict[str, Any],
+                                                                  digits: dict[str, np.ndarray]) -> None:
+    folder, calibration = exported["folder"], str(exported["folder"] / "calibration.npy")
+    done = _oneiros_export(str(exported["saved"]), str(folder / "cli.onnx"), "--quantize", "int8",
+                           "--calibration", calibration)
+    assert done.returncode == 0, done.stderr
+    np.testing.assert_array_equal(_run(folder / "cli.onnx", digits["x_test"][:200]),
+                                  exported["outputs"]["static"][:200])
+    done = _oneiros_export("--web", str(folder / "site"), str(exported["saved"]), "--quantize", "int8",
+                           "--calibration", calibration)
+    assert done.returncode == 0, done.stderr
+    assert _metadata(folder / "site" / "model.onnx")["oneiros_quantize_method"] == "static"
+    assert (folder / "site" / "model.json").is_file()
+
+
+def test_the_command_line_refuses_calibration_without_quantize(exported: dict[str, Any]) -> None:
+    folder = exported["folder"]
+    done = _oneiros_export(str(exported["saved"]), str(folder / "x.onnx"), "--calibration",
+                           str(folder / "calibration.npy"))
+    assert done.returncode != 0 and "--calibration goes with --quantize" in done.stderr
