@@ -17,6 +17,7 @@ SEED_LIMIT = 2**31
 
 _lock = threading.Lock()
 _generator = np.random.default_rng()
+_reseeds = 0
 
 
 def set_random_seed(seed: int) -> None:
@@ -25,12 +26,13 @@ def set_random_seed(seed: int) -> None:
     Like ``keras.utils.set_random_seed``, the last two make user code that shuffles with
     ``random`` or ``np.random`` reproducible too.
     """
-    global _generator
+    global _generator, _reseeds
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**32:
         raise ValueError(f"set_random_seed: argument `seed` must be an int in [0, 2**32); "
                          f"received seed={seed!r}.")
     with _lock:
         _generator = np.random.default_rng(int(seed))
+        _reseeds += 1
         random.seed(int(seed))
         np.random.seed(int(seed))
 
@@ -39,3 +41,9 @@ def next_seed() -> int:
     """A fresh seed in [0, SEED_LIMIT), the next in the sequence :func:`set_random_seed` fixed."""
     with _lock:
         return int(_generator.integers(0, SEED_LIMIT))
+
+
+def reseed_count() -> int:
+    """How many times :func:`set_random_seed` ran: generators seeded from the old sequence
+    (the one unseeded random ops draw from) are replaced when it changes."""
+    return _reseeds

@@ -52,7 +52,7 @@ def test_each_given_hook_gets_its_arguments(fake_model):
     assert callbacks.needs_weights_per_batch()
     simulate_fit(callbacks)
     batch_ends = [("batch_end", b, {"loss": 1.0}) for b in range(3)]
-    assert calls == [("train_begin", None), *batch_ends, ("test_end", {"loss": 2.0}), *batch_ends,
+    assert calls == [("train_begin", {}), *batch_ends, ("test_end", {"loss": 2.0}), *batch_ends,
                      ("test_end", {"loss": 2.0}), ("train_end", {"loss": 1.0})]
 
 

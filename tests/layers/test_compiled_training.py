@@ -22,9 +22,9 @@ def test_fit_updates_moving_statistics_and_advances_seeds(steps_per_execution):
         noise = layers.GaussianNoise(0.1, seed=4)
         model = oi.Sequential([layers.Input((4,)), normalization, noise, dropout, layers.Dense(1)])
         model.compile(optimizer="sgd", loss="mse", steps_per_execution=steps_per_execution)
-        seeds_before = [dropout.non_trainable_weights[0].numpy(), noise.non_trainable_weights[0].numpy()]
+        seeds_before = [dropout.non_trainable_variables[0].numpy(), noise.non_trainable_variables[0].numpy()]
         model.fit(X, Y, epochs=1, batch_size=8, shuffle=False, verbose=0)
-        seeds_after = [dropout.non_trainable_weights[0].numpy(), noise.non_trainable_weights[0].numpy()]
+        seeds_after = [dropout.non_trainable_variables[0].numpy(), noise.non_trainable_variables[0].numpy()]
         assert all(not np.array_equal(a, b) for a, b in zip(seeds_before, seeds_after))
         first, second = X[:8], X[8:]
         mean = (0.0 * 0.5 + first.mean(axis=0) * 0.5) * 0.5 + second.mean(axis=0) * 0.5

@@ -31,9 +31,9 @@ def test_identity_outside_training_and_reproducible_per_seed(backend, make):
     layer = make(5)
     np.testing.assert_array_equal(numpy_of(layer(BIG)), BIG)
     np.testing.assert_array_equal(numpy_of(layer(BIG, training=False)), BIG)
-    state_before = layer.non_trainable_weights[0].numpy().copy()
+    state_before = layer.non_trainable_variables[0].numpy().copy()
     first = numpy_of(layer(BIG, training=True))
-    assert not np.array_equal(layer.non_trainable_weights[0].numpy(), state_before)
+    assert not np.array_equal(layer.non_trainable_variables[0].numpy(), state_before)
     second = numpy_of(layer(BIG, training=True))
     assert not np.array_equal(first, BIG)
     assert not np.array_equal(first, second)
@@ -43,13 +43,13 @@ def test_identity_outside_training_and_reproducible_per_seed(backend, make):
     assert not np.array_equal(numpy_of(other_seed(BIG, training=True)), first)
 
 
-def test_random_state_is_a_non_trainable_weight_and_inference_does_not_advance_it(backend):
+def test_random_state_is_a_variable_not_a_weight_and_inference_does_not_advance_it(backend):
     layer = layers.Dropout(0.5, seed=1)
-    assert layer.trainable_weights == []
-    assert [w.name for w in layer.non_trainable_weights] == ["seed_generator_state"]
-    before = layer.non_trainable_weights[0].numpy().copy()
+    assert layer.weights == [] and layer.get_weights() == []  # as in Keras: no weights at all
+    assert [w.name for w in layer.non_trainable_variables] == ["seed_generator_state"]
+    before = layer.non_trainable_variables[0].numpy().copy()
     layer(BIG)
-    np.testing.assert_array_equal(layer.non_trainable_weights[0].numpy(), before)
+    np.testing.assert_array_equal(layer.non_trainable_variables[0].numpy(), before)
 
 
 def test_dropout_keeps_one_minus_rate_and_scales_the_kept(backend):

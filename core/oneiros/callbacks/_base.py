@@ -85,5 +85,9 @@ class CallbackList:
         return any(not isinstance(c, ProgbarLogger) for hook in BATCH_HOOKS for c in self._by_hook[hook])
 
     def call(self, hook: str, *args: Any) -> None:
+        """Calls ``hook`` with ``args``, whose last is the logs: None becomes ``{}`` (Keras passes
+        every hook a dict)."""
+        *leading, logs = args
+        arguments = (*leading, {} if logs is None else logs)
         for callback in self._by_hook[hook]:
-            getattr(callback, hook)(*args)
+            getattr(callback, hook)(*arguments)

@@ -11,8 +11,17 @@ from oneiros.callbacks._base import Callback
 REFRESH_SECONDS = 0.25
 
 
+SCIENTIFIC_BELOW = 1e-3
+"""Keras's Progbar rule: values of magnitude up to 1e-3 print as ``1.2345e-04``, larger as ``0.1235``."""
+
+
+def format_value(value: Any) -> str:
+    number = float(value)
+    return f"{number:.4f}" if abs(number) > SCIENTIFIC_BELOW else f"{number:.4e}"
+
+
 def _format(logs: dict[str, Any]) -> str:
-    return " - ".join(f"{key}: {float(value):.4f}" for key, value in logs.items())
+    return " - ".join(f"{key}: {format_value(value)}" for key, value in logs.items())
 
 
 class ProgbarLogger(Callback):

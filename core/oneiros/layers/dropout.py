@@ -35,7 +35,7 @@ class Dropout(Layer):
         self.rate = _validation.fraction(owner, "rate", rate)
         self.noise_shape = _validation.noise_shape(owner, noise_shape)
         self.seed = seed
-        self.seed_generator = SeedGenerator(self, seed) if self.rate > 0 else None
+        self.seed_generator = SeedGenerator(seed) if self.rate > 0 else None
 
     def call(self, inputs: Any, training: bool | None = None) -> Any:
         if not training or self.rate == 0:

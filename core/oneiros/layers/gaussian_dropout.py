@@ -29,7 +29,7 @@ class GaussianDropout(Layer):
         super().__init__(**kwargs)
         self.rate = _validation.fraction(type(self).__name__, "rate", rate, allow_one=False)
         self.seed = seed
-        self.seed_generator = SeedGenerator(self, seed) if self.rate > 0 else None
+        self.seed_generator = SeedGenerator(seed) if self.rate > 0 else None
 
     def call(self, inputs: Any, training: bool | None = None) -> Any:
         if not training or self.rate == 0:

@@ -26,7 +26,7 @@ class GaussianNoise(Layer):
         super().__init__(**kwargs)
         self.stddev = _validation.fraction(type(self).__name__, "stddev", stddev)
         self.seed = seed
-        self.seed_generator = SeedGenerator(self, seed) if self.stddev > 0 else None
+        self.seed_generator = SeedGenerator(seed) if self.stddev > 0 else None
 
     def call(self, inputs: Any, training: bool | None = None) -> Any:
         if not training or self.stddev == 0:

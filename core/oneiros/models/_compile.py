@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from oneiros.errors import OneirosError
-
 ACCURACY_ALIASES = ("accuracy", "acc")
 
 
@@ -39,18 +37,20 @@ def resolve_loss(identifier: Any) -> Any:
     raise TypeError(f"loss must be a name, a Loss or a function (y_true, y_pred); received {identifier!r}.")
 
 
-def _accuracy_for(loss: Any, y_true_shape: tuple, y_pred_shape: tuple) -> Any:
+def _accuracy_for(name: str, loss: Any, y_true_shape: tuple, y_pred_shape: tuple) -> Any:
+    """The accuracy that ``name`` ("accuracy" or "acc", and so logged) means for this loss and
+    these shapes (the loss is None when the model was compiled without one)."""
     from oneiros.metrics import _accuracy as metrics
 
-    name = type(loss).__name__ if not hasattr(loss, "fn") else getattr(loss.fn, "__name__", "")
-    name = name.lower()
-    if "sparse" in name:
-        return metrics.SparseCategoricalAccuracy(name="accuracy")
-    if "binary" in name or (y_pred_shape and y_pred_shape[-1] == 1):
-        return metrics.BinaryAccuracy(name="accuracy")
+    loss_name = type(loss).__name__ if not hasattr(loss, "fn") else getattr(loss.fn, "__name__", "")
+    loss_name = loss_name.lower()
+    if "sparse" in loss_name:
+        return metrics.SparseCategoricalAccuracy(name=name)
+    if "binary" in loss_name or (y_pred_shape and y_pred_shape[-1] == 1):
+        return metrics.BinaryAccuracy(name=name)
     if len(y_true_shape) < len(y_pred_shape) or (y_true_shape and y_true_shape[-1] == 1):
-        return metrics.SparseCategoricalAccuracy(name="accuracy")
-    return metrics.CategoricalAccuracy(name="accuracy")
+        return metrics.SparseCategoricalAccuracy(name=name)
+    return metrics.CategoricalAccuracy(name=name)
 
 
 def resolve_metric(identifier: Any, loss: Any, y_true_shape: tuple, y_pred_shape: tuple) -> Any:
@@ -58,7 +58,7 @@ def resolve_metric(identifier: Any, loss: Any, y_true_shape: tuple, y_pred_shape
     from oneiros.metrics._reduction import MeanMetricWrapper
 
     if isinstance(identifier, str) and identifier in ACCURACY_ALIASES:
-        return _accuracy_for(loss, y_true_shape, y_pred_shape)
+        return _accuracy_for(identifier, loss, y_true_shape, y_pred_shape)
     metric = _instantiate("metrics", identifier)
     if not isinstance(metric, Metric) and callable(metric):
         metric = MeanMetricWrapper(metric, name=getattr(metric, "__name__", "metric"))
@@ -100,11 +100,11 @@ class CompileConfig:
         """Fixes losses and metrics per output once the first batch shows the shapes."""
         count = len(output_names)
         self.output_names = output_names
-        if self.loss_spec is None:
-            raise OneirosError("The model was compiled without a loss; pass loss=... to compile().")
-        self.losses = [resolve_loss(spec) for spec in self._per_output(self.loss_spec, "loss", output_names)]
-        weights = self.loss_weights if self.loss_weights is not None else [1.0] * count
-        self.weights = [float(w) for w in self._per_output(weights, "loss_weights", output_names)]
+        if self.loss_spec is not None:
+            self.losses = [resolve_loss(spec) for spec in self._per_output(self.loss_spec, "loss", output_names)]
+            weights = self.loss_weights if self.loss_weights is not None else [1.0] * count
+            self.weights = [float(w) for w in self._per_output(weights, "loss_weights", output_names)]
+        losses = self.losses or [None] * count  # without a loss, the model's add_loss terms are the objective
         if self.metric_spec is None:
             metric_specs: list[Any] = [[] for _ in range(count)]
         elif isinstance(self.metric_spec, dict) or (count > 1 and self.metric_spec
@@ -114,14 +114,14 @@ class CompileConfig:
             metric_specs = [list(self.metric_spec) for _ in range(count)]
         self.metrics = [
             [resolve_metric(spec, loss, y_true_shapes[i], y_pred_shapes[i]) for spec in specs]
-            for i, (specs, loss) in enumerate(zip(metric_specs, self.losses))
+            for i, (specs, loss) in enumerate(zip(metric_specs, losses))
         ]
         weighted = self._per_output(self.weighted_metric_spec or [], "weighted_metrics", output_names,
                                     default=[]) if isinstance(self.weighted_metric_spec, dict) else [
             list(self.weighted_metric_spec or []) for _ in range(count)]
         self.weighted_metrics = [
             [resolve_metric(spec, loss, y_true_shapes[i], y_pred_shapes[i]) for spec in specs]
-            for i, (specs, loss) in enumerate(zip(weighted, self.losses))
+            for i, (specs, loss) in enumerate(zip(weighted, losses))
         ]
         for index in range(count):
             for metric in self.metrics[index] + self.weighted_metrics[index]:

@@ -195,12 +195,13 @@ def _evaluate_adapter(model: Any, trainer: Any, adapter: Any, verbose: int, call
         if distribution is not None:
             batch = distribution.distribute_batch(batch, stacked=count > 1)
         callback_list.call("on_test_batch_begin", step, None)
-        metric_states, logs = trainer.test_function(count)(state, batch)
-        state = (*state[:3], metric_states)
+        (non_trainable, metric_states), logs = trainer.test_function(count)(state, batch)
+        state = (state[0], non_trainable, state[2], metric_states)
         step += count
         callback_list.call("on_test_batch_end", step - 1, logs)
     if state is None:
         raise DataError("The evaluation data produced no batch.")
+    trainer.sync_non_trainable(state[1])
     result = _to_floats(logs, trainer.metric_names())
     callback_list.call("on_test_end", result)
     return result
@@ -246,7 +247,7 @@ def predict(model: Any, x: Any, *, batch_size: int | None, verbose: Any, steps: 
         structure = result if structure is None else structure
         outputs.append((flatten(result), count))  # fetched after the loop, so batches run back to back
         step += count
-        callback_list.call("on_predict_batch_end", step - 1, None)
+        callback_list.call("on_predict_batch_end", step - 1, {"outputs": result})
     callback_list.call("on_predict_end", None)
     if structure is None:
         raise DataError("The prediction data produced no batch.")

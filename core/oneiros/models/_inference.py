@@ -1,4 +1,9 @@
-"""Compiled inference: ``model(x)`` with the current weights, traced once per input signature."""
+"""Compiled inference: ``model(x)`` with the current weights, traced once per input signature.
+
+Random-generator states (the layers' and the global one unseeded random ops draw from) go in
+as arguments; when a forward pass draws from them, the compiled function also returns their
+advanced values, which are stored back, so consecutive predictions draw new numbers.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from typing import Any
 from oneiros import ops
 from oneiros.backend import get_backend
 from oneiros.data._structure import map_arrays
+from oneiros.layers.layer import collecting_losses
+from oneiros.layers.seed_generator import global_seed_generator
 from oneiros.models._pipeline import MeasuredSteps
 from oneiros.variables import swapped_values
 
@@ -18,6 +25,9 @@ class Predictor:
         self.model = model
         self.backend = backend
         self.variables: list[Any] | None = None
+        self._random_states: list[int] = []
+        self._drawn: dict[str, bool] = {}
+        """Per compiled function, whether its trace advanced a random state (so returns them)."""
         self.function = backend.compile_inference(self._forward)
         self._stacked_function: Any = None
         self.steps = MeasuredSteps()
@@ -31,25 +41,50 @@ class Predictor:
             model._predictor = cached
         return cached
 
+    def _run_model(self, values: list[Any], x: Any) -> tuple[Any, list[Any]]:
+        """The outputs and the random states after the call (what the model drew advanced)."""
+        with swapped_values(self.variables, values), collecting_losses():
+            y_pred = self.model(x, training=False)
+            return y_pred, [self.variables[index].value for index in self._random_states]
+
     def _forward(self, values: list[Any], x: Any) -> Any:
-        with swapped_values(self.variables, values):
-            return self.model(x, training=False)
+        y_pred, states = self._run_model(values, x)
+        drawn = any(state is not values[index] for index, state in zip(self._random_states, states))
+        self._drawn["single"] = drawn
+        return (y_pred, states) if drawn else y_pred
 
     def _bind_variables(self, x: Any) -> None:
         if self.variables is None:
             if not self.model.built or not self.model.variables:
                 self.model(x, training=False)
-            self.variables = self.model.variables
+            self.variables = self.model.variables + [global_seed_generator().state]
+            self._random_states = [index for index, variable in enumerate(self.variables)
+                                   if not variable.counts_as_parameter]
+
+    def _keep_states(self, result: Any, function: str) -> Any:
+        """The outputs of ``result``, after storing the random states it returned (if it drew)."""
+        if not self._drawn.get(function):
+            return result
+        y_pred, states = result
+        for index, state in zip(self._random_states, states):
+            self.variables[index]._value = state
+        return y_pred
 
     def __call__(self, x: Any) -> Any:
         self._bind_variables(x)
-        return self.function([variable.value for variable in self.variables], x)
+        return self._keep_states(self.function([variable.value for variable in self.variables], x), "single")
 
     def _forward_stacked(self, values: list[Any], stacked_x: Any) -> Any:
-        def one_batch(carry: Any, x: Any) -> tuple[Any, Any]:
-            return carry, self._forward(values, x)
+        def one_batch(states: list[Any], x: Any) -> tuple[list[Any], Any]:
+            current = list(values)
+            for index, state in zip(self._random_states, states):
+                current[index] = state
+            y_pred, new_states = self._run_model(current, x)
+            self._drawn["stacked"] = any(new is not old for new, old in zip(new_states, states))
+            return new_states, y_pred
 
-        return ops.scan(one_batch, ops.zeros(()), stacked_x)[1]
+        states, y_pred = ops.scan(one_batch, [values[index] for index in self._random_states], stacked_x)
+        return (y_pred, states) if self._drawn["stacked"] else y_pred
 
     def stacked(self, x: Any) -> Any:
         """Outputs for several equal-sized batches stacked on a new axis 0, in one compiled call
@@ -57,4 +92,5 @@ class Predictor:
         self._bind_variables(map_arrays(lambda array: array[0], x))
         if self._stacked_function is None:
             self._stacked_function = self.backend.compile_inference(self._forward_stacked)
-        return self._stacked_function([variable.value for variable in self.variables], x)
+        result = self._stacked_function([variable.value for variable in self.variables], x)
+        return self._keep_states(result, "stacked")

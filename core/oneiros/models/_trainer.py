@@ -3,7 +3,9 @@
 Training state is a tuple ``(trainable, non_trainable, optimizer_state, metric_states)`` of
 backend tensors that stays with the trainer between steps; variables receive the latest values
 only at sync points (epoch ends, callbacks that need them, the end of fit), so the per-step
-Python work does not grow with the number of variables.
+Python work does not grow with the number of variables. ``non_trainable`` holds the
+random-generator states too (the layers' and the global one unseeded random ops draw from), so
+every step, evaluation batch and prediction draws new numbers.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from oneiros import ops
 from oneiros.backend import TRAINABLE, get_backend
 from oneiros.distribution import current as current_distribution
 from oneiros.layers._symbolic import flatten
+from oneiros.errors import OneirosError
 from oneiros.layers.layer import collecting_losses
+from oneiros.layers.seed_generator import global_seed_generator
 from oneiros.models._pipeline import MeasuredSteps
 from oneiros.variables import swapped_values
 
@@ -44,7 +48,6 @@ class Trainer:
         self._applied_learning_rate: Any = None
         self._train_functions: dict[int, Any] = {}
         self._test_functions: dict[int, Any] = {}
-        self._predict_function: Any = None
         self.training_steps = MeasuredSteps()
         self.evaluation_steps = MeasuredSteps()
 
@@ -66,16 +69,22 @@ class Trainer:
     def prepare(self, x: Any, y: Any) -> None:
         """Builds the model from the first batch and resolves the losses and metrics."""
         model = self.model
-        y_pred = model(x, training=False)
+        variables = model.variables
+        with swapped_values(variables, [variable._value for variable in variables]):  # a probe, not a step
+            y_pred = model(x, training=False)
         predictions = self._flat_outputs(y_pred)
         names = _output_names(model, len(predictions))
         if y is not None:
             self.config.output_names = names
             targets = self._targets(y)
             self.config.resolve_outputs(names, [_shape(t) for t in targets], [_shape(p) for p in predictions])
+        elif self.config.loss_spec is not None:
+            raise ValueError(f"Model {model.name!r} was compiled with loss={self.config.loss_spec!r} but the data "
+                             "has no targets (y is None); pass y, or compile without a loss when the model adds "
+                             "its own with add_loss().")
         model._assign_variable_paths()
         self.trainable = model.trainable_weights
-        self.non_trainable = model.non_trainable_weights
+        self.non_trainable = model.non_trainable_variables + [global_seed_generator().state]
         self.prepared = True
 
     def require_training(self) -> None:
@@ -114,7 +123,7 @@ class Trainer:
 
         if not hasattr(self, "_trackers"):
             names = ["loss"]
-            if len(self.config.output_names) > 1:
+            if len(self.config.output_names) > 1 and self.config.losses:
                 names += [f"{name}_loss" for name in self.config.output_names]
             self._trackers = [Mean(name=name) for name in names]
         return self._trackers
@@ -136,9 +145,13 @@ class Trainer:
         trainable, non_trainable, optimizer_state, _ = state
         for variable, value in zip(self.trainable, trainable):
             variable._value = value
-        for variable, value in zip(self.non_trainable, non_trainable):
-            variable._value = value
+        self.sync_non_trainable(non_trainable)
         self.optimizer_state = optimizer_state
+
+    def sync_non_trainable(self, values: list[Any]) -> None:
+        """Writes non-trainable values (random-generator states advanced by evaluation) back."""
+        for variable, value in zip(self.non_trainable, values):
+            variable._value = value
 
     def apply_learning_rate_change(self, state: State) -> State:
         """Moves a learning rate set on the optimizer object (by a callback) into the state."""
@@ -158,6 +171,8 @@ class Trainer:
         return y_pred, new_non_trainable, extra_losses
 
     def _losses(self, y: Any, y_pred: Any, sample_weight: Any) -> tuple[Any, list[Any]]:
+        if not self.config.losses:
+            return None, []
         targets = self._targets(y)
         predictions = self._flat_outputs(y_pred)
         weights = flatten(sample_weight) if sample_weight is not None else [None]
@@ -174,13 +189,18 @@ class Trainer:
             total = weighted if total is None else ops.add(total, weighted)
         return total, per_output
 
-    def _regularization(self, trainable: list[Any], extra_losses: list[Any]) -> Any:
-        terms = [v.regularizer(value) for v, value in zip(self.trainable, trainable) if v.regularizer]
+    def _objective(self, total: Any, trainable: list[Any], extra_losses: list[Any]) -> Any:
+        """The compiled loss plus weight penalties and what layers added with add_loss."""
+        terms = [] if total is None else [total]
+        terms += [v.regularizer(value) for v, value in zip(self.trainable, trainable) if v.regularizer]
         terms += [ops.sum(term) for term in extra_losses]
-        total = None
-        for term in terms:
-            total = term if total is None else ops.add(total, term)
-        return total
+        if not terms:
+            raise OneirosError(f"Model {self.model.name!r} has nothing to minimise: it was compiled without a loss "
+                               "and added none with add_loss(); pass loss=... to compile().")
+        objective = terms[0]
+        for term in terms[1:]:
+            objective = ops.add(objective, term)
+        return objective
 
     def _update_metrics(self, metric_states: list[Any], total: Any, per_output: list[Any], y: Any,
                         y_pred: Any, sample_weight: Any, batch_size: int) -> tuple[list[Any], dict[str, Any]]:
@@ -212,8 +232,7 @@ class Trainer:
         def loss_fn(trainable_values: list[Any]) -> Any:
             y_pred, new_non_trainable, extra_losses = self._forward(trainable_values, non_trainable, x, True)
             total, per_output = self._losses(y, y_pred, sample_weight)
-            regularization = self._regularization(trainable_values, extra_losses)
-            objective = total if regularization is None else ops.add(total, regularization)
+            objective = self._objective(total, trainable_values, extra_losses)
             return objective, (y_pred, new_non_trainable, per_output)
 
         (objective, (y_pred, new_non_trainable, per_output)), grads = self.backend.value_and_grad(
@@ -229,15 +248,12 @@ class Trainer:
         trainable, non_trainable, _, metric_states = state
         x, y, sample_weight = batch
         batch_size = int(ops.shape(flatten(x)[0])[0])
-        y_pred, _, extra_losses = self._forward(trainable, non_trainable, x, False)
+        y_pred, new_non_trainable, extra_losses = self._forward(trainable, non_trainable, x, False)
         total, per_output = self._losses(y, y_pred, sample_weight)
-        regularization = self._regularization(trainable, extra_losses)
-        objective = total if regularization is None else ops.add(total, regularization)
-        return self._update_metrics(metric_states, objective, per_output, y, y_pred, sample_weight, batch_size)
-
-    def predict_step(self, trainable: list[Any], non_trainable: list[Any], x: Any) -> Any:
-        y_pred, _, _ = self._forward(trainable, non_trainable, x, False)
-        return y_pred
+        objective = self._objective(total, trainable, extra_losses)
+        new_metric_states, logs = self._update_metrics(metric_states, objective, per_output, y, y_pred,
+                                                       sample_weight, batch_size)
+        return new_non_trainable, new_metric_states, logs
 
     def train_function(self, steps: int) -> Any:
         """The compiled function running ``steps`` training steps per call (batches stacked)."""
@@ -248,18 +264,18 @@ class Trainer:
 
     def test_function(self, steps: int = 1) -> Any:
         """The compiled function running ``steps`` evaluation steps per call (batches stacked),
-        returning ``(metric_states, logs)``."""
+        returning ``((non_trainable, metric_states), logs)``."""
         if steps not in self._test_functions:
             def step(state: State, batch: Any) -> tuple[State, dict[str, Any]]:
-                trainable, non_trainable, optimizer_state, _ = state
-                metric_states, logs = self.test_step(state, batch)
+                trainable, _, optimizer_state, _ = state
+                non_trainable, metric_states, logs = self.test_step(state, batch)
                 return (trainable, non_trainable, optimizer_state, metric_states), logs
 
             fused = step if steps == 1 else self.backend.fuse_steps(step, steps)
 
-            def run(state: State, batch: Any) -> tuple[list[Any], dict[str, Any]]:
+            def run(state: State, batch: Any) -> tuple[tuple[list[Any], list[Any]], dict[str, Any]]:
                 state, logs = fused(state, batch)
-                return state[3], logs
+                return (state[1], state[3]), logs
 
             self._test_functions[steps] = self.backend.jit(run)
         return self._test_functions[steps]
@@ -268,7 +284,3 @@ class Trainer:
         """The variables' current values and fresh metric states (no optimizer state)."""
         return self.state_from_variables(None, self.initial_metric_states())
 
-    def predict_function(self) -> Any:
-        if self._predict_function is None:
-            self._predict_function = self.backend.compile_inference(self.predict_step)
-        return self._predict_function

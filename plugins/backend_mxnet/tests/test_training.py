@@ -33,10 +33,10 @@ def test_fit_updates_moving_statistics_and_advances_seeds(mxnet_backend, steps_p
     model = oi.Sequential([layers.Input((4,)), normalization, layers.GaussianNoise(0.1, seed=4), dropout,
                            layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse", steps_per_execution=steps_per_execution)
-    seed_before = dropout.non_trainable_weights[0].numpy()
+    seed_before = dropout.non_trainable_variables[0].numpy()
     model.fit(x, y, epochs=1, batch_size=8, shuffle=False, verbose=0)
-    assert dropout.non_trainable_weights[0].numpy().dtype == np.uint32
-    assert not np.array_equal(seed_before, dropout.non_trainable_weights[0].numpy())
+    assert dropout.non_trainable_variables[0].numpy().dtype == np.uint32
+    assert not np.array_equal(seed_before, dropout.non_trainable_variables[0].numpy())
     first, second = x[:8].astype(np.float64), x[8:].astype(np.float64)
     mean = (0.0 * 0.5 + first.mean(axis=0) * 0.5) * 0.5 + second.mean(axis=0) * 0.5
     variance = (1.0 * 0.5 + first.var(axis=0) * 0.5) * 0.5 + second.var(axis=0) * 0.5

@@ -39,15 +39,15 @@ def test_identity_outside_training_and_reproducible_per_seed(backend, name):
     if name != "RandomCrop":
         np.testing.assert_array_equal(numpy_of(layer(IMAGES)), IMAGES)
         np.testing.assert_array_equal(numpy_of(layer(IMAGES, training=False)), IMAGES)
-    state = layer.non_trainable_weights[0].numpy().copy()
+    state = layer.non_trainable_variables[0].numpy().copy()
     layer(IMAGES)
-    np.testing.assert_array_equal(layer.non_trainable_weights[0].numpy(), state)
+    np.testing.assert_array_equal(layer.non_trainable_variables[0].numpy(), state)
 
     def three_draws(augmenter):
         return np.stack([numpy_of(augmenter(IMAGES, training=True)) for _ in range(3)])
 
     draws = three_draws(layer)
-    assert not np.array_equal(layer.non_trainable_weights[0].numpy(), state)
+    assert not np.array_equal(layer.non_trainable_variables[0].numpy(), state)
     assert not np.array_equal(draws[0], draws[1]) or not np.array_equal(draws[1], draws[2])
     np.testing.assert_array_equal(three_draws(make(5)), draws)
     assert not np.array_equal(three_draws(make(6)), draws)
@@ -174,7 +174,7 @@ def test_check_layer(jax_backend, name):
     layer = make(1)
     config = {key: value for key, value in layer.get_config().items() if key not in ("name", "trainable", "dtype")}
     check_layer(type(layer), config, input_shape=(2, 5, 5, 3), expected_output_shape=(2, 5, 5, 3),
-                expected_num_trainable_weights=0, expected_num_non_trainable_weights=1)
+                expected_num_trainable_weights=0, expected_num_non_trainable_weights=0)
 
 
 def test_augmentation_runs_inside_compiled_training_and_advances_its_seed(jax_backend):
@@ -191,14 +191,14 @@ def test_augmentation_runs_inside_compiled_training_and_advances_its_seed(jax_ba
     ])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     flip = model.layers[0]
-    state = flip.non_trainable_weights[0].numpy().copy()
+    state = flip.non_trainable_variables[0].numpy().copy()
     before = model.predict(IMAGES, verbose=0)
     history = model.fit(IMAGES, np.array([0, 1, 0, 1]), epochs=2, batch_size=2, verbose=0)
     assert np.isfinite(history.history["loss"]).all()
-    assert not np.array_equal(flip.non_trainable_weights[0].numpy(), state)
-    after_state = flip.non_trainable_weights[0].numpy().copy()
+    assert not np.array_equal(flip.non_trainable_variables[0].numpy(), state)
+    after_state = flip.non_trainable_variables[0].numpy().copy()
     model.predict(IMAGES, verbose=0)
-    np.testing.assert_array_equal(flip.non_trainable_weights[0].numpy(), after_state)
+    np.testing.assert_array_equal(flip.non_trainable_variables[0].numpy(), after_state)
     assert before.shape == (4, 2)
 
 

@@ -56,7 +56,7 @@ class RecurrentCell(Layer):
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
         self.seed = seed
-        self.seed_generator = SeedGenerator(self, seed) if dropout or recurrent_dropout else None
+        self.seed_generator = SeedGenerator(seed) if dropout or recurrent_dropout else None
 
     def build(self, input_shape: tuple) -> None:
         input_dim = input_shape[-1]

@@ -47,7 +47,7 @@ class Attention(Layer):
         self.score_mode = score_mode
         self.dropout = dropout
         self.seed = seed
-        self.seed_generator = SeedGenerator(self, seed) if dropout else None
+        self.seed_generator = SeedGenerator(seed) if dropout else None
         self._returns_scores = False
 
     def __call__(self, inputs: Any, *args: Any, return_attention_scores: bool = False, **kwargs: Any) -> Any:

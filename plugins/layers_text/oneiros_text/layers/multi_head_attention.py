@@ -76,7 +76,7 @@ class MultiHeadAttention(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
         self.seed = seed
-        self.seed_generator = SeedGenerator(self, seed) if dropout else None
+        self.seed_generator = SeedGenerator(seed) if dropout else None
         self._returns_scores = False
 
     def __call__(self, query: Any, value: Any = None, key: Any = None, *, attention_mask: Any = None,

@@ -28,7 +28,7 @@ class BaseRandomImageLayer(Layer):
         super().__init__(**kwargs)
         self.seed = seed
         self.data_format = data_format
-        self.seed_generator = SeedGenerator(self, seed)
+        self.seed_generator = SeedGenerator(seed)
 
     def build(self, input_shape: tuple) -> None:
         _images.check_image_rank(type(self).__name__, self.name, input_shape)
