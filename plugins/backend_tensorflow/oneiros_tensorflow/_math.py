@@ -1,0 +1,553 @@
+"""Elementwise math, comparisons, reductions and linear algebra on tf.math and tf.linalg.
+
+TensorFlow does not promote, has no arithmetic on bool and lacks a few integer kernels, so each
+op converts its operands (``_dtypes.promoted``) and runs the integer cases that have no kernel
+in a wider integer dtype, which wraps around exactly as the narrow dtype would.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+
+import tensorflow as tf
+
+from oneiros_tensorflow._dtypes import (
+    FLOAT32,
+    FLOAT_DTYPES,
+    INT32,
+    UNSIGNED_DTYPES,
+    promoted,
+    tensor,
+    to_float,
+)
+
+__all__ = [
+    "abs", "add", "all", "any", "arctan", "arctan2", "argmax", "argmin", "argsort", "ceil", "clip",
+    "cos", "cosh", "cumprod", "cumsum", "divide", "einsum", "equal", "erf", "exp", "expm1",
+    "floor", "floor_divide", "greater", "greater_equal", "isfinite", "isinf", "isnan", "less",
+    "less_equal", "log", "log1p", "logical_and", "logical_not", "logical_or", "logical_xor",
+    "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "mod", "multiply",
+    "negative", "norm", "not_equal", "power", "prod", "reciprocal", "round", "rsqrt", "sign", "sin",
+    "sinh", "sort", "sqrt", "square", "std", "subtract", "sum", "tan", "tanh", "tensordot",
+    "top_k", "var",
+]
+
+_LOW_PRECISION = frozenset({tf.float16, tf.bfloat16})
+_INT64 = tf.int64
+
+
+def _is_float(x: tf.Tensor) -> bool:
+    return x.dtype in FLOAT_DTYPES
+
+
+def _wide_int(x: tf.Tensor) -> tf.DType:
+    """An integer dtype with a kernel for every op, wide enough to wrap like ``x``'s."""
+    return _INT64 if x.dtype == tf.uint32 else INT32
+
+
+def _in_wide_int(fn, *xs: tf.Tensor) -> tf.Tensor:
+    """``fn`` computed in a wider integer dtype, cast back to the operands' dtype."""
+    dtype = xs[0].dtype
+    wide = _wide_int(xs[0])
+    return tf.cast(fn(*(tf.cast(x, wide) for x in xs)), dtype)
+
+
+def _axes(axis):
+    return list(axis) if isinstance(axis, (tuple, list)) else axis
+
+
+# --- binary arithmetic -------------------------------------------------------------------
+
+def add(x1, x2):
+    x1, x2 = promoted(x1, x2)
+    return tf.logical_or(x1, x2) if x1.dtype == tf.bool else tf.add(x1, x2)
+
+
+def subtract(x1, x2):
+    x1, x2 = promoted(x1, x2)
+    if x1.dtype == tf.bool:
+        raise TypeError("subtract: numpy refuses '-' on two bool tensors; use logical_xor instead.")
+    return tf.subtract(x1, x2)
+
+
+def multiply(x1, x2):
+    x1, x2 = promoted(x1, x2)
+    return tf.logical_and(x1, x2) if x1.dtype == tf.bool else tf.multiply(x1, x2)
+
+
+def divide(x1, x2):
+    x1, x2 = promoted(x1, x2)
+    if not _is_float(x1):
+        x1, x2 = tf.cast(x1, FLOAT32), tf.cast(x2, FLOAT32)
+    return tf.math.truediv(x1, x2)
+
+
+def floor_divide(x1, x2):
+    x1, x2 = promoted(x1, x2)
+    if x1.dtype == tf.bool:
+        x1, x2 = tf.cast(x1, tf.int8), tf.cast(x2, tf.int8)
+        return tf.cast(tf.math.floordiv(x1, x2), tf.bool)
+    return tf.math.floordiv(x1, x2)
+
+
+def mod(x1, x2):
+    x1, x2 = promoted(x1, x2)
+    return tf.math.floormod(x1, x2)
+
+
+def power(x1, x2):
+    x1, x2 = promoted(x1, x2)
+    if x1.dtype in UNSIGNED_DTYPES or x1.dtype == tf.bool:
+        return _in_wide_int(tf.pow, x1, x2)
+    return tf.pow(x1, x2)
+
+
+def _float_extremum(first_wins: tf.Tensor, second_wins: tf.Tensor, x1: tf.Tensor, x2: tf.Tensor) -> tf.Tensor:
+    """The float maximum or minimum as numpy and JAX define it: where neither operand wins (a
+    tie or a NaN) the result is their mean, which is the tied value or NaN, and the gradient is
+    shared half and half (tf.maximum gives it all to one side and drops NaNs)."""
+    shared = x1 * 0.5 + x2 * 0.5
+    return tf.where(first_wins, x1, tf.where(second_wins, x2, shared))
+
+
+def maximum(x1, x2):
+    x1, x2 = promoted(x1, x2)
+    if x1.dtype == tf.bool:
+        return tf.logical_or(x1, x2)
+    if _is_float(x1):
+        return _float_extremum(tf.greater(x1, x2), tf.less(x1, x2), x1, x2)
+    return tf.maximum(x1, x2)
+
+
+def minimum(x1, x2):
+    x1, x2 = promoted(x1, x2)
+    if x1.dtype == tf.bool:
+        return tf.logical_and(x1, x2)
+    if _is_float(x1):
+        return _float_extremum(tf.less(x1, x2), tf.greater(x1, x2), x1, x2)
+    return tf.minimum(x1, x2)
+
+
+def arctan2(x1, x2):
+    x1, x2 = promoted(x1, x2)
+    if not _is_float(x1):
+        x1, x2 = tf.cast(x1, FLOAT32), tf.cast(x2, FLOAT32)
+    return tf.atan2(x1, x2)
+
+
+# --- comparisons and logic ---------------------------------------------------------------
+
+def _ordered(x1, x2):
+    """Promoted operands; bools as uint8 (TensorFlow has no ordering comparisons on bool)."""
+    x1, x2 = promoted(x1, x2)
+    if x1.dtype == tf.bool:
+        return tf.cast(x1, tf.uint8), tf.cast(x2, tf.uint8)
+    return x1, x2
+
+
+def equal(x1, x2):
+    return tf.equal(*promoted(x1, x2))
+
+
+def not_equal(x1, x2):
+    return tf.not_equal(*promoted(x1, x2))
+
+
+def less(x1, x2):
+    return tf.less(*_ordered(x1, x2))
+
+
+def less_equal(x1, x2):
+    return tf.less_equal(*_ordered(x1, x2))
+
+
+def greater(x1, x2):
+    return tf.greater(*_ordered(x1, x2))
+
+
+def greater_equal(x1, x2):
+    return tf.greater_equal(*_ordered(x1, x2))
+
+
+def _truth(x) -> tf.Tensor:
+    x = tensor(x)
+    return x if x.dtype == tf.bool else tf.not_equal(x, tf.zeros((), x.dtype))
+
+
+def logical_and(x1, x2):
+    return tf.logical_and(_truth(x1), _truth(x2))
+
+
+def logical_or(x1, x2):
+    return tf.logical_or(_truth(x1), _truth(x2))
+
+
+def logical_xor(x1, x2):
+    return tf.math.logical_xor(_truth(x1), _truth(x2))
+
+
+def logical_not(x):
+    return tf.logical_not(_truth(x))
+
+
+# --- unary -------------------------------------------------------------------------------
+
+def negative(x):
+    x = tensor(x)
+    if x.dtype in UNSIGNED_DTYPES:
+        return tf.subtract(tf.zeros((), x.dtype), x)
+    if x.dtype == tf.bool:
+        raise TypeError("negative: numpy refuses '-' on a bool tensor; use logical_not instead.")
+    return tf.negative(x)
+
+
+def abs(x):
+    x = tensor(x)
+    return x if x.dtype in UNSIGNED_DTYPES or x.dtype == tf.bool else tf.abs(x)
+
+
+def sign(x):
+    x = tensor(x)
+    if x.dtype in UNSIGNED_DTYPES or x.dtype == tf.bool:
+        return tf.cast(tf.not_equal(x, tf.zeros((), x.dtype)), x.dtype)
+    return tf.sign(x)
+
+
+def square(x):
+    x = tensor(x)
+    return x if x.dtype == tf.bool else tf.square(x)
+
+
+def sqrt(x):
+    return tf.sqrt(to_float(x))
+
+
+def rsqrt(x):
+    return tf.math.rsqrt(to_float(x))
+
+
+def reciprocal(x):
+    return tf.math.reciprocal(to_float(x))
+
+
+def exp(x):
+    return tf.exp(to_float(x))
+
+
+def expm1(x):
+    return tf.math.expm1(to_float(x))
+
+
+def log(x):
+    return tf.math.log(to_float(x))
+
+
+def log1p(x):
+    return tf.math.log1p(to_float(x))
+
+
+def sin(x):
+    return tf.sin(to_float(x))
+
+
+def cos(x):
+    return tf.cos(to_float(x))
+
+
+def tan(x):
+    return tf.tan(to_float(x))
+
+
+def arctan(x):
+    return tf.atan(to_float(x))
+
+
+def sinh(x):
+    return tf.sinh(to_float(x))
+
+
+def cosh(x):
+    return tf.cosh(to_float(x))
+
+
+def tanh(x):
+    return tf.tanh(to_float(x))
+
+
+def erf(x):
+    return tf.math.erf(to_float(x))
+
+
+def floor(x):
+    x = tensor(x)
+    return tf.floor(x) if _is_float(x) else x
+
+
+def ceil(x):
+    x = tensor(x)
+    return tf.math.ceil(x) if _is_float(x) else x
+
+
+def round(x):
+    x = tensor(x)
+    # tf.round rounds half to even, like numpy.
+    return tf.round(x) if _is_float(x) else x
+
+
+def isnan(x):
+    x = tensor(x)
+    return tf.math.is_nan(x) if _is_float(x) else tf.zeros(x.shape, tf.bool)
+
+
+def isinf(x):
+    x = tensor(x)
+    return tf.math.is_inf(x) if _is_float(x) else tf.zeros(x.shape, tf.bool)
+
+
+def isfinite(x):
+    x = tensor(x)
+    return tf.math.is_finite(x) if _is_float(x) else tf.ones(x.shape, tf.bool)
+
+
+# --- reductions --------------------------------------------------------------------------
+
+def _accumulating(x: tf.Tensor) -> tf.Tensor:
+    """Sums and products: bool and signed ints accumulate as int32, unsigned as uint32, and
+    half-precision floats in float32 (cast back afterwards)."""
+    if x.dtype == tf.bool or x.dtype in (tf.int8, tf.int16):
+        return tf.cast(x, INT32)
+    if x.dtype in (tf.uint8, tf.uint16):
+        return tf.cast(x, tf.uint32)
+    return x
+
+
+def _reduce_float(reducer, x, axis, keepdims) -> tf.Tensor:
+    """A float reduction: ints as float32, half precision accumulated in float32."""
+    x = to_float(x)
+    if x.dtype in _LOW_PRECISION:
+        return tf.cast(reducer(tf.cast(x, FLOAT32), axis=_axes(axis), keepdims=keepdims), x.dtype)
+    return reducer(x, axis=_axes(axis), keepdims=keepdims)
+
+
+def sum(x, axis=None, keepdims=False):
+    x = tensor(x)
+    if x.dtype in _LOW_PRECISION:
+        return _reduce_float(tf.reduce_sum, x, axis, keepdims)
+    return tf.reduce_sum(_accumulating(x), axis=_axes(axis), keepdims=keepdims)
+
+
+def prod(x, axis=None, keepdims=False):
+    x = tensor(x)
+    if x.dtype in _LOW_PRECISION:
+        return _reduce_float(tf.reduce_prod, x, axis, keepdims)
+    return tf.reduce_prod(_accumulating(x), axis=_axes(axis), keepdims=keepdims)
+
+
+def mean(x, axis=None, keepdims=False):
+    return _reduce_float(tf.reduce_mean, x, axis, keepdims)
+
+
+def var(x, axis=None, keepdims=False):
+    return _reduce_float(tf.math.reduce_variance, x, axis, keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    return _reduce_float(tf.math.reduce_std, x, axis, keepdims)
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    return _reduce_float(tf.reduce_logsumexp, x, axis, keepdims)
+
+
+def max(x, axis=None, keepdims=False):
+    x = tensor(x)
+    if x.dtype == tf.bool:
+        return tf.reduce_any(x, axis=_axes(axis), keepdims=keepdims)
+    return tf.reduce_max(x, axis=_axes(axis), keepdims=keepdims)
+
+
+def min(x, axis=None, keepdims=False):
+    x = tensor(x)
+    if x.dtype == tf.bool:
+        return tf.reduce_all(x, axis=_axes(axis), keepdims=keepdims)
+    return tf.reduce_min(x, axis=_axes(axis), keepdims=keepdims)
+
+
+def any(x, axis=None, keepdims=False):
+    return tf.reduce_any(_truth(x), axis=_axes(axis), keepdims=keepdims)
+
+
+def all(x, axis=None, keepdims=False):
+    return tf.reduce_all(_truth(x), axis=_axes(axis), keepdims=keepdims)
+
+
+def _arg_reduce(reducer, x, axis, keepdims) -> tf.Tensor:
+    x = tensor(x)
+    if x.dtype == tf.bool:
+        x = tf.cast(x, tf.uint8)
+    if axis is None:
+        result = reducer(tf.reshape(x, [-1]), axis=0, output_type=INT32)
+        return tf.reshape(result, [1] * len(x.shape)) if keepdims else result
+    result = reducer(x, axis=axis, output_type=INT32)
+    return tf.expand_dims(result, axis) if keepdims else result
+
+
+def argmax(x, axis=None, keepdims=False):
+    return _arg_reduce(tf.argmax, x, axis, keepdims)
+
+
+def argmin(x, axis=None, keepdims=False):
+    return _arg_reduce(tf.argmin, x, axis, keepdims)
+
+
+def clip(x, x_min, x_max):
+    x, x_min, x_max = promoted(x, x_min, x_max)
+    return minimum(maximum(x, x_min), x_max)
+
+
+# --- linear algebra ----------------------------------------------------------------------
+
+def _contracted(fn, *operands) -> tf.Tensor:
+    """``fn`` over promoted operands; ints and bool are computed in int32 (TensorFlow's
+    matrix kernels are float and int32 only) and cast back, which wraps like the narrow dtype."""
+    operands = promoted(*operands)
+    dtype = operands[0].dtype
+    if dtype in FLOAT_DTYPES or dtype == INT32:
+        return fn(*operands)
+    wide = _INT64 if dtype == tf.uint32 else INT32
+    result = fn(*(tf.cast(x, wide) for x in operands))
+    return tf.not_equal(result, 0) if dtype == tf.bool else tf.cast(result, dtype)
+
+
+def _matmul(x1: tf.Tensor, x2: tf.Tensor) -> tf.Tensor:
+    vector1, vector2 = len(x1.shape) == 1, len(x2.shape) == 1
+    if len(x1.shape) == 0 or len(x2.shape) == 0:
+        raise ValueError(f"matmul: operands need ndim >= 1; received shapes {tuple(x1.shape)} and {tuple(x2.shape)}.")
+    if vector1:
+        x1 = x1[tf.newaxis, :]
+    if vector2:
+        x2 = x2[:, tf.newaxis]
+    if x1.shape[-1] != x2.shape[-2]:
+        raise ValueError(f"matmul: inner dimensions differ: shapes {tuple(x1.shape)} and {tuple(x2.shape)}.")
+    if x1.dtype == _INT64:
+        # No int64 BatchMatMul kernel on CPU: an exact contraction by broadcasting.
+        result = tf.reduce_sum(x1[..., :, :, tf.newaxis] * x2[..., tf.newaxis, :, :], axis=-2)
+    else:
+        result = tf.linalg.matmul(x1, x2)
+    if vector1:
+        result = tf.squeeze(result, -2)
+    if vector2:
+        result = tf.squeeze(result, -1)
+    return result
+
+
+def matmul(x1, x2):
+    return _contracted(_matmul, x1, x2)
+
+
+def einsum(subscripts, *operands):
+    return _contracted(lambda *xs: tf.einsum(subscripts, *xs), *operands)
+
+
+def tensordot(x1, x2, axes=2):
+    return _contracted(lambda a, b: tf.tensordot(a, b, axes), x1, x2)
+
+
+def _vector_norm(x: tf.Tensor, ord, axis, keepdims) -> tf.Tensor:
+    magnitude = tf.abs(x)
+    if ord is None or ord == 2:
+        return tf.sqrt(tf.reduce_sum(tf.square(x), axis=axis, keepdims=keepdims))
+    if ord == 1:
+        return tf.reduce_sum(magnitude, axis=axis, keepdims=keepdims)
+    if ord == math.inf:
+        return tf.reduce_max(magnitude, axis=axis, keepdims=keepdims)
+    if ord == -math.inf:
+        return tf.reduce_min(magnitude, axis=axis, keepdims=keepdims)
+    if ord == 0:
+        return tf.reduce_sum(tf.cast(tf.not_equal(x, 0), x.dtype), axis=axis, keepdims=keepdims)
+    if isinstance(ord, str):
+        raise ValueError(f"norm: ord {ord!r} is a matrix norm; a vector norm takes a number.")
+    return tf.pow(tf.reduce_sum(tf.pow(magnitude, ord), axis=axis, keepdims=keepdims), 1.0 / ord)
+
+
+def _matrix_norm(x: tf.Tensor, ord, axes: tuple[int, int], keepdims: bool) -> tf.Tensor:
+    rows, cols = axes
+    if ord in (None, "fro"):
+        result = tf.sqrt(tf.reduce_sum(tf.square(x), axis=list(axes), keepdims=True))
+    elif ord in (1, -1, math.inf, -math.inf):
+        summed, reduced = (rows, cols) if ord in (1, -1) else (cols, rows)
+        pick = tf.reduce_max if ord > 0 else tf.reduce_min
+        result = pick(tf.reduce_sum(tf.abs(x), axis=summed, keepdims=True), axis=reduced, keepdims=True)
+    elif ord in (2, -2, "nuc"):
+        rank = len(x.shape)
+        order = [a for a in range(rank) if a not in axes] + [rows, cols]
+        singular = tf.linalg.svd(tf.transpose(x, order), compute_uv=False)
+        pick = {2: tf.reduce_max, -2: tf.reduce_min, "nuc": tf.reduce_sum}[ord]
+        result = tf.expand_dims(tf.expand_dims(pick(singular, axis=-1), builtins.min(axes)), builtins.max(axes))
+    else:
+        raise ValueError(f"norm: unknown matrix norm ord {ord!r}; expected None, 'fro', 'nuc', 1, -1, 2, -2, inf or -inf.")
+    return result if keepdims else tf.squeeze(result, list(axes))
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    x = to_float(x)
+    rank = len(x.shape)
+    if axis is None:
+        if ord is None:
+            result = tf.sqrt(tf.reduce_sum(tf.square(x)))
+            return tf.reshape(result, [1] * rank) if keepdims else result
+        axis = tuple(range(rank))
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = tuple(a % rank if -rank <= a < rank else a for a in axes)
+    if builtins.any(not 0 <= a < rank for a in axes):
+        raise ValueError(f"norm: axis {axis!r} is out of range for a tensor of shape {tuple(x.shape)}.")
+    if len(axes) == 1:
+        return _vector_norm(x, ord, axes[0], keepdims)
+    if len(axes) == 2:
+        return _matrix_norm(x, ord, axes, keepdims)
+    raise ValueError(f"norm: axis must be None, an int or a pair of ints; received {axis!r}.")
+
+
+# --- scans, sorting ----------------------------------------------------------------------
+
+def _flattened(x, axis):
+    x = tensor(x)
+    return (tf.reshape(x, [-1]), 0) if axis is None else (x, axis)
+
+
+def cumsum(x, axis=None):
+    x, axis = _flattened(x, axis)
+    if x.dtype == tf.bool:
+        x = tf.cast(x, INT32)
+    if x.dtype in _LOW_PRECISION:
+        return tf.cast(tf.cumsum(tf.cast(x, FLOAT32), axis=axis), x.dtype)
+    return tf.cumsum(x, axis=axis)
+
+
+def cumprod(x, axis=None):
+    x, axis = _flattened(x, axis)
+    if x.dtype == tf.bool:
+        return tf.cast(tf.math.cumprod(tf.cast(x, INT32), axis=axis), tf.bool)
+    return tf.math.cumprod(x, axis=axis)
+
+
+def sort(x, axis=-1):
+    x = tensor(x)
+    if x.dtype == tf.bool:
+        return tf.cast(tf.sort(tf.cast(x, tf.uint8), axis=axis), tf.bool)
+    return tf.sort(x, axis=axis)
+
+
+def argsort(x, axis=-1):
+    x = tensor(x)
+    if x.dtype == tf.bool:
+        x = tf.cast(x, tf.uint8)
+    return tf.argsort(x, axis=axis, stable=True)
+
+
+def top_k(x, k, sorted=True):
+    # tf.math.top_k with sorted=True gives the k entries largest first (ties: lower index
+    # first), which also satisfies sorted=False.
+    values, indices = tf.math.top_k(tensor(x), k, sorted=True)
+    return values, tf.cast(indices, INT32)

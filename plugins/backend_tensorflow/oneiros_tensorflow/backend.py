@@ -1,0 +1,125 @@
+"""The TensorFlow backend: ops on tf.math / tf.nn, gradients with tf.GradientTape, compiling
+with tf.function (graph mode; XLA where measured to pay)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import tensorflow as tf
+from oneiros import dtypes
+from oneiros._tree import tree_leaves, tree_map
+from oneiros.backend import BFLOAT16, FUSED_STEPS, JIT, TRAINABLE, Backend
+
+from oneiros_tensorflow import ops as tensorflow_ops
+from oneiros_tensorflow._dtypes import INT32, name_of, tensor
+
+
+def _rebuild(tree: Any, leaves: list[Any]) -> Any:
+    remaining = iter(leaves)
+    return tree_map(lambda _: next(remaining), tree)
+
+
+def _host_to_tensors(tree: Any) -> Any:
+    """numpy leaves as tensors (narrowed to 32 bits), so a traced function sees Oneiros dtypes
+    and retraces on shapes only; tensors and Python values pass through."""
+    return tree_map(lambda leaf: tensor(leaf) if isinstance(leaf, (np.ndarray, np.generic)) else leaf, tree)
+
+
+class TensorflowBackend(Backend):
+    """Arrays are tf.Tensors on TensorFlow's default device; training steps are pure functions
+    of tensors traced once per input signature by ``tf.function`` (no tf.Variable anywhere).
+
+    ``jit_compile`` chooses XLA for every compiled function of this backend instance; the
+    default (graph mode without XLA) is what measured fastest on CPU, see
+    benchmarks/train_tensorflow.py.
+    """
+
+    name: ClassVar[str] = "tensorflow"
+    capabilities: ClassVar[frozenset[str]] = frozenset({TRAINABLE, JIT, FUSED_STEPS, BFLOAT16})
+    ops = tensorflow_ops
+    conformance_exclusions: ClassVar[Path] = Path(__file__).with_name("conformance_exclusions.txt")
+
+    def __init__(self, jit_compile: bool | None = False) -> None:
+        self.jit_compile = jit_compile
+
+    def devices(self) -> list[str]:
+        return [device.name for device in tf.config.list_logical_devices()]
+
+    def value_and_grad(self, fn: Callable, has_aux: bool = False) -> Callable:
+        def run(params: Any, *args: Any, **kwargs: Any) -> Any:
+            leaves = [tensor(leaf) for leaf in tree_leaves(params)]
+            not_float = [leaf.dtype.name for leaf in leaves if not leaf.dtype.is_floating]
+            if not_float:
+                raise TypeError(f"value_and_grad differentiates float tensors only; params hold {not_float}.")
+            with tf.GradientTape() as tape:
+                # A fresh tensor per leaf: a tensor passed twice gets two separate gradients.
+                variables = [tf.identity(leaf) for leaf in leaves]
+                tape.watch(variables)
+                output = fn(_rebuild(params, variables), *args, **kwargs)
+                value, aux = output if has_aux else (output, None)
+                value = tensor(value)
+            if tuple(value.shape) != () or not dtypes.is_float(name_of(value)):
+                raise TypeError(f"value_and_grad needs fn to return a float scalar; it returned "
+                                f"{name_of(value)}{list(value.shape)}.")
+            grads = tape.gradient(value, variables, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+            # Gathers (embeddings, ops.take) give IndexedSlices; parameters are dense tensors.
+            dense = [tf.convert_to_tensor(grad) for grad in grads]
+            return ((value, aux) if has_aux else value), _rebuild(params, dense)
+
+        return run
+
+    def jit(self, fn: Callable, donate_argnums: Sequence[int] = ()) -> Callable:
+        # TensorFlow has no buffer donation; donate_argnums only allows what it would allow.
+        # autograph=False: ops.cond/scan/fori_loop are the control flow; Python stays Python.
+        traced = tf.function(fn, autograph=False, jit_compile=self.jit_compile)
+
+        def run(*args: Any, **kwargs: Any) -> Any:
+            return traced(*_host_to_tensors(args), **_host_to_tensors(kwargs))
+
+        return run
+
+    def fuse_steps(self, step: Callable, steps: int) -> Callable:
+        """One traced call running ``steps`` steps: the first one peeled (it fixes the structure
+        of the logs), the rest in a tf.while_loop over the batches stacked on axis 0."""
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+            raise ValueError(f"fuse_steps: expected steps to be an int >= 1; received {steps!r}.")
+
+        def run(state: Any, stacked_batches: Any) -> Any:
+            batch_leaves = tree_leaves(stacked_batches)
+            state, logs = step(state, _rebuild(stacked_batches, [leaf[0] for leaf in batch_leaves]))
+            if steps == 1:
+                return state, logs
+            state_leaves, log_leaves = tree_leaves(state), tree_leaves(logs)
+
+            def body(index, state_values, log_values):
+                batch = _rebuild(stacked_batches, [tf.gather(leaf, index) for leaf in batch_leaves])
+                new_state, new_logs = step(_rebuild(state, list(state_values)), batch)
+                return index + 1, tuple(tree_leaves(new_state)), tuple(tree_leaves(new_logs))
+
+            _, state_values, log_values = tf.while_loop(
+                lambda index, *_: index < steps, body,
+                (tf.constant(1, INT32), tuple(state_leaves), tuple(tensor(leaf) for leaf in log_leaves)),
+                maximum_iterations=steps - 1)
+            return _rebuild(state, list(state_values)), _rebuild(logs, list(log_values))
+
+        return self.jit(run)
+
+    def tree_map(self, fn: Callable, tree: Any, *rest: Any) -> Any:
+        return tree_map(fn, tree, *rest)
+
+    def to_device(self, tree: Any) -> Any:
+        return _host_to_tensors(tree)
+
+    @property
+    def prefetch_depth(self) -> int:
+        # On a GPU the host-to-device copies then overlap the running step; on the CPU the
+        # tensors already live in host memory.
+        return 2 if tf.config.list_logical_devices("GPU") else 0
+
+    def block_until_ready(self, value: Any) -> Any:
+        if tf.config.list_logical_devices("GPU"):
+            tf.test.experimental.sync_devices()
+        return value
