@@ -20,11 +20,17 @@ def _layers_registry():
 
 
 def registered_name(layer: Layer) -> str:
+    from oneiros.saving._custom_objects import name_of
+
+    custom = name_of(type(layer))
+    if custom is not None:
+        return custom
     entry = _layers_registry().entry_for(type(layer))
     if entry is None:
         raise OneirosError(
             f"Layer class {type(layer).__module__}.{type(layer).__qualname__} is not registered, so "
-            f"{layer.name!r} cannot be serialized; register it from a plugin's register_layers hook."
+            f"{layer.name!r} cannot be serialized; register it with oi.saving.register_keras_serializable() "
+            "or from a plugin's register_layers hook."
         )
     return entry.qualified_name
 
@@ -36,7 +42,9 @@ def layer_config(layer: Layer) -> dict[str, Any]:
 def layer_from_config(entry: dict[str, Any]) -> Layer:
     if not isinstance(entry, dict) or "class_name" not in entry or not isinstance(entry.get("config"), dict):
         raise OneirosError(f"A layer entry must be {{'class_name': str, 'config': dict}}; received {entry!r}.")
-    cls = _layers_registry().get(entry["class_name"])
+    from oneiros.saving._custom_objects import find
+
+    cls = find(entry["class_name"], Layer) or _layers_registry().get(entry["class_name"])
     return cls.from_config(dict(entry["config"]))
 
 
@@ -96,7 +104,7 @@ def functional_from_config(config: dict[str, Any]) -> Any:
         if isinstance(layer, InputLayer):
             produced.append([layer.output])
             continue
-        result = layer(resolve(node["inputs"]), **node.get("kwargs", {}))
+        result = layer(resolve(node["inputs"]), **resolve(node.get("kwargs", {})))
         produced.append(flatten(result))
     return Functional(resolve(config["inputs"]), resolve(config["outputs"]),
                       name=config.get("name"), trainable=config.get("trainable", True))

@@ -21,14 +21,25 @@ from oneiros.errors import CorruptFileError, OneirosError, WeightsMismatchError
 from oneiros.saving import _archive, _weights
 from oneiros.saving._atomic import atomic_write
 from oneiros.saving._budget import weight_budget
+from oneiros.saving._custom_objects import (CustomObjectScope, custom_object_scope, get_custom_objects,
+                                            get_registered_name, get_registered_object, register_keras_serializable,
+                                            register_serializable)
 from oneiros.saving._limits import DEFAULT_LIMITS, LoadLimits, parse_json
 from oneiros.saving._safe_mode import refuse_code, safe_mode_enabled, safe_mode_scope
+from oneiros.saving._serialization import deserialize_keras_object, serialize_keras_object
 
-__all__ = ["LoadLimits", "load_model", "load_weights", "model_from_json", "model_to_json", "refuse_code",
-           "safe_mode_enabled", "safe_mode_scope", "save_model", "save_weights"]
+__all__ = ["CustomObjectScope", "LoadLimits", "clone_model", "custom_object_scope", "deserialize_keras_object",
+           "get_custom_objects", "get_registered_name", "get_registered_object", "load_model", "load_weights",
+           "model_from_json", "model_to_json", "refuse_code", "register_keras_serializable", "register_serializable",
+           "safe_mode_enabled", "safe_mode_scope", "save_model", "save_weights", "serialize_keras_object"]
 
 FORMAT_VERSION = 1
 OPTIMIZER_PREFIX = "optimizer/"
+NATIVE_SUFFIX = ".oneiros"
+KERAS_SUFFIX = ".keras"
+KERAS_WEIGHTS_SUFFIX = ".weights.h5"
+FORMATS = ("a .oneiros archive (Oneiros's own)", "a .keras archive (Keras 3)", "a Keras 2 .h5 model file")
+ZIP_SIGNATURE = b"PK\x03\x04"
 BUDGET_SLACK_BYTES = 1 << 20
 """Weights a loaded config may create beyond those its file stores (which then fail to match)."""
 
@@ -109,11 +120,20 @@ def _optimizer_state_of(model: Any) -> dict[str, np.ndarray]:
     return {} if state is None else _flatten_state(state, OPTIMIZER_PREFIX)
 
 
-def save_model(model: Any, path: str | Path) -> Path:
-    """Writes ``model`` (architecture, weights, optimizer state, compile config) atomically."""
+def save_model(model: Any, path: str | Path, overwrite: bool = True) -> Path:
+    """Writes ``model`` (architecture, weights, optimizer state, compile config) atomically; the
+    suffix decides the format: ``.oneiros`` (Oneiros's own) or ``.keras`` (Keras 3's, which Keras
+    loads)."""
     path = Path(path)
-    if path.suffix != ".oneiros":
-        raise ValueError(f"Model files end in .oneiros; received {str(path)!r} (use save_weights for weights only).")
+    if not overwrite and path.exists():
+        raise FileExistsError(f"{path} exists and overwrite=False.")
+    if path.name.endswith(KERAS_SUFFIX):
+        from oneiros.saving import _keras_files
+
+        return _keras_files.save_keras(model, path, _compile_config(model))
+    if path.suffix != NATIVE_SUFFIX:
+        raise ValueError(f"Model files end in .oneiros (Oneiros's format) or .keras (Keras 3's); received "
+                         f"{str(path)!r} (Keras 2 .h5 files are read-only; use save_weights for weights only).")
     tensors = {**_weights_of(model), **_optimizer_state_of(model)}
     from oneiros._plugins import host
 
@@ -136,9 +156,21 @@ def _backend_name(model: Any) -> str:
     return getattr(model, "backend", None) or get_backend().name
 
 
-def save_weights(model: Any, path: str | Path) -> Path:
-    """Writes the model's weights (only) as a safetensors file, atomically."""
-    data = _weights.encode(_weights_of(model), metadata={"format": "oneiros", "oneiros_version": __version__})
+def save_weights(model: Any, path: str | Path, overwrite: bool = True) -> Path:
+    """Writes the model's weights (only), atomically: Keras 3's h5 layout for a ``.weights.h5``
+    name (with the optimizer state, as Keras writes it), safetensors otherwise."""
+    path = Path(path)
+    if not overwrite and path.exists():
+        raise FileExistsError(f"{path} exists and overwrite=False.")
+    if path.name.endswith(KERAS_WEIGHTS_SUFFIX):
+        from oneiros.saving import _keras_files
+
+        data = _keras_files.weights_h5(model)
+    elif path.suffix in (".h5", ".hdf5", ".keras", NATIVE_SUFFIX):
+        raise ValueError(f"Weights files end in .weights.h5 (Keras's format) or .safetensors; received "
+                         f"{str(path)!r}.")
+    else:
+        data = _weights.encode(_weights_of(model), metadata={"format": "oneiros", "oneiros_version": __version__})
     return atomic_write(path, lambda stream: stream.write(data))
 
 
@@ -155,24 +187,60 @@ def _assign_weights(model: Any, tensors: dict[str, np.ndarray], allow_non_finite
         variable.assign(value)
 
 
+def _read_limited(path: Path, limit: int) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise FileNotFoundError(f"Cannot read {path}: {exc.strerror}.") from None
+    if size > limit:
+        from oneiros.errors import ResourceLimitError
+
+        raise ResourceLimitError(f"{path} is {size} bytes; the limit is {limit}.")
+    return path.read_bytes()
+
+
+def _signature(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(8)
+    except OSError as exc:
+        raise FileNotFoundError(f"Cannot read {path}: {exc.strerror}.") from None
+
+
 def load_weights(model: Any, path: str | Path, *, allow_non_finite: bool = False,
                  limits: LoadLimits = DEFAULT_LIMITS) -> None:
-    """Loads a safetensors weights file (or the weights of a .oneiros file) into ``model``.
+    """Loads weights into ``model`` from a safetensors file, a Keras ``.weights.h5`` (with the
+    optimizer state when the model is compiled), a Keras 2 ``.h5``, or the weights of a
+    ``.oneiros``/``.keras`` file.
 
     Every weight is checked (names, shapes, dtypes, finiteness) before any is assigned.
     """
-    path = Path(path)
-    if path.suffix == ".oneiros":
-        data = _archive.read_archive(path, limits)[_archive.WEIGHTS]
-    else:
-        size = path.stat().st_size
-        if size > limits.max_weights_bytes:
-            from oneiros.errors import ResourceLimitError
+    from oneiros.saving import _h5, _keras_files
 
-            raise ResourceLimitError(f"{path} is {size} bytes; the limit is {limits.max_weights_bytes}.")
-        data = path.read_bytes()
-    tensors, _ = _weights.decode(data, limits)
-    _assign_weights(model, tensors, allow_non_finite)
+    path = Path(path)
+    signature = _signature(path)
+    if signature.startswith(ZIP_SIGNATURE) and _keras_files.WEIGHTS in _archive.member_names(path, limits):
+        members = _archive.read_archive(path, limits, _keras_files.MEMBERS, _keras_files.WEIGHTS)
+        data = members[_keras_files.WEIGHTS]
+    elif signature.startswith(ZIP_SIGNATURE):
+        tensors, _ = _weights.decode(_archive.read_archive(path, limits)[_archive.WEIGHTS], limits)
+        _assign_weights(model, tensors, allow_non_finite)
+        return
+    elif signature == _h5.HDF5_SIGNATURE:
+        data = _read_limited(path, limits.max_weights_bytes)
+    else:
+        tensors, _ = _weights.decode(_read_limited(path, limits.max_weights_bytes), limits)
+        _assign_weights(model, tensors, allow_non_finite)
+        return
+    contents = _h5.open_checked(data, str(path), limits)
+    try:
+        if "model_weights" in contents.groups or contents.string_list_attribute("", "layer_names"):
+            _keras_files.assign_legacy_weights(model, contents, allow_non_finite)
+        else:
+            _keras_files.assign_weights(model, contents, allow_non_finite)
+            _keras_files.restore_optimizer_state(model, contents)
+    finally:
+        contents.file.close()
 
 
 def _build_from_config(config: Any, safe_mode: bool, weight_bytes: int, what: str) -> Any:
@@ -253,13 +321,34 @@ def _optimizer_state_from(model: Any, tensors: dict[str, np.ndarray]) -> Any:
 
 
 def load_model(path: str | Path, backend: str | None = None, *, safe_mode: bool = True, compile: bool = True,
-               allow_non_finite: bool = False, limits: LoadLimits = DEFAULT_LIMITS) -> Any:
-    """A model from a ``.oneiros`` file, built on ``backend`` (default: the active one).
+               custom_objects: dict[str, Any] | None = None, allow_non_finite: bool = False,
+               limits: LoadLimits = DEFAULT_LIMITS) -> Any:
+    """A model from a ``.oneiros`` or ``.keras`` archive or a Keras 2 ``.h5`` file (told apart by
+    content), built on ``backend`` (default: the active one). ``custom_objects`` maps names in
+    the file to classes or functions not registered otherwise.
 
     Raises a :class:`oneiros.errors.ModelFileError` subclass for any problem with the file.
     """
     from oneiros.backend import backend_scope, get_backend
+    from oneiros.saving import _h5, _keras_files
 
+    path = Path(path)
+    signature = _signature(path)
+    with custom_object_scope(custom_objects or {}), backend_scope(backend or get_backend()) as chosen:
+        if signature.startswith(ZIP_SIGNATURE) and _keras_files.WEIGHTS in _archive.member_names(path, limits):
+            model = _load_keras(path, safe_mode, compile, allow_non_finite, limits, legacy=False)
+        elif signature.startswith(ZIP_SIGNATURE):
+            model = _load_native(path, safe_mode, compile, allow_non_finite, limits)
+        elif signature == _h5.HDF5_SIGNATURE:
+            model = _load_keras(path, safe_mode, compile, allow_non_finite, limits, legacy=True)
+        else:
+            raise CorruptFileError(f"{path} is none of the model formats load_model reads: {'; '.join(FORMATS)}.")
+    if backend is not None:
+        model.backend = chosen.name
+    return model
+
+
+def _load_native(path: Path, safe_mode: bool, compile: bool, allow_non_finite: bool, limits: LoadLimits) -> Any:
     members = _archive.read_archive(path, limits)
     config = parse_json(members[_archive.CONFIG], "config.json", limits)
     metadata = parse_json(members[_archive.METADATA], "metadata.json", limits)
@@ -267,20 +356,50 @@ def load_model(path: str | Path, backend: str | None = None, *, safe_mode: bool 
         raise CorruptFileError(f"metadata.json declares format_version {metadata.get('format_version') if isinstance(metadata, dict) else None!r}; "
                                f"this Oneiros reads version {FORMAT_VERSION}.")
     tensors, _ = _weights.decode(members[_archive.WEIGHTS], limits)
-    with backend_scope(backend or get_backend()) as chosen:
-        stored = sum(v.nbytes for k, v in tensors.items() if not k.startswith(OPTIMIZER_PREFIX))
+    stored = sum(v.nbytes for k, v in tensors.items() if not k.startswith(OPTIMIZER_PREFIX))
+    model = _build_from_config(config, safe_mode, stored + BUDGET_SLACK_BYTES, f"the {stored} bytes of weights in {path}")
+    _assign_weights(model, tensors, allow_non_finite)
+    compile_config = config.get("compile_config")
+    if compile and isinstance(compile_config, dict):
+        _compile_from_config(model, compile_config, safe_mode)
+        optimizer_state = _optimizer_state_from(model, tensors)
+        if optimizer_state is not None:
+            model._pending_optimizer_state = optimizer_state
+    return model
+
+
+def _load_keras(path: Path, safe_mode: bool, compile: bool, allow_non_finite: bool, limits: LoadLimits,
+                legacy: bool) -> Any:
+    """A model from a ``.keras`` archive or (``legacy``) a Keras 2 ``.h5`` file."""
+    from oneiros.saving import _h5, _keras_files
+
+    contents = None
+    try:
+        with safe_mode_scope(safe_mode):
+            if legacy:
+                contents = _h5.open_checked(_read_limited(path, limits.max_archive_bytes), str(path), limits)
+                config = _keras_files.read_legacy_h5(contents, limits)
+            else:
+                config, contents = _keras_files.read_keras(path, limits)
+        stored = contents.weight_bytes(OPTIMIZER_PREFIX)
         model = _build_from_config(config, safe_mode, stored + BUDGET_SLACK_BYTES,
                                    f"the {stored} bytes of weights in {path}")
-        _assign_weights(model, tensors, allow_non_finite)
+        if legacy:
+            _keras_files.assign_legacy_weights(model, contents, allow_non_finite)
+        else:
+            _keras_files.assign_weights(model, contents, allow_non_finite)
         compile_config = config.get("compile_config")
         if compile and isinstance(compile_config, dict):
             _compile_from_config(model, compile_config, safe_mode)
-            optimizer_state = _optimizer_state_from(model, tensors)
-            if optimizer_state is not None:
-                model._pending_optimizer_state = optimizer_state
-    if backend is not None:
-        model.backend = chosen.name
-    return model
+            _keras_files.restore_optimizer_state(model, contents)
+        return model
+    except OneirosError:
+        raise
+    except Exception as exc:  # a config the translation cannot follow is a damaged file
+        raise CorruptFileError(f"{path} cannot be read as a Keras model: {type(exc).__name__}: {exc}") from None
+    finally:
+        if contents is not None:
+            contents.file.close()
 
 
 def model_to_json(model: Any) -> str:
@@ -290,8 +409,27 @@ def model_to_json(model: Any) -> str:
     return json.dumps(layer_config(model))
 
 
-def model_from_json(text: str, *, safe_mode: bool = True, limits: LoadLimits = DEFAULT_LIMITS) -> Any:
-    """A freshly initialised model from :func:`model_to_json` output."""
+def model_from_json(text: str, *, custom_objects: dict[str, Any] | None = None, safe_mode: bool = True,
+                    limits: LoadLimits = DEFAULT_LIMITS) -> Any:
+    """A freshly initialised model from :func:`model_to_json` output (or a Keras ``to_json()``)."""
     data = text.encode() if isinstance(text, str) else bytes(text)
-    return _build_from_config(parse_json(data, "the model JSON", limits), safe_mode, limits.max_weights_bytes,
-                              "limits.max_weights_bytes")
+    config = parse_json(data, "the model JSON", limits)
+    with custom_object_scope(custom_objects or {}):
+        if isinstance(config, dict) and "module" in config:
+            from oneiros.saving import _keras_config
+
+            with safe_mode_scope(safe_mode):
+                config = _keras_config.model_config(config)
+        return _build_from_config(config, safe_mode, limits.max_weights_bytes, "limits.max_weights_bytes")
+
+
+def clone_model(model: Any, *, custom_objects: dict[str, Any] | None = None) -> Any:
+    """A new model with ``model``'s architecture and freshly initialised weights (not compiled)."""
+    from oneiros.models._graph_config import layer_config
+
+    config = layer_config(model)
+    build = getattr(model, "_build_record", None)
+    if build is not None:
+        config["build_config"] = build
+    with custom_object_scope(custom_objects or {}):
+        return _build_from_config(config, True, DEFAULT_LIMITS.max_weights_bytes, "the cloned model's size")

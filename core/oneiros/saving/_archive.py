@@ -17,26 +17,42 @@ WEIGHTS = "model.weights.safetensors"
 MEMBERS = (CONFIG, METADATA, WEIGHTS)
 
 
-def write_archive(path: str | Path, members: dict[str, bytes]) -> Path:
+def write_archive(path: str | Path, members: dict[str, bytes], names: tuple[str, ...] = MEMBERS,
+                  weights: str = WEIGHTS) -> Path:
+    """Writes ``members`` in the order of ``names``; the ``weights`` member is stored uncompressed."""
     def write(stream) -> None:
         with zipfile.ZipFile(stream, "w") as archive:
-            for name in MEMBERS:
-                compression = zipfile.ZIP_STORED if name == WEIGHTS else zipfile.ZIP_DEFLATED
+            for name in names:
+                compression = zipfile.ZIP_STORED if name == weights else zipfile.ZIP_DEFLATED
                 archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), members[name],
                                  compress_type=compression)
 
     return atomic_write(path, write)
 
 
-def _check_name(name: str) -> None:
+def _check_name(name: str, names: tuple[str, ...]) -> None:
     if (name.startswith(("/", "\\")) or "\\" in name or ".." in name.split("/") or ":" in name
-            or name not in MEMBERS):
+            or name not in names):
         raise ArchiveSecurityError(f"Archive member {name!r} is not allowed; a model file holds exactly "
-                                   f"{', '.join(MEMBERS)}.")
+                                   f"{', '.join(names)}.")
 
 
-def read_archive(path: str | Path, limits: LoadLimits) -> dict[str, bytes]:
-    """The three members of a model archive, after checking names, kinds and sizes."""
+def member_names(path: str | Path, limits: LoadLimits) -> list[str]:
+    """The member names of the zip archive at ``path`` (for telling formats apart), unchecked."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, IndexError, KeyError, OverflowError) as exc:
+        raise CorruptFileError(f"{path} is not a readable zip archive: {exc}.") from None
+    if len(names) > limits.max_tensors:
+        raise ResourceLimitError(f"{path} holds {len(names)} archive members; the limit is {limits.max_tensors}.")
+    return names
+
+
+def read_archive(path: str | Path, limits: LoadLimits, names: tuple[str, ...] = MEMBERS,
+                 weights: str = WEIGHTS) -> dict[str, bytes]:
+    """The members ``names`` of a model archive, after checking names, kinds and sizes (the
+    ``weights`` member may be as large as the weights limit, the others as the config limit)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -49,23 +65,23 @@ def read_archive(path: str | Path, limits: LoadLimits) -> dict[str, bytes]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, IndexError, KeyError, OverflowError) as exc:
-        raise CorruptFileError(f"{path} is not a readable .oneiros archive: {exc}.") from None
+        raise CorruptFileError(f"{path} is not a readable model archive: {exc}.") from None
     seen = []
     for info in infos:
-        _check_name(info.filename)
+        _check_name(info.filename, names)
         if stat.S_ISLNK(info.external_attr >> 16) or info.is_dir():
             raise ArchiveSecurityError(f"Archive member {info.filename!r} is a link or folder; only files are allowed.")
         if info.filename in seen:
             raise ArchiveSecurityError(f"Archive member {info.filename!r} appears twice.")
         seen.append(info.filename)
-        limit = limits.max_config_bytes if info.filename != WEIGHTS else limits.max_weights_bytes
+        limit = limits.max_config_bytes if info.filename != weights else limits.max_weights_bytes
         if info.file_size > limit:
             raise ResourceLimitError(f"Archive member {info.filename!r} declares {info.file_size} bytes; the limit "
                                      f"is {limit}.")
         if info.file_size > max(info.compress_size, 1) * limits.max_compression_ratio:
             raise ResourceLimitError(f"Archive member {info.filename!r} would expand {info.compress_size} bytes to "
                                      f"{info.file_size} (ratio limit {limits.max_compression_ratio}).")
-    missing = [name for name in MEMBERS if name not in seen]
+    missing = [name for name in names if name not in seen]
     if missing:
         raise CorruptFileError(f"{path} lacks the archive members {missing}.")
     members = {}

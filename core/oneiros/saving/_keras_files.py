@@ -1,0 +1,284 @@
+"""Keras's files: ``.keras`` archives and ``.weights.h5`` (Keras 3, both ways) and Keras 2 ``.h5``
+(read only).
+
+Weights live in Keras 3's h5 layout: a layer's own variables at ``<path>/vars/<i>`` (trainable
+ones first), its sublayers below it under their attribute names, a model's layers under
+``layers/<snake_case class name>[_<n>]``, and the optimizer's variables at ``optimizer/vars/<i>``
+(``iterations``, ``learning_rate``, then the slots in the order Keras's ``build`` creates them).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+import numpy as np
+
+from oneiros._version import __version__
+from oneiros.errors import CorruptFileError, WeightsMismatchError
+from oneiros.saving import _archive, _h5, _keras_config, _weights
+from oneiros.saving._limits import LoadLimits, parse_json
+
+CONFIG = "config.json"
+METADATA = "metadata.json"
+WEIGHTS = "model.weights.h5"
+MEMBERS = (METADATA, CONFIG, WEIGHTS)
+KERAS_FORMAT_VERSION = "3.15.1"
+"""The Keras version whose format the files written here follow (metadata.json's keras_version)."""
+OPTIMIZER_GROUP = "optimizer/vars"
+SLOT_GROUPS = {
+    "Adam": (("momentum", "velocity"), ("velocity_hat",)),
+    "AdamW": (("momentum", "velocity"), ("velocity_hat",)),
+    "RMSprop": (("velocity",), ("momentum",), ("average_gradient",)),
+    "SGD": (("momentum",),),
+}
+"""Per optimizer class, the slot groups in the order Keras creates them; within a group Keras
+interleaves the slots per variable. Optimizers not listed are assumed to create all slots as one
+group (a layout mismatch is then caught by the shape and count checks)."""
+
+
+# --- where each variable lives --------------------------------------------------------------------
+
+def variable_paths(root: Any) -> list[tuple[str, Any]]:
+    """``(h5 path, variable)`` for every weight of ``root`` (a model or a layer), in Keras's layout."""
+    from oneiros.layers.layer import Layer, snake_case
+    from oneiros.models.functional import Functional
+    from oneiros.models.model import Model
+    from oneiros.models.sequential import Sequential
+
+    found: list[tuple[str, Any]] = []
+    visited: set[int] = set()
+
+    def container(items: list[Any], prefix: str) -> None:
+        used: dict[str, int] = {}
+        for item in items:
+            base = snake_case(type(item).__name__)
+            used[base] = used.get(base, -1) + 1
+            walk(item, f"{prefix}{base if used[base] == 0 else f'{base}_{used[base]}'}/")
+
+    def walk(layer: Any, prefix: str) -> None:
+        if id(layer) in visited:
+            return
+        visited.add(id(layer))
+        own = [v for v in layer._own_variables if v.trainable] + [v for v in layer._own_variables if not v.trainable]
+        found.extend((f"{prefix}vars/{index}", variable) for index, variable in enumerate(own))
+        if isinstance(layer, Sequential):
+            container(layer.layers, f"{prefix}layers/")
+            return
+        if isinstance(layer, Functional):
+            unique = list({id(node.layer): node.layer for node in layer._nodes}.values())
+            container(unique, f"{prefix}layers/")
+            return
+        children: dict[str, Any] = {}
+        for name, value in vars(layer).items():
+            if isinstance(value, Layer):
+                children[name] = value
+            elif (isinstance(value, (list, tuple)) and value and not name.startswith("_")
+                  and all(isinstance(item, Layer) for item in value)):
+                children[name] = list(value)
+        if isinstance(layer, Model):  # Keras walks a model's ``layers`` property among its attributes
+            children["layers"] = list(layer._sublayers)
+        for name in sorted(children):
+            value = children[name]
+            if isinstance(value, list):
+                container(value, f"{prefix}{name}/")
+            else:
+                walk(value, f"{prefix}{name}/")
+
+    walk(root, "")
+    return found
+
+
+def _layer_groups(root: Any) -> dict[str, dict[str, str]]:
+    """Every ``<path>/vars`` group Keras writes (also for layers without weights), with its name."""
+    from oneiros.layers.layer import snake_case
+    from oneiros.models.functional import Functional
+    from oneiros.models.sequential import Sequential
+
+    groups = {"vars": {"name": root.name}}
+    if isinstance(root, (Sequential, Functional)):
+        items = root.layers if isinstance(root, Sequential) else \
+            list({id(node.layer): node.layer for node in root._nodes}.values())
+        used: dict[str, int] = {}
+        for item in items:
+            base = snake_case(type(item).__name__)
+            used[base] = used.get(base, -1) + 1
+            groups[f"layers/{base if used[base] == 0 else f'{base}_{used[base]}'}/vars"] = {"name": item.name}
+    return groups
+
+
+# --- optimizer state ------------------------------------------------------------------------------
+
+def _slot_layout(optimizer: Any, slots: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """``(parameter index, slot name)`` in Keras's order for the state's ``slots``."""
+    names = [name for slot in slots for name in slot]
+    groups = SLOT_GROUPS.get(type(optimizer).__name__) or (tuple(dict.fromkeys(names)),)
+    layout = []
+    for group in groups:
+        for index, slot in enumerate(slots):
+            layout.extend((index, name) for name in group if name in slot)
+    if len(layout) != len(names):
+        raise WeightsMismatchError(f"The optimizer state of {type(optimizer).__name__} has slots "
+                                   f"{sorted(set(names))} that Keras's layout does not place.")
+    return layout
+
+
+def _optimizer_arrays(model: Any) -> list[np.ndarray] | None:
+    from oneiros import ops
+
+    trainer = getattr(model, "_trainer", None)
+    state = getattr(trainer, "optimizer_state", None) or getattr(model, "_pending_optimizer_state", None)
+    if state is None or model.compiled is None:
+        return None
+    arrays = [np.asarray(ops.to_numpy(state["iterations"])).astype(np.int64)]
+    if "learning_rate" in state:
+        arrays.append(np.asarray(ops.to_numpy(state["learning_rate"])).astype(np.float32))
+    for index, name in _slot_layout(model.compiled.optimizer, state["slots"]):
+        arrays.append(np.asarray(ops.to_numpy(state["slots"][index][name])))
+    return arrays
+
+
+def _optimizer_state(model: Any, contents: _h5.H5Contents) -> Any:
+    """The optimizer state stored in ``contents``, checked against the model's optimizer; None when
+    the file has none or the model is not compiled."""
+    from oneiros import ops
+
+    stored = sorted((p for p in contents.datasets if p.startswith(f"{OPTIMIZER_GROUP}/")),
+                    key=lambda p: int(p.rpartition("/")[2]) if p.rpartition("/")[2].isdigit() else -1)
+    if not stored or model.compiled is None:
+        return None
+    optimizer = model.compiled.optimizer
+    template = optimizer.init([v.value for v in model.trainable_weights])
+    layout = _slot_layout(optimizer, template["slots"])
+    scalars = ["iterations"] + (["learning_rate"] if "learning_rate" in template else [])
+    if len(stored) <= len(scalars) and layout:  # Keras saves only the scalars of an optimizer never built
+        return None
+    if len(stored) != len(scalars) + len(layout) or stored[0] != f"{OPTIMIZER_GROUP}/0":
+        raise WeightsMismatchError(f"The file's optimizer state has {len(stored)} variables; the model's "
+                                   f"{type(optimizer).__name__} has {len(scalars) + len(layout)}.")
+    state = dict(template)
+    for position, name in enumerate(scalars):
+        value = contents.read(stored[position], ())
+        state[name] = ops.convert_to_tensor(value.astype(str(ops.dtype(template[name]))))
+    slots = [dict(slot) for slot in template["slots"]]
+    for position, (index, name) in enumerate(layout, start=len(scalars)):
+        expected = template["slots"][index][name]
+        value = contents.read(stored[position], tuple(expected.shape))
+        slots[index][name] = ops.convert_to_tensor(
+            _weights.matched(stored[position], value, tuple(expected.shape), str(ops.dtype(expected)), False))
+    state["slots"] = slots
+    return state
+
+
+# --- weights --------------------------------------------------------------------------------------
+
+def weights_h5(model: Any, include_optimizer: bool = True) -> bytes:
+    """Keras 3's ``model.weights.h5`` for ``model`` (with its optimizer state when it has one)."""
+    datasets = {path: variable.numpy() for path, variable in variable_paths(model)}
+    groups = _layer_groups(model)
+    optimizer_arrays = _optimizer_arrays(model) if include_optimizer else None
+    if optimizer_arrays is not None:
+        groups[OPTIMIZER_GROUP] = {"name": model.compiled.optimizer.name}
+        datasets.update({f"{OPTIMIZER_GROUP}/{index}": array for index, array in enumerate(optimizer_arrays)})
+    return _h5.write(datasets, groups)
+
+
+def assign_weights(model: Any, contents: _h5.H5Contents, allow_non_finite: bool) -> None:
+    """Assigns every weight from ``contents`` after checking them all (names, shapes, dtypes)."""
+    expected = variable_paths(model)
+    stored = {p for p in contents.datasets if not p.startswith("optimizer/")}
+    missing = sorted({p for p, _ in expected} - stored)
+    extra = sorted(stored - {p for p, _ in expected})
+    if missing or extra:
+        raise WeightsMismatchError(f"The file's weights do not match the model: missing {missing[:8]}, "
+                                   f"unexpected {extra[:8]}.")
+    values = [_weights.matched(path, contents.read(path, tuple(v.shape)), tuple(v.shape), str(v.dtype),
+                               allow_non_finite) for path, v in expected]
+    for (_, variable), value in zip(expected, values):
+        variable.assign(value)
+
+
+def restore_optimizer_state(model: Any, contents: _h5.H5Contents) -> None:
+    state = _optimizer_state(model, contents)
+    if state is not None:
+        model._pending_optimizer_state = state
+        if getattr(model, "_trainer", None) is not None:
+            model._trainer = None
+
+
+# --- .keras archives ------------------------------------------------------------------------------
+
+def keras_archive_members(model: Any, compile_config: dict[str, Any] | None) -> dict[str, bytes]:
+    config = _keras_config.keras_model_config(model, compile_config)
+    metadata = {"keras_version": KERAS_FORMAT_VERSION, "oneiros_version": __version__,
+                "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
+    return {CONFIG: json.dumps(config).encode(), METADATA: json.dumps(metadata).encode(),
+            WEIGHTS: weights_h5(model)}
+
+
+def save_keras(model: Any, path: Any, compile_config: dict[str, Any] | None) -> Any:
+    return _archive.write_archive(path, keras_archive_members(model, compile_config), MEMBERS, WEIGHTS)
+
+
+def read_keras(path: Any, limits: LoadLimits) -> tuple[dict[str, Any], _h5.H5Contents]:
+    """The Oneiros model config and the checked weights of a ``.keras`` archive."""
+    members = _archive.read_archive(path, limits, MEMBERS, WEIGHTS)
+    metadata = parse_json(members[METADATA], METADATA, limits)
+    if not isinstance(metadata, dict) or not isinstance(metadata.get("keras_version", ""), str):
+        raise CorruptFileError(f"{METADATA} must be an object with a keras_version string.")
+    config = _keras_config.model_config(parse_json(members[CONFIG], CONFIG, limits))
+    return config, _h5.open_checked(members[WEIGHTS], f"{path}:{WEIGHTS}", limits)
+
+
+def read_legacy_h5(contents: _h5.H5Contents, limits: LoadLimits) -> dict[str, Any]:
+    """The Oneiros model config of a Keras 2 ``.h5`` model file (its ``model_config`` attribute)."""
+    text = contents.text_attribute("", "model_config")
+    if text is None:
+        raise CorruptFileError("This HDF5 file has no model_config attribute: it holds weights only; build the "
+                               "model in code and call model.load_weights(path).")
+    config = _keras_config.model_config(parse_json(text.encode("utf-8"), "model_config", limits))
+    config["compile_config"] = None  # Keras 2's training_config is not restored (see docs/keras.md)
+    return config
+
+
+def assign_legacy_weights(model: Any, contents: _h5.H5Contents, allow_non_finite: bool) -> None:
+    """Assigns the weights of a Keras 2 ``.h5`` file, layer by layer in Keras's weight order."""
+    root = "model_weights" if "model_weights" in contents.groups else ""
+    names = contents.string_list_attribute(root, "layer_names")
+    stored: dict[str, list[str]] = {}
+    for name in names:
+        group = f"{root}/{name}" if root else name
+        stored[name] = [f"{group}/{weight}" for weight in contents.string_list_attribute(group, "weight_names")]
+    assignments = []
+    layers = {layer.name: layer for layer in _named_layers(model)}
+    for name, paths in stored.items():
+        layer = layers.get(name)
+        if layer is None:
+            if paths:
+                raise WeightsMismatchError(f"The file holds weights for layer {name!r}, which the model lacks.")
+            continue
+        variables = [variable for _, variable in variable_paths(layer)]
+        if len(paths) != len(variables):
+            raise WeightsMismatchError(f"Layer {name!r}: the file holds {len(paths)} weights, the model's layer has "
+                                       f"{len(variables)}.")
+        for path, variable in zip(paths, variables):
+            if path not in contents.datasets:
+                raise CorruptFileError(f"Weight {path!r} is listed in weight_names but not stored.")
+            value = contents.read(path, tuple(variable.shape))
+            assignments.append((variable, _weights.matched(path, value, tuple(variable.shape), str(variable.dtype),
+                                                           allow_non_finite)))
+    unfilled = [layer.name for layer in _named_layers(model) if layer.variables and layer.name not in stored]
+    if unfilled:
+        raise WeightsMismatchError(f"The file holds no weights for the layers {unfilled}.")
+    for variable, value in assignments:
+        variable.assign(value)
+
+
+def _named_layers(model: Any) -> list[Any]:
+    from oneiros.models.functional import Functional
+
+    if isinstance(model, Functional):
+        return list({id(node.layer): node.layer for node in model._nodes}.values())
+    return list(model.layers)
+
