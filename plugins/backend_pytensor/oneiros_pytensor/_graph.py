@@ -1,0 +1,96 @@
+"""Eager values and traced graphs.
+
+Every op builds a PyTensor graph. Eager tensors are numpy arrays: when no argument of an op is
+a traced (non-constant) PyTensor variable, the op's graph is evaluated at once by calling each
+node's ``perform`` (numpy code, no rewriting, no compilation) and the op returns numpy arrays.
+Inside ``Backend.jit`` and ``value_and_grad`` the arguments are traced variables, so the same
+op code builds the graph that gets differentiated and compiled.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+from pytensor.compile.builders import OpFromGraph
+from pytensor.graph.basic import Constant, Variable
+from pytensor.graph.traversal import io_toposort
+
+
+def is_traced(value: Any) -> bool:
+    return isinstance(value, Variable) and not isinstance(value, Constant)
+
+
+def any_traced(tree: Any) -> bool:
+    if isinstance(tree, (list, tuple)):
+        return any(any_traced(item) for item in tree)
+    if isinstance(tree, dict):
+        return any(any_traced(item) for item in tree.values())
+    return is_traced(tree)
+
+
+def _leaves(tree: Any, found: list[Variable]) -> None:
+    if isinstance(tree, (list, tuple)):
+        for item in tree:
+            _leaves(item, found)
+    elif isinstance(tree, dict):
+        for item in tree.values():
+            _leaves(item, found)
+    elif isinstance(tree, Variable):
+        found.append(tree)
+
+
+def _replace(tree: Any, values: Mapping[int, np.ndarray]) -> Any:
+    if isinstance(tree, (list, tuple)):
+        return type(tree)(_replace(item, values) for item in tree)
+    if isinstance(tree, dict):
+        return {key: _replace(item, values) for key, item in tree.items()}
+    if isinstance(tree, Variable):
+        return values[id(tree)]
+    return tree
+
+
+def evaluate(outputs: list[Variable], givens: Mapping[Variable, Any] | None = None) -> dict[int, np.ndarray]:
+    """The values of ``outputs`` (keyed by ``id``) computed node by node with each op's numpy
+    ``perform``; ``givens`` holds values for the graph's non-constant inputs.
+
+    Keys are ids: PyTensor constants compare by value, so they cannot key a dict.
+    """
+    values: dict[int, Any] = {id(variable): value for variable, value in (givens or {}).items()}
+    for node in io_toposort([], outputs):
+        inputs = [values[id(variable)] if id(variable) in values else variable.data for variable in node.inputs]
+        if isinstance(node.op, OpFromGraph):
+            # Its own perform would compile the inner graph; walking it costs nothing to build.
+            inner = evaluate(node.op.inner_outputs, dict(zip(node.op.inner_inputs, inputs)))
+            results = [inner[id(variable)] for variable in node.op.inner_outputs]
+        else:
+            storage: list[list[Any]] = [[None] for _ in node.outputs]
+            node.op.perform(node, inputs, storage)
+            results = [value for (value,) in storage]
+        values.update(zip(map(id, node.outputs), results))
+    return {id(variable): np.asarray(values[id(variable)] if id(variable) in values else variable.data)
+            for variable in outputs}
+
+
+def evaluate_tree(tree: Any, givens: Mapping[Variable, Any] | None = None) -> Any:
+    """``tree`` with every PyTensor variable replaced by its numpy value."""
+    variables: list[Variable] = []
+    _leaves(tree, variables)
+    if not variables:
+        return tree
+    return _replace(tree, evaluate(variables, givens))
+
+
+def graph_op(fn: Callable) -> Callable:
+    """Makes an op written with PyTensor graph calls eager unless an argument is traced."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        result = fn(*args, **kwargs)
+        if any_traced(args) or any_traced(kwargs):
+            return result
+        return evaluate_tree(result)
+
+    return run

@@ -1,0 +1,162 @@
+"""The PyTensor backend: ops build PyTensor graphs, gradients come from ``pytensor.grad``, and
+``jit`` compiles one ``pytensor.function`` per call signature with the Numba linker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pytensor
+import pytensor.tensor as pt
+from oneiros import dtypes
+from oneiros._tree import tree_leaves, tree_map
+from oneiros.backend import JIT, TRAINABLE, Backend
+from pytensor.graph.basic import Variable
+
+from oneiros_pytensor import ops as pytensor_ops
+from oneiros_pytensor._graph import any_traced, evaluate, evaluate_tree
+from oneiros_pytensor._linker import compile_mode
+from oneiros_pytensor._tensors import as_numpy, static_shape, tensor
+
+
+def _rebuild(tree: Any, leaves: list[Any]) -> Any:
+    remaining = iter(leaves)
+    return tree_map(lambda _: next(remaining), tree)
+
+
+def _is_array(value: Any) -> bool:
+    return isinstance(value, (np.ndarray, np.generic)) and not isinstance(value, (bool, int, float))
+
+
+def _placeholder(value: Any) -> Any:
+    array = as_numpy(value)
+    return pt.tensor(dtype=array.dtype.name, shape=array.shape)
+
+
+def _gradients(fn: Callable, has_aux: bool, params: Any, leaves: list[Any], args: tuple, kwargs: dict) -> tuple:
+    """The traced (value, aux) and gradients of ``fn`` for traced parameter ``leaves``."""
+    not_float = [leaf.dtype for leaf in leaves if leaf.dtype not in dtypes.FLOATS]
+    if not_float:
+        raise TypeError(f"value_and_grad differentiates float tensors only; params hold {not_float}.")
+    output = fn(_rebuild(params, leaves), *args, **kwargs)
+    value, aux = output if has_aux else (output, None)
+    value = tensor(value)
+    if value.ndim != 0 or value.dtype not in dtypes.FLOATS:
+        raise TypeError(f"value_and_grad needs fn to return a float scalar; it returned "
+                        f"{value.dtype}{list(static_shape(value))}.")
+    grads = pt.grad(value, leaves, disconnected_inputs="ignore", return_disconnected="zero") if leaves else []
+    grads = [grad if grad.dtype == leaf.dtype else pt.cast(grad, leaf.dtype) for grad, leaf in zip(grads, leaves)]
+    return value, aux, grads
+
+
+@dataclass
+class _Traced:
+    """One signature's graph: its placeholders, output tree and traced output positions, the
+    number of calls so far and, once compiled, its function."""
+
+    placeholders: list[Any]
+    output: Any
+    traced: list[int]
+    calls: int = 0
+    function: Any = None
+
+
+class _Compiled:
+    """``fn`` traced once per signature (tree structure, dtypes and shapes of the array leaves,
+    values of the other leaves) and compiled from its second call on.
+
+    The first call of a signature runs the traced graph on the numpy ``perform`` interpreter:
+    a function called once (an evaluation, a gradient check) never waits for a compile, and a
+    training loop's first step does not wait either.
+    """
+
+    COMPILE_AT_CALL = 2
+
+    def __init__(self, fn: Callable) -> None:
+        self.fn = fn
+        self.graphs: dict[Any, _Traced] = {}
+
+    def _trace(self, arguments: Any, leaves: list[Any]) -> _Traced:
+        substituted = list(leaves)
+        placeholders = []
+        for index, leaf in enumerate(leaves):
+            if isinstance(leaf, np.ndarray):
+                substituted[index] = _placeholder(leaf)
+                placeholders.append(substituted[index])
+        args, kwargs = _rebuild(arguments, substituted)
+        output = self.fn(*args, **kwargs)
+        traced = [index for index, leaf in enumerate(tree_leaves(output)) if isinstance(leaf, Variable)]
+        return _Traced(placeholders, output, traced)
+
+    def _compile(self, graph: _Traced) -> Any:
+        output_leaves = tree_leaves(graph.output)
+        function = pytensor.function(graph.placeholders, [output_leaves[index] for index in graph.traced],
+                                     mode=compile_mode(), on_unused_input="ignore")
+        function.trust_input = True  # the signature key already guarantees dtypes and shapes
+        return function
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        arguments = (args, kwargs)
+        leaves = tree_leaves(arguments)
+        if any_traced(leaves):
+            return self.fn(*args, **kwargs)  # inside another trace: inline
+        leaves = [as_numpy(leaf) if _is_array(leaf) else leaf for leaf in leaves]
+        key = (repr(_rebuild(arguments, [None] * len(leaves))),
+               tuple((leaf.dtype.name, leaf.shape) if isinstance(leaf, np.ndarray) else ("static", repr(leaf))
+                     for leaf in leaves))
+        graph = self.graphs.get(key)
+        if graph is None:
+            graph = self.graphs[key] = self._trace(arguments, leaves)
+        graph.calls += 1
+        arrays = [leaf for leaf in leaves if isinstance(leaf, np.ndarray)]
+        output_leaves = list(tree_leaves(graph.output))
+        if graph.function is None and graph.calls >= self.COMPILE_AT_CALL:
+            graph.function = self._compile(graph)
+        if graph.function is None:
+            values = evaluate(output_leaves_at(output_leaves, graph.traced), dict(zip(graph.placeholders, arrays)))
+            results = [values[id(output_leaves[index])] for index in graph.traced]
+        else:
+            results = graph.function(*arrays)
+        for index, value in zip(graph.traced, results):
+            output_leaves[index] = value
+        return _rebuild(graph.output, output_leaves)
+
+
+def output_leaves_at(leaves: list[Any], positions: list[int]) -> list[Any]:
+    return [leaves[index] for index in positions]
+
+
+class PytensorBackend(Backend):
+    """Eager tensors are numpy arrays; traced ones are PyTensor variables.
+
+    Eager ops evaluate their small graph at once with each node's numpy ``perform`` (no
+    compilation); ``jit`` traces a function into one graph, lets PyTensor's rewrites optimise
+    it and compiles it with the linker :func:`oneiros_pytensor._linker.compile_mode` picks.
+    """
+
+    name: ClassVar[str] = "pytensor"
+    capabilities: ClassVar[frozenset[str]] = frozenset({TRAINABLE, JIT})
+    ops = pytensor_ops
+    conformance_exclusions: ClassVar[Path] = Path(__file__).with_name("conformance_exclusions.txt")
+
+    def value_and_grad(self, fn: Callable, has_aux: bool = False) -> Callable:
+        def run(params: Any, *args: Any, **kwargs: Any) -> Any:
+            leaves = tree_leaves(params)
+            if any_traced(leaves) or any_traced(args) or any_traced(kwargs):
+                # A copy per leaf: a tensor passed twice gets two separate gradients.
+                traced = [pt.tensor_copy(tensor(leaf)) for leaf in leaves]
+                value, aux, grads = _gradients(fn, has_aux, params, traced, args, kwargs)
+                return ((value, aux) if has_aux else value), _rebuild(params, grads)
+            arrays = [as_numpy(leaf) for leaf in leaves]
+            placeholders = [_placeholder(array) for array in arrays]
+            value, aux, grads = _gradients(fn, has_aux, params, placeholders, args, kwargs)
+            value, aux, grads = evaluate_tree((value, aux, grads), dict(zip(placeholders, arrays)))
+            return ((value, aux) if has_aux else value), _rebuild(params, grads)
+
+        return run
+
+    def jit(self, fn: Callable, donate_argnums: Sequence[int] = ()) -> Callable:
+        return _Compiled(fn)
