@@ -5,6 +5,11 @@ and :meth:`Metric.compute` are pure functions written in ``oneiros.ops`` (no Pyt
 effects), so a training loop can carry the state through a compiled step. ``update_state``,
 ``result`` and ``reset_state`` keep a state on the object for eager use, like Keras.
 
+A metric can also be written the Keras way instead: variables made with :meth:`Metric.add_variable`
+in ``__init__``, and ``update_state`` / ``result`` (and optionally ``reset_state``) reading and
+assigning them. Its pure functions then run those methods with the variables holding the given
+state (keyed by variable name), so it works inside compiled steps too.
+
 Some metrics size their state from the data (``F1Score`` per class, ``R2Score`` per output,
 ``AUC(multi_label=True)`` per label). They are unbuilt until :meth:`Metric.build` receives the
 shapes of ``y_true`` and ``y_pred``; ``update_state`` builds them on first use, and a training
@@ -13,11 +18,14 @@ loop calls ``build`` before ``initial_state``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from oneiros import ops
 from oneiros.losses._base import float_dtype, snake_case
 from oneiros.losses._shapes import Shape
+from oneiros.variables import Variable, swapped_values
 
 State = dict[str, Any]
 
@@ -29,6 +37,32 @@ class Metric:
         self.name = name or snake_case(type(self).__name__)
         self.dtype = float_dtype(self.name, dtype)
         self.state: State | None = None
+        self._variables: list[Variable] = []
+
+    def add_variable(self, shape: Sequence[int], initializer: Any, dtype: Any = None, aggregation: str = "sum",
+                     name: str | None = None) -> Variable:
+        """A state variable of a Keras-style metric (``aggregation`` is accepted for Keras
+        compatibility: states are combined across devices by the metric's own arithmetic)."""
+        from oneiros import initializers
+
+        name = name or f"variable_{len(self._variables)}"
+        if any(variable.name == name for variable in self._variables):
+            raise ValueError(f"{self.name}: a variable named {name!r} already exists; give each a distinct name.")
+        dtype = dtype or self.dtype
+        shape = tuple(int(dim) for dim in shape)
+        variable = Variable(initializers.get(initializer)(shape, dtype=dtype), name=name, trainable=False,
+                            dtype=dtype)
+        self._variables.append(variable)
+        return variable
+
+    def add_weight(self, shape: Sequence[int] = (), initializer: Any = None, dtype: Any = None,
+                   name: str | None = None) -> Variable:
+        """Keras's older name for :meth:`add_variable` (zeros unless ``initializer`` is given)."""
+        return self.add_variable(shape, initializer or "zeros", dtype=dtype, name=name)
+
+    @property
+    def variables(self) -> list[Variable]:
+        return list(self._variables)
 
     @property
     def built(self) -> bool:
@@ -39,16 +73,47 @@ class Metric:
         """Fixes data-dependent state shapes from the input shapes; a no-op for most metrics."""
 
     def initial_state(self) -> State:
-        """The state before any update (pure)."""
-        raise NotImplementedError(f"{type(self).__name__} must implement initial_state().")
+        """The state before any update (pure). For a Keras-style metric: its variables' values
+        after ``reset_state()`` (the variables themselves keep their values)."""
+        self._require_variables("initial_state()")
+        with self._holding(self._variable_values()):
+            self.reset_state()
+            return self._variable_values()
 
     def update(self, state: State, y_true: Any, y_pred: Any, sample_weight: Any = None) -> State:
-        """The state after one more batch (pure: ops only, ``state`` is not modified)."""
-        raise NotImplementedError(f"{type(self).__name__} must implement update(state, ...).")
+        """The state after one more batch (pure: ops only, ``state`` is not modified). For a
+        Keras-style metric: what its ``update_state`` assigns to variables holding ``state``."""
+        self._require_variables("update(state, ...)")
+        with self._holding(state):
+            self.update_state(y_true, y_pred, sample_weight=sample_weight)
+            return self._variable_values()
 
     def compute(self, state: State) -> Any:
-        """The metric's value for ``state`` (pure)."""
-        raise NotImplementedError(f"{type(self).__name__} must implement compute(state).")
+        """The metric's value for ``state`` (pure). For a Keras-style metric: its ``result()``
+        with the variables holding ``state``."""
+        self._require_variables("compute(state)")
+        with self._holding(state):
+            return self.result()
+
+    def _require_variables(self, method: str) -> None:
+        if not self._variables:
+            raise NotImplementedError(
+                f"{type(self).__name__} must implement {method}, or be written the Keras way: variables from "
+                "self.add_variable(...) in __init__, then update_state(y_true, y_pred, sample_weight=None) and "
+                "result().")
+
+    def _variable_values(self) -> State:
+        return {variable.name: variable.value for variable in self._variables}
+
+    @contextmanager
+    def _holding(self, state: State) -> Iterator[None]:
+        """The block runs with the variables holding ``state``; their own values come back after."""
+        names = [variable.name for variable in self._variables]
+        if sorted(state) != sorted(names):
+            raise ValueError(f"{self.name}: the state has entries {sorted(state)}; the metric's variables are "
+                             f"{sorted(names)}.")
+        with swapped_values(self._variables, [state[name] for name in names]):
+            yield
 
     def _current_state(self, *update_args: Any) -> State:
         if self.state is None:
@@ -71,7 +136,11 @@ class Metric:
         return self.compute(self.state if self.state is not None else self.initial_state())
 
     def reset_state(self) -> None:
-        """Forgets every accumulated batch."""
+        """Forgets every accumulated batch (a Keras-style metric's variables become zeros, as in Keras)."""
+        if self._variables:
+            for variable in self._variables:
+                variable.assign(ops.zeros(variable.shape, variable.dtype))
+            return
         self.state = self.initial_state() if self.built else None
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
