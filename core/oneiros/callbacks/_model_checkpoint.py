@@ -11,8 +11,8 @@ from oneiros.callbacks._checkpointing import SaveSchedule, model_state, non_fini
 from oneiros.callbacks._monitor import infer_direction, is_improvement
 from oneiros.optimizers._checks import check_bool, check_real
 
-MODEL_SUFFIX = ".oneiros"
-WEIGHTS_SUFFIX = ".safetensors"
+MODEL_SUFFIXES = (".oneiros", ".keras")
+WEIGHTS_SUFFIXES = (".safetensors", ".weights.h5")
 
 
 class ModelCheckpoint(Callback):
@@ -21,8 +21,9 @@ class ModelCheckpoint(Callback):
     Args:
         filepath: where to save; may hold ``str.format`` fields ``{epoch}`` (1-based), ``{batch}``
             (1-based, batch-frequency saves only) and any log key, e.g.
-            ``"ckpt-{epoch:02d}-{val_loss:.2f}.oneiros"``. It ends in ``.oneiros`` (a whole model),
-            or in ``.safetensors`` with ``save_weights_only=True``. Missing folders are created.
+            ``"ckpt-{epoch:02d}-{val_loss:.2f}.oneiros"``. It ends in ``.oneiros`` or ``.keras`` (a whole
+            model, in Oneiros's or Keras 3's format), or in ``.safetensors`` or ``.weights.h5`` with
+            ``save_weights_only=True``. Missing folders are created.
         monitor: the log key ``save_best_only`` compares. Defaults to ``"val_loss"``.
         verbose: 1 prints a line for every save (and, with ``save_best_only``, every refusal).
         save_best_only: save only when ``monitor`` beats the best value seen so far (a missing
@@ -54,10 +55,11 @@ class ModelCheckpoint(Callback):
         self.filepath = os.fspath(filepath)
         self.save_best_only = check_bool(owner, "save_best_only", save_best_only)
         self.save_weights_only = check_bool(owner, "save_weights_only", save_weights_only)
-        suffix = WEIGHTS_SUFFIX if self.save_weights_only else MODEL_SUFFIX
-        if not self.filepath.endswith(suffix):
+        suffixes = WEIGHTS_SUFFIXES if self.save_weights_only else MODEL_SUFFIXES
+        if not self.filepath.endswith(suffixes):
             what = "weights-only checkpoints (save_weights_only=True)" if self.save_weights_only else "model files"
-            raise ValueError(f"{owner}: {what} end in {suffix!r}; received filepath={self.filepath!r}.")
+            raise ValueError(f"{owner}: {what} end in {' or '.join(map(repr, suffixes))}; received "
+                             f"filepath={self.filepath!r}.")
         self.direction = infer_direction(owner, monitor, mode)
         self.best = check_real(owner, "initial_value_threshold", initial_value_threshold, optional=True)
         self.monitor = monitor

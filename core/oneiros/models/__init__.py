@@ -1,14 +1,21 @@
-"""Models: ``Model`` (functional or subclassed) and ``Sequential``."""
+"""Models: ``Model`` (functional or subclassed) and ``Sequential``, and Keras's saving names
+(``load_model``, ``save_model``, ``clone_model``, ``model_from_json``), which live in
+:mod:`oneiros.saving`."""
+
+from typing import Any
 
 from oneiros.models.functional import Functional
 from oneiros.models.model import Model
 from oneiros.models.sequential import Sequential
 
-__all__ = ["Functional", "Model", "Sequential", "model_from_json"]
+__all__ = ["Functional", "Model", "Sequential", "clone_model", "load_model", "model_from_json", "save_model"]
+
+_SAVING_NAMES = ("clone_model", "load_model", "model_from_json", "save_model")
 
 
-def model_from_json(text: str, **options):
-    """A freshly initialised model from ``model.to_json()`` output (safe_mode=True by default)."""
-    from oneiros.saving import model_from_json as load
+def __getattr__(name: str) -> Any:
+    if name in _SAVING_NAMES:
+        from oneiros import saving
 
-    return load(text, **options)
+        return getattr(saving, name)
+    raise AttributeError(f"module 'oneiros.models' has no attribute {name!r}")

@@ -59,11 +59,12 @@ class Model(Layer):
 
         self(zeros(record["shapes"], record["dtypes"]), training=False)
 
-    def save(self, filepath: Any) -> Any:
-        """Saves architecture, weights, optimizer state and compile config to a .oneiros file."""
+    def save(self, filepath: Any, overwrite: bool = True) -> Any:
+        """Saves architecture, weights, optimizer state and compile config; the suffix picks the
+        format: ``.oneiros`` (Oneiros's own) or ``.keras`` (Keras 3's, which Keras loads)."""
         from oneiros.saving import save_model
 
-        return save_model(self, filepath)
+        return save_model(self, filepath, overwrite=overwrite)
 
     def export(self, filepath: Any, format: str | None = None, **options: Any) -> Any:
         """Writes the model for another runtime, e.g. ``model.export("m.onnx")``.
@@ -81,14 +82,15 @@ class Model(Layer):
                              "'.onnx' or pass format='onnx'.")
         return host().registry("exporters").get(chosen)(self, filepath, **options)
 
-    def save_weights(self, filepath: Any) -> Any:
-        """Saves the weights (only) as safetensors."""
+    def save_weights(self, filepath: Any, overwrite: bool = True) -> Any:
+        """Saves the weights (only): Keras's h5 layout for a ``.weights.h5`` name, else safetensors."""
         from oneiros.saving import save_weights
 
-        return save_weights(self, filepath)
+        return save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath: Any, **options: Any) -> None:
-        """Loads weights saved by save_weights (or from a .oneiros file)."""
+        """Loads weights saved by save_weights (safetensors or ``.weights.h5``), or those of a
+        ``.oneiros``, ``.keras`` or Keras 2 ``.h5`` file."""
         from oneiros.saving import load_weights
 
         load_weights(self, filepath, **options)
