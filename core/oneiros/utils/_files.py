@@ -54,7 +54,7 @@ def get_file(fname: str | os.PathLike | None = None, origin: str | os.PathLike |
     if md5_hash is not None and file_hash is None:
         file_hash, hash_algorithm = md5_hash, "md5"
     if file_hash is not None:
-        _hasher(hash_algorithm, file_hash)
+        hash_algorithm = _algorithm(hash_algorithm, file_hash)
     formats = _archive_formats(archive_format, untar)
     directory = _cache_home(cache_dir) / cache_subdir
     directory.mkdir(parents=True, exist_ok=True)
@@ -74,20 +74,21 @@ def get_file(fname: str | os.PathLike | None = None, origin: str | os.PathLike |
 
 def validate_file(path: str | os.PathLike, file_hash: str, algorithm: str = "auto") -> bool:
     """Whether the file at ``path`` has the hex digest ``file_hash`` under ``algorithm``."""
-    hasher = _hasher(algorithm, file_hash)
+    hasher = hashlib.new(_algorithm(algorithm, file_hash))
     with open(path, "rb") as stream:
         for chunk in iter(lambda: stream.read(CHUNK_BYTES), b""):
             hasher.update(chunk)
     return hasher.hexdigest() == str(file_hash).lower()
 
 
-def _hasher(algorithm: str, file_hash: str) -> Any:
+def _algorithm(algorithm: str, file_hash: str) -> str:
+    """"md5" or "sha256"; "auto" picks sha256 for a 64-digit hash, as Keras does."""
     if algorithm == "auto":
         algorithm = "sha256" if len(str(file_hash)) == 64 else "md5"
     if algorithm not in ("md5", "sha256"):
         raise ValueError(f"get_file: argument `hash_algorithm` must be 'auto', 'md5' or 'sha256'; received "
                          f"hash_algorithm={algorithm!r}.")
-    return hashlib.new(algorithm)
+    return algorithm
 
 
 def _archive_formats(archive_format: Any, untar: bool) -> tuple[str, ...]:

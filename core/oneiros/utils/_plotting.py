@@ -156,7 +156,7 @@ def _label(entry: _Entry, options: dict[str, Any]) -> str:
     layer = entry.layer
     title = f"<b>{html.escape(type(layer).__name__)}</b>"
     if options["show_layer_names"]:
-        title = f"{html.escape(layer.name)} ({title})"
+        title = f"<b>{html.escape(layer.name)}</b> ({html.escape(type(layer).__name__)})"
     rows = [f'<tr><td colspan="2" bgcolor="#ccdff2">{title}</td></tr>']
     activation = getattr(layer, "activation", None)
     if options["show_layer_activations"] and callable(activation):
