@@ -1,5 +1,6 @@
 """Local data for the programs: MNIST's test set and the SMS Spam Collection in
-``../shared/data`` (relative to the project's root), read with gzip, csv and numpy only."""
+``../shared/data`` (relative to the project's root), read with gzip, csv and numpy only, and
+synthetic series."""
 
 from __future__ import annotations
 
@@ -54,3 +55,14 @@ def sms_spam(count: int, vocabulary: int, seed: int = 0):
     index = {word: i + 2 for i, word in enumerate(kept)}
     ids = [[index.get(word, 1) for word in message] for message in words]
     return ids, labels, kept
+
+
+def noisy_sines(count: int, length: int, rng: np.random.Generator, noise: float = 0.5):
+    """``(series, classes)``: ``count`` univariate series of shape (length, 1), class 0 a noisy
+    sine of about 3 periods, class 1 of about 5, random phases (a stand-in for FordA)."""
+    classes = rng.integers(0, 2, size=count)
+    time = np.arange(length) / length
+    frequency = np.where(classes == 0, 3.0, 5.0)[:, None] + rng.normal(0, 0.3, size=(count, 1))
+    phase = rng.uniform(0, 2 * np.pi, size=(count, 1))
+    series = np.sin(2 * np.pi * frequency * time + phase) + rng.normal(0, noise, size=(count, length))
+    return series[..., None].astype("float32"), classes.astype("int32")
