@@ -14,7 +14,6 @@ import pytensor.tensor as pt
 from oneiros._tree import tree_leaves, tree_map
 from oneiros.backend.eager_loops import EagerArrays, eager_fori_loop, eager_scan, scan_length, tree_structure
 from pytensor.graph.basic import Variable
-from pytensor.ifelse import ifelse
 
 from oneiros_pytensor._graph import any_traced
 from oneiros_pytensor._tensors import as_numpy, finish, static_shape, tensor
@@ -68,7 +67,7 @@ def _traced_scan(f: Any, init: Any, xs: Any, length: Any, reverse: bool, unroll:
     ys_tree: list[Any] = []
 
     def step(*arguments: Any) -> list[Any]:
-        slices, carry = arguments[:len(xs_leaves)], arguments[len(xs_leaves):]
+        slices, carry = arguments[:len(xs_leaves)], arguments[len(xs_leaves):len(xs_leaves) + len(carry_leaves)]
         output = f(_rebuild(init, list(carry)), _rebuild(xs, list(slices)))
         if not isinstance(output, (tuple, list)) or len(output) != 2:
             raise TypeError(f"scan's f must return a pair (carry, y); received {type(output).__name__}.")
@@ -76,10 +75,14 @@ def _traced_scan(f: Any, init: Any, xs: Any, length: Any, reverse: bool, unroll:
         ys_tree.append(output[1])
         return [*new_carry, *(tensor(leaf) for leaf in tree_leaves(output[1]))]
 
-    outputs, _ = pytensor.scan(step, sequences=xs_leaves or None, outputs_info=[*carry_leaves],
+    # A first trace on one step's slices tells how many ys follow the carries (scan needs a
+    # None in ``outputs_info`` for each).
+    step(*(leaf[0] for leaf in xs_leaves), *carry_leaves)
+    ys_count = len(tree_leaves(ys_tree[0]))
+    outputs, _ = pytensor.scan(step, sequences=xs_leaves or None,
+                               outputs_info=[*carry_leaves, *([None] * ys_count)],
                                n_steps=None if xs_leaves else steps, go_backwards=reverse, strict=False,
                                return_list=True)
-    # ``outputs_info`` only names the carries; the ys follow them, one output each.
     final = [sequence[-1] for sequence in outputs[:len(carry_leaves)]]
     ys = outputs[len(carry_leaves):]
     if reverse:
@@ -121,10 +124,9 @@ def cond(pred, true_fn, false_fn, *operands):
     if tree_structure(when_true) != tree_structure(when_false) or _signature(true_leaves) != _signature(false_leaves):
         raise TypeError(f"cond's branches must return one structure, shapes and dtypes; received "
                         f"{_signature(true_leaves)} and {_signature(false_leaves)}.")
-    if not true_leaves:
-        return when_true
-    chosen = ifelse(condition, true_leaves, false_leaves)
-    return _rebuild(when_true, chosen if isinstance(chosen, list) else [chosen])
+    # Both branches run and switch picks (as JAX does for cond under vmap): the numpy
+    # interpreter of eager graphs cannot run PyTensor's lazy IfElse.
+    return _rebuild(when_true, [pt.switch(condition, a, b) for a, b in zip(true_leaves, false_leaves)])
 
 
 def fori_loop(lower, upper, body_fun, init_val):

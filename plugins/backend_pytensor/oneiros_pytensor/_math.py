@@ -6,6 +6,7 @@ whose own promotion follows numpy's.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import numpy as np
@@ -196,7 +197,7 @@ def _float_test(pytensor_op, for_non_floats: bool):
     def run(x):
         x = tensor(x)
         if x.dtype not in dtypes.FLOATS:
-            return pt.full(x.shape, for_non_floats, dtype="bool")
+            return (pt.ones if for_non_floats else pt.zeros)(x.shape, dtype="bool")
         return pytensor_op(x)
 
     return run
@@ -259,7 +260,7 @@ def _extreme(pytensor_op):
     def run(x, axis=None, keepdims=False):
         x = tensor(x)
         axes = axes_tuple(axis, x.ndim)
-        if any(x.type.shape[a] == 0 for a in axes) or (axis is None and 0 in x.type.shape):
+        if builtins.any(x.type.shape[a] == 0 for a in axes) or (axis is None and 0 in x.type.shape):
             raise ValueError(f"{pytensor_op.__name__} of an empty axis; received shape {x.type.shape}.")
         work = "int8" if x.dtype == "bool" else compute_name(x.dtype)
         return finish(pytensor_op(finish(x, work), axis=axes, keepdims=keepdims), x.dtype)
@@ -333,12 +334,57 @@ def tensordot(x1, x2, axes=2):
     return finish(pt.tensordot(a, b, axes=axes), name)
 
 
+def _vector_norm(x: Any, ord: Any, axis: int, keepdims: bool) -> Any:
+    magnitude = pt.abs(x)
+    if ord is None or ord == 2:
+        return pt.sqrt(pt.sum(pt.sqr(x), axis=axis, keepdims=keepdims))
+    if ord == np.inf:
+        return pt.max(magnitude, axis=axis, keepdims=keepdims)
+    if ord == -np.inf:
+        return pt.min(magnitude, axis=axis, keepdims=keepdims)
+    if ord == 0:
+        return pt.cast(pt.sum(pt.neq(x, 0), axis=axis, keepdims=keepdims), x.dtype)
+    if ord == 1:
+        return pt.sum(magnitude, axis=axis, keepdims=keepdims)
+    return pt.sum(magnitude**ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
+
+
+def _matrix_norm(x: Any, ord: Any, axes: tuple[int, int], keepdims: bool) -> Any:
+    rows, columns = axes
+    if ord in (None, "fro", "f"):
+        result = pt.sqrt(pt.sum(pt.sqr(x), axis=axes, keepdims=True))
+    elif ord in (1, -1, np.inf, -np.inf):
+        # 1: the largest column sum of |x|; inf: the largest row sum (min for the negatives).
+        summed, other = (rows, columns) if ord in (1, -1) else (columns, rows)
+        totals = pt.sum(pt.abs(x), axis=summed, keepdims=True)
+        result = (pt.max if ord > 0 else pt.min)(totals, axis=other, keepdims=True)
+    elif ord in (2, -2, "nuc"):
+        # Singular values of the matrices, moved to the last two axes.
+        batched = pt.moveaxis(x, axes, (-2, -1))
+        singular = pt.linalg.svd(batched, compute_uv=False)
+        reduce = {2: pt.max, -2: pt.min, "nuc": pt.sum}[ord]
+        result = pt.expand_dims(reduce(singular, axis=-1), sorted(axes))
+    else:
+        raise ValueError(f"norm of matrices takes ord None, 'fro', 'nuc', 1, -1, 2, -2, inf or -inf; received {ord!r}.")
+    return result if keepdims else pt.squeeze(result, axis=axes)
+
+
 @graph_op
 def norm(x, ord=None, axis=None, keepdims=False):
     x = as_float(x)
-    if isinstance(axis, (list, tuple)):
-        axis = tuple(axis)
-    value = pt.linalg.norm(finish(x, compute_name(x.dtype)), ord=ord, axis=axis, keepdims=keepdims)
+    work = finish(x, compute_name(x.dtype))
+    if axis is None and ord is None:
+        value = pt.sqrt(pt.sum(pt.sqr(work), axis=None, keepdims=keepdims))
+    else:
+        axes = axes_tuple(axis, x.ndim) if axis is not None else tuple(range(x.ndim))
+        if isinstance(axis, (list, tuple)) and len(axis) == 2:
+            axes = tuple(int(a) % x.ndim for a in axis)
+        if len(axes) == 1:
+            value = _vector_norm(work, ord, axes[0], keepdims)
+        elif len(axes) == 2:
+            value = _matrix_norm(work, ord, axes, keepdims)
+        else:
+            raise ValueError(f"norm needs axis None, an int or a pair; received {axis!r} for ndim {x.ndim}.")
     return finish(value, x.dtype)
 
 

@@ -32,20 +32,26 @@ _STREAMS = {"split": 0x5EED0001, "uniform": 0x5EED0002, "angle": 0x5EED0003}
 _MASK32 = 0xFFFFFFFF
 
 
-def _u32(value: int) -> np.ndarray:
-    return np.asarray(value & _MASK32, dtype="uint32")
+def _word(value: int) -> np.ndarray:
+    return np.asarray(value, dtype="uint64")
 
 
 def _shift_right(x: Any, bits: int) -> Any:
-    return pt.int_div(x, _u32(1 << bits))
+    return pt.int_div(x, _word(1 << bits))
+
+
+def _times(x: Any, factor: int) -> Any:
+    # 32-bit words held in uint64: the product is exact, and the mask wraps it modulo 2**32.
+    # (Relying on uint32 overflow instead differs between linkers: Numba widens fused products.)
+    return pt.bitwise_and(x * _word(factor), _word(_MASK32))
 
 
 def _mix(x: Any) -> Any:
-    """lowbias32: an invertible uint32 mixer with low bias (multiplication wraps modulo 2**32)."""
+    """lowbias32: an invertible mixer of 32-bit words with low bias."""
     x = pt.bitwise_xor(x, _shift_right(x, 16))
-    x = x * _u32(0x7FEB352D)
+    x = _times(x, 0x7FEB352D)
     x = pt.bitwise_xor(x, _shift_right(x, 15))
-    x = x * _u32(0x846CA68B)
+    x = _times(x, 0x846CA68B)
     return pt.bitwise_xor(x, _shift_right(x, 16))
 
 
@@ -64,20 +70,21 @@ def _key(seed: Any) -> Any:
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % SEED_LIMIT)
     if _is_int(seed):
-        return pt.constant(make_seed(seed))
+        return pt.constant(make_seed(seed).astype(np.uint64))
     key = tensor(seed)
     if static_shape(key) != (2,) or key.dtype not in dtypes.SIGNED + dtypes.UNSIGNED:
         raise ValueError(f"A seed must be an int or a key of shape (2,) from make_seed/split_seed; received "
                          f"{key.dtype}{list(static_shape(key))}.")
-    return finish(key, "uint32")
+    return finish(key, "uint64")
 
 
 def _bits(seed: Any, count: int, stream: str) -> Any:
-    """``count`` uint32 words for ``seed``, distinct from each other and from other streams'."""
+    """``count`` 32-bit words (in uint64) for ``seed``, distinct from each other and from other
+    streams'."""
     key = _key(seed)
-    first = _mix(pt.bitwise_xor(key[0], _u32(_STREAMS[stream])))
-    second = _mix(pt.bitwise_xor(key[1], first) + _u32(0x9E3779B9))
-    counters = np.arange(count, dtype=np.uint32)
+    first = _mix(pt.bitwise_xor(key[0], _word(_STREAMS[stream])))
+    second = _mix(pt.bitwise_and(pt.bitwise_xor(key[1], first) + _word(0x9E3779B9), _word(_MASK32)))
+    counters = np.arange(count, dtype=np.uint64)
     return _mix(pt.bitwise_xor(_mix(pt.bitwise_xor(counters, first)), second))
 
 
@@ -108,7 +115,7 @@ def _float_dtype(dtype: Any) -> str:
 def split_seed(seed, num=2):
     if not _is_int(num) or num < 1:
         raise ValueError(f"split_seed needs num >= 1; received {num!r}.")
-    return pt.reshape(_bits(seed, 2 * int(num), "split"), (int(num), 2))
+    return pt.cast(pt.reshape(_bits(seed, 2 * int(num), "split"), (int(num), 2)), "uint32")
 
 
 @graph_op
@@ -154,7 +161,7 @@ def randint(shape, minval, maxval, dtype="int32", seed=None):
     sizes = _shape(shape)
     span = int(maxval) - int(minval)
     words = pt.reshape(_bits(seed, int(np.prod(sizes)), "uniform"), sizes)
-    offsets = pt.cast(pt.mod(words, _u32(span)), "int64")
+    offsets = pt.cast(pt.mod(words, _word(span)), "int64")
     return finish(offsets + int(minval), name)
 
 
