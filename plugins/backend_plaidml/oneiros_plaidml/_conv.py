@@ -1,0 +1,186 @@
+"""Convolution, pooling and resizing as Tile contractions (windows outside the input are skipped)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from oneiros import dtypes
+from oneiros.backend.geometry import (
+    check_format,
+    check_padding,
+    effective_size,
+    output_size,
+    padding_amounts,
+    per_axis,
+    transpose_padding,
+)
+from oneiros.backend.resampling import linear_neighbours, nearest_indices
+
+from oneiros_plaidml._elementwise import add, cast, multiply
+from oneiros_plaidml._reduce import _float
+from oneiros_plaidml._shape import flip, moveaxis, reshape, take
+from oneiros_plaidml._tensor import PlaidTensor, as_tensor, cast_expression, emit, host_tensor
+
+
+def _channels_last(x: PlaidTensor, data_format: str) -> PlaidTensor:
+    return moveaxis(x, 1, -1) if check_format(data_format) == "channels_first" else x
+
+
+def _restore(x: PlaidTensor, data_format: str) -> PlaidTensor:
+    return moveaxis(x, -1, 1) if data_format == "channels_first" else x
+
+
+def _window(x: PlaidTensor, window: tuple[int, ...], strides: Any, padding: str, dilation: Any):
+    rank = x.ndim - 2
+    strides = per_axis(strides, rank, "strides")
+    dilation = per_axis(dilation, rank, "dilation_rate")
+    padding = check_padding(padding)
+    before, out = [], []
+    for size, k, s, d in zip(x.shape[1:-1], window, strides, dilation):
+        low, high = padding_amounts(size, effective_size(k, d), s, padding)
+        before.append(low)
+        out.append(output_size(size + low + high, effective_size(k, d), s))
+    return strides, dilation, before, out
+
+
+def _spatial_reads(strides, dilation, before) -> list[str]:
+    return [f"{s} * x{a} + {d} * k{a} - {p}" for a, (s, d, p) in enumerate(zip(strides, dilation, before))]
+
+
+def conv(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "valid", data_format: str = "channels_last",
+         dilation_rate: Any = 1) -> PlaidTensor:
+    x, w = _channels_last(as_tensor(inputs), data_format), as_tensor(kernel)
+    if x.ndim not in (3, 4, 5) or w.ndim != x.ndim:
+        raise ValueError(f"conv needs inputs of ndim 3-5 and a kernel of the same ndim; received "
+                         f"{list(x.shape)} and {list(w.shape)}")
+    channels, group_channels, out_channels = x.shape[-1], w.shape[-2], w.shape[-1]
+    if group_channels == 0 or channels % group_channels or out_channels % (channels // group_channels):
+        raise ValueError(f"inputs with {channels} channels do not fit a kernel for {group_channels} input channels "
+                         f"and {out_channels} outputs")
+    groups = channels // group_channels
+    strides, dilation, before, out = _window(x, w.shape[:-2], strides, padding, dilation_rate)
+    dtype = dtypes.result_type(x, w)
+    rank = x.ndim - 2
+    grouped = reshape(x, x.shape[:-1] + (groups, group_channels))
+    kernel_grouped = reshape(w, w.shape[:-1] + (groups, out_channels // groups))
+    xs = ", ".join(f"x{a}" for a in range(rank))
+    ks = ", ".join(f"k{a}" for a in range(rank))
+    shape = [x.shape[0], *out, groups, out_channels // groups]
+    body = (f"A = {cast_expression('I0', dtype, x.dtype)}; B = {cast_expression('I1', dtype, w.dtype)}; "
+            f"O[n, {xs}, g, o: {', '.join(map(str, shape))}] = "
+            f"+(A[n, {', '.join(_spatial_reads(strides, dilation, before))}, g, c] * B[{ks}, c, g, o]);")
+    result = emit(body, [grouped, kernel_grouped], shape, dtype)
+    return _restore(reshape(result, [x.shape[0], *out, out_channels]), data_format)
+
+
+def depthwise_conv(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "valid",
+                   data_format: str = "channels_last", dilation_rate: Any = 1) -> PlaidTensor:
+    x, w = _channels_last(as_tensor(inputs), data_format), as_tensor(kernel)
+    if w.ndim != x.ndim or w.shape[-2] != x.shape[-1]:
+        raise ValueError(f"depthwise_conv needs a kernel (*spatial, {x.shape[-1]}, multiplier); received {list(w.shape)}")
+    strides, dilation, before, out = _window(x, w.shape[:-2], strides, padding, dilation_rate)
+    dtype = dtypes.result_type(x, w)
+    rank = x.ndim - 2
+    xs = ", ".join(f"x{a}" for a in range(rank))
+    ks = ", ".join(f"k{a}" for a in range(rank))
+    shape = [x.shape[0], *out, x.shape[-1], w.shape[-1]]
+    body = (f"A = {cast_expression('I0', dtype, x.dtype)}; B = {cast_expression('I1', dtype, w.dtype)}; "
+            f"O[n, {xs}, c, m: {', '.join(map(str, shape))}] = "
+            f"+(A[n, {', '.join(_spatial_reads(strides, dilation, before))}, c] * B[{ks}, c, m]);")
+    result = emit(body, [x, w], shape, dtype)
+    return _restore(reshape(result, [x.shape[0], *out, x.shape[-1] * w.shape[-1]]), data_format)
+
+
+def conv_transpose(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "valid", output_padding: Any = None,
+                   data_format: str = "channels_last", dilation_rate: Any = 1) -> PlaidTensor:
+    x, w = _channels_last(as_tensor(inputs), data_format), as_tensor(kernel)
+    rank = x.ndim - 2
+    if w.ndim != x.ndim or w.shape[-1] != x.shape[-1]:
+        raise ValueError(f"conv_transpose needs a kernel (*spatial, out, {x.shape[-1]}); received {list(w.shape)}")
+    strides = per_axis(strides, rank, "strides")
+    dilation = per_axis(dilation_rate, rank, "dilation_rate")
+    padding = check_padding(padding)
+    extras = [None] * rank if output_padding is None else list(per_axis_allow_zero(output_padding, rank))
+    dilated, pads = [], []
+    for size, k, s, d, extra in zip(x.shape[1:-1], w.shape[:-2], strides, dilation, extras):
+        pads.append(transpose_padding(effective_size(k, d), s, padding, extra))
+        dilated.append((size - 1) * s + 1)
+    dtype = dtypes.result_type(x, w)
+    shape = [x.shape[0], *(n + low + high for n, (low, high) in zip(dilated, pads)), x.shape[-1]]
+    xs = ", ".join(f"x{a}" for a in range(rank))
+    placed = ", ".join(f"{s} * x{a} + {low}" for a, (s, (low, _)) in enumerate(zip(strides, pads)))
+    spread = emit(f"A = {cast_expression('I0', dtype, x.dtype)}; O[n, {placed}, c: {', '.join(map(str, shape))}] = "
+                  f"=(A[n, {xs}, c]);", [x], shape, dtype)
+    flipped = moveaxis(flip(w, tuple(range(rank))), -1, -2)
+    return _restore(conv(spread, flipped, 1, "valid", "channels_last", dilation), data_format)
+
+
+def per_axis_allow_zero(value: Any, rank: int) -> tuple[int, ...]:
+    items = (value,) * rank if isinstance(value, int) else tuple(value)
+    if len(items) != rank or any(int(item) < 0 for item in items):
+        raise ValueError(f"output_padding must be a non-negative int or {rank} of them; received {value!r}")
+    return tuple(int(item) for item in items)
+
+
+def _pool(inputs: Any, pool_size: Any, strides: Any, padding: str, data_format: str, aggregation: str):
+    x = _channels_last(as_tensor(inputs), data_format)
+    if x.ndim not in (3, 4, 5):
+        raise ValueError(f"pooling needs inputs of ndim 3-5; received {list(x.shape)}")
+    rank = x.ndim - 2
+    window = per_axis(pool_size, rank, "pool_size")
+    strides, dilation, before, out = _window(x, window, window if strides is None else strides, padding, 1)
+    xs = ", ".join(f"x{a}" for a in range(rank))
+    bounds = ", ".join(f"k{a} < {k}" for a, k in enumerate(window))
+    shape = [x.shape[0], *out, x.shape[-1]]
+    dtype = x.dtype if aggregation == ">" else _float(x).dtype
+    body = (f"A = {cast_expression('I0', dtype, x.dtype)}; O[n, {xs}, c: {', '.join(map(str, shape))}] = "
+            f"{aggregation}(A[n, {', '.join(_spatial_reads(strides, dilation, before))}, c]), {bounds};")
+    return emit(body, [x], shape, dtype), x, window, strides, before, out
+
+
+def max_pool(inputs: Any, pool_size: Any, strides: Any = None, padding: str = "valid",
+             data_format: str = "channels_last") -> PlaidTensor:
+    pooled = _pool(inputs, pool_size, strides, padding, data_format, ">")[0]
+    return _restore(pooled, data_format)
+
+
+def average_pool(inputs: Any, pool_size: Any, strides: Any = None, padding: str = "valid",
+                 data_format: str = "channels_last") -> PlaidTensor:
+    summed, x, window, strides, before, out = _pool(inputs, pool_size, strides, padding, data_format, "+")
+    counts = np.ones((), np.float32)
+    for size, k, s, p, n in zip(x.shape[1:-1], window, strides, before, out):
+        starts = np.arange(n) * s - p
+        per_axis_count = np.minimum(starts + k, size) - np.maximum(starts, 0)
+        counts = np.multiply.outer(counts, per_axis_count.astype(np.float32))
+    divisor = host_tensor((1.0 / counts.reshape((1, *out, 1))).astype(np.float32))
+    return _restore(cast(multiply(summed, divisor), summed.dtype), data_format)
+
+
+def resize(images: Any, size: Any, interpolation: str = "bilinear", data_format: str = "channels_last") -> PlaidTensor:
+    x = as_tensor(images)
+    if x.ndim not in (3, 4):
+        raise ValueError(f"resize needs images (N, H, W, C) or (H, W, C); received {list(x.shape)}")
+    if interpolation not in ("nearest", "bilinear"):
+        raise ValueError(f"resize interpolation must be nearest or bilinear; received {interpolation!r}")
+    height, width = per_axis(size, 2, "size")
+    first = x.ndim - 3 + (1 if check_format(data_format) == "channels_first" else 0)
+    values = x if interpolation == "nearest" else _float(x)
+    for axis, target in zip((first, first + 1), (height, width)):
+        source = values.shape[axis]
+        if interpolation == "nearest":
+            values = take(values, host_tensor(nearest_indices(source, target).astype(np.int32)), axis)
+            continue
+        below, above, weight = linear_neighbours(source, target)
+        shape = [1] * values.ndim
+        shape[axis] = target
+        fraction = host_tensor(weight.astype(np.float32).reshape(shape))
+        low = take(values, host_tensor(below.astype(np.int32)), axis)
+        high = take(values, host_tensor(above.astype(np.int32)), axis)
+        values = add(multiply(low, host_tensor((1 - weight).astype(np.float32).reshape(shape))),
+                     multiply(high, fraction))
+    return cast(values, x.dtype if interpolation == "nearest" else values.dtype) if math.prod(values.shape) else values
+
+
+__all__ = ["average_pool", "conv", "conv_transpose", "depthwise_conv", "max_pool", "resize"]
