@@ -112,27 +112,27 @@ def _flat(value: Any) -> list[Any]:
     if isinstance(value, list):
         return [item for element in value for item in _flat(element)]
     if isinstance(value, dict):
-        return [item for key in sorted(value) for item in _flat([key, value[key]])]
+        return [item for key in sorted(value) for item in _flat(value[key])]
     return [value]
 
 
-def _shape(value: Any) -> Any:
-    return [len(value), *(_shape(value[0]) if value and isinstance(value[0], list) else [])] \
-        if isinstance(value, list) else None
+def _structure(value: Any) -> Any:
+    """``value`` with every number replaced by ``float``: what must match exactly for any kind."""
+    if isinstance(value, list):
+        return [_structure(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _structure(item) for key, item in value.items()}
+    return float if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
 def difference(kind: str, expected: Any, actual: Any) -> str:
     """Why ``actual`` (Oneiros) does not match ``expected`` (Keras) under ``kind``; '' when it does."""
-    if kind == "exact" or not isinstance(expected, (int, float, list)) or isinstance(expected, bool):
-        return "" if expected == actual else f"expected {expected!r}, got {actual!r}"
-    if _shape(expected) != _shape(actual) or (isinstance(expected, list) != isinstance(actual, list)):
-        return f"expected shape {_shape(expected)}, got {_shape(actual)}: {str(actual)[:200]}"
+    if kind == "exact" or _structure(expected) != _structure(actual):
+        return "" if expected == actual else f"expected {str(expected)[:300]}, got {str(actual)[:300]}"
     rtol, atol = TOLERANCES[kind]
     worst = None
     for index, (want, got) in enumerate(zip(_flat(expected), _flat(actual))):
-        if not isinstance(got, (int, float)) or isinstance(got, bool):
-            return f"element {index}: expected a number, got {got!r}"
-        both_nan = isinstance(want, float) and math.isnan(want) and math.isnan(got)
+        both_nan = math.isnan(want) and math.isnan(got)
         excess = abs(got - want) - (atol + rtol * abs(want))
         if not both_nan and not excess <= 0 and (worst is None or not excess <= worst[0]):
             worst = (excess, index, want, got)
@@ -191,6 +191,9 @@ def test_an_import_the_harness_cannot_rewrite_is_refused(line: str) -> None:
     ("trained", 0.5, 0.52, False),
     ("loose", 0.9, 0.8, True),
     ("loose", 0.9, 0.7, False),
+    ("trained", {"loss": 1.0, "acc": 0.5}, {"loss": 1.001, "acc": 0.5}, True),
+    ("trained", {"loss": 1.0, "acc": 0.5}, {"loss": 1.0, "accuracy": 0.5}, False),
+    ("close", [1.0, None], [1.0, 2.0], False),
     ("close", float("nan"), float("nan"), True),
     ("close", 1.0, float("nan"), False),
 ])
