@@ -1,10 +1,12 @@
-"""split_dataset and timeseries_dataset_from_array against keras.utils (whose versions run on
-tf.data, so TensorFlow is imported once for this module), and the folder datasets through the
-vision and text plugins' loaders, trained on with fit."""
+"""split_dataset and timeseries_dataset_from_array against plain-Python loops written from Keras's
+documented rules and, where TensorFlow is installed (Keras's versions run on tf.data), against
+keras.utils itself; the folder datasets through the vision and text plugins' loaders, trained on
+with fit."""
 
 from __future__ import annotations
 
-import itertools
+import importlib.util
+import random
 
 import numpy as np
 import pytest
@@ -14,10 +16,7 @@ keras = pytest.importorskip("keras")
 import oneiros as oi  # noqa: E402
 from oneiros import layers, utils  # noqa: E402
 
-
-@pytest.fixture(scope="module")
-def tf():
-    return pytest.importorskip("tensorflow")
+ORACLES = ["loops", *(["keras"] if importlib.util.find_spec("tensorflow") else [])]
 
 
 def keras_samples(dataset):
@@ -30,14 +29,33 @@ X = np.arange(40, dtype="float32").reshape(20, 2)
 Y = np.arange(20, dtype="int64") * 10
 
 
+def split_by_loops(samples, left_size, right_size, shuffle, seed):
+    """Keras's split of a list of samples: shuffled with the global ``random`` seeded by ``seed``,
+    float sizes rounded, the left part first and the right part last."""
+    samples = list(samples)
+    if shuffle:
+        random.seed(seed)
+        random.shuffle(samples)
+    total = len(samples)
+    left = round(left_size * total) if isinstance(left_size, float) else left_size
+    right = round(right_size * total) if isinstance(right_size, float) else right_size
+    left = total - right if left is None else left
+    right = total - left if right is None else right
+    return samples[:left], samples[total - right:]
+
+
+@pytest.mark.parametrize("oracle", ORACLES)
 @pytest.mark.parametrize("left_size, right_size, shuffle", [
     (0.8, None, False), (None, 0.25, True), (7, None, True), (None, 3, False), (0.5, 0.3, True), (12, 5, False),
 ])
-def test_split_dataset_matches_keras(tf, left_size, right_size, shuffle):
+def test_split_dataset_matches_keras(oracle, left_size, right_size, shuffle):
     ours = utils.split_dataset((X, Y), left_size=left_size, right_size=right_size, shuffle=shuffle, seed=11)
-    theirs = keras.utils.split_dataset((X, Y), left_size=left_size, right_size=right_size, shuffle=shuffle, seed=11)
-    for (x_part, y_part), keras_part in zip(ours, theirs):
-        samples = keras_samples(keras_part)
+    if oracle == "keras":
+        expected = [keras_samples(part) for part in keras.utils.split_dataset(
+            (X, Y), left_size=left_size, right_size=right_size, shuffle=shuffle, seed=11)]
+    else:
+        expected = split_by_loops(zip(X, Y), left_size, right_size, shuffle, 11)
+    for (x_part, y_part), samples in zip(ours, expected):
         np.testing.assert_array_equal(x_part, np.stack([x for x, _ in samples]))
         np.testing.assert_array_equal(y_part, np.stack([y for _, y in samples]))
 
@@ -71,44 +89,61 @@ CASES = [
 ]
 
 
-def ours_and_keras(case, **extra):
-    arguments = {"targets": TARGETS, "batch_size": 7, **case, **extra}
-    return (utils.timeseries_dataset_from_array(SERIES, **arguments),
-            keras.utils.timeseries_dataset_from_array(SERIES, **arguments))
+def windows_by_loops(data, targets, sequence_length, sequence_stride=1, sampling_rate=1, batch_size=128,
+                     start_index=None, end_index=None):
+    """Keras's documented windows, one by one: rows first, first + rate, ... before end_index, the
+    target at the window's first row; then cut into batches."""
+    start, end = start_index or 0, end_index or len(data)
+    samples, first = [], start
+    while first + (sequence_length - 1) * sampling_rate < end and (targets is None or first < len(targets)):
+        window = np.stack([data[first + k * sampling_rate] for k in range(sequence_length)])
+        samples.append(window if targets is None else (window, targets[first]))
+        first += sequence_stride
+    if batch_size is None:
+        return samples
+    batches = [samples[i:i + batch_size] for i in range(0, len(samples), batch_size)]
+    if targets is None:
+        return [np.stack(batch) for batch in batches]
+    return [(np.stack([w for w, _ in batch]), np.stack([t for _, t in batch])) for batch in batches]
 
 
+def reference_batches(oracle, arguments):
+    if oracle == "keras":
+        return keras_samples(keras.utils.timeseries_dataset_from_array(SERIES, **arguments))
+    arguments = {key: value for key, value in arguments.items() if key not in ("shuffle", "seed")}
+    return windows_by_loops(SERIES, **arguments)
+
+
+def arguments_of(case, **extra):
+    return {"targets": TARGETS, "batch_size": 7, **case, **extra}
+
+
+@pytest.mark.parametrize("oracle", ORACLES)
 @pytest.mark.parametrize("case", CASES)
-def test_timeseries_windows_match_keras(tf, case):
-    ours, theirs = ours_and_keras(case)
-    keras_batches = keras_samples(theirs)
-    assert len(ours) == len(keras_batches)
-    for index, expected in enumerate(keras_batches):
+def test_timeseries_windows_match_keras(oracle, case):
+    ours = utils.timeseries_dataset_from_array(SERIES, **arguments_of(case))
+    expected_batches = reference_batches(oracle, arguments_of(case))
+    assert len(ours) == len(expected_batches)
+    for index, expected in enumerate(expected_batches):
         batch = ours[index]
-        for part, keras_part in zip(batch if isinstance(batch, tuple) else (batch,),
-                                    expected if isinstance(expected, tuple) else (expected,)):
-            assert part.dtype == keras_part.dtype
-            np.testing.assert_array_equal(part, keras_part)
+        for part, expected_part in zip(batch if isinstance(batch, tuple) else (batch,),
+                                       expected if isinstance(expected, tuple) else (expected,)):
+            assert part.dtype == np.asarray(expected_part).dtype
+            np.testing.assert_array_equal(part, expected_part)
 
 
-def test_timeseries_windows_by_explicit_loops():
-    dataset = utils.timeseries_dataset_from_array(SERIES, TARGETS, sequence_length=4, sequence_stride=3,
-                                                  sampling_rate=2, start_index=1, batch_size=None)
-    start = 1
-    for index in range(len(dataset)):
-        window, target = dataset[index]
-        first = start + 3 * index
-        np.testing.assert_array_equal(window, np.stack([SERIES[first + 2 * k] for k in range(4)]))
-        assert target == TARGETS[first]
-    assert first + 2 * 3 < len(SERIES) <= first + 3 + 2 * 3
+def sorted_windows(batches):
+    return sorted(map(tuple, np.concatenate([np.asarray(batch[0]).reshape(len(batch[0]), -1) for batch in batches])))
 
 
+@pytest.mark.parametrize("oracle", ORACLES)
 @pytest.mark.parametrize("case", CASES[:3])
-def test_shuffled_timeseries_hold_keras_windows_in_its_first_order(tf, case):
-    ours, theirs = ours_and_keras(case, shuffle=True, seed=5)
-    flat = lambda batches: sorted(map(tuple, np.concatenate([np.asarray(b[0]).reshape(len(b[0]), -1)
-                                                            for b in batches])))
-    assert flat([ours[i] for i in range(len(ours))]) == flat(keras_samples(theirs))
-    positions = np.arange(0, len(ours.starts) * case.get("sequence_stride", 1), case.get("sequence_stride", 1))
+def test_shuffled_timeseries_hold_keras_windows_in_its_first_order(oracle, case):
+    ours = utils.timeseries_dataset_from_array(SERIES, **arguments_of(case, shuffle=True, seed=5))
+    expected = reference_batches(oracle, arguments_of(case, shuffle=True, seed=5))
+    assert sorted_windows([ours[i] for i in range(len(ours))]) == sorted_windows(expected)
+    stride = case.get("sequence_stride", 1)
+    positions = np.arange(0, len(ours.starts) * stride, stride)
     np.random.RandomState(5).shuffle(positions)
     np.testing.assert_array_equal(ours.starts, positions + case.get("start_index", 0))
 
