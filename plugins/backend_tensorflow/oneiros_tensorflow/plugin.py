@@ -1,9 +1,10 @@
-"""Entry point ``tensorflow``: registers the TensorFlow backend behind a factory that imports
-TensorFlow on first use."""
+"""Entry point ``tensorflow``: the TensorFlow backend (behind a factory that imports TensorFlow on
+first use), the tf.data input adapter and the SavedModel / TFLite exporters (lazy references)."""
 
 import os
 
 import oneiros
+from oneiros import lazy
 
 ONEIROS_PLUGIN_API = 1
 
@@ -20,3 +21,8 @@ def _tensorflow_backend():
 @oneiros.hookimpl
 def register_backends(register):
     register(_tensorflow_backend, name="tensorflow")
+
+
+@oneiros.hookimpl
+def register_data_adapters(register):
+    register(lazy("oneiros_tensorflow.data_adapter:TensorflowDatasetAdapter"))
