@@ -136,7 +136,7 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
             trainer.sync(state)
             epoch_logs = _to_floats(logs, trainer.metric_names())
             if validation is not None and (epoch + 1) % validation_freq == 0:
-                validation_logs = _evaluate_adapter(model, trainer, validation, verbose=0, callbacks=None)
+                validation_logs = _evaluate_adapter(model, trainer, validation, verbose=0, callbacks=callback_list)
                 epoch_logs.update({f"val_{key}": value for key, value in validation_logs.items()})
             callback_list.call("on_epoch_end", epoch, epoch_logs)
             state = trainer.apply_learning_rate_change(_with_synced_variables(trainer, state))
@@ -175,8 +175,11 @@ def _validation_adapter(model: Any, data: Any, batch_size: int | None, steps: in
 
 
 def _evaluate_adapter(model: Any, trainer: Any, adapter: Any, verbose: int, callbacks: Any) -> dict[str, float]:
+    """Evaluates on ``adapter``. ``callbacks``: evaluate's own (a list or None), or the CallbackList of
+    the fit being validated, whose test hooks Keras calls during validation too."""
     params = {"steps": adapter.num_batches, "verbose": verbose, "mode": "evaluate"}
-    callback_list = _callbacks(model, callbacks, verbose, params, history=False)
+    callback_list = callbacks if isinstance(callbacks, CallbackList) else _callbacks(model, callbacks, verbose,
+                                                                                     params, history=False)
     per_batch_callbacks = callback_list.needs_weights_per_batch()
     spe = trainer.evaluation_steps.resolve(
         model.compiled.steps_per_execution,

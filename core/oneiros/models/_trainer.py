@@ -209,7 +209,8 @@ class Trainer:
         loss_values = [total] + (per_output if len(trackers) > 1 else [])
         for tracker, state, value in zip(trackers, metric_states, loss_values):
             new_states.append(tracker.update(state, value, sample_weight=float(batch_size)))
-        targets = self._targets(y)
+        metrics = trackers + self._all_metrics()
+        targets = self._targets(y) if len(metrics) > len(trackers) else []  # y may be None without metrics
         predictions = self._flat_outputs(y_pred)
         weights = flatten(sample_weight) if sample_weight is not None else [None]
         position = len(trackers)
@@ -220,7 +221,6 @@ class Trainer:
                     new_states.append(metric.update(metric_states[position], targets[index], predictions[index],
                                                     sample_weight=output_weight))
                     position += 1
-        metrics = trackers + self._all_metrics()
         logs = {name: metric.compute(state) for name, metric, state in zip(self.metric_names(), metrics, new_states)}
         return new_states, logs
 
