@@ -88,10 +88,10 @@ class H5Contents:
     def _attribute(self, holder: Any, name: str) -> Any:
         try:
             attribute = holder.attrs.get_id(name)
-            size = attribute.get_storage_size()
-            if size > self.limits.max_config_bytes:
-                raise ResourceLimitError(f"Attribute {name!r} is {size} bytes; the limit is "
-                                         f"{self.limits.max_config_bytes}.")
+            count = math.prod(attribute.shape or ())
+            if count > self.limits.max_tensors:
+                raise ResourceLimitError(f"Attribute {name!r} holds {count} items; the limit is "
+                                         f"{self.limits.max_tensors}.")
             return holder.attrs[name]
         except ResourceLimitError:
             raise
