@@ -22,10 +22,15 @@ class Catalog:
         return sorted(self._classes)
 
     def lookup(self, name: str) -> type:
-        try:
-            return self._classes[name]
-        except KeyError:
-            raise UnknownNameError(self.kind, name, self._classes) from None
+        """The built-in class called ``name``, else a registered custom subclass of the base."""
+        found = self._classes.get(name)
+        if found is None:
+            from oneiros.saving._custom_objects import find
+
+            found = find(name, self.base)
+        if found is None:
+            raise UnknownNameError(self.kind, name, self._classes)
+        return found
 
     def get(self, identifier: Any) -> Any:
         """None, an instance or a callable as is; a name or config dict as a new instance."""
@@ -62,6 +67,11 @@ class Catalog:
         if obj is None:
             return None
         cls = type(obj)
+        from oneiros.saving._custom_objects import name_of
+
+        custom = name_of(cls)
+        if custom is not None:
+            return {"class_name": custom, "config": obj.get_config()}
         if self._classes.get(cls.__name__) is not cls:
             raise ValueError(
                 f"Cannot serialize {obj!r}: {cls.__name__} is not a built-in {self.kind} "

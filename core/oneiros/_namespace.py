@@ -6,15 +6,30 @@ from collections.abc import Callable
 from typing import Any
 
 
+SERIALIZERS = ("serialize", "deserialize")
+"""Keras's ``layers.serialize``/``losses.deserialize``... shared by every registry-backed namespace."""
+
+
 def registry_accessors(kind: str, module_name: str) -> tuple[Callable[[str], Any], Callable[[str], Any]]:
     """``get(name)`` and a module ``__getattr__`` that both resolve through the ``kind`` registry."""
 
     def get(name: str) -> Any:
         from oneiros._plugins import host
 
-        return host().registry(kind).get(name)
+        registry = host().registry(kind)
+        if isinstance(name, str) and name not in registry:
+            from oneiros.saving._custom_objects import find
+
+            custom = find(name)
+            if custom is not None:
+                return custom
+        return registry.get(name)
 
     def __getattr__(name: str) -> Any:
+        if name in SERIALIZERS:
+            from oneiros.saving import _serialization
+
+            return getattr(_serialization, name)
         if name.startswith("_"):
             raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
         from oneiros._plugins import host
@@ -25,5 +40,6 @@ def registry_accessors(kind: str, module_name: str) -> tuple[Callable[[str], Any
                                  f"registered {kind}: {', '.join(registry.names())}")
         return registry.get(name)
 
-    get.__doc__ = f"The {kind[:-1]} registered under ``name`` (plain or ``plugin>Name``)."
+    get.__doc__ = (f"The {kind[:-1]} registered under ``name`` (plain or ``plugin>Name``), or a custom object "
+                   "registered with ``oi.saving.register_keras_serializable``.")
     return get, __getattr__

@@ -258,6 +258,10 @@ def get(identifier: str | Callable[..., Any] | None) -> Callable[..., Any]:
     if isinstance(identifier, str):
         found = _ACTIVATIONS.get(identifier) or _ALIASES.get(identifier)
         if found is None:
+            from oneiros.saving._custom_objects import find
+
+            found = find(identifier)
+        if found is None:
             raise UnknownNameError("activation", identifier, names())
         return found
     if callable(identifier):
@@ -269,6 +273,11 @@ def get(identifier: str | Callable[..., Any] | None) -> Callable[..., Any]:
 def serialize(activation: Callable[..., Any]) -> str:
     """The name :func:`get` maps back to ``activation`` (aliases give the canonical name)."""
     name = getattr(activation, "__name__", None)
+    from oneiros.saving._custom_objects import name_of
+
+    custom = name_of(activation)
+    if custom is not None:
+        return custom
     if _ACTIVATIONS.get(name) is not activation:
         raise ValueError(
             f"Cannot serialize the activation {activation!r}: only the built-in activations "

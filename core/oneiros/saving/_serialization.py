@@ -90,6 +90,11 @@ def deserialize_keras_object(config: Any, custom_objects: Mapping[str, Any] | No
         return _builtin(kind, config)
 
 
+serialize = serialize_keras_object
+deserialize = deserialize_keras_object
+"""``layers.serialize``/``deserialize`` (and losses, metrics, optimizers): the Keras names."""
+
+
 def _function(name: Any, registered: Any, module: Any) -> Any:
     for candidate in (registered, name):
         found = _custom_objects.find(candidate) if isinstance(candidate, str) else None
