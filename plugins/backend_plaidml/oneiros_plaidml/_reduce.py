@@ -24,7 +24,7 @@ from oneiros_plaidml._elementwise import (
     subtract,
     where,
 )
-from oneiros_plaidml._shape import indices, moveaxis, normalize_axes, normalize_axis, reshape, strided
+from oneiros_plaidml._shape import index_names, moveaxis, normalize_axes, normalize_axis, reshape, strided
 from oneiros_plaidml._tensor import PlaidTensor, as_tensor, cast_expression, emit, host_tensor
 
 AGGREGATIONS = {"sum": "+", "max": ">", "min": "<", "prod": "*"}
@@ -47,7 +47,7 @@ def reduce(x: PlaidTensor, axis: Any, keepdims: bool, aggregation: str, dtype: s
         if identity is None:
             raise ValueError(f"cannot take the {aggregation} of an empty axis")
         return host_tensor(np.full(shape, identity, dtype))
-    names = indices(x.ndim)
+    names = index_names(x.ndim)
     if keepdims:
         target = ["0" if a in axes else names[a] for a in range(x.ndim)]
     else:
@@ -157,7 +157,7 @@ def _cumulative(x: Any, axis: Any, aggregation: str) -> PlaidTensor:
     dtype = "int32" if x.dtype == "bool" else x.dtype
     if x.size == 0:
         return host_tensor(np.zeros(x.shape, dtype))
-    names = indices(x.ndim)
+    names = index_names(x.ndim)
     source = [f"{name} - k" if a == axis else name for a, name in enumerate(names)]
     body = (f"C = {cast_expression('I0', dtype, x.dtype)}; O[{', '.join(names)}: {', '.join(map(str, x.shape))}] = "
             f"{aggregation}(C[{', '.join(source)}]), k < {x.shape[axis]};")
@@ -293,7 +293,7 @@ def _contract(terms: Sequence[str], operands: Sequence[PlaidTensor], output: str
         if id(operand.value) in seen:
             # PlaidML 0.7.0 reads both factors of a contraction with the first one's index map
             # when they are the same tensor; a contraction copy makes them distinct.
-            every = indices(operand.ndim, "c")
+            every = index_names(operand.ndim, "c")
             target = f"[{', '.join(every)}: {', '.join(map(str, operand.shape))}]" if operand.ndim else "[]"
             casts += f" D{i}{target} = =(C{i}[{', '.join(every)}]); C{i}x = D{i};"
         seen.add(id(operand.value))

@@ -14,7 +14,7 @@ from oneiros_plaidml._elementwise import cast, where
 from oneiros_plaidml._tensor import PlaidTensor, as_tensor, cast_expression, emit, host_tensor
 
 
-def indices(count: int, prefix: str = "i") -> list[str]:
+def index_names(count: int, prefix: str = "i") -> list[str]:
     return [f"{prefix}{axis}" for axis in range(count)]
 
 
@@ -36,7 +36,7 @@ def normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
 
 def gather_map(x: PlaidTensor, out_shape: Sequence[int], source: Sequence[str], constraints: str = "") -> PlaidTensor:
     """``O[i0, i1...] = X[source...]`` (``source`` are affine Tile index expressions over i0...)."""
-    out = indices(len(out_shape))
+    out = index_names(len(out_shape))
     if not out_shape:
         target = "O[]"
     else:
@@ -79,8 +79,14 @@ def transpose(x: Any, axes: Any = None) -> PlaidTensor:
 
 def moveaxis(x: Any, source: Any, destination: Any) -> PlaidTensor:
     x = as_tensor(x)
-    order = np.moveaxis(np.arange(x.ndim), source, destination)
-    return transpose(x, [int(axis) for axis in order])
+    sources = normalize_axes(source, x.ndim)
+    destinations = normalize_axes(destination, x.ndim)
+    if len(sources) != len(destinations):
+        raise ValueError(f"moveaxis needs as many destinations as sources; received {source!r} and {destination!r}")
+    order = [axis for axis in range(x.ndim) if axis not in sources]
+    for target, axis in sorted(zip(destinations, sources)):
+        order.insert(target, axis)
+    return transpose(x, order)
 
 
 def expand_dims(x: Any, axis: Any) -> PlaidTensor:
@@ -121,7 +127,7 @@ def concatenate(xs: Sequence[Any], axis: int = 0) -> PlaidTensor:
     if not present:
         return host_tensor(np.zeros(shape, dtype))
     work = _summable(dtype)
-    out = indices(len(shape))
+    out = index_names(len(shape))
     statements, offset = [], 0
     for index, tensor in enumerate(present):
         source = [name if a != axis else f"{name} - {offset}" for a, name in enumerate(out)]
@@ -182,7 +188,7 @@ def pad_constant(x: PlaidTensor, widths: Sequence[tuple[int, int]], value: Any) 
     shape = [before + size + after for size, (before, after) in zip(x.shape, widths)]
     source = [f"i{axis} - {before}" for axis, (before, _) in enumerate(widths)]
     work = _summable(x.dtype)
-    out = indices(len(shape))
+    out = index_names(len(shape))
     target = f"P[{', '.join(out)}: {', '.join(map(str, shape))}]" if shape else "P[]"
     padded = f"C = {cast_expression('I0', work, x.dtype)}; {target} = =(C[{', '.join(source)}]);"
     if value == 0 or x.size == 0:
@@ -262,17 +268,17 @@ def repeat(x: Any, repeats: Any, axis: int | None = None) -> PlaidTensor:
     return take(x, host_tensor(np.repeat(np.arange(x.shape[axis]), counts).astype(np.int32)), axis)
 
 
-def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list[PlaidTensor]:
+def split(x: Any, indicesor_sections: Any, axis: int = 0) -> list[PlaidTensor]:
     x = as_tensor(x)
     axis = normalize_axis(axis, x.ndim)
     size = x.shape[axis]
-    if isinstance(indices_or_sections, int):
-        if indices_or_sections <= 0 or size % indices_or_sections:
-            raise ValueError(f"{indices_or_sections} sections do not divide axis {axis} of size {size}")
-        step = size // indices_or_sections
-        bounds = list(range(0, size + 1, step)) if step else [0] * (indices_or_sections + 1)
+    if isinstance(indicesor_sections, int):
+        if indicesor_sections <= 0 or size % indicesor_sections:
+            raise ValueError(f"{indicesor_sections} sections do not divide axis {axis} of size {size}")
+        step = size // indicesor_sections
+        bounds = list(range(0, size + 1, step)) if step else [0] * (indicesor_sections + 1)
     else:
-        bounds = [0] + [min(max(int(i), 0), size) for i in indices_or_sections] + [size]
+        bounds = [0] + [min(max(int(i), 0), size) for i in indicesor_sections] + [size]
     pieces = []
     for start, stop in zip(bounds[:-1], bounds[1:]):
         stop = max(start, stop)
@@ -288,8 +294,8 @@ def _normalized_indices(index: PlaidTensor, size: int) -> PlaidTensor:
     return emit("J = as_int(I0, 32); O = J < 0 ? J + " + str(size) + " : J;", [index], index.shape, "int32")
 
 
-def take(x: Any, indices_: Any, axis: int | None = None) -> PlaidTensor:
-    x, index = as_tensor(x), as_tensor(indices_)
+def take(x: Any, indices: Any, axis: int | None = None) -> PlaidTensor:
+    x, index = as_tensor(x), as_tensor(indices)
     if index.dtype not in dtypes.SIGNED + dtypes.UNSIGNED:
         raise TypeError(f"take needs integer indices; received {index.dtype}")
     if axis is None:
@@ -312,8 +318,8 @@ def _restore(gathered: PlaidTensor, axis: int, index_ndim: int) -> PlaidTensor:
     return transpose(gathered, order)
 
 
-def take_along_axis(x: Any, indices_: Any, axis: int | None = None) -> PlaidTensor:
-    x, index = as_tensor(x), as_tensor(indices_)
+def take_along_axis(x: Any, indices: Any, axis: int | None = None) -> PlaidTensor:
+    x, index = as_tensor(x), as_tensor(indices)
     if axis is None:
         x, axis = reshape(x, (-1,)), 0
         index = reshape(index, (-1,))
@@ -335,10 +341,10 @@ def take_along_axis(x: Any, indices_: Any, axis: int | None = None) -> PlaidTens
     return emit("O = gather(I0, I1);", [reshape(x, (-1,)), flat], index.shape, x.dtype)
 
 
-def _linear(indices_: PlaidTensor, dims: Sequence[int]) -> PlaidTensor:
-    """Row-major positions of the index vectors in the last axis of ``indices_`` within ``dims``."""
-    count = indices_.shape[-1]
-    rows = reshape(indices_, (-1, count))
+def _linear(indices: PlaidTensor, dims: Sequence[int]) -> PlaidTensor:
+    """Row-major positions of the index vectors in the last axis of ``indices`` within ``dims``."""
+    count = indices.shape[-1]
+    rows = reshape(indices, (-1, count))
     strides = np.cumprod([1] + list(dims[:count])[::-1])[::-1][1:]
     columns = " ".join(f"C{k}[m: {rows.shape[0]}] = =(I0[m, {k}]);" for k in range(count))
     total = " + ".join(f"as_int(C{k}, 32) * {stride}" for k, stride in enumerate(strides))
@@ -362,8 +368,8 @@ def _scatter_rows(rows: PlaidTensor, values: PlaidTensor, count: int) -> PlaidTe
     return cast(summed, values.dtype)
 
 
-def scatter(indices_: Any, values: Any, shape: Any) -> PlaidTensor:
-    index, values = as_tensor(indices_), as_tensor(values)
+def scatter(indices: Any, values: Any, shape: Any) -> PlaidTensor:
+    index, values = as_tensor(indices), as_tensor(values)
     dims = int_tuple(shape, "shape")
     count = index.shape[-1]
     rows = math.prod(dims[:count])
@@ -376,8 +382,8 @@ def scatter(indices_: Any, values: Any, shape: Any) -> PlaidTensor:
     return reshape(_scatter_rows(_linear(index, dims), flat_values, rows), dims)
 
 
-def scatter_update(x: Any, indices_: Any, updates: Any) -> PlaidTensor:
-    x, index, updates = as_tensor(x), as_tensor(indices_), cast(as_tensor(updates), as_tensor(x).dtype)
+def scatter_update(x: Any, indices: Any, updates: Any) -> PlaidTensor:
+    x, index, updates = as_tensor(x), as_tensor(indices), cast(as_tensor(updates), as_tensor(x).dtype)
     count = index.shape[-1]
     rows = math.prod(x.shape[:count])
     rest = math.prod(x.shape[count:])
