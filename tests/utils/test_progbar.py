@@ -56,3 +56,12 @@ def test_progbar_names_bad_arguments():
         utils.Progbar(3, verbose=3)
     with pytest.raises(ValueError, match=r"target=-1"):
         utils.Progbar(-1)
+
+
+def test_durations_and_values_are_formatted_as_keras_formats_them_by_hand():
+    from oneiros.utils._progbar import format_duration, format_eta, format_value
+
+    assert [format_eta(s) for s in (5.9, 60.5, 119.99, 3600.5)] == ["5s", "1:00", "1:59", "1:00:00"]
+    assert [format_duration(s, "step") for s in (0, 2.4, 0.0123, 4.2e-5)] == [" 0s/step", " 2s/step", " 12ms/step",
+                                                                           " 42us/step"]
+    assert [format_value(v) for v in (0.25, -0.5, 0.001, -2e-5)] == ["0.2500", "-0.5000", "1.0000e-03", "-2.0000e-05"]

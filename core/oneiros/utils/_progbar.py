@@ -123,7 +123,7 @@ class Progbar:
         else:
             bar = f"{current:7d}/Unknown"
             visible = len(bar)
-        elapsed = _clock(per_unit * (self.target - current)) if self.target and not finalize \
+        elapsed = format_eta(per_unit * (self.target - current)) if self.target and not finalize \
             else f"{now - self._start:.0f}s"
         info = f" {BOLD}{elapsed}{RESET}{format_duration(per_unit, self.unit_name)}{self._metrics()}"
         visible += len(info) - len(BOLD) - len(RESET)
@@ -156,9 +156,11 @@ class Progbar:
         sys.stdout.flush()
 
 
-def _clock(seconds: float) -> str:
+def format_eta(seconds: float) -> str:
+    """``h:mm:ss``, ``m:ss`` or ``Ns``, truncated to whole seconds as Keras prints an ETA."""
+    whole = int(seconds)
     if seconds > 3600:
-        return f"{seconds // 3600:.0f}:{(seconds % 3600) // 60:02.0f}:{seconds % 60:02.0f}"
+        return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
     if seconds > 60:
-        return f"{seconds // 60:.0f}:{seconds % 60:02.0f}"
-    return f"{seconds:.0f}s"
+        return f"{whole // 60}:{whole % 60:02d}"
+    return f"{whole}s"
