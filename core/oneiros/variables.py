@@ -7,9 +7,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from oneiros import dtypes, ops
+from oneiros._tensor_operators import TensorOperators
 
 
-class Variable:
+class Variable(TensorOperators):
     """A layer weight. Read it in ``call`` with ``.value``; training swaps values in and out.
 
     ``autocast=False`` keeps the weight in its own dtype during mixed-precision calls (for
@@ -53,6 +54,32 @@ class Variable:
                 f"Cannot assign a value of shape {shape} to variable {self.path!r} of shape {self.shape}."
             )
         self._value = value
+
+    def assign_add(self, delta: Any) -> None:
+        """Adds ``delta`` to the value (in compiled steps too, where the value is traced)."""
+        self.assign(ops.add(self._value, ops.cast(delta, self.dtype)))
+
+    def assign_sub(self, delta: Any) -> None:
+        """Subtracts ``delta`` from the value."""
+        self.assign(ops.subtract(self._value, ops.cast(delta, self.dtype)))
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    def __len__(self) -> int:
+        if not self.shape:
+            raise TypeError(f"len() of the scalar variable {self.path!r}.")
+        return self.shape[0]
+
+    def __bool__(self) -> bool:
+        raise TypeError(f"Variable {self.path!r} cannot be used as a boolean; compare its value with ops.")
+
+    def __float__(self) -> float:
+        return float(self.numpy())
+
+    def __int__(self) -> int:
+        return int(self.numpy())
 
     def numpy(self) -> Any:
         return ops.to_numpy(self._value)

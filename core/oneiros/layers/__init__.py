@@ -4,6 +4,9 @@ Only the base classes live here as plain attributes; every concrete layer (``lay
 ``layers.Conv2D``...) resolves through the layer registry, so plugins and overrides apply.
 """
 
+import importlib
+from typing import Any
+
 from oneiros._namespace import registry_accessors
 from oneiros.layers._symbolic import SymbolicTensor
 from oneiros.layers.layer import InputSpec, Layer
@@ -23,6 +26,7 @@ BUILTINS: list = [
     "oneiros.layers.softmax:Softmax",
     "oneiros.layers.identity:Identity",
     "oneiros.layers.lambda_layer:Lambda",
+    "oneiros.layers.op_layer:OpLayer",
     "oneiros.layers.masking:Masking",
     "oneiros.layers.einsum_dense:EinsumDense",
     "oneiros.layers.activity_regularization:ActivityRegularization",
@@ -37,14 +41,14 @@ BUILTINS: list = [
     "oneiros.layers.reshape:Reshape",
     "oneiros.layers.permute:Permute",
     "oneiros.layers.repeat_vector:RepeatVector",
-    "oneiros.layers.add:Add",
-    "oneiros.layers.subtract:Subtract",
-    "oneiros.layers.multiply:Multiply",
-    "oneiros.layers.average:Average",
-    "oneiros.layers.maximum:Maximum",
-    "oneiros.layers.minimum:Minimum",
-    "oneiros.layers.concatenate:Concatenate",
-    "oneiros.layers.dot:Dot",
+    "oneiros.layers.merging.add:Add",
+    "oneiros.layers.merging.subtract:Subtract",
+    "oneiros.layers.merging.multiply:Multiply",
+    "oneiros.layers.merging.average:Average",
+    "oneiros.layers.merging.maximum:Maximum",
+    "oneiros.layers.merging.minimum:Minimum",
+    "oneiros.layers.merging.concatenate:Concatenate",
+    "oneiros.layers.merging.dot:Dot",
     "oneiros.layers.batch_normalization:BatchNormalization",
     "oneiros.layers.layer_normalization:LayerNormalization",
     "oneiros.layers.group_normalization:GroupNormalization",
@@ -54,6 +58,16 @@ BUILTINS: list = [
 """What the core registers through ``register_layers``, as lazy ``"module:Name"`` references (an
 ``(alias, reference)`` pair registers an alias), so plugin discovery imports none of them."""
 
-__all__ = ["BUILTINS", "InputSpec", "Layer", "SymbolicTensor", "get"]
+FUNCTIONS = {name: f"oneiros.layers.merging.{name}" for name in
+             ("add", "subtract", "multiply", "average", "maximum", "minimum", "concatenate", "dot")}
+"""Plain functions of this namespace (Keras's ``layers.add(...)``...), by the module defining each."""
 
-get, __getattr__ = registry_accessors("layers", __name__)
+__all__ = ["BUILTINS", "FUNCTIONS", "InputSpec", "Layer", "SymbolicTensor", "get", *FUNCTIONS]
+
+get, _registry_attribute = registry_accessors("layers", __name__)
+
+
+def __getattr__(name: str) -> Any:
+    if name in FUNCTIONS:
+        return getattr(importlib.import_module(FUNCTIONS[name]), name)
+    return _registry_attribute(name)

@@ -6,11 +6,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from oneiros import dtypes
+from oneiros._tensor_operators import TensorOperators
 
 
-class SymbolicTensor:
+class SymbolicTensor(TensorOperators):
     """A placeholder with a shape (``None`` for unknown sizes) and a dtype, made by ``Input``
-    or by calling a layer on other symbolic tensors; it remembers the node that produced it."""
+    or by calling a layer on other symbolic tensors; it remembers the node that produced it.
+
+    Python operators and ``oneiros.ops`` functions applied to it add graph nodes (as in Keras:
+    ``x = layers.Dense(8)(inputs) + inputs``). ``_keras_mask`` is the symbolic mask of the
+    tensor, when the layer that produced it computes one.
+    """
+
+    _keras_mask: SymbolicTensor | None = None
 
     def __init__(self, shape: tuple, dtype: str = "float32", node: Node | None = None, index: int = 0,
                  name: str | None = None):

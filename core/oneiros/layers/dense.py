@@ -17,6 +17,8 @@ class Dense(Layer):
         y = layer(np.ones((2, 3), "float32"))     # shape (2, 4)
     """
 
+    supports_masking = True
+
     def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  kernel_regularizer: Any = None, bias_regularizer: Any = None,

@@ -33,8 +33,7 @@ class InputLayer(Layer):
         self.batch_size = batch_size
         self.input_dtype = dtypes.name_of(dtype or "float32")
         node = Node(layer=self, inputs=[])
-        self.output = SymbolicTensor((batch_size, *self.shape), self.input_dtype, node, 0, name=self.name)
-        node.outputs = [self.output]
+        node.outputs = [SymbolicTensor((batch_size, *self.shape), self.input_dtype, node, 0, name=self.name)]
         self._inbound_nodes.append(node)
         self.built = True
 

@@ -11,9 +11,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from oneiros import ops
+from oneiros.layers._keras_mask import attached_mask, get_keras_mask, set_keras_mask
 from oneiros.layers._symbolic import Node, SymbolicTensor, flatten, is_symbolic, map_structure
 from oneiros.layers.dtype_policy import DTypePolicy
-from oneiros.variables import Variable
+from oneiros.layers.seed_generator import SeedGenerator
+from oneiros.variables import Variable, swapped_values
 
 _name_counts: dict[str, int] = {}
 _name_lock = threading.Lock()
@@ -36,6 +38,9 @@ def snake_case(name: str) -> str:
 class _CallContext(threading.local):
     training: bool | None = None
     losses: list | None = None
+    in_call: bool = False
+    probe: tuple | None = None
+    """(input dtypes, symbolic mask) of the symbolic call whose output shape is being probed."""
 
 
 _context = _CallContext()
@@ -108,6 +113,7 @@ class Layer:
         self._sublayers: list[Layer] = []
         self._input_shape_argument = None if input_shape is None else tuple(input_shape)
         self._inbound_nodes: list[Node] = []
+        self._losses: list[Any] = []
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -120,7 +126,25 @@ class Layer:
         elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value):
             for layer in value:
                 self._track_layer(layer)
+        elif isinstance(value, SeedGenerator):
+            self._track_random_state(value.state)
         object.__setattr__(self, name, value)
+
+    def _track_random_state(self, state: Variable) -> None:
+        """A SeedGenerator's state becomes one of this layer's variables (saved, threaded through
+        compiled steps), named uniquely among them, but not one of its weights."""
+        own = self.__dict__.get("_own_variables")
+        if own is None:
+            raise RuntimeError(f"{type(self).__name__} assigned a SeedGenerator before calling super().__init__(); "
+                               "call super().__init__(...) first.")
+        if any(state is variable for variable in own):
+            return
+        taken = {variable.name for variable in own}
+        base, index = state.name, 1
+        while state.name in taken:
+            state.name = state.path = f"{base}_{index}"
+            index += 1
+        own.append(state)
 
     def _track_layer(self, layer: Layer) -> None:
         sublayers = self.__dict__.get("_sublayers")
@@ -201,11 +225,34 @@ class Layer:
 
     @property
     def non_trainable_weights(self) -> list[Variable]:
+        """Non-trainable weights; random-generator states are variables but not weights, as in Keras."""
+        return [v for v in self.non_trainable_variables if v.counts_as_parameter]
+
+    @property
+    def non_trainable_variables(self) -> list[Variable]:
         trainable = {id(v) for v in self.trainable_weights}
         return [v for v in self.variables if id(v) not in trainable]
 
     trainable_variables = trainable_weights
-    non_trainable_variables = non_trainable_weights
+
+    @property
+    def input(self) -> Any:
+        """The symbolic input(s) of this layer's first call in a functional graph (as in Keras)."""
+        return self._first_node("input").inputs
+
+    @property
+    def output(self) -> Any:
+        """The symbolic output(s) of this layer's first call in a functional graph (as in Keras)."""
+        outputs = self._first_node("output").outputs
+        return outputs[0] if len(outputs) == 1 else list(outputs)
+
+    def _first_node(self, wanted: str) -> Node:
+        if not self._inbound_nodes:
+            raise AttributeError(
+                f"Layer {self.name!r} has never been called on a symbolic tensor, so it has no {wanted}; "
+                f"call it on oi.Input(...) (or put it in a built model) first."
+            )
+        return self._inbound_nodes[0]
 
     def count_params(self) -> int:
         """Number of parameters (random-generator states are not parameters, as in Keras)."""
@@ -256,9 +303,19 @@ class Layer:
         return mask if self.supports_masking else None
 
     def add_loss(self, value: Any) -> None:
-        """Adds a loss term (e.g. an activity regularization) to the current training step."""
+        """Adds a loss term (e.g. an activity regularization) to the current training step; in
+        eager calls it is kept in :attr:`losses` until the next top-level call."""
         if _context.losses is not None:
             _context.losses.append(value)
+        else:
+            self._losses.append(value)
+
+    @property
+    def losses(self) -> list[Any]:
+        """What ``add_loss`` received in the last eager call of this layer and its sublayers, then
+        the weights' regularization penalties (Keras's ``layer.losses``)."""
+        added = [loss for layer in self._all_layers() for loss in layer._losses]
+        return added + [v.regularizer(v.value) for v in self.trainable_weights if v.regularizer]
 
     def _call_accepts(self) -> frozenset[str]:
         cls = type(self)
@@ -281,22 +338,52 @@ class Layer:
         self._maybe_build(map_structure(_shape_of, inputs))
         self._check_input(inputs)
         accepted = self._call_accepts()
-        outer_training = _context.training
+        outer_training, outer_in_call = _context.training, _context.in_call
+        if not outer_in_call:
+            for layer in self._all_layers():
+                layer._losses.clear()
         if training is None:
             training = outer_training
         if "training" in accepted:
             kwargs["training"] = training
+        if mask is None:
+            mask = attached_mask(inputs)
         if mask is not None and "mask" in accepted:
             kwargs["mask"] = mask
+        original_inputs = inputs
         inputs = self._autocast_inputs(inputs)
-        _context.training = training
+        _context.training, _context.in_call = training, True
         try:
             if self.dtype_policy.is_mixed:
                 with _autocast_variables(self):
-                    return self.call(inputs, *args, **kwargs)
-            return self.call(inputs, *args, **kwargs)
+                    outputs = self.call(inputs, *args, **kwargs)
+            else:
+                outputs = self.call(inputs, *args, **kwargs)
         finally:
-            _context.training = outer_training
+            _context.training, _context.in_call = outer_training, outer_in_call
+        if mask is not None or self._computes_masks():
+            self._attach_output_masks(original_inputs, outputs, mask)
+        return outputs
+
+    def _computes_masks(self) -> bool:
+        """Whether this layer makes masks of its own (its class overrides ``compute_mask``)."""
+        return type(self).compute_mask is not Layer.compute_mask
+
+    def _attach_output_masks(self, inputs: Any, outputs: Any, mask: Any) -> None:
+        """Keras's rule: outputs carry ``compute_mask``'s result when the layer supports masking
+        (or computes masks); a layer that supports neither drops the mask."""
+        if not (self.supports_masking or self._computes_masks()):
+            return
+        flat_outputs = flatten(outputs)
+        if all(get_keras_mask(x) is not None for x in flat_outputs):
+            return  # call() attached its own
+        output_mask = self.compute_mask(inputs, mask)
+        if output_mask is None:
+            return
+        flat_masks = flatten(output_mask) if isinstance(output_mask, (list, tuple)) else [output_mask]
+        for tensor, tensor_mask in zip(flat_outputs, flat_masks):
+            if tensor_mask is not None and get_keras_mask(tensor) is None:
+                set_keras_mask(tensor, tensor_mask)
 
     def _autocast_inputs(self, inputs: Any) -> Any:
         compute_dtype = self.compute_dtype
@@ -332,8 +419,14 @@ class Layer:
     def _symbolic_call(self, inputs: Any, args: tuple, kwargs: dict, training: Any, mask: Any) -> Any:
         input_shape = map_structure(lambda t: t.shape if isinstance(t, SymbolicTensor) else t, inputs)
         self._maybe_build(input_shape)
-        output_shape = self.compute_output_shape(input_shape)
+        if mask is None:
+            mask = attached_mask(inputs)
         input_dtype = map_structure(lambda t: t.dtype if isinstance(t, SymbolicTensor) else None, inputs)
+        outer_probe, _context.probe = _context.probe, (input_dtype, mask)
+        try:
+            output_shape = self.compute_output_shape(input_shape)
+        finally:
+            _context.probe = outer_probe
         output_dtype = self.compute_output_dtype(input_dtype)
         node = Node(layer=self, inputs=inputs, call_kwargs=dict(kwargs))
         if args:
@@ -351,6 +444,8 @@ class Layer:
             node.outputs = list(outputs)
             outputs = type(output_shape)(outputs) if isinstance(output_shape, tuple) else outputs
         self._inbound_nodes.append(node)
+        if mask is not None or self._computes_masks():
+            self._attach_output_masks(inputs, outputs, mask)
         return outputs
 
     def get_config(self) -> dict[str, Any]:
@@ -429,18 +524,33 @@ PROBE_SIZES = (2, 3)
 
 
 def _probe_output_shape(layer: Layer, input_shape: Any) -> Any:
-    """Runs ``call`` on zeros twice, with unknown sizes set to 2 then 3; sizes that follow are None."""
+    """Runs ``call`` on zeros twice, with unknown sizes set to 2 then 3; sizes that follow are None.
 
-    def zeros_for(shape: tuple, size: int) -> Any:
-        return ops.zeros(tuple(size if dim is None else dim for dim in shape), layer.compute_dtype)
+    Inside a symbolic call the zeros take the symbolic inputs' dtypes, and a layer whose ``call``
+    takes ``mask`` receives an all-true mask shaped like the symbolic one."""
+    input_dtypes, mask = _context.probe or (None, None)
 
+    def zeros_for(shape: tuple, size: int, dtype: Any) -> Any:
+        return ops.zeros(tuple(size if dim is None else dim for dim in shape), dtype or layer.compute_dtype)
+
+    def ones_mask(symbolic: Any, size: int) -> Any:
+        if symbolic is None:
+            return None
+        return ops.ones(tuple(size if dim is None else dim for dim in symbolic.shape), "bool")
+
+    call_kwargs: dict[str, Any] = {}
     results = []
-    for size in PROBE_SIZES:
-        if _is_shape(input_shape):
-            probe = zeros_for(input_shape, size)
-        else:
-            probe = [zeros_for(tuple(shape), size) for shape in input_shape]
-        results.append(map_structure(_shape_of, layer.call(probe)))
+    variables = layer.variables
+    with swapped_values(variables, [variable._value for variable in variables]):  # probes change no state
+        for size in PROBE_SIZES:
+            if _is_shape(input_shape):
+                probe = zeros_for(input_shape, size, input_dtypes)
+            else:
+                dtypes_in = input_dtypes if isinstance(input_dtypes, (list, tuple)) else [None] * len(input_shape)
+                probe = [zeros_for(tuple(shape), size, dtype) for shape, dtype in zip(input_shape, dtypes_in)]
+            if mask is not None and "mask" in layer._call_accepts():
+                call_kwargs["mask"] = map_structure(lambda m: ones_mask(m, size), mask)
+            results.append(map_structure(_shape_of, layer.call(probe, **call_kwargs)))
 
     def merge(first: tuple, second: tuple) -> tuple:
         return tuple(a if a == b else None for a, b in zip(first, second))

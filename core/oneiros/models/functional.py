@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from oneiros.layers._keras_mask import get_keras_mask
 from oneiros.layers._symbolic import Node, SymbolicTensor, flatten, map_structure
 from oneiros.layers.input_layer import InputLayer
 from oneiros.models.model import Model
@@ -78,6 +79,14 @@ class Functional(Model):
         return list(self._flat_outputs)
 
     @property
+    def input(self) -> Any:
+        return self._input_structure
+
+    @property
+    def output(self) -> Any:
+        return self._output_structure
+
+    @property
     def input_names(self) -> list[str]:
         return [t.node.layer.name for t in self._flat_inputs]
 
@@ -115,12 +124,9 @@ class Functional(Model):
             if any(m is not None for m in input_masks):
                 node_mask = input_masks[0] if len(input_masks) == 1 else input_masks
             result = layer(arguments, training=training, mask=node_mask, **node.call_kwargs)
-            output_mask = layer.compute_mask(arguments, node_mask)
-            flat_results = flatten(result)
-            flat_masks = flatten(output_mask) if isinstance(output_mask, (list, tuple)) else [output_mask]
-            for index, (tensor, value) in enumerate(zip(node.outputs, flat_results)):
+            for tensor, value in zip(node.outputs, flatten(result)):
                 values[id(tensor)] = value
-                masks[id(tensor)] = flat_masks[index] if index < len(flat_masks) else None
+                masks[id(tensor)] = get_keras_mask(value)
         return map_structure(_lookup(values), self._output_structure)
 
     def compute_output_shape(self, input_shape: Any) -> Any:

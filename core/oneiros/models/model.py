@@ -101,6 +101,15 @@ class Model(Layer):
 
         return model_to_json(self)
 
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Layer:
+        """Rebuilds a model; ``oi.Model.from_config`` of a functional model's config gives it back."""
+        from oneiros.models.functional import Functional
+
+        if cls is Model and isinstance(config, dict) and {"layers", "nodes", "inputs", "outputs"} <= set(config):
+            return Functional.from_config(config)
+        return super().from_config(config)
+
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         """A layer of this model by name or by index (in :attr:`layers` order)."""
         layers = self.layers

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from oneiros.layers._keras_mask import get_keras_mask
 from oneiros.layers._symbolic import SymbolicTensor
 from oneiros.layers.input_layer import InputLayer
 from oneiros.layers.layer import Layer
@@ -70,15 +71,46 @@ class Sequential(Model):
     def input_shape(self) -> tuple | None:
         return None if self._input_layer is None else (self._input_layer.batch_size, *self._input_layer.shape)
 
+    @property
+    def inputs(self) -> list[SymbolicTensor]:
+        """The symbolic input, once the model is built (as in Keras)."""
+        return [self._built_graph("inputs")[0]]
+
+    @property
+    def outputs(self) -> list[SymbolicTensor]:
+        """The symbolic output, once the model is built (as in Keras)."""
+        return [self._built_graph("outputs")[1]]
+
+    @property
+    def input(self) -> SymbolicTensor:
+        return self._built_graph("input")[0]
+
+    @property
+    def output(self) -> SymbolicTensor:
+        return self._built_graph("output")[1]
+
+    def _built_graph(self, wanted: str) -> tuple[SymbolicTensor, SymbolicTensor]:
+        if not self.built or self._input_layer is None or getattr(self, "_output_tensor", None) is None:
+            raise AttributeError(
+                f"Sequential model {self.name!r} has no {wanted} until it is built: start it with "
+                "oi.Input(shape) or call build((None, *shape))."
+            )
+        return self._input_layer.output, self._output_tensor
+
     def build(self, input_shape: Any) -> None:
         """Builds every layer by passing a symbolic tensor of ``input_shape`` through the stack."""
         if self._input_layer is None:
             self._input_layer = InputLayer(shape=tuple(input_shape)[1:], batch_size=input_shape[0])
             self._track_layer(self._input_layer)
+        for layer, node in getattr(self, "_graph_nodes", ()):
+            layer._inbound_nodes.remove(node)  # a rebuild after add() replaces the earlier graph
+        self._graph_nodes = []
         tensor = self._input_layer.output
         self._output_shapes = []
         for layer in self._stack:
             tensor = layer(tensor)
+            if isinstance(tensor, SymbolicTensor):
+                self._graph_nodes.append((layer, tensor.node))
             self._output_shapes.append(tensor.shape if isinstance(tensor, SymbolicTensor) else None)
         self._output_tensor = tensor
         self.built = True
@@ -86,9 +118,8 @@ class Sequential(Model):
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
         outputs = inputs
         for layer in self._stack:
-            result = layer(outputs, training=training, mask=mask)
-            mask = layer.compute_mask(outputs, mask)
-            outputs = result
+            outputs = layer(outputs, training=training, mask=mask)
+            mask = get_keras_mask(outputs)
         return outputs
 
     def compute_output_shape(self, input_shape: Any) -> Any:

@@ -6,6 +6,7 @@ with signatures and docs, is :data:`CONTRACT`; a backend implements each under t
 
 from oneiros.ops import _control, _core, _math, _nn, _random, _shape
 from oneiros.ops._contract import CONTRACT, OpSpec
+from oneiros.ops._indexing import get_item
 
 globals().update(
     {
@@ -16,4 +17,4 @@ globals().update(
     }
 )
 
-__all__ = sorted(CONTRACT)
+__all__ = sorted([*CONTRACT, "get_item"])

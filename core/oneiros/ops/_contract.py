@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from oneiros._tensor_operators import TensorOperators
 from oneiros.backend import _active
 from oneiros.errors import CapabilityError, OneirosError, OpError
 
@@ -68,6 +69,8 @@ def op(category: str, expects: str = "inputs of matching shapes and supported dt
 
         @functools.wraps(spec_fn)
         def dispatch(*args: Any, **kwargs: Any) -> Any:
+            if holds_tensor_like(args) or (kwargs and holds_tensor_like(kwargs.values())):
+                return tensor_like_call(name, dispatch, args, kwargs)
             implementation = getattr(_active.ops or _activate_default(), name, None)
             if implementation is None:
                 raise CapabilityError(_active.backend.name, f"op {name}", _active.backend.capabilities)
@@ -81,6 +84,35 @@ def op(category: str, expects: str = "inputs of matching shapes and supported dt
         return dispatch
 
     return declare
+
+
+def holds_tensor_like(values: Any) -> bool:
+    """Whether an argument list holds a Variable or a symbolic tensor, directly or in a list."""
+    for value in values:
+        if isinstance(value, TensorOperators):
+            return True
+        if type(value) in (list, tuple) and any(isinstance(item, TensorOperators) for item in value):
+            return True
+    return False
+
+
+def tensor_like_call(name: str, dispatch: Callable, args: tuple, kwargs: dict) -> Any:
+    """An op on variables reads their values; an op on symbolic tensors becomes a graph node."""
+    from oneiros.layers._symbolic import SymbolicTensor, is_symbolic
+
+    if is_symbolic((args, kwargs)):
+        from oneiros.layers.op_layer import symbolic_op
+
+        return symbolic_op(name, args, kwargs)
+
+    def value_of(item: Any) -> Any:
+        if isinstance(item, TensorOperators) and not isinstance(item, SymbolicTensor):
+            return item.value
+        if type(item) in (list, tuple):
+            return type(item)(value_of(element) for element in item)
+        return item
+
+    return dispatch(*(value_of(arg) for arg in args), **{key: value_of(v) for key, v in kwargs.items()})
 
 
 def _activate_default() -> Any:

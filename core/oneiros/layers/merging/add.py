@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from oneiros import ops
-from oneiros.layers._merge import Merge, fold
+from oneiros.layers.merging.base_merge import Merge, fold
 
 
 class Add(Merge):
@@ -19,3 +19,8 @@ class Add(Merge):
 
     def merge(self, inputs: list[Any], masks: list[Any]) -> Any:
         return fold(ops.add, inputs)
+
+
+def add(inputs: list[Any], **kwargs: Any) -> Any:
+    """Functional form of :class:`Add`: ``layers.add([a, b])`` is ``layers.Add()([a, b])``."""
+    return Add(**kwargs)(inputs)

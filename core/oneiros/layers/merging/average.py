@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from oneiros import ops
-from oneiros.layers._merge import Merge, fold
+from oneiros.layers.merging.base_merge import Merge, fold
 
 
 class Average(Merge):
@@ -19,3 +19,8 @@ class Average(Merge):
 
     def merge(self, inputs: list[Any], masks: list[Any]) -> Any:
         return ops.divide(fold(ops.add, inputs), float(len(inputs)))
+
+
+def average(inputs: list[Any], **kwargs: Any) -> Any:
+    """Functional form of :class:`Average`: ``layers.average([a, b])`` is ``layers.Average()([a, b])``."""
+    return Average(**kwargs)(inputs)

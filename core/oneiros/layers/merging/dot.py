@@ -8,7 +8,7 @@ from typing import Any
 
 from oneiros import ops
 import oneiros.layers._validation as _validation
-from oneiros.layers._merge import Merge
+from oneiros.layers.merging.base_merge import Merge
 
 NORMALIZE_EPSILON = 1e-7
 
@@ -91,3 +91,8 @@ def _l2_normalized(x: Any, axis: int) -> Any:
     """``x / max(||x||, epsilon)`` along ``axis``, with a gradient that stays finite at 0."""
     squares = ops.sum(ops.square(x), axis=axis, keepdims=True)
     return ops.multiply(x, ops.rsqrt(ops.maximum(squares, NORMALIZE_EPSILON**2)))
+
+
+def dot(inputs: list[Any], axes: int | Sequence[int] = -1, normalize: bool = False, **kwargs: Any) -> Any:
+    """Functional form of :class:`Dot`: ``layers.dot([a, b], axes=-1)``."""
+    return Dot(axes=axes, normalize=normalize, **kwargs)(inputs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from oneiros import ops
-from oneiros.layers._merge import Merge, masked_fold
+from oneiros.layers.merging.base_merge import Merge, masked_fold
 
 
 class Minimum(Merge):
@@ -20,3 +20,8 @@ class Minimum(Merge):
 
     def merge(self, inputs: list[Any], masks: list[Any]) -> Any:
         return masked_fold(ops.minimum, inputs, masks)
+
+
+def minimum(inputs: list[Any], **kwargs: Any) -> Any:
+    """Functional form of :class:`Minimum`: ``layers.minimum([a, b])`` is ``layers.Minimum()([a, b])``."""
+    return Minimum(**kwargs)(inputs)

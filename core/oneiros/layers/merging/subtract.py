@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from oneiros import ops
-from oneiros.layers._merge import Merge
+from oneiros.layers.merging.base_merge import Merge
 
 
 class Subtract(Merge):
@@ -21,3 +21,8 @@ class Subtract(Merge):
 
     def merge(self, inputs: list[Any], masks: list[Any]) -> Any:
         return ops.subtract(inputs[0], inputs[1])
+
+
+def subtract(inputs: list[Any], **kwargs: Any) -> Any:
+    """Functional form of :class:`Subtract`: ``layers.subtract([a, b])`` is ``layers.Subtract()([a, b])``."""
+    return Subtract(**kwargs)(inputs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from oneiros import ops
-from oneiros.layers._merge import Merge, masked_fold
+from oneiros.layers.merging.base_merge import Merge, masked_fold
 
 
 class Maximum(Merge):
@@ -20,3 +20,8 @@ class Maximum(Merge):
 
     def merge(self, inputs: list[Any], masks: list[Any]) -> Any:
         return masked_fold(ops.maximum, inputs, masks)
+
+
+def maximum(inputs: list[Any], **kwargs: Any) -> Any:
+    """Functional form of :class:`Maximum`: ``layers.maximum([a, b])`` is ``layers.Maximum()([a, b])``."""
+    return Maximum(**kwargs)(inputs)

@@ -6,7 +6,7 @@ from typing import Any
 
 from oneiros import ops
 import oneiros.layers._validation as _validation
-from oneiros.layers._merge import Merge
+from oneiros.layers.merging.base_merge import Merge
 
 
 class Concatenate(Merge):
@@ -72,3 +72,8 @@ class Concatenate(Merge):
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "axis": self.axis}
+
+
+def concatenate(inputs: list[Any], axis: int = -1, **kwargs: Any) -> Any:
+    """Functional form of :class:`Concatenate`: ``layers.concatenate([a, b], axis=-1)``."""
+    return Concatenate(axis=axis, **kwargs)(inputs)

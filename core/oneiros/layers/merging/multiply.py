@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from oneiros import ops
-from oneiros.layers._merge import Merge
+from oneiros.layers.merging.base_merge import Merge
 
 
 class Multiply(Merge):
@@ -29,3 +29,8 @@ class Multiply(Merge):
         if all(mask is not None for mask in masks):
             output = ops.where(output_mask, output, ops.zeros_like(output))
         return output
+
+
+def multiply(inputs: list[Any], **kwargs: Any) -> Any:
+    """Functional form of :class:`Multiply`: ``layers.multiply([a, b])`` is ``layers.Multiply()([a, b])``."""
+    return Multiply(**kwargs)(inputs)

@@ -1,0 +1,1 @@
+"""The merging layers (Add, Concatenate, ...) and their functional forms (``layers.add(...)``)."""
