@@ -129,26 +129,33 @@ def _targets(directory: Path, fname: Any, origin: str, extract: bool) -> tuple[P
 
 
 def _fetch(origin: str, target: Path, timeout: float) -> None:
-    """Copies or downloads ``origin`` into a temporary file beside ``target``, then renames it."""
-    scheme = urllib.parse.urlsplit(origin).scheme.lower()
+    """Copies or downloads ``origin`` into a temporary file beside ``target``, then renames it, so an
+    interrupted fetch never leaves a partial file under the cached name.
+
+    Unlike ``saving.atomic_write`` every process writes: each one of a multi-process job may have
+    its own cache."""
+    with _open(origin, timeout) as stream:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as output:
+                _copy(origin, stream, output, timeout)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+def _open(origin: str, timeout: float) -> IO[bytes]:
+    parts = urllib.parse.urlsplit(origin)
+    scheme = parts.scheme.lower()
     if scheme == "file":
-        source: Callable[[], IO[bytes]] = lambda: open(urllib.request.url2pathname(urllib.parse.urlsplit(origin).path),
-                                                       "rb")
-    elif scheme in NETWORK_SCHEMES:
-        source = lambda: _open_url(origin, timeout)
-    elif len(scheme) <= 1:  # no scheme, or a Windows drive letter: a local path
-        source = lambda: open(origin, "rb")
-    else:
-        raise ValueError(f"get_file: `origin` must be a local path or a file, http, https or ftp URL; received "
-                         f"{origin!r}.")
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as output, source() as stream:
-            _copy(origin, stream, output, timeout)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        return open(urllib.request.url2pathname(parts.path), "rb")
+    if scheme in NETWORK_SCHEMES:
+        return _open_url(origin, timeout)
+    if len(scheme) <= 1:  # no scheme, or a Windows drive letter: a local path
+        return open(origin, "rb")
+    raise ValueError(f"get_file: `origin` must be a local path or a file, http, https or ftp URL; received "
+                     f"{origin!r}.")
 
 
 def _open_url(origin: str, timeout: float) -> IO[bytes]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import numbers
+import operator
 import random
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -41,19 +44,18 @@ def split_dataset(dataset: Any, left_size: int | float | None = None, right_size
     return rebuild([array[left_rows] for array in arrays]), rebuild([array[right_rows] for array in arrays])
 
 
-def _flatten(owner: str, dataset: Any) -> tuple[list[np.ndarray], Any]:
+def _flatten(owner: str, dataset: Any) -> tuple[list[np.ndarray], Callable[[list[np.ndarray]], Any]]:
     """The arrays of ``dataset`` and a function that puts split arrays back into its structure."""
     if isinstance(dataset, dict):
         keys = list(dataset)
         arrays = [np.asarray(dataset[key]) for key in keys]
-        rebuild: Any = lambda parts: dict(zip(keys, parts))
+        rebuild = functools.partial(_as_dict, keys)
     elif isinstance(dataset, (tuple, list)):
         arrays = [np.asarray(item) for item in dataset]
-        kind = type(dataset)
-        rebuild = lambda parts: kind(parts)
+        rebuild = type(dataset)
     elif hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__"):
         arrays = [np.asarray(dataset)]
-        rebuild = lambda parts: parts[0]
+        rebuild = operator.itemgetter(0)
     else:
         raise TypeError(f"{owner}: `dataset` must be an array, or a tuple, list or dict of arrays; received "
                         f"{type(dataset).__name__}.")
@@ -62,6 +64,10 @@ def _flatten(owner: str, dataset: Any) -> tuple[list[np.ndarray], Any]:
         raise ValueError(f"{owner}: `dataset` must hold arrays of one length (samples on the first axis); "
                          f"received lengths {lengths}.")
     return arrays, rebuild
+
+
+def _as_dict(keys: list[Any], parts: list[np.ndarray]) -> dict[Any, np.ndarray]:
+    return dict(zip(keys, parts))
 
 
 def _sizes(owner: str, left_size: Any, right_size: Any, total: int) -> tuple[int, int]:
