@@ -74,6 +74,11 @@ def test_prelu_matches_keras_with_the_same_slopes(backend, shared_axes, alpha_sh
 def test_prelu_slopes_train_and_check_the_input_shape():
     model = oi.Sequential([layers.Input((4,)), layers.PReLU(alpha_initializer="ones")])
     assert model.count_params() == 4
+    x = -np.abs(np.random.default_rng(0).normal(size=(16, 4))).astype("float32")
+    model.compile(optimizer=oi.optimizers.get("SGD")(learning_rate=0.1), loss="mse")
+    model.fit(x, 0.5 * x, epochs=2, batch_size=16, verbose=0)
+    slopes = model.layers[0].get_weights()[0]
+    assert np.all(slopes < 1.0), "the slopes move towards 0.5, the slope of the targets"
     with pytest.raises(ValueError, match=r"axis 1 of size 4"):
         model.layers[0](np.zeros((2, 5), "float32"))
 
