@@ -27,6 +27,8 @@ _NAMES = {
     "image_dataset_from_directory": "oneiros.utils._directories",
     "text_dataset_from_directory": "oneiros.utils._directories",
     "Progbar": "oneiros.utils._progbar",
+    "PyDataset": "oneiros.utils._py_dataset",
+    "Sequence": "oneiros.utils._py_dataset",
     "get_file": "oneiros.utils._files",
     "plot_model": "oneiros.utils._plotting",
     "model_to_dot": "oneiros.utils._plotting",
