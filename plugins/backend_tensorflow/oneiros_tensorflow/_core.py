@@ -6,7 +6,7 @@ import numpy as np
 import tensorflow as tf
 from oneiros import dtypes
 
-from oneiros_tensorflow._dtypes import name_of, resolve
+from oneiros_tensorflow._dtypes import dims, name_of, resolve
 from oneiros_tensorflow._dtypes import is_tensor as _is_tensor
 from oneiros_tensorflow._dtypes import tensor
 
@@ -35,16 +35,16 @@ def cast(x, dtype):
 
 
 def zeros(shape, dtype="float32"):
-    return tf.zeros(shape, resolve(dtype))
+    return tf.zeros(dims(shape, "zeros shape"), resolve(dtype))
 
 
 def ones(shape, dtype="float32"):
-    return tf.ones(shape, resolve(dtype))
+    return tf.ones(dims(shape, "ones shape"), resolve(dtype))
 
 
 def full(shape, fill_value, dtype=None):
     target = dtypes.result_type(fill_value) if dtype is None else dtype
-    return tf.fill(shape, tensor(fill_value, target))
+    return tf.fill(dims(shape, "full shape"), tensor(fill_value, target))
 
 
 def zeros_like(x, dtype=None):
@@ -80,7 +80,12 @@ def linspace(start, stop, num=50, endpoint=True, dtype="float32"):
 
 
 def shape(x):
-    return tuple(int(size) for size in tensor(x).shape)
+    x = tensor(x)
+    if x.shape.is_fully_defined():
+        return tuple(int(size) for size in x.shape)
+    # Traced with a dynamic (batch) axis: its size is a scalar tensor, as in Keras on TensorFlow.
+    dynamic = tf.shape(x)
+    return tuple(dynamic[axis] if size is None else int(size) for axis, size in enumerate(x.shape))
 
 
 def dtype(x):

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 from oneiros import dtypes
-from oneiros.backend.host_arrays import narrowed_numpy
+from oneiros.backend.host_arrays import int_tuple, narrowed_numpy
 
 _TF_DTYPES: dict[str, tf.DType] = {name: tf.as_dtype(name) for name in dtypes.SUPPORTED}
 FLOAT32 = _TF_DTYPES[dtypes.DEFAULT_FLOAT]
@@ -70,3 +70,14 @@ def to_float(x: Any) -> tf.Tensor:
     """``x`` as a float tensor: floats unchanged, bool and ints as float32."""
     x = tensor(x)
     return x if x.dtype in FLOAT_DTYPES else tf.cast(x, FLOAT32)
+
+
+def dims(shape: Any, what: str) -> Any:
+    """A shape argument for TensorFlow: ints, or ints mixed with scalar tensors where a traced
+    axis has no static size (what ``ops.shape`` gives for a dynamic batch axis)."""
+    if is_tensor(shape) and len(shape.shape) == 1:
+        return shape
+    items = (shape,) if isinstance(shape, (int, np.integer)) or is_tensor(shape) else tuple(shape)
+    if any(is_tensor(item) for item in items):
+        return [item if is_tensor(item) else int(item) for item in items]
+    return int_tuple(items, what)

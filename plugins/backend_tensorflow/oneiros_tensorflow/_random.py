@@ -14,7 +14,7 @@ import numpy as np
 import tensorflow as tf
 from oneiros import dtypes
 
-from oneiros_tensorflow._dtypes import INT32, resolve, tensor
+from oneiros_tensorflow._dtypes import INT32, dims, resolve, tensor
 
 __all__ = [
     "bernoulli", "categorical", "dropout", "make_seed", "normal", "randint", "shuffle", "split_seed",
@@ -57,8 +57,8 @@ def _float_dtype(dtype: Any, op_name: str) -> tf.DType:
     return resolve(dtype)
 
 
-def _shape(shape: Any) -> list[int]:
-    return [int(size) for size in shape]
+def _shape(shape: Any) -> Any:
+    return dims(shape, "random shape")
 
 
 def uniform(shape, minval=0.0, maxval=1.0, dtype="float32", seed=None):
@@ -95,10 +95,10 @@ def dropout(x, rate, noise_shape=None, seed=None):
     if isinstance(rate, (int, float)) and not 0 <= rate < 1:
         raise ValueError(f"dropout: expected 0 <= rate < 1; received rate={rate!r}.")
     x = tensor(x)
-    mask_shape = list(x.shape) if noise_shape is None else _shape(noise_shape)
+    mask_shape = tf.shape(x) if noise_shape is None else _shape(noise_shape)
     keep = tf.random.stateless_uniform(mask_shape, _key(seed)) >= tf.cast(rate, tf.float32)
     scaled = x / tf.cast(1.0 - rate, x.dtype)
-    return tf.where(tf.broadcast_to(keep, x.shape), scaled, tf.zeros_like(x))
+    return tf.where(tf.broadcast_to(keep, tf.shape(x)), scaled, tf.zeros_like(x))
 
 
 def shuffle(x, axis=0, seed=None):

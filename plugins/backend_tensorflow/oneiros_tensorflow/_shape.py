@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 from oneiros.backend.host_arrays import int_tuple
 
-from oneiros_tensorflow._dtypes import INT32, promoted, tensor
+from oneiros_tensorflow._dtypes import INT32, dims, promoted, tensor
 
 __all__ = [
     "broadcast_to", "concatenate", "expand_dims", "flip", "moveaxis", "pad", "repeat", "reshape",
@@ -34,7 +34,7 @@ def _axis_list(axis: Any) -> list[int]:
 
 
 def reshape(x, newshape):
-    return tf.reshape(tensor(x), int_tuple(newshape, "reshape newshape"))
+    return tf.reshape(tensor(x), dims(newshape, "reshape newshape"))
 
 
 def transpose(x, axes=None):
@@ -138,7 +138,7 @@ def flip(x, axis=None):
 
 
 def broadcast_to(x, shape):
-    return tf.broadcast_to(tensor(x), int_tuple(shape, "broadcast_to shape"))
+    return tf.broadcast_to(tensor(x), dims(shape, "broadcast_to shape"))
 
 
 def _check_block(op_name: str, x_shape: Sequence[int], start_indices: Sequence[Any],

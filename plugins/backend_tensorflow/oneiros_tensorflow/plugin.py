@@ -26,3 +26,9 @@ def register_backends(register):
 @oneiros.hookimpl
 def register_data_adapters(register):
     register(lazy("oneiros_tensorflow.data_adapter:TensorflowDatasetAdapter"))
+
+
+@oneiros.hookimpl
+def register_exporters(register):
+    register(lazy("oneiros_tensorflow.export:export_saved_model"), name="tf_saved_model")
+    register(lazy("oneiros_tensorflow.export:export_tflite"), name="tflite")

@@ -17,6 +17,14 @@ def tensorflow_backend():
     return oneiros.backend.get_backend("tensorflow")
 
 
+@pytest.fixture(scope="session")
+def tf():
+    """The tensorflow module, for tests that build tf.data pipelines or load exports."""
+    import tensorflow
+
+    return tensorflow
+
+
 @pytest.fixture
 def on_tensorflow(tensorflow_backend):
     """The TensorFlow backend, active for the test."""

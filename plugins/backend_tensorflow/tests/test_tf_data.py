@@ -12,13 +12,6 @@ from oneiros.data.adapters import DataError
 
 
 @pytest.fixture(scope="module")
-def tf():
-    import tensorflow
-
-    return tensorflow
-
-
-@pytest.fixture(scope="module")
 def data():
     rng = np.random.default_rng(7)
     x = rng.normal(size=(200, 6)).astype(np.float32)
