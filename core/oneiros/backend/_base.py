@@ -101,6 +101,14 @@ class Backend:
             "capabilities": sorted(self.capabilities),
         }
 
+    def quantized_model(self, model: Any, mode: str, calibration_data: Any = None) -> Any:
+        """``model`` served with ``mode`` ("int8" or "float16") arithmetic, its ``predict`` and
+        ``evaluate`` as a model's: what ``load_model(path, backend=..., quantize=mode,
+        calibration_data=...)`` returns. The default serves none; ``model.quantize("int8")``
+        quantizes weights in-framework on every backend."""
+        raise CapabilityError(self.name, f"quantized serving (quantize={mode!r}; the onnx backend serves int8 and "
+                                         "float16)", self.capabilities)
+
     def fused_optimizer_update(self, rule: str, hyperparameters: Mapping[str, Any],
                                param_dtypes: Sequence[str]) -> Callable | None:
         """A fused kernel for the optimizer update ``rule``, or None to run the rule's ops.

@@ -56,5 +56,15 @@ class OnnxBackend(Backend):
     def compile_inference(self, fn: Callable) -> Callable:
         return InferenceFunction(fn, self)
 
+    def quantized_model(self, model: Any, mode: str, calibration_data: Any = None) -> Any:
+        """``model`` exported with ``quantize=mode`` (see :mod:`oneiros_onnx.quantize`) and served
+        by ONNX Runtime under this backend's options, as an :class:`~oneiros_onnx.model_file.OnnxModel`
+        compiled like ``model``."""
+        from oneiros_onnx.export import to_onnx
+        from oneiros_onnx.model_file import serve
+
+        proto = to_onnx(model, quantize=mode, calibration_data=calibration_data)
+        return serve(proto, f"{model.name}.{mode}.onnx", self.options, model.compiled)
+
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "providers": list(self.options.providers), "opset": OPSET}
