@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from oneiros._registry import QUALIFIER
 from oneiros.errors import CorruptFileError, UnsafeConfigError
 from oneiros.saving import _custom_objects
 from oneiros.saving._keras_names import (DTYPE_POLICIES, FUNCTION_CLASS, KERAS_LAYERS, KERAS_MODULES,
@@ -55,12 +56,14 @@ def _class_name(entry: dict[str, Any], kind: str, where: str) -> str:
     for name in (registered, class_name):
         if isinstance(name, str) and _custom_objects.find(name) is not None:
             return name
+    registry = _registry(kind)
+    if isinstance(registered, str) and QUALIFIER in registered and registered in registry:
+        return registered  # an Oneiros-only class, written by Oneiros under its qualified name
     if not is_keras_module(module):
         raise UnsafeConfigError(
             f"{where} names class {class_name!r} from module {module!r}; Oneiros never imports a module named "
             f"by a file. Register the class (oi.saving.register_keras_serializable(package=...), registered name "
             f"{registered!r}) or pass custom_objects={{{class_name!r}: TheClass}}.")
-    registry = _registry(kind)
     if class_name not in registry:
         raise CorruptFileError(f"{where} uses the Keras {kind[:-1]} {class_name!r}, which no installed Oneiros "
                                f"plugin registers under that name.")
@@ -287,9 +290,12 @@ def _functional(config: dict[str, Any]) -> dict[str, Any]:
             return [reference(value) for value in structure]
         raise CorruptFileError(f"The model's inputs/outputs hold {structure!r}; expected [layer, node, tensor].")
 
+    inputs, outputs = config.get("input_layers"), config.get("output_layers")
+    if raw and isinstance(raw[0], dict) and "module" not in raw[0]:  # Keras 2 lists even a single tensor
+        inputs, outputs = (value[0] if isinstance(value, list) and len(value) == 1 else value
+                           for value in (inputs, outputs))
     return {"name": config.get("name"), "trainable": config.get("trainable", True), "layers": layers,
-            "nodes": nodes, "inputs": reference(config.get("input_layers")),
-            "outputs": reference(config.get("output_layers"))}
+            "nodes": nodes, "inputs": reference(inputs), "outputs": reference(outputs)}
 
 
 def _plain_object(kind: str, value: Any, where: str) -> Any:
@@ -330,6 +336,25 @@ def compile_config(config: Any) -> dict[str, Any] | None:
         "loss_weights": config.get("loss_weights"),
         "steps_per_execution": steps if type(steps) is int and steps > 0 else 1,
     }
+
+
+LEGACY_OPTIMIZER_DEFAULTS = {"decay": 0.0}
+"""Keras 2 optimizer arguments that Keras 3 (and Oneiros) dropped, at their no-op values."""
+
+
+def legacy_compile_config(training: Any) -> dict[str, Any] | None:
+    """Oneiros's compile config from a Keras 2 ``.h5`` file's ``training_config``."""
+    if not isinstance(training, dict) or not isinstance(training.get("optimizer_config"), dict):
+        return None
+    optimizer = dict(training["optimizer_config"])
+    arguments = dict(optimizer.get("config") or {})
+    for key, neutral in LEGACY_OPTIMIZER_DEFAULTS.items():
+        if arguments.get(key) == neutral:
+            arguments.pop(key)
+    if "lr" in arguments:  # Keras 2.2's spelling
+        arguments["learning_rate"] = arguments.pop("lr")
+    optimizer["config"] = arguments
+    return compile_config({**training, "optimizer": optimizer})
 
 
 def model_config(config: Any) -> dict[str, Any]:

@@ -238,7 +238,9 @@ def read_legacy_h5(contents: _h5.H5Contents, limits: LoadLimits) -> dict[str, An
         raise CorruptFileError("This HDF5 file has no model_config attribute: it holds weights only; build the "
                                "model in code and call model.load_weights(path).")
     config = _keras_config.model_config(parse_json(text.encode("utf-8"), "model_config", limits))
-    config["compile_config"] = None  # Keras 2's training_config is not restored (see docs/keras.md)
+    training = contents.text_attribute("", "training_config")
+    config["compile_config"] = None if training is None else _keras_config.legacy_compile_config(
+        parse_json(training.encode("utf-8"), "training_config", limits))
     return config
 
 
