@@ -50,11 +50,7 @@ def __getattr__(name: str) -> Any:
     if name in _NAMES:
         return getattr(importlib.import_module(_NAMES[name]), name)
     if name in SAVING_NAMES:
-        saving = importlib.import_module("oneiros.saving")
-        if not hasattr(saving, name):
-            raise AttributeError(f"oneiros.utils.{name} is oneiros.saving.{name}, which this installation of "
-                                 "oneiros.saving does not define.")
-        return getattr(saving, name)
+        return getattr(importlib.import_module("oneiros.saving"), name)
     raise AttributeError(f"module 'oneiros.utils' has no attribute {name!r}")
 
 
