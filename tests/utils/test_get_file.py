@@ -165,6 +165,7 @@ def test_bad_arguments_are_named(home, source):
         utils.get_file("x.csv")
     with pytest.raises(ValueError, match=r"fname='a/b.csv'"):
         utils.get_file("a/b.csv", str(source))
+    assert not home.exists(), "a refused call creates no cache folder"
     with pytest.raises(ValueError, match=r"hash_algorithm='sha1'"):
         utils.get_file(origin=str(source), file_hash="ab", hash_algorithm="sha1")
     with pytest.raises(ValueError, match=r"archive_format='rar'"):

@@ -57,8 +57,8 @@ def get_file(fname: str | os.PathLike | None = None, origin: str | os.PathLike |
         hash_algorithm = _algorithm(hash_algorithm, file_hash)
     formats = _archive_formats(archive_format, untar)
     directory = _cache_home(cache_dir) / cache_subdir
-    directory.mkdir(parents=True, exist_ok=True)
     download_target, extraction_dir = _targets(directory, fname, origin, extract or untar)
+    directory.mkdir(parents=True, exist_ok=True)
     if force_download or not download_target.exists() or (
             file_hash is not None and not validate_file(download_target, file_hash, hash_algorithm)):
         _fetch(origin, download_target, timeout)
