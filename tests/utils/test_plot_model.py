@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sys
+import types
 
 import pytest
 
@@ -60,8 +61,9 @@ def test_labels_show_shapes_dtypes_and_activations_when_asked(model):
     assert "<b>hidden</b>" not in utils.model_to_dot(model, show_layer_names=False).to_string()
 
 
-def test_files_in_png_svg_and_dot(model, tmp_path):
-    utils.plot_model(model, tmp_path / "model.png", show_shapes=True, dpi=72)
+def test_files_in_png_svg_and_dot(model, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "IPython", None)
+    assert utils.plot_model(model, tmp_path / "model.png", show_shapes=True, dpi=72) is None
     assert (tmp_path / "model.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     utils.plot_model(model, tmp_path / "model.svg", show_layer_names=True, rankdir="LR")
     svg = (tmp_path / "model.svg").read_text()
@@ -102,3 +104,13 @@ def test_missing_graphviz_is_named_and_dot_source_still_works(model, tmp_path, m
 def test_bad_rankdir_is_named(model):
     with pytest.raises(ValueError, match=r"rankdir='BT'"):
         utils.model_to_dot(model, rankdir="BT")
+
+
+def test_a_notebook_gets_an_image_of_the_drawing(model, tmp_path, monkeypatch):
+    """With IPython importable plot_model returns ``IPython.display.Image(filename=...)``, as Keras does."""
+    shown = []
+    display = types.SimpleNamespace(Image=lambda filename: shown.append(filename) or "image")
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(display=display))
+    monkeypatch.setitem(sys.modules, "IPython.display", display)
+    assert utils.plot_model(model, tmp_path / "model.png", dpi=72) == "image"
+    assert shown == [str(tmp_path / "model.png")]

@@ -85,3 +85,8 @@ def test_import_oneiros_leaves_utils_unimported():
     code = ("import sys, oneiros; assert 'oneiros.utils' not in sys.modules; oneiros.utils.Progbar; "
             "assert 'oneiros.utils._plotting' not in sys.modules and 'pydot' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_every_utils_name_is_a_keras_utils_name():
+    assert set(utils.__all__) <= set(dir(keras.utils))
+    assert all(getattr(utils, name) is not None for name in utils.__all__)

@@ -50,12 +50,14 @@ def model_to_dot(model: Any, show_shapes: bool = False, show_dtype: bool = False
 def plot_model(model: Any, to_file: str | os.PathLike = "model.png", show_shapes: bool = False,
                show_dtype: bool = False, show_layer_names: bool = False, rankdir: str = "TB",
                expand_nested: bool = False, dpi: int = 200, show_layer_activations: bool = False,
-               show_trainable: bool = False, splines: str = "ortho") -> None:
+               show_trainable: bool = False, splines: str = "ortho") -> Any:
     """Draws ``model`` into ``to_file`` (the suffix picks the format: .png, .svg, .pdf, .jpg... through
     Graphviz's ``dot`` program, or .dot/.gv for the DOT source alone), as ``keras.utils.plot_model``.
 
     Needs the ``pydot`` package and, for drawn formats, Graphviz (Debian: ``apt-get install graphviz``);
-    without them it raises ImportError naming what to install.
+    without them it raises ImportError naming what to install. Like Keras, it returns an
+    ``IPython.display.Image`` of a drawn file where IPython is installed (so a notebook shows it),
+    else None.
 
     Example::
 
@@ -74,8 +76,15 @@ def plot_model(model: Any, to_file: str | os.PathLike = "model.png", show_shapes
                        splines=splines)
     if file_format in SOURCE_FORMATS:
         path.write_text(dot.to_string())
-    else:
-        dot.write(str(path), format=file_format)
+        return None
+    dot.write(str(path), format=file_format)
+    if file_format == "pdf":
+        return None
+    try:
+        from IPython import display
+    except ImportError:
+        return None
+    return display.Image(filename=str(path))
 
 
 def _pydot(caller: str) -> Any:
