@@ -89,12 +89,20 @@ def test_the_compile_config_is_restored(keras_saved):
     assert model.compiled.metric_spec == ["accuracy"]
 
 
-def test_training_continues_from_the_optimizer_state_keras_saved(tmp_path):
+OPTIMIZERS = {
+    "adam": lambda keras: keras.optimizers.Adam(0.01),
+    "sgd_momentum": lambda keras: keras.optimizers.SGD(0.05, momentum=0.9, nesterov=True),
+    "rmsprop_centered": lambda keras: keras.optimizers.RMSprop(0.01, momentum=0.5, centered=True),
+}
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_training_continues_from_the_optimizer_state_keras_saved(tmp_path, optimizer):
     keras = pytest.importorskip("keras")
     rng = np.random.default_rng(3)
     x, y = rng.random((32, 5), dtype=np.float32), rng.random((32, 2), dtype=np.float32)
     model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(4, activation="tanh"), keras.layers.Dense(2)])
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    model.compile(optimizer=OPTIMIZERS[optimizer](keras), loss="mse")
     for step in range(2):
         model.train_on_batch(x[8 * step:8 * step + 8], y[8 * step:8 * step + 8])
     model.save(tmp_path / "resume.keras")
@@ -105,6 +113,55 @@ def test_training_continues_from_the_optimizer_state_keras_saved(tmp_path):
         loaded.train_on_batch(x[batch], y[batch])
     for ours, theirs in zip(loaded.get_weights(), model.get_weights()):
         np.testing.assert_allclose(ours, np.asarray(theirs), atol=TOLERANCE)
+
+
+def _keras_two_layer(keras):
+    @keras.saving.register_keras_serializable(package="oneiros_tests_shared", name="TwoLayer")
+    class TwoLayer(keras.Model):
+        def __init__(self, units=4, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+            self.hidden = keras.layers.Dense(units, activation="relu")
+            self.out = keras.layers.Dense(2)
+
+        def call(self, inputs):
+            return self.out(self.hidden(inputs))
+
+        def get_config(self):
+            return {**super().get_config(), "units": self.units}
+
+    return TwoLayer
+
+
+@oi.saving.register_keras_serializable(package="oneiros_tests_shared", name="TwoLayer")
+class TwoLayer(oi.Model):
+    """The same subclassed model as Keras's above, registered under the same name."""
+
+    def __init__(self, units=4, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.hidden = layers.Dense(units, activation="relu")
+        self.out = layers.Dense(2)
+
+    def call(self, inputs):
+        return self.out(self.hidden(inputs))
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+def test_a_subclassed_model_of_registered_classes_moves_both_ways(tmp_path):
+    keras = pytest.importorskip("keras")
+    x = np.random.default_rng(9).random((4, 3), dtype=np.float32)
+    theirs = _keras_two_layer(keras)(units=5)
+    theirs(x)
+    theirs.save(tmp_path / "keras_made.keras")
+    ours = oi.load_model(tmp_path / "keras_made.keras")
+    assert isinstance(ours, TwoLayer) and ours.units == 5
+    np.testing.assert_allclose(ours.predict(x, verbose=0), np.asarray(theirs.predict(x, verbose=0)), atol=TOLERANCE)
+    ours.save(tmp_path / "oneiros_made.keras")
+    again = keras.saving.load_model(tmp_path / "oneiros_made.keras")
+    np.testing.assert_allclose(np.asarray(again.predict(x, verbose=0)), ours.predict(x, verbose=0), atol=TOLERANCE)
 
 
 def _oneiros_models():
@@ -211,3 +268,17 @@ def test_load_model_names_the_formats_it_reads(tmp_path):
     stray.write_text("not a model")
     with pytest.raises(oi.errors.CorruptFileError, match=r"\.oneiros.*\.keras.*\.h5"):
         oi.load_model(stray)
+
+
+def test_an_oneiros_only_layer_is_written_under_its_registered_name(tmp_path):
+    model = oi.Sequential([layers.Input((6,), dtype="int32"),
+                           layers.PositionalEmbedding(sequence_length=6, input_dim=20, output_dim=4),
+                           layers.Flatten(), layers.Dense(1)])
+    with pytest.warns(UserWarning, match=r"Keras 3 has no layer class for .*text>PositionalEmbedding"):
+        model.save(tmp_path / "only.keras")
+    with zipfile.ZipFile(tmp_path / "only.keras") as archive:
+        entry = json.loads(archive.read("config.json"))["config"]["layers"][1]
+    assert (entry["class_name"], entry["registered_name"]) == ("PositionalEmbedding", "text>PositionalEmbedding")
+    x = np.random.default_rng(0).integers(0, 20, (3, 6)).astype("int32")
+    loaded = oi.load_model(tmp_path / "only.keras")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
