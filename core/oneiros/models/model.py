@@ -82,6 +82,34 @@ class Model(Layer):
                              "'.onnx' or pass format='onnx'.")
         return host().registry("exporters").get(chosen)(self, filepath, **options)
 
+    def quantize(self, mode: str | None = None, config: Any = None, filters: Any = None) -> None:
+        """Quantizes the weights of every layer that implements ``quantize`` (Dense, EinsumDense,
+        Embedding) in place, as Keras's ``model.quantize``: ``mode`` "int8", or ``config`` an
+        ``oi.quantizers.Int8QuantizationConfig``; ``filters`` a regex, a list of them (matched
+        against layer names) or a callable ``filters(layer) -> bool`` choosing the layers.
+        The model must be built; the quantized layers serve inference (and save and load)."""
+        import re
+
+        from oneiros.quantizers import quantization_config_for
+
+        quantization_config_for(mode, config)
+        if filters is not None and not isinstance(filters, (str, list, tuple)) and not callable(filters):
+            raise ValueError(f"filters must be a regex string, a list of them or a callable; received {filters!r}.")
+        patterns = [filters] if isinstance(filters, str) else filters
+
+        def chosen(layer: Layer) -> bool:
+            if filters is None:
+                return True
+            if callable(filters):
+                return bool(filters(layer))
+            return any(re.search(pattern, layer.name) for pattern in patterns)
+
+        for layer in list(self._all_layers()):
+            if layer is not self and not layer._sublayers and hasattr(layer, "quantize") and chosen(layer):
+                layer.quantize(mode, config=config)
+        self._predictor = None
+        self._trainer = None
+
     def save_weights(self, filepath: Any, overwrite: bool = True) -> Any:
         """Saves the weights (only): Keras's h5 layout for a ``.weights.h5`` name, else safetensors."""
         from oneiros.saving import save_weights
