@@ -156,3 +156,22 @@ def test_float8_helpers_match_keras() -> None:
     np.testing.assert_allclose(quantizers.quantize_and_dequantize(inputs, 0.01, "float16", "float32"),
                                keras.quantizers.quantize_and_dequantize(inputs, 0.01, "float16", "float32"),
                                rtol=1e-6)
+
+
+def test_int8_embedding_matches_keras(tmp_path: Path) -> None:
+    ids = RNG.integers(0, 30, size=(4, 6))
+    keras_model = keras.Sequential([keras.Input((6,), dtype="int32"), keras.layers.Embedding(30, 8),
+                                    keras.layers.Dense(3)])
+    model = oi.Sequential([layers.Input((6,), dtype="int32"), layers.Embedding(30, 8), layers.Dense(3)])
+    for ours, theirs in zip(model.layers, keras_model.layers):
+        ours.set_weights(theirs.get_weights())
+    keras_model.quantize("int8")
+    model.quantize("int8")
+    expected, received = _by_name(keras_model.layers[0]), _by_name(model.layers[0])
+    assert sorted(received) == ["embeddings", "embeddings_scale"] == sorted(expected)
+    for name, value in expected.items():
+        np.testing.assert_array_equal(received[name], value, err_msg=name)
+    np.testing.assert_allclose(model.predict(ids, verbose=0), keras_model.predict(ids, verbose=0), rtol=1e-5,
+                               atol=1e-5)
+    loaded = oi.load_model(model.save(tmp_path / "embedding.oneiros"))
+    np.testing.assert_allclose(loaded.predict(ids, verbose=0), model.predict(ids, verbose=0), rtol=1e-6)

@@ -8,6 +8,8 @@ import numpy as np
 
 from oneiros import constraints, initializers, ops, regularizers
 from oneiros.layers import Layer
+from oneiros.quantizers import QuantizationConfig, deserialize, serialize
+from oneiros.quantizers import _layers as quantized
 
 from oneiros_text import _checks
 
@@ -19,6 +21,7 @@ class Embedding(Layer):
     With ``mask_zero=True`` index 0 is padding: the layer emits the mask ``inputs != 0`` (True =
     keep), which recurrent and attention layers downstream respect; index 0 still has a row, so
     ``input_dim`` counts it. ``weights`` optionally gives the initial table (not saved in the config).
+    ``quantize("int8")`` stores the table as int8 rows with one scale each (Keras's ``embeddings_scale``).
 
     Example::
 
@@ -29,7 +32,8 @@ class Embedding(Layer):
 
     def __init__(self, input_dim: int, output_dim: int, embeddings_initializer: Any = "uniform",
                  embeddings_regularizer: Any = None, embeddings_constraint: Any = None,
-                 activity_regularizer: Any = None, mask_zero: bool = False, weights: Any = None, **kwargs: Any):
+                 activity_regularizer: Any = None, mask_zero: bool = False, weights: Any = None,
+                 quantization_config: Any = None, **kwargs: Any):
         owner = type(self).__name__
         input_dim = _checks.positive_int(owner, "input_dim", input_dim)
         output_dim = _checks.positive_int(owner, "output_dim", output_dim)
@@ -43,6 +47,8 @@ class Embedding(Layer):
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.mask_zero = _checks.flag(owner, "mask_zero", mask_zero)
         self._initial_table = initial_table
+        self.quantization_config = deserialize(quantization_config) if isinstance(quantization_config, dict) \
+            else quantization_config
 
     def build(self, input_shape: Any = None) -> None:
         initializer = self.embeddings_initializer
@@ -52,16 +58,35 @@ class Embedding(Layer):
             def initializer(shape: tuple, dtype: str = "float32") -> Any:
                 return ops.convert_to_tensor(table, dtype)
 
-        self.embeddings = self.add_weight(
-            shape=(self.input_dim, self.output_dim), initializer=initializer,
-            regularizer=self.embeddings_regularizer, constraint=self.embeddings_constraint, name="embeddings",
-        )
+        if self.dtype_policy.quantization_mode == "int8":
+            self.embeddings = self.add_weight(shape=(self.input_dim, self.output_dim), initializer="zeros",
+                                              dtype="int8", trainable=False, name="embeddings")
+            self.embeddings_scale = quantized.scale_weight(self, "embeddings_scale", (self.input_dim,))
+        else:
+            self.embeddings = self.add_weight(
+                shape=(self.input_dim, self.output_dim), initializer=initializer,
+                regularizer=self.embeddings_regularizer, constraint=self.embeddings_constraint, name="embeddings",
+            )
         self._initial_table = None
+
+    def quantize(self, mode: str | None = None, type_check: bool = True,
+                 config: QuantizationConfig | None = None) -> None:
+        """Replaces the float table by int8 rows and one scale per row (Keras's ``Embedding.quantize``)."""
+        mode, config = quantized.start_quantizing(self, Embedding, mode, config, type_check)
+        values, scale = quantized.weight_quantizer(config, axis=-1)(self.embeddings.value, to_numpy=True)
+        self.quantization_config = config
+        self.embeddings = quantized.replace_with_int8(self, self.embeddings, values)
+        self.embeddings_scale = quantized.scale_weight(self, "embeddings_scale", (self.input_dim,))
+        self.embeddings_scale.assign(ops.squeeze(scale, axis=-1))
+        self.dtype_policy = quantized.quantized_policy(self, mode)
 
     def call(self, inputs: Any) -> Any:
         if "int" not in ops.dtype(inputs):
             inputs = ops.cast(inputs, "int32")
         outputs = ops.take(self.embeddings.value, inputs, axis=0)
+        if self.dtype_policy.quantization_mode == "int8":
+            scale = ops.expand_dims(ops.take(self.embeddings_scale.value, inputs, axis=0), -1)
+            outputs = ops.divide(ops.cast(outputs, self.compute_dtype), scale)
         if self.activity_regularizer is not None:
             self.add_loss(self.activity_regularizer(outputs))
         return outputs
@@ -82,6 +107,8 @@ class Embedding(Layer):
             "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "mask_zero": self.mask_zero,
+            **({} if self.quantization_config is None else
+               {"quantization_config": serialize(self.quantization_config)}),
         }
 
 
