@@ -148,13 +148,16 @@ def test_consecutive_training_steps_draw_new_noise(noisy):
     assert history[0] != history[1]
 
 
-def test_fused_training_steps_draw_new_noise_per_step():
+def test_fused_steps_draw_new_noise_per_step():
     model = noise_model(UnseededNoise(), steps_per_execution=2)
     stacked = np.concatenate([X, X])
     history = model.fit(stacked, stacked, batch_size=8, epochs=2, shuffle=False, verbose=0).history["loss"]
     assert history[0] != history[1]
     one_step_losses = [model.test_on_batch(X, X) for _ in range(2)]
     assert one_step_losses[0] != one_step_losses[1]
+    fused_predictions = [model.predict(X, batch_size=2, verbose=0) for _ in range(2)]  # 2 batches per call
+    assert len({tuple(row) for row in fused_predictions[0].round(6)}) == len(X)
+    assert not np.allclose(*fused_predictions)
 
 
 def test_evaluation_draws_new_noise_per_call(noisy):
