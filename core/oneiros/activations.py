@@ -13,7 +13,7 @@ from oneiros import ops
 from oneiros.errors import UnknownNameError
 
 __all__ = [
-    "celu", "elu", "exponential", "gelu", "get", "glu", "hard_shrink", "hard_sigmoid", "hard_silu",
+    "celu", "deserialize", "elu", "exponential", "gelu", "get", "glu", "hard_shrink", "hard_sigmoid", "hard_silu",
     "hard_swish", "hard_tanh", "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish",
     "names", "relu", "relu6", "selu", "serialize", "sigmoid", "silu", "soft_shrink", "softmax",
     "softplus", "softsign", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "swish",
@@ -268,6 +268,16 @@ def get(identifier: str | Callable[..., Any] | None) -> Callable[..., Any]:
         return identifier
     raise ValueError(f"Cannot interpret {identifier!r} (of type {type(identifier).__name__}) as an "
                      "activation; expected None, a name such as 'relu', or a callable.")
+
+
+def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> Callable[..., Any]:
+    """The activation a :func:`serialize` name, a registered name or Keras's function dict names."""
+    from oneiros.saving import custom_object_scope, deserialize_keras_object
+
+    if isinstance(config, str):
+        with custom_object_scope(custom_objects or {}):
+            return get(config)
+    return deserialize_keras_object(config, custom_objects)
 
 
 def serialize(activation: Callable[..., Any]) -> str:

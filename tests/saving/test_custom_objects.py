@@ -136,3 +136,48 @@ def test_model_checkpoint_writes_keras_files(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m_1.keras", "m_2.keras", "w_1.weights.h5",
                                                            "w_2.weights.h5"]
     np.testing.assert_allclose(oi.load_model(tmp_path / "m_2.keras").get_weights()[0], model.get_weights()[0])
+
+
+@oi.saving.register_keras_serializable(package="oneiros_tests")
+def halved_mse(y_true, y_pred):
+    return ops.multiply(ops.mean(ops.square(ops.subtract(y_pred, y_true)), axis=-1), 0.5)
+
+
+@oi.saving.register_keras_serializable(package="oneiros_tests")
+class Spread(oi.initializers.Initializer):
+    """Evenly spaced values from -limit to limit (a custom initializer)."""
+
+    def __init__(self, limit: float = 1.0):
+        self.limit = limit
+
+    def __call__(self, shape, dtype=None):
+        return ops.reshape(ops.linspace(-self.limit, self.limit, int(np.prod(shape))), shape)
+
+    def get_config(self):
+        return {"limit": self.limit}
+
+
+@pytest.mark.parametrize("suffix", [".oneiros", ".keras"])
+def test_custom_losses_and_initializers_are_saved_by_registered_name(tmp_path, suffix):
+    assert oi.losses.get("oneiros_tests>halved_mse") is halved_mse
+    assert isinstance(oi.initializers.get({"class_name": "oneiros_tests>Spread", "config": {"limit": 2.0}}), Spread)
+    assert oi.initializers.serialize(Spread(2.0)) == {"class_name": "oneiros_tests>Spread", "config": {"limit": 2.0}}
+    model = oi.Sequential([layers.Input((3,)), layers.Dense(2, kernel_initializer=Spread(0.5))])
+    np.testing.assert_allclose(model.get_weights()[0].ravel(), np.linspace(-0.5, 0.5, 6), atol=1e-6)
+    model.compile(optimizer="sgd", loss=halved_mse)
+    model.save(tmp_path / f"custom_loss{suffix}")
+    loaded = oi.load_model(tmp_path / f"custom_loss{suffix}")
+    assert loaded.compiled.loss_spec is halved_mse
+    assert isinstance(loaded.layers[0].kernel_initializer, Spread)
+    x, y = np.ones((4, 3), "float32"), np.zeros((4, 2), "float32")
+    expected = 0.5 * np.mean((model.predict(x, verbose=0) - y) ** 2)
+    assert loaded.evaluate(x, y, verbose=0) == pytest.approx(expected, rel=1e-5)
+
+
+def test_custom_activations_serialize_by_registered_name():
+    assert oi.activations.serialize(doubled_relu) == "oneiros_tests>doubled"
+    assert oi.activations.deserialize("oneiros_tests>doubled") is doubled_relu
+    assert oi.activations.deserialize("local", custom_objects={"local": doubled_relu}) is doubled_relu
+    assert oi.activations.deserialize(oi.saving.serialize_keras_object(doubled_relu)) is doubled_relu
+    with pytest.raises(UnknownNameError, match="no_such_activation"):
+        oi.activations.get("no_such_activation")

@@ -46,7 +46,11 @@ BUDGET_SLACK_BYTES = 1 << 20
 
 def _registered(kind: str, obj: Any) -> str:
     from oneiros._plugins import host
+    from oneiros.saving._custom_objects import name_of
 
+    custom = name_of(obj)
+    if custom is not None:
+        return custom
     entry = host().registry(kind).entry_for(obj)
     if entry is None:
         raise OneirosError(f"{obj!r} is not registered among the {kind}, so it cannot be saved by name.")
@@ -266,13 +270,19 @@ def _compile_from_config(model: Any, compile_config: dict[str, Any], safe_mode: 
     from oneiros._plugins import host
     from oneiros.models._compile import ACCURACY_ALIASES
 
+    from oneiros.saving._custom_objects import find
+
     def revive(kind: str, spec: Any) -> Any:
         if isinstance(spec, str):
+            custom = find(spec)
+            if custom is not None:
+                return custom() if isinstance(custom, type) else custom
             if not (kind == "metrics" and spec in ACCURACY_ALIASES):
                 host().registry(kind).entry(spec)  # compile resolves names lazily: fail at load instead
             return spec
         if isinstance(spec, dict) and set(spec) == {"class_name", "config"} and isinstance(spec["class_name"], str):
-            return host().registry(kind).get(spec["class_name"]).from_config(spec["config"])
+            cls = find(spec["class_name"]) or host().registry(kind).get(spec["class_name"])
+            return cls.from_config(spec["config"])
         if isinstance(spec, dict):
             return {key: revive(kind, value) for key, value in spec.items()}
         if isinstance(spec, list):

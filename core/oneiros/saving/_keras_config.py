@@ -306,6 +306,8 @@ def _plain_object(kind: str, value: Any, where: str) -> Any:
         return value
     if "class_name" not in value:
         return {key: _plain_object(kind, item, where) for key, item in value.items()}
+    if value["class_name"] == FUNCTION_CLASS:
+        return _nested_value(kind, value, where)
     name = _class_name(value, kind, where)
     inner = value.get("config") or {}
     if not isinstance(inner, dict):
