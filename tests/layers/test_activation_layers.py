@@ -119,3 +119,23 @@ def test_layers_resolve_by_name_and_keep_keras_defaults():
     assert layers.LeakyReLU().negative_slope == keras.layers.LeakyReLU().negative_slope
     assert layers.ELU().alpha == 1.0
     assert layers.Softmax().axis == -1
+
+
+CONTRACT = [
+    ("ReLU", {"max_value": 6.0, "negative_slope": 0.1, "threshold": 0.5}, (0, 0)),
+    ("LeakyReLU", {"negative_slope": 0.2}, (0, 0)),
+    ("ELU", {"alpha": 0.7}, (0, 0)),
+    ("Softmax", {"axis": [1, 2]}, (0, 0)),
+    ("PReLU", {"shared_axes": [1], "alpha_initializer": "random_uniform"}, (1, 0)),
+]
+
+
+@pytest.mark.parametrize("name, kwargs, counts", CONTRACT, ids=[case[0] for case in CONTRACT])
+def test_layers_pass_check_layer(name, kwargs, counts):
+    """Symbolic and real shapes agree, configs survive JSON, numpy and JAX agree, and (checked from
+    JAX, for the layer with weights) gradients match finite differences (``oneiros.testing.check_layer``)."""
+    from oneiros.testing import check_layer
+
+    with oi.backend_scope("jax" if counts[0] else "numpy"):
+        check_layer(layers.get(name), kwargs, input_shape=(2, 3, 4), backends=("numpy", "jax"),
+                    expected_num_trainable_weights=counts[0], expected_num_non_trainable_weights=counts[1])
