@@ -90,3 +90,13 @@ def test_import_oneiros_leaves_utils_unimported():
 def test_every_utils_name_is_a_keras_utils_name():
     assert set(utils.__all__) <= set(dir(keras.utils))
     assert all(getattr(utils, name) is not None for name in utils.__all__)
+
+
+def test_clear_session_restarts_layer_names_like_keras():
+    names = {}
+    for module, namespace in (("keras", keras), ("oneiros", oi)):
+        namespace.layers.Dense(2)
+        namespace.utils.clear_session(free_memory=False)
+        first = namespace.layers.Dense(2).name
+        names[module] = (first, namespace.layers.Dense(2).name)
+    assert names["oneiros"] == names["keras"] == ("dense", "dense_1")

@@ -22,6 +22,7 @@ _NAMES = {
     "normalize": "oneiros.utils._numerical",
     "pad_sequences": "oneiros.utils._sequences",
     "set_random_seed": "oneiros.random_state",
+    "clear_session": "oneiros.utils._session",
     "split_dataset": "oneiros.utils._split",
     "timeseries_dataset_from_array": "oneiros.utils._timeseries",
     "image_dataset_from_directory": "oneiros.utils._directories",
