@@ -181,3 +181,26 @@ def test_custom_activations_serialize_by_registered_name():
     assert oi.activations.deserialize(oi.saving.serialize_keras_object(doubled_relu)) is doubled_relu
     with pytest.raises(UnknownNameError, match="no_such_activation"):
         oi.activations.get("no_such_activation")
+
+
+def test_clone_model_with_a_clone_function_as_keras():
+    keras = pytest.importorskip("keras")
+
+    def wider(layer):
+        config = layer.get_config()
+        if type(layer).__name__ == "Dense" and config["units"] == 4:
+            config["units"] = 6
+        return type(layer).from_config(config)
+
+    first = layers.Input((3,))
+    functional = oi.Model(first, layers.Dense(2)(layers.Dense(4)(first)))
+    sequential = oi.Sequential([layers.Input((3,)), layers.Dense(4), layers.Dense(2)])
+    k_first = keras.Input((3,))
+    k_model = keras.Model(k_first, keras.layers.Dense(2)(keras.layers.Dense(4)(k_first)))
+    k_clone = keras.models.clone_model(k_model, clone_function=wider)
+    expected = [tuple(w.shape) for w in k_clone.get_weights()]
+    for model in (functional, sequential):
+        clone = oi.models.clone_model(model, clone_function=wider)
+        assert [w.shape for w in clone.get_weights()] == expected == [(3, 6), (6,), (6, 2), (2,)]
+    with pytest.raises(ValueError, match="subclassed"):
+        oi.models.clone_model(Scale(), clone_function=wider)

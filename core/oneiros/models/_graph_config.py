@@ -76,12 +76,14 @@ def functional_config(model: Any) -> dict[str, Any]:
     }
 
 
-def functional_from_config(config: dict[str, Any]) -> Any:
+def functional_from_config(config: dict[str, Any], built: dict[str, Layer] | None = None) -> Any:
+    """The functional model ``config`` describes; ``built`` may supply some layers by name
+    (``clone_model``'s ``clone_function``), the others are made from their configs."""
     from oneiros.models.functional import Functional
 
     layers = {}
     for entry in config["layers"]:
-        layer = layer_from_config(entry)
+        layer = (built or {}).get(entry["name"]) or layer_from_config(entry)
         layers[entry["name"]] = layer
     produced: list[list[SymbolicTensor]] = []
 

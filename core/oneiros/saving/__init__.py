@@ -433,13 +433,34 @@ def model_from_json(text: str, *, custom_objects: dict[str, Any] | None = None, 
         return _build_from_config(config, safe_mode, limits.max_weights_bytes, "limits.max_weights_bytes")
 
 
-def clone_model(model: Any, *, custom_objects: dict[str, Any] | None = None) -> Any:
-    """A new model with ``model``'s architecture and freshly initialised weights (not compiled)."""
-    from oneiros.models._graph_config import layer_config
+def clone_model(model: Any, *, clone_function: Any = None, custom_objects: dict[str, Any] | None = None) -> Any:
+    """A new model with ``model``'s architecture and freshly initialised weights (not compiled), as
+    Keras's ``clone_model``: ``clone_function(layer)`` makes each new layer of a Sequential or
+    functional model (default: the layer rebuilt from its config)."""
+    from oneiros.models._graph_config import functional_config, functional_from_config, layer_config
+    from oneiros.models.functional import Functional
+    from oneiros.models.sequential import Sequential
 
-    config = layer_config(model)
-    build = getattr(model, "_build_record", None)
-    if build is not None:
-        config["build_config"] = build
     with custom_object_scope(custom_objects or {}):
-        return _build_from_config(config, True, DEFAULT_LIMITS.max_weights_bytes, "the cloned model's size")
+        if clone_function is None:
+            config = layer_config(model)
+            build = getattr(model, "_build_record", None)
+            if build is not None:
+                config["build_config"] = build
+            return _build_from_config(config, True, DEFAULT_LIMITS.max_weights_bytes, "the cloned model's size")
+        if not callable(clone_function):
+            raise TypeError(f"clone_function must be callable (layer -> new layer); received {clone_function!r}.")
+        if isinstance(model, Sequential):
+            from oneiros.models._graph_config import layer_from_config
+
+            head = [] if model._input_layer is None else [layer_from_config(layer_config(model._input_layer))]
+            return Sequential([*head, *(clone_function(layer) for layer in model.layers)], name=model.name)
+        if isinstance(model, Functional):
+            from oneiros.layers.input_layer import InputLayer
+
+            originals = {node.layer.name: node.layer for node in model._nodes}
+            built = {name: clone_function(layer) for name, layer in originals.items()
+                     if not isinstance(layer, InputLayer)}
+            return functional_from_config(functional_config(model), built)
+        raise ValueError(f"clone_function applies to Sequential and functional models (as in Keras); "
+                         f"{model.name!r} is a subclassed {type(model).__name__}.")
