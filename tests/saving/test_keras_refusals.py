@@ -212,3 +212,21 @@ def test_fuzzed_keras_files_never_escape_the_library_errors(tmp_path, keras_byte
             _model().load_weights(path)
     except ModelFileError:
         pass
+
+
+def test_a_hard_link_cycle_is_refused(tmp_path, keras_bytes):
+    def cycle(handle):
+        handle["layers/dense/loop"] = handle["layers"]
+
+    path = tmp_path / "cycle.weights.h5"
+    path.write_bytes(_weights_with(keras_bytes["weights"], cycle))
+    with pytest.raises(ArchiveSecurityError, match="already linked"):
+        _model().load_weights(path)
+
+
+def test_a_config_declaring_layers_larger_than_the_file_is_refused_before_allocating(tmp_path, keras_bytes):
+    def huge(config):
+        config["config"]["layers"][1]["config"]["units"] = 10 ** 9
+
+    with pytest.raises(ResourceLimitError, match="declares larger layers"):
+        oi.load_model(_write_keras(tmp_path / "huge.keras", _config_with(keras_bytes, huge)))

@@ -135,6 +135,7 @@ def open_checked(data: bytes, what: str, limits: LoadLimits) -> H5Contents:
     contents = H5Contents(handle, limits=limits)
     total = 0
     stack = [("", handle)]
+    seen = {handle.id}
     try:
         while stack:
             prefix, group = stack.pop()
@@ -149,6 +150,10 @@ def open_checked(data: bytes, what: str, limits: LoadLimits) -> H5Contents:
                                                f"({getattr(link, 'filename', '') or getattr(link, 'path', '')}); "
                                                "only objects stored in the file itself are allowed.")
                 item = group[name]
+                if item.id in seen:  # a second hard link to one object: a cycle or aliased weights
+                    raise ArchiveSecurityError(f"{what}: {path!r} links to an object already linked elsewhere in "
+                                               "the file; each object may appear once.")
+                seen.add(item.id)
                 if isinstance(item, h5py.Group):
                     stack.append((path, item))
                 elif isinstance(item, h5py.Dataset):
