@@ -61,20 +61,24 @@ def run_worker(script: str, name: str, extra_args: list[str]) -> dict[str, Any]:
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-def print_table(title: str, results: dict[str, dict[str, Any]], *baselines: str) -> None:
-    """One row per contender, with its ratio to each of ``baselines`` (contender names)."""
+def print_table(title: str, results: dict[str, dict[str, Any]], *baselines: str,
+                extra: dict[str, str] | None = None) -> None:
+    """One row per contender, with its ratio to each of ``baselines`` (contender names); ``extra``
+    maps more result keys to column headings (a contender without the key shows "-")."""
+    extra = extra or {}
     table = Table(title=title)
     for column in ("contender", "samples/s", "first epoch s (compile)", "peak RSS MiB",
-                   *(f"vs {baseline}" for baseline in baselines)):
+                   *(f"vs {baseline}" for baseline in baselines), *extra.values()):
         table.add_column(column)
     bases = [results.get(baseline, {}).get("samples_per_second") for baseline in baselines]
     for name, result in results.items():
         if "error" in result:
-            table.add_row(name, "error: " + result["error"], "-", "-", *("-" for _ in baselines))
+            table.add_row(name, "error: " + result["error"], "-", "-", *("-" for _ in (*baselines, *extra)))
             continue
         rate = result["samples_per_second"]
         table.add_row(name, f"{rate:,.0f}", f"{result['first_epoch_seconds']:.2f}", f"{result['peak_rss_mib']:.0f}",
-                      *(f"{rate / base:.2f}x" if base else "-" for base in bases))
+                      *(f"{rate / base:.2f}x" if base else "-" for base in bases),
+                      *(str(result.get(key, "-")) for key in extra))
     console = Console()
     if not console.is_terminal:
         # Piped output would get 80 columns, which wraps every cell of a many-column table.

@@ -2,10 +2,14 @@
 
 Models: the MLP 784-512-512-10 (relu, softmax) and, when oneiros-vision is installed, the
 classic Keras MNIST convnet (Conv2D 32 -> MaxPool -> Conv2D 64 -> MaxPool -> Flatten -> Dropout
--> Dense 10). Contenders, each in a fresh process: oneiros on the onnx backend (ONNX Runtime),
-oneiros on jax, Keras 3 on JAX (``predict``), and a hand-written jitted JAX forward over the
-same batches. Prints samples/second (median of the passes after the first, which compiles), the
-first pass's time, peak RSS, and ratios to Keras.
+-> Dense 10), each trained first (in its own process, on jax) for 2 epochs on the first 8,000
+MNIST t10k images in ../shared/data. Contenders, each in a fresh process: oneiros on the onnx
+backend (ONNX Runtime) in float32, in static int8 (calibrated on 500 training images) and in
+float16 (``OnnxBackend.quantized_model``), oneiros on jax, Keras 3 on JAX (``predict``) with the
+same weights, and a hand-written jitted JAX forward over the same batches (random weights).
+The timed samples are the 2,000 held-out images, repeated. Prints samples/second (median of the
+passes after the first, which compiles), the first pass's time, peak RSS, ratios to Keras, and
+each contender's accuracy on the held-out images.
 
 Run: .venv/bin/python benchmarks/predict.py [--samples 10000] [--repeats 5] [--rounds 1] [--models mlp,convnet]
 (``--rounds`` N runs the contenders in N interleaved rounds, each keeping its best: on a shared
@@ -17,7 +21,9 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +33,49 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _harness import print_table, run_contenders, timed_epochs  # noqa: E402
 
 BATCH = 128
-CONTENDERS = ["oneiros onnx", "oneiros jax", "keras", "jax jit"]
+CONTENDERS = ["oneiros onnx", "oneiros onnx int8", "oneiros onnx float16", "oneiros jax", "keras", "jax jit"]
+QUANTIZED = {"oneiros onnx int8": "int8", "oneiros onnx float16": "float16"}
 INPUT_SHAPES = {"mlp": (784,), "convnet": (28, 28, 1)}
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+TRAIN_IMAGES = 8000
+"""The data README's split of the t10k files: the first 8,000 train, the last 2,000 test."""
+CALIBRATION_ROWS = 500
+
+
+def mnist(model: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(x_train, y_train, x_test, y_test): pixels / 255 shaped as ``model``'s input."""
+    from oneiros_vision.datasets.mnist import load_split
+
+    images, labels = load_split(DATA, "test")
+    pixels = (images.astype(np.float32) / 255).reshape(len(images), *INPUT_SHAPES[model])
+    return pixels[:TRAIN_IMAGES], labels[:TRAIN_IMAGES], pixels[TRAIN_IMAGES:], labels[TRAIN_IMAGES:]
 
 
 def data(model: str, samples: int) -> np.ndarray:
-    return np.random.default_rng(0).random((samples, *INPUT_SHAPES[model]), dtype=np.float32)
+    """The held-out images repeated to ``samples`` rows."""
+    held_out = mnist(model)[2]
+    return np.resize(held_out, (samples, *held_out.shape[1:]))
+
+
+def accuracy(model: str, predict: Any) -> str:
+    _, _, x_test, y_test = mnist(model)
+    return f"{np.mean(np.asarray(predict(x_test)).argmax(-1) == y_test):.2%}"
+
+
+def prepare(model: str, folder: Path) -> None:
+    """Trains the oneiros ``model`` on jax and saves it as FOLDER/MODEL.oneiros, with its weights
+    layer by layer (Keras's order) in FOLDER/MODEL.npz."""
+    import oneiros as oi
+
+    oi.set_backend("jax")
+    oi.set_random_seed(0)
+    x_train, y_train, _, _ = mnist(model)
+    network = oneiros_model(model)
+    # steps_per_execution=1 and whole batches of 64: at 8ea7ab7 other choices leak Dropout's seed tracer on jax.
+    network.compile(optimizer="adam", loss="sparse_categorical_crossentropy", steps_per_execution=1)
+    network.fit(x_train, y_train.astype(np.int32), epochs=2, batch_size=64, verbose=0)
+    network.save(folder / f"{model}.oneiros")
+    np.savez(folder / f"{model}.npz", *[weight for layer in network.layers for weight in layer.get_weights()])
 
 
 def oneiros_model(model: str) -> Any:
@@ -47,15 +90,24 @@ def oneiros_model(model: str) -> Any:
                           layers.Dense(512, activation="relu"), layers.Dense(10, activation="softmax")])
 
 
-def oneiros_worker(backend: str, model: str, x: np.ndarray, repeats: int) -> dict:
+def oneiros_worker(backend: str, model: str, x: np.ndarray, repeats: int, folder: Path,
+                   quantize: str | None = None) -> dict:
     import oneiros as oi
 
     oi.set_backend(backend)
-    network = oneiros_model(model)
-    return timed_epochs(lambda: network.predict(x, batch_size=BATCH, verbose=0), len(x), repeats)
+    network = oi.load_model(folder / f"{model}.oneiros", compile=False)
+    if quantize is None:
+        def predict(inputs: np.ndarray) -> Any:
+            return network.predict(inputs, batch_size=BATCH, verbose=0)
+    else:
+        served = oi.get_backend().quantized_model(network, quantize, calibration_data=mnist(model)[0][:CALIBRATION_ROWS])
+
+        def predict(inputs: np.ndarray) -> Any:
+            return served.predict(inputs, batch_size=BATCH)
+    return {**timed_epochs(lambda: predict(x), len(x), repeats), "accuracy": accuracy(model, predict)}
 
 
-def keras_worker(model: str, x: np.ndarray, repeats: int) -> dict:
+def keras_worker(model: str, x: np.ndarray, repeats: int, folder: Path) -> dict:
     import keras
 
     if model == "convnet":
@@ -73,7 +125,13 @@ def keras_worker(model: str, x: np.ndarray, repeats: int) -> dict:
         network = keras.Sequential([keras.Input((784,)), keras.layers.Dense(512, activation="relu"),
                                     keras.layers.Dense(512, activation="relu"),
                                     keras.layers.Dense(10, activation="softmax")])
-    return timed_epochs(lambda: network.predict(x, batch_size=BATCH, verbose=0), len(x), repeats)
+    stored = np.load(folder / f"{model}.npz")
+    network.set_weights([stored[f"arr_{index}"] for index in range(len(stored.files))])
+
+    def predict(inputs: np.ndarray) -> Any:
+        return network.predict(inputs, batch_size=BATCH, verbose=0)
+
+    return {**timed_epochs(lambda: predict(x), len(x), repeats), "accuracy": accuracy(model, predict)}
 
 
 def jax_worker(model: str, x: np.ndarray, repeats: int) -> dict:
@@ -114,13 +172,13 @@ def jax_worker(model: str, x: np.ndarray, repeats: int) -> dict:
     return timed_epochs(run, len(x), repeats)
 
 
-def worker(name: str, model: str, x: np.ndarray, repeats: int) -> dict:
-    if name == "oneiros onnx":
-        return oneiros_worker("onnx", model, x, repeats)
+def worker(name: str, model: str, x: np.ndarray, repeats: int, folder: Path) -> dict:
+    if name == "oneiros onnx" or name in QUANTIZED:
+        return oneiros_worker("onnx", model, x, repeats, folder, QUANTIZED.get(name))
     if name == "oneiros jax":
-        return oneiros_worker("jax", model, x, repeats)
+        return oneiros_worker("jax", model, x, repeats, folder)
     if name == "keras":
-        return keras_worker(model, x, repeats)
+        return keras_worker(model, x, repeats, folder)
     return jax_worker(model, x, repeats)
 
 
@@ -132,17 +190,29 @@ def main() -> None:
     parser.add_argument("--models", default="mlp,convnet")
     parser.add_argument("--worker", choices=CONTENDERS)
     parser.add_argument("--model", choices=sorted(INPUT_SHAPES))
+    parser.add_argument("--trained", type=Path, help="folder of the trained models (made by --prepare)")
+    parser.add_argument("--prepare", action="store_true", help="train --model into --trained")
     args = parser.parse_args()
-    if args.worker:
-        print(json.dumps(worker(args.worker, args.model, data(args.model, args.samples), args.repeats)))
+    if args.prepare:
+        prepare(args.model, args.trained)
         return
-    for model in args.models.split(","):
-        if model == "convnet" and importlib.util.find_spec("oneiros_vision") is None:
-            print("convnet skipped: oneiros-vision is not installed")
-            continue
-        results = run_contenders(__file__, CONTENDERS, ["--model", model, "--samples", str(args.samples),
-                                                        "--repeats", str(args.repeats)], rounds=args.rounds)
-        print_table(f"{model} predict, batch {BATCH}, {args.samples} samples", results, "keras")
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.model, data(args.model, args.samples), args.repeats,
+                                args.trained)))
+        return
+    if not (DATA / "t10k-images-idx3-ubyte.gz").is_file():
+        sys.exit(f"The MNIST t10k files are missing from {DATA}.")
+    with tempfile.TemporaryDirectory(prefix="oneiros-predict-") as folder:
+        for model in args.models.split(","):
+            if model == "convnet" and importlib.util.find_spec("oneiros_vision") is None:
+                print("convnet skipped: oneiros-vision is not installed")
+                continue
+            subprocess.run([sys.executable, __file__, "--prepare", "--model", model, "--trained", folder], check=True)
+            results = run_contenders(__file__, CONTENDERS, ["--model", model, "--samples", str(args.samples),
+                                                            "--repeats", str(args.repeats), "--trained", folder],
+                                     rounds=args.rounds)
+            print_table(f"{model} predict, batch {BATCH}, {args.samples} samples", results, "keras",
+                        extra={"accuracy": "MNIST accuracy (2,000 held out)"})
 
 
 if __name__ == "__main__":

@@ -44,7 +44,9 @@ def _declared_inputs(model: Any) -> tuple[list[InputSpec], bool]:
     """
     inputs = getattr(model, "inputs", None)
     if inputs:
-        specs = [(name, tuple(tensor.shape), tensor.dtype) for name, tensor in zip(model.input_names, inputs)]
+        # A Sequential has symbolic inputs (named after its Input layer) but no input_names.
+        names = getattr(model, "input_names", None) or [tensor.name for tensor in inputs]
+        specs = [(name, tuple(tensor.shape), tensor.dtype) for name, tensor in zip(names, inputs)]
         return specs, len(specs) > 1
     record = getattr(model, "_build_record", None)
     if record is not None:
