@@ -11,7 +11,7 @@ from oneiros.backend.eager_loops import EagerArrays, check_carry, eager_fori_loo
 
 from oneiros_plaidml._elementwise import where
 from oneiros_plaidml._shape import stack as stack_tensors
-from oneiros_plaidml._tensor import PlaidTensor, as_tensor, host_tensor
+from oneiros_plaidml._tensor import as_tensor, host_tensor
 
 
 def _dtype_name(tensor: Any) -> str:

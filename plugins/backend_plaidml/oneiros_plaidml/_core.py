@@ -9,7 +9,7 @@ from oneiros import dtypes
 from oneiros.backend.host_arrays import int_tuple
 
 from oneiros_plaidml._engine import tile_dtype
-from oneiros_plaidml._tensor import PlaidTensor, as_tensor, emit, host_tensor
+from oneiros_plaidml._tensor import PlaidTensor, as_tensor, cast_expression, emit, host_tensor
 
 
 def convert_to_tensor(x: Any, dtype: Any = None) -> PlaidTensor:
@@ -88,9 +88,9 @@ def dtype(x: Any) -> str:
 
 def stop_gradient(x: Any) -> PlaidTensor:
     x = as_tensor(x)
-    if not x.traced and x._host is None:
-        return host_tensor(x.numpy())
-    return x if not x.traced else emit("O = I0;", [x], x.shape, x.dtype)
+    # PlaidML's autodiff gives every cast a zero derivative: a cast to the same dtype is an
+    # identity whose gradient is blocked.
+    return emit(f"O = {cast_expression('I0', x.dtype)};", [x], x.shape, x.dtype)
 
 
 __all__ = ["arange", "convert_to_tensor", "dtype", "eye", "full", "full_like", "is_tensor", "linspace", "ones",

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from oneiros import dtypes
 
-from oneiros_plaidml._tensor import PlaidTensor, as_tensor, cast_expression, elementwise, emit, scalar_like
+from oneiros_plaidml._tensor import PlaidTensor, as_tensor, broadcast, cast_expression, elementwise, emit, is_nan, scalar_like
 
 FLOAT_MAX = "3.4028234663852886e38"
 PI = "3.141592653589793"
@@ -35,11 +35,15 @@ def apply(statements: str, values: tuple[Any, ...], compute: str, result: str) -
     """Runs ``statements`` (over A, B, C: the operands cast to ``compute``, defining R) and casts
     R to ``result``."""
     tensors = _operands(values, compute)
+    shape = _shape(tensors)
+    if compute in dtypes.FLOATS:
+        # PlaidML's autodiff does not sum a select's gradient over broadcast axes: broadcast first.
+        tensors = [broadcast(tensor, shape) if tensor.traced or tensor.size > 1 else tensor for tensor in tensors]
     letters = "ABC"
     casts = " ".join(f"{letters[index]} = {cast_expression(f'I{index}', compute, tensor.dtype)};"
                      for index, tensor in enumerate(tensors))
     final = cast_expression("R", result, compute if compute in dtypes.FLOATS else None)
-    return emit(f"{casts} {statements} O = {final};", tensors, _shape(tensors), result)
+    return emit(f"{casts} {statements} O = {final};", tensors, shape, result)
 
 
 def _float_kind(dtype: str) -> str:
@@ -53,6 +57,9 @@ def _binary(statements: str, kind: str = "same"):
         dtype = _result_dtype(x1, x2)
         if kind == "float":
             dtype = _float_kind(dtype)
+        if dtype == "bool" and kind == "same":
+            # Tile has no bool arithmetic (it aborts); bools add and multiply as ints, like numpy.
+            return apply(statements, (x1, x2), "int32", "bool")
         return apply(statements, (x1, x2), dtype, "bool" if kind == "bool" else dtype)
 
     return op
@@ -79,16 +86,19 @@ def cast(x: Any, dtype: Any) -> PlaidTensor:
     return elementwise("I0", [x], x.shape, name)
 
 
-def _nan_aware(pick: str) -> str:
-    return f"M = {pick}(A, B); N = B != B ? B : M; R = A != A ? A : N;"
+def _nan_aware(larger: str) -> str:
+    """Picks with selects: a tie gives each side half the gradient (as JAX does), NaN wins."""
+    smaller = "<" if larger == ">" else ">"
+    return (f"M = A {larger} B ? A : (A {smaller} B ? B : (A + B) / 2); N = {is_nan('B')} ? B : M; "
+            f"R = {is_nan('A')} ? A : N;")
 
 
 add = _binary("R = A + B;")
 subtract = _binary("R = A - B;")
 multiply = _binary("R = A * B;")
 divide = _binary("R = A / B;", "float")
-maximum = _binary(_nan_aware("max"))
-minimum = _binary(_nan_aware("min"))
+maximum = _binary(_nan_aware(">"))
+minimum = _binary(_nan_aware("<"))
 arctan2 = _binary(
     f"T = atan(A / B); P = A < 0 ? -{PI} : {PI}; Q = B < 0 ? T + P : T; "
     f"Z = A > 0 ? {PI} / 2 : (A < 0 ? -{PI} / 2 : 0); R = B == 0 ? Z : Q;", "float")
@@ -179,7 +189,8 @@ floor = _integral_identity("R = floor(A);")
 ceil = _integral_identity("R = ceil(A);")
 round = _integral_identity("F = floor(A); D = A - F; H = F - 2 * floor(F / 2); "
                            "R = D > 0.5 ? F + 1 : (D < 0.5 ? F : F + H);")
-logical_not = _unary("R = A ? 0 : 1;", "bool")
+def logical_not(x: Any) -> PlaidTensor:
+    return apply("R = A ? 0 : 1;", (as_tensor(x),), "bool", "bool")
 
 
 def _float_test(statements: str, integer_answer: bool):
@@ -194,7 +205,7 @@ def _float_test(statements: str, integer_answer: bool):
     return op
 
 
-isnan = _float_test("R = A != A;", False)
+isnan = _float_test(f"R = {is_nan('A')};", False)
 isinf = _float_test(f"R = A > {FLOAT_MAX} ? 1 : (A < -{FLOAT_MAX} ? 1 : 0);", False)
 isfinite = _float_test(f"R = A <= {FLOAT_MAX} ? (A >= -{FLOAT_MAX}) : 0;", True)
 

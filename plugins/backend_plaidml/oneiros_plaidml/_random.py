@@ -17,7 +17,7 @@ from oneiros.backend.host_arrays import int_tuple
 from oneiros_plaidml._elementwise import cast, multiply, where
 from oneiros_plaidml._reduce import argmax, argsort
 from oneiros_plaidml._shape import broadcast_to, reshape, take
-from oneiros_plaidml._tensor import PlaidTensor, as_tensor, cast_expression, emit, host_tensor
+from oneiros_plaidml._tensor import PlaidTensor, as_tensor, cast_expression, emit, host_tensor, position
 
 _MASK = 0xFFFFFFFF
 
@@ -49,7 +49,7 @@ def _mix(name: str, source: str) -> str:
 def bits(seed: Any, count: int, stream: int = 0) -> PlaidTensor:
     """``count`` uint32 words for ``seed`` (flat, shape (count,))."""
     body = (f"Ka[] = =(I0[0]); Kb[] = =(I0[1]); Z[i: {count}] = =(I0[0]); "
-            f"C = as_uint(index(Z, 0), 32); S = as_uint(C * 2654435769, 32) + Ka + {stream * 40503 + 1}; "
+            f"C = as_uint({position('Z', 0, count)}, 32); S = as_uint(C * 2654435769, 32) + Ka + {stream * 40503 + 1}; "
             + _mix("X", "S") + " T = X ^ Kb; " + _mix("Y", "T") + " U = as_uint(Y + Ka * 374761393, 32); "
             + _mix("W", "U") + " O = W;")
     return emit(body, [_key(seed)], (count,), "uint32")

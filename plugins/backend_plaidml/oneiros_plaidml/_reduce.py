@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from oneiros import dtypes
 
+from oneiros_plaidml._core import stop_gradient
 from oneiros_plaidml._elementwise import (
     abs as absolute,
     add,
@@ -22,10 +23,18 @@ from oneiros_plaidml._elementwise import (
     sqrt,
     square,
     subtract,
-    where,
 )
-from oneiros_plaidml._shape import index_names, moveaxis, normalize_axes, normalize_axis, reshape, strided
-from oneiros_plaidml._tensor import PlaidTensor, as_tensor, cast_expression, emit, host_tensor
+from oneiros_plaidml._shape import (
+    index_names,
+    moveaxis,
+    normalize_axes,
+    normalize_axis,
+    pad_constant,
+    reshape,
+    strided,
+    transpose,
+)
+from oneiros_plaidml._tensor import PlaidTensor, as_tensor, cast_expression, emit, host_tensor, is_nan, position
 
 AGGREGATIONS = {"sum": "+", "max": ">", "min": "<", "prod": "*"}
 
@@ -63,8 +72,23 @@ def sum(x: Any, axis: Any = None, keepdims: bool = False) -> PlaidTensor:
 
 
 def prod(x: Any, axis: Any = None, keepdims: bool = False) -> PlaidTensor:
+    """Halving products (PlaidML cannot differentiate its product aggregation)."""
     x = as_tensor(x)
-    return reduce(x, axis, keepdims, "prod", _accumulated(x.dtype))
+    dtype = _accumulated(x.dtype)
+    axes = normalize_axes(axis, x.ndim)
+    kept = [a for a in range(x.ndim) if a not in axes]
+    shape = [1 if a in axes else size for a, size in enumerate(x.shape)] if keepdims else [x.shape[a] for a in kept]
+    if x.size == 0:
+        return host_tensor(np.ones(shape, dtype))
+    rows = reshape(transpose(cast(x, dtype), kept + list(axes)), [x.shape[a] for a in kept] + [-1])
+    while rows.shape[-1] > 1:
+        if rows.shape[-1] % 2:
+            rows = pad_constant(rows, [(0, 0)] * (rows.ndim - 1) + [(0, 1)], 1)
+        half = rows.shape[-1] // 2
+        starts, steps = [0] * rows.ndim, [1] * rows.ndim
+        sizes = list(rows.shape[:-1]) + [half]
+        rows = multiply(strided(rows, starts, steps, sizes), strided(rows, starts[:-1] + [half], steps, sizes))
+    return reshape(rows, shape)
 
 
 def max(x: Any, axis: Any = None, keepdims: bool = False) -> PlaidTensor:
@@ -101,8 +125,9 @@ def std(x: Any, axis: Any = None, keepdims: bool = False) -> PlaidTensor:
 
 
 def _finite_max(x: PlaidTensor, axis: Any) -> PlaidTensor:
+    """The largest finite value over ``axis`` (kept; 0 where none is), a shift without a gradient."""
     peak = reduce(x, axis, True, "max", x.dtype)
-    return emit("O = I0 - I0 == 0 ? I0 : 0;", [peak], peak.shape, x.dtype)
+    return stop_gradient(emit("O = I0 - I0 == 0 ? I0 : 0;", [peak], peak.shape, x.dtype))
 
 
 def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> PlaidTensor:
@@ -114,12 +139,22 @@ def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> PlaidTensor:
                                                     if a not in normalize_axes(axis, x.ndim)])
 
 
+def _truth(x: Any, axis: Any, keepdims: bool, aggregation: str, empty: bool) -> PlaidTensor:
+    x = as_tensor(x)
+    if x.size == 0:
+        axes = normalize_axes(axis, x.ndim)
+        shape = [1 if a in axes else s for a, s in enumerate(x.shape)] if keepdims else \
+            [s for a, s in enumerate(x.shape) if a not in axes]
+        return host_tensor(np.full(shape, empty))
+    return cast(reduce(cast(cast(x, "bool"), "int32"), axis, keepdims, aggregation, "int32"), "bool")
+
+
 def any(x: Any, axis: Any = None, keepdims: bool = False) -> PlaidTensor:
-    return cast(reduce(cast(as_tensor(x), "bool"), axis, keepdims, "max", "int32"), "bool")
+    return _truth(x, axis, keepdims, "max", False)
 
 
 def all(x: Any, axis: Any = None, keepdims: bool = False) -> PlaidTensor:
-    return cast(reduce(cast(as_tensor(x), "bool"), axis, keepdims, "min", "int32"), "bool")
+    return _truth(x, axis, keepdims, "min", True)
 
 
 def _arg(x: Any, axis: Any, keepdims: bool, pick: str) -> PlaidTensor:
@@ -136,7 +171,7 @@ def _arg(x: Any, axis: Any, keepdims: bool, pick: str) -> PlaidTensor:
     best = reduce(values, axis, True, pick, work)
     size = x.shape[axis]
     # NaN counts as the extreme value, like numpy.
-    candidates = emit(f"H = I0 == I1 ? 1 : (I0 != I0 ? 1 : 0); O = H ? index(I0, {axis}) : {size};",
+    candidates = emit(f"H = I0 == I1 ? 1 : {is_nan('I0')}; O = H ? {position('I0', axis, size)} : {size};",
                       [values, best], values.shape, "int32")
     return reduce(candidates, axis, keepdims, "min", "int32")
 
@@ -169,7 +204,22 @@ def cumsum(x: Any, axis: Any = None) -> PlaidTensor:
 
 
 def cumprod(x: Any, axis: Any = None) -> PlaidTensor:
-    return _cumulative(x, axis, "*")
+    """Doubling scan (Hillis-Steele) of products: PlaidML cannot differentiate its product aggregation."""
+    x = as_tensor(x)
+    if axis is None:
+        x, axis = reshape(x, (-1,)), 0
+    axis = normalize_axis(axis, x.ndim)
+    result = cast(x, "int32" if x.dtype == "bool" else x.dtype)
+    size, shift = x.shape[axis], 1
+    while shift < size:
+        sizes = list(result.shape)
+        sizes[axis] = size - shift
+        widths = [(0, 0)] * x.ndim
+        widths[axis] = (shift, 0)
+        shifted = pad_constant(strided(result, [0] * x.ndim, [1] * x.ndim, sizes), widths, 1)
+        result = multiply(result, shifted)
+        shift *= 2
+    return result
 
 
 def _ranked(x: PlaidTensor, axis: int, descending: bool) -> tuple[PlaidTensor, PlaidTensor]:
@@ -182,12 +232,12 @@ def _ranked(x: PlaidTensor, axis: int, descending: bool) -> tuple[PlaidTensor, P
     before = ">" if descending else "<"
     body = (f"A[b, i, j: {batch}, {size}, {size}] = =(I0[b, i]), j < {size}; "
             f"B[b, i, j: {batch}, {size}, {size}] = =(I0[b, j]), i < {size}; "
-            f"L = B {before} A; E = B == A; J = index(A, 2) < index(A, 1); "
+            f"L = B {before} A; E = B == A; J = {position('A', 2, size)} < {position('A', 1, size)}; "
             f"C = L ? 1 : (E ? (J ? 1 : 0) : 0); R[b, i: {batch}, {size}] = +(C[b, i, j]); "
             f"H[b, i, k: {batch}, {size}, {size}] = =(R[b, i]), k < {size}; "
-            f"P = H == index(H, 2); ")
+            f"P = H == {position('H', 2, size)}; ")
     values = emit(body + f"V = P ? A : 0; O[b, k: {batch}, {size}] = +(V[b, i, k]);", [rows], rows.shape, work)
-    order = emit(body + f"V = P ? index(H, 1) : 0; O[b, k: {batch}, {size}] = +(V[b, i, k]);", [rows], rows.shape,
+    order = emit(body + f"V = P ? {position('H', 1, size)} : 0; O[b, k: {batch}, {size}] = +(V[b, i, k]);", [rows], rows.shape,
                  "int32")
 
     def restore(flat: PlaidTensor) -> PlaidTensor:
@@ -297,8 +347,12 @@ def _contract(terms: Sequence[str], operands: Sequence[PlaidTensor], output: str
             target = f"[{', '.join(every)}: {', '.join(map(str, operand.shape))}]" if operand.ndim else "[]"
             casts += f" D{i}{target} = =(C{i}[{', '.join(every)}]); C{i}x = D{i};"
         seen.add(id(operand.value))
-    reads = " * ".join(f"C{i}{'x' if f' C{i}x = ' in casts else ''}[{', '.join(name[letter] for letter in term)}]"
-                       for i, term in enumerate(terms))
+    # A size-1 dimension against a larger one broadcasts: it is read at 0 (Tile skips reads
+    # outside a tensor, which would otherwise drop the terms).
+    reads = " * ".join(
+        f"C{i}{'x' if f' C{i}x = ' in casts else ''}"
+        f"[{', '.join('0' if size == 1 and sizes[letter] > 1 else name[letter] for letter, size in zip(term, operand.shape))}]"
+        for i, (term, operand) in enumerate(zip(terms, operands)))
     target = f"O[{', '.join(name[l] for l in output)}: {', '.join(map(str, shape))}]" if output else "O[]"
     if builtins_any(size == 0 for size in sizes.values()):
         return host_tensor(np.zeros(shape, dtype))
@@ -319,16 +373,16 @@ def einsum(subscripts: str, *operands: Any) -> PlaidTensor:
     terms = inputs.split(",")
     if len(terms) != len(tensors):
         raise ValueError(f"einsum {subscripts!r} names {len(terms)} operands; received {len(tensors)}")
+    filler = ""
     if "." in spec:
-        widest = builtins_max(t.ndim - len(term.replace("...", "")) for term, t in zip(terms, tensors))
-        filler = "".join(_letters(widest, spec))
-        terms = [term.replace("...", filler[widest - (t.ndim - len(term.replace("...", ""))):])
-                 for term, t in zip(terms, tensors)]
-        output = output.replace("...", filler) if "->" in spec else None
-    if "->" not in spec or output is None:
+        # "..." stands for the same letters in every term, aligned on the right like broadcasting.
+        widths = [t.ndim - len(term.replace("...", "")) for term, t in zip(terms, tensors)]
+        filler = "".join(_letters(builtins_max(widths), spec))
+        terms = [term.replace("...", filler[len(filler) - width:]) for term, width in zip(terms, widths)]
+        output = output.replace("...", filler)
+    if "->" not in spec:
         letters = "".join(terms)
-        explicit = "".join(sorted(l for l in set(letters) if letters.count(l) == 1 and l not in locals().get("filler", "")))
-        output = locals().get("filler", "") + explicit
+        output = filler + "".join(sorted(l for l in set(letters) if letters.count(l) == 1 and l not in filler))
     while len(terms) > 2:
         rest = "".join(terms[2:]) + output
         keep = "".join(dict.fromkeys(l for l in terms[0] + terms[1] if l in rest))

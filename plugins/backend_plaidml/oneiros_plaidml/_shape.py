@@ -11,7 +11,7 @@ from oneiros import dtypes
 from oneiros.backend.host_arrays import int_tuple
 
 from oneiros_plaidml._elementwise import cast, where
-from oneiros_plaidml._tensor import PlaidTensor, as_tensor, cast_expression, emit, host_tensor
+from oneiros_plaidml._tensor import PlaidTensor, as_tensor, broadcast, cast_expression, emit, host_tensor, position
 
 
 def index_names(count: int, prefix: str = "i") -> list[str]:
@@ -72,8 +72,8 @@ def transpose(x: Any, axes: Any = None) -> PlaidTensor:
     if order == tuple(range(x.ndim)):
         return x
     source = [""] * x.ndim
-    for position, axis in enumerate(order):
-        source[axis] = f"i{position}"
+    for target, axis in enumerate(order):
+        source[axis] = f"i{target}"
     return gather_map(x, [x.shape[axis] for axis in order], source)
 
 
@@ -229,13 +229,9 @@ def flip(x: Any, axis: Any = None) -> PlaidTensor:
 def broadcast_to(x: Any, shape: Any) -> PlaidTensor:
     x = as_tensor(x)
     target = int_tuple(shape, "shape")
-    if tuple(np.broadcast_shapes(x.shape, target)) != target:
+    if len(target) < x.ndim or tuple(np.broadcast_shapes(x.shape, target)) != target:
         raise ValueError(f"cannot broadcast {list(x.shape)} to {list(target)}")
-    if target == x.shape:
-        return x
-    offset = len(target) - x.ndim
-    source = ["0" if size == 1 and target[offset + a] != 1 else f"i{offset + a}" for a, size in enumerate(x.shape)]
-    return gather_map(x, target, source)
+    return broadcast(x, target)
 
 
 def tile(x: Any, repeats: Any) -> PlaidTensor:
@@ -268,17 +264,17 @@ def repeat(x: Any, repeats: Any, axis: int | None = None) -> PlaidTensor:
     return take(x, host_tensor(np.repeat(np.arange(x.shape[axis]), counts).astype(np.int32)), axis)
 
 
-def split(x: Any, indicesor_sections: Any, axis: int = 0) -> list[PlaidTensor]:
+def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list[PlaidTensor]:
     x = as_tensor(x)
     axis = normalize_axis(axis, x.ndim)
     size = x.shape[axis]
-    if isinstance(indicesor_sections, int):
-        if indicesor_sections <= 0 or size % indicesor_sections:
-            raise ValueError(f"{indicesor_sections} sections do not divide axis {axis} of size {size}")
-        step = size // indicesor_sections
-        bounds = list(range(0, size + 1, step)) if step else [0] * (indicesor_sections + 1)
+    if isinstance(indices_or_sections, int):
+        if indices_or_sections <= 0 or size % indices_or_sections:
+            raise ValueError(f"{indices_or_sections} sections do not divide axis {axis} of size {size}")
+        step = size // indices_or_sections
+        bounds = list(range(0, size + 1, step)) if step else [0] * (indices_or_sections + 1)
     else:
-        bounds = [0] + [min(max(int(i), 0), size) for i in indicesor_sections] + [size]
+        bounds = [0] + [min(max(int(i), 0), size) for i in indices_or_sections] + [size]
     pieces = []
     for start, stop in zip(bounds[:-1], bounds[1:]):
         stop = max(start, stop)
@@ -336,7 +332,8 @@ def take_along_axis(x: Any, indices: Any, axis: int | None = None) -> PlaidTenso
     x = broadcast_to(x, x_shape)
     index = broadcast_to(_normalized_indices(index, x.shape[axis]), index_shape)
     strides = np.cumprod([1] + x_shape[::-1])[::-1][1:]
-    terms = [f"I0 * {stride}" if a == axis else f"index(I0, {a}) * {stride}" for a, stride in enumerate(strides)]
+    terms = [f"I0 * {stride}" if a == axis else f"{position('I0', a, size)} * {stride}"
+             for a, (stride, size) in enumerate(zip(strides, index_shape))]
     flat = emit(f"O = {' + '.join(terms)};", [index], index.shape, "int32")
     return emit("O = gather(I0, I1);", [reshape(x, (-1,)), flat], index.shape, x.dtype)
 
@@ -393,7 +390,7 @@ def scatter_update(x: Any, indices: Any, updates: Any) -> PlaidTensor:
     positions = _linear(index, x.shape)
     m = positions.shape[0]
     # A later update of the same position wins: keep an update only if no later one hits it.
-    later = emit(f"S = I0 == I1; L = index(S, 1) > index(S, 0); D = L ? as_int(S, 32) : 0; "
+    later = emit(f"S = I0 == I1; L = {position('S', 1, m)} > {position('S', 0, m)}; D = L ? as_int(S, 32) : 0; "
                  f"O[i: {m}] = >(D[i, j]);", [reshape(positions, (m, 1)), reshape(positions, (1, m))], (m,),
                  "int32")
     kept_positions = emit("O = I1 > 0 ? -1 : I0;", [positions, later], (m,), "int32")
@@ -429,7 +426,9 @@ def segment_max(data: Any, segment_ids: Any, num_segments: int) -> PlaidTensor:
     m, r = flat.shape
     body = (f"H[m, s, r: {m}, {num_segments}, {r}] = =(I0[m, s]), r < {r}; "
             f"D[m, s, r: {m}, {num_segments}, {r}] = =(I1[m, r]), s < {num_segments}; "
-            f"V = H ? D : I2; O[s, r: {num_segments}, {r}] = >(V[m, s, r]);")
+            f"V = H ? D : I2; M[s, r: {num_segments}, {r}] = >(V[m, s, r]); "
+            f"K = as_int(I0, 32); N[s: {num_segments}] = +(K[m, s]); "
+            f"F[s, r: {num_segments}, {r}] = =(N[s]), r < {r}; O = F > 0 ? M : I2;")
     return reshape(emit(body, [hot, flat, fill], (num_segments, r), data.dtype), (num_segments, *rest))
 
 

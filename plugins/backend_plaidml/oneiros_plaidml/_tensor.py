@@ -129,12 +129,23 @@ def cast_expression(expression: str, dtype: str, source: str | None = None) -> s
     if source == dtype:
         return expression
     if dtype == "bool":
-        return f"as_bool({expression})"
+        return f"({expression}) != 0"
     if dtype in dtypes.FLOATS:
         return f"as_float({expression}, 32)"
     kind = "uint" if dtype.startswith("uint") else "int"
     bits = "".join(ch for ch in dtype if ch.isdigit())
     return f"as_{kind}({expression}, {bits})"
+
+
+def position(name: str, axis: int, size: int) -> str:
+    """Tile code for the index along ``axis`` of tensor ``name`` (PlaidML 0.7.0 aborts on
+    ``index()`` over an axis of size 1, where the index is 0 anyway)."""
+    return "0" if size == 1 else f"index({name}, {axis})"
+
+
+def is_nan(name: str) -> str:
+    """Tile code testing ``name`` for NaN (PlaidML folds ``x != x`` to false)."""
+    return f"({name} <= 0 ? 0 : ({name} > 0 ? 0 : 1))"
 
 
 def emit(body: str, inputs: Sequence[PlaidTensor], shape: Sequence[int], dtype: str) -> PlaidTensor:
@@ -161,6 +172,18 @@ def emit(body: str, inputs: Sequence[PlaidTensor], shape: Sequence[int], dtype: 
 def elementwise(expression: str, inputs: Sequence[PlaidTensor], shape: Sequence[int], dtype: str) -> PlaidTensor:
     """An elementwise tensor: ``expression`` over ``I0``... with numpy broadcasting, cast to ``dtype``."""
     return emit(f"O = {cast_expression(expression, dtype)};", inputs, shape, dtype)
+
+
+def broadcast(x: PlaidTensor, shape: Sequence[int]) -> PlaidTensor:
+    """``x`` broadcast to ``shape`` by a copying contraction (size-1 axes read at 0)."""
+    shape = tuple(shape)
+    if x.shape == shape:
+        return x
+    offset = len(shape) - x.ndim
+    names = [f"i{axis}" for axis in range(len(shape))]
+    source = ["0" if size == 1 and shape[offset + a] != 1 else names[offset + a] for a, size in enumerate(x.shape)]
+    target = f"O[{', '.join(names)}: {', '.join(map(str, shape))}]" if shape else "O[]"
+    return emit(f"{target} = =(I0[{', '.join(source)}]);", [x], shape, x.dtype)
 
 
 def materialize(tensors: Sequence[PlaidTensor]) -> None:

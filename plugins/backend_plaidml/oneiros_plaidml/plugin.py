@@ -28,7 +28,14 @@ def _choose_device() -> None:
 
 def _plaidml_backend():
     _choose_device()
-    from oneiros_plaidml.backend import PlaidmlBackend
+    try:
+        from oneiros_plaidml.backend import PlaidmlBackend
+    except ModuleNotFoundError as exc:
+        if exc.name != "plaidml":
+            raise
+        raise ImportError("The plaidml backend needs PlaidML 0.7.0: pip install --no-deps plaidml==0.7.0 "
+                          "(without --no-deps pip would also install enum34, which breaks Python 3's enum).",
+                          name="plaidml") from exc
 
     return PlaidmlBackend()
 
