@@ -15,6 +15,7 @@ from oneiros.data.adapters import ArrayAdapter, DataError, adapter_for
 from oneiros.data._structure import leaves, map_arrays
 from oneiros.distribution import current as current_distribution
 from oneiros.layers._symbolic import flatten
+from oneiros.models._interrupts import StepGuard
 from oneiros.models._pipeline import AUTO, choose_prediction_steps, choose_steps_per_execution, prefetched
 
 DEFAULT_BATCH_SIZE = 32
@@ -108,43 +109,45 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
     epoch_logs: dict[str, float] = {}
     distribution = current_distribution()
     depth = trainer.backend.prefetch_depth if distribution is None else 0
-    try:
-        for epoch in range(initial_epoch, epochs):
-            callback_list.call("on_epoch_begin", epoch, None)
-            step = 0
-            logs: dict[str, Any] = {}
-            for batch, count in prefetched(adapter.stacked_batches(epoch, spe), trainer.backend.to_device, depth):
+    with StepGuard() as guard:
+        try:
+            for epoch in range(initial_epoch, epochs):
+                callback_list.call("on_epoch_begin", epoch, None)
+                step = 0
+                logs: dict[str, Any] = {}
+                for batch, count in prefetched(adapter.stacked_batches(epoch, spe), trainer.backend.to_device, depth):
+                    if state is None:
+                        _prepare(trainer, batch, count)
+                        state = trainer.initial_state()
+                    if step == 0:
+                        state = _reset_metrics(trainer, state)
+                    state = trainer.apply_learning_rate_change(state)
+                    if sync_every_batch:
+                        callback_list.call("on_train_batch_begin", step, None)
+                    if distribution is not None:
+                        batch = distribution.distribute_batch(batch, stacked=count > 1)
+                    with guard.step():
+                        state, logs = trainer.train_function(count)(state, batch)
+                    step += count
+                    if sync_every_batch:
+                        trainer.sync(state)
+                    callback_list.call("on_train_batch_end", step - 1, logs)
+                    if model.stop_training:
+                        break
                 if state is None:
-                    _prepare(trainer, batch, count)
-                    state = trainer.initial_state()
-                if step == 0:
-                    state = _reset_metrics(trainer, state)
-                state = trainer.apply_learning_rate_change(state)
-                if sync_every_batch:
-                    callback_list.call("on_train_batch_begin", step, None)
-                if distribution is not None:
-                    batch = distribution.distribute_batch(batch, stacked=count > 1)
-                state, logs = trainer.train_function(count)(state, batch)
-                step += count
-                if sync_every_batch:
-                    trainer.sync(state)
-                callback_list.call("on_train_batch_end", step - 1, logs)
+                    raise DataError("The training data produced no batch.")
+                trainer.sync(state)
+                epoch_logs = _to_floats(logs, trainer.metric_names())
+                if validation is not None and (epoch + 1) % validation_freq == 0:
+                    validation_logs = _evaluate_adapter(model, trainer, validation, verbose=0, callbacks=callback_list)
+                    epoch_logs.update({f"val_{key}": value for key, value in validation_logs.items()})
+                callback_list.call("on_epoch_end", epoch, epoch_logs)
+                state = trainer.apply_learning_rate_change(_with_synced_variables(trainer, state))
                 if model.stop_training:
                     break
-            if state is None:
-                raise DataError("The training data produced no batch.")
-            trainer.sync(state)
-            epoch_logs = _to_floats(logs, trainer.metric_names())
-            if validation is not None and (epoch + 1) % validation_freq == 0:
-                validation_logs = _evaluate_adapter(model, trainer, validation, verbose=0, callbacks=callback_list)
-                epoch_logs.update({f"val_{key}": value for key, value in validation_logs.items()})
-            callback_list.call("on_epoch_end", epoch, epoch_logs)
-            state = trainer.apply_learning_rate_change(_with_synced_variables(trainer, state))
-            if model.stop_training:
-                break
-    finally:
-        if state is not None:
-            trainer.sync(state)
+        finally:
+            if state is not None:
+                trainer.sync(state)
     callback_list.call("on_train_end", epoch_logs)
     return model.history
 
@@ -198,8 +201,9 @@ def _evaluate_adapter(model: Any, trainer: Any, adapter: Any, verbose: int, call
         if distribution is not None:
             batch = distribution.distribute_batch(batch, stacked=count > 1)
         callback_list.call("on_test_batch_begin", step, None)
-        (non_trainable, metric_states), logs = trainer.test_function(count)(state, batch)
-        state = (state[0], non_trainable, state[2], metric_states)
+        with StepGuard() as guard, guard.step():
+            (non_trainable, metric_states), logs = trainer.test_function(count)(state, batch)
+            state = (state[0], non_trainable, state[2], metric_states)
         step += count
         callback_list.call("on_test_batch_end", step - 1, logs)
     if state is None:
