@@ -38,6 +38,10 @@ _NAMES = {
     "is_keras_tensor": "oneiros.utils._structures",
     "get_source_inputs": "oneiros.utils._structures",
     "standardize_dtype": "oneiros.utils._structures",
+    "load_img": "oneiros.utils._images",
+    "save_img": "oneiros.utils._images",
+    "img_to_array": "oneiros.utils._images",
+    "array_to_img": "oneiros.utils._images",
 }
 SAVING_NAMES = ("serialize_keras_object", "deserialize_keras_object", "get_custom_objects", "custom_object_scope",
                 "CustomObjectScope", "register_keras_serializable", "get_registered_name",

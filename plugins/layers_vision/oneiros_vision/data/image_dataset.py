@@ -12,7 +12,7 @@ import numpy as np
 from oneiros.data import Dataset
 from oneiros.random_state import next_seed
 
-from oneiros_vision.data.image_utils import COLOR_MODES, INTERPOLATIONS, img_to_array, load_img
+from oneiros.utils._images import COLOR_MODES, INTERPOLATIONS, img_to_array, load_img
 
 IMAGE_SUFFIXES = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 LABEL_MODES = ("int", "categorical", "binary", None)

@@ -1,4 +1,4 @@
-"""Image files to arrays and back, with Pillow (imported when first needed)."""
+"""Image files to arrays and back (``oi.utils.load_img``...), with Pillow, imported when first needed."""
 
 from __future__ import annotations
 
