@@ -125,8 +125,8 @@ def test_weights_only_checkpoints_are_safetensors(tmp_path):
 
 
 @pytest.mark.parametrize("arguments, error, match", [
-    ({"filepath": "model.keras"}, ValueError, r"end in '\.oneiros'"),
-    ({"filepath": "w.oneiros", "save_weights_only": True}, ValueError, r"end in '\.safetensors'"),
+    ({"filepath": "model.h5"}, ValueError, r"end in '\.oneiros' or '\.keras'"),
+    ({"filepath": "w.oneiros", "save_weights_only": True}, ValueError, r"end in '\.safetensors' or '\.weights\.h5'"),
     ({"filepath": "m.oneiros", "mode": "up"}, ValueError, "mode"),
     ({"filepath": "m.oneiros", "monitor": "val_score"}, ValueError, "mode='min'"),
     ({"filepath": "m.oneiros", "save_freq": 0}, ValueError, "save_freq"),
