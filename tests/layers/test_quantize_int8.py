@@ -175,3 +175,41 @@ def test_int8_embedding_matches_keras(tmp_path: Path) -> None:
                                atol=1e-5)
     loaded = oi.load_model(model.save(tmp_path / "embedding.oneiros"))
     np.testing.assert_allclose(loaded.predict(ids, verbose=0), model.predict(ids, verbose=0), rtol=1e-6)
+
+
+@pytest.mark.parametrize(("equation", "output_shape", "bias_axes", "input_shape"), [
+    ("ab,bc->ac", 6, "c", (5,)),
+    ("abc,cd->abd", (3, 6), "d", (3, 5)),
+    ("abc,cde->abde", (3, 2, 4), "de", (3, 5)),
+    ("abcd,cde->abe", (3, 4), None, (3, 2, 5)),
+])
+def test_int8_einsum_dense_matches_keras(equation: str, output_shape: Any, bias_axes: Any, input_shape: tuple,
+                                         tmp_path: Path) -> None:
+    """(Keras 3.15 cannot quantize '...' equations: it passes the input rank where it expects a shape.)"""
+    inputs = RNG.normal(size=(4, *input_shape)).astype(np.float32)
+    theirs = keras.layers.EinsumDense(equation, output_shape, bias_axes=bias_axes)
+    ours = layers.EinsumDense(equation, output_shape, bias_axes=bias_axes)
+    theirs.build((None, *input_shape))
+    ours.build((None, *input_shape))
+    ours.set_weights(theirs.get_weights())
+    theirs.quantize("int8")
+    ours.quantize("int8")
+    expected, received = _by_name(theirs), _by_name(ours)
+    assert sorted(received) == sorted(expected)
+    for name, value in expected.items():
+        assert received[name].shape == value.shape, name
+        np.testing.assert_array_equal(received[name], value, err_msg=name)
+    np.testing.assert_allclose(ours(inputs), theirs(inputs), rtol=1e-5, atol=1e-5)
+    model = oi.Sequential([layers.Input(input_shape), ours])
+    loaded = oi.load_model(model.save(tmp_path / "einsum.oneiros"))
+    np.testing.assert_allclose(loaded.predict(inputs, verbose=0), ours(inputs), rtol=1e-6, atol=1e-6)
+
+
+def test_int8_einsum_dense_with_an_ellipsis_matches_its_float_outputs() -> None:
+    """Keras cannot quantize this equation; the oracle is the float layer, within int8 rounding."""
+    inputs = RNG.normal(size=(4, 2, 3, 5)).astype(np.float32)
+    layer = layers.EinsumDense("...b,bc->...c", 6, bias_axes="c")
+    expected = np.asarray(layer(inputs))
+    layer.quantize("int8")
+    assert layer.kernel_scale.shape == (1, 1, 1, 6)  # one scale per output channel, in the output's layout
+    np.testing.assert_allclose(layer(inputs), expected, atol=0.05 * np.abs(expected).max())

@@ -6,7 +6,7 @@ from typing import Any
 
 from oneiros import activations, constraints, initializers, ops, regularizers
 from oneiros.layers.layer import InputSpec, Layer
-from oneiros.quantizers import QuantizationConfig, deserialize, serialize
+from oneiros.quantizers import QuantizationConfig
 from oneiros.quantizers import _layers as quantized
 
 
@@ -43,8 +43,7 @@ class Dense(Layer):
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self.quantization_config = deserialize(quantization_config) if isinstance(quantization_config, dict) \
-            else quantization_config
+        self.quantization_config = quantized.config_argument(quantization_config)
         self.input_spec = InputSpec(min_ndim=1)
 
     def build(self, input_shape: tuple) -> None:
@@ -112,6 +111,5 @@ class Dense(Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
-            **({} if self.quantization_config is None else
-               {"quantization_config": serialize(self.quantization_config)}),
+            **quantized.config_entries(self.quantization_config),
         }

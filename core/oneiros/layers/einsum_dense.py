@@ -9,6 +9,9 @@ from oneiros import activations, constraints, initializers, ops, regularizers
 import oneiros.layers._einsum_shapes as _einsum_shapes
 import oneiros.layers._validation as _validation
 from oneiros.layers.layer import InputSpec, Layer
+from oneiros.quantizers import QuantizationConfig
+from oneiros.quantizers import _layers as quantized
+from oneiros.quantizers._einsum import analyze as einsum_quantization
 
 
 class EinsumDense(Layer):
@@ -31,7 +34,7 @@ class EinsumDense(Layer):
                  bias_axes: str | None = None, kernel_initializer: Any = "glorot_uniform",
                  bias_initializer: Any = "zeros", kernel_regularizer: Any = None, bias_regularizer: Any = None,
                  kernel_constraint: Any = None, bias_constraint: Any = None, activity_regularizer: Any = None,
-                 **kwargs: Any):
+                 quantization_config: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
         owner = type(self).__name__
         self._equation = _einsum_shapes.parse(equation)
@@ -58,21 +61,56 @@ class EinsumDense(Layer):
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
+        self.quantization_config = quantized.config_argument(quantization_config)
 
     def build(self, input_shape: tuple) -> None:
         shapes = self._shapes(input_shape)
-        self.kernel = self.add_weight(shape=shapes.kernel, initializer=self._kernel_initializer(shapes),
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
-                                      name="kernel")
+        if self.dtype_policy.quantization_mode == "int8":
+            self.kernel = self.add_weight(shape=shapes.kernel, initializer="zeros", dtype="int8", trainable=False,
+                                          name="kernel")
+        else:
+            self.kernel = self.add_weight(shape=shapes.kernel, initializer=self._kernel_initializer(shapes),
+                                          regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+                                          name="kernel")
         self.bias = None
         if shapes.bias is not None:
             self.bias = self.add_weight(shape=shapes.bias, initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint,
                                         name="bias")
         self.input_spec = InputSpec(ndim=len(input_shape))
+        if self.dtype_policy.quantization_mode == "int8":
+            self._quantization = einsum_quantization(self.equation, len(input_shape))
+            self.kernel_scale = quantized.scale_weight(self, "kernel_scale",
+                                                       self._quantization.kernel_scale_shape(shapes.kernel))
+            self.inputs_quantizer = quantized.inputs_quantizer(self.quantization_config)
+
+    def quantize(self, mode: str | None = None, type_check: bool = True,
+                 config: QuantizationConfig | None = None) -> None:
+        """Replaces the float kernel by int8 values with one scale per output channel, laid out
+        as Keras's ``EinsumDense.quantize`` lays them out; inputs are quantized over the
+        contracted axes at call time."""
+        mode, config = quantized.start_quantizing(self, EinsumDense, mode, config, type_check)
+        axes = einsum_quantization(self.equation, self.input_spec.ndim)
+        values, scale = quantized.weight_quantizer(config, axis=axes.kernel_reduced)(self.kernel.value,
+                                                                                    to_numpy=True)
+        scale = axes.aligned(scale, "kernel")
+        self._quantization = axes
+        self.quantization_config = config
+        self.kernel = quantized.replace_with_int8(self, self.kernel, values)
+        self.kernel_scale = quantized.scale_weight(self, "kernel_scale", tuple(ops.shape(scale)))
+        self.kernel_scale.assign(scale)
+        self.inputs_quantizer = quantized.inputs_quantizer(config)
+        self.dtype_policy = quantized.quantized_policy(self, mode)
 
     def call(self, inputs: Any) -> Any:
-        outputs = ops.einsum(self.equation, inputs, self.kernel.value)
+        if self.dtype_policy.quantization_mode == "int8":
+            axes = self._quantization
+            outputs = quantized.int8_product(
+                inputs, self.kernel.value, self.kernel_scale.value, self.inputs_quantizer, self.compute_dtype,
+                product=lambda left, right: ops.einsum(self.equation, left, right), inputs_axis=axes.input_reduced,
+                align_inputs_scale=lambda scale: axes.aligned(scale, "input"))
+        else:
+            outputs = ops.einsum(self.equation, inputs, self.kernel.value)
         if self.bias is not None:
             outputs = ops.add(outputs, self.bias.value)
         outputs = self.activation(outputs)
@@ -98,6 +136,7 @@ class EinsumDense(Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
+            **quantized.config_entries(self.quantization_config),
         }
 
     def _shapes(self, input_shape: tuple) -> _einsum_shapes.EinsumShapes:

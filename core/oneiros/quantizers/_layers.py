@@ -7,7 +7,7 @@ from typing import Any
 
 from oneiros import ops
 from oneiros.layers.dtype_policy import DTypePolicy
-from oneiros.quantizers import AbsMaxQuantizer, QuantizationConfig, quantization_config_for
+from oneiros.quantizers import AbsMaxQuantizer, QuantizationConfig, deserialize, quantization_config_for, serialize
 
 
 def start_quantizing(layer: Any, exact_type: type, mode: str | None, config: QuantizationConfig | None,
@@ -58,13 +58,26 @@ def inputs_quantizer(config: QuantizationConfig | None) -> Any:
 
 
 def int8_product(inputs: Any, kernel: Any, kernel_scale: Any, quantizer: Any, compute_dtype: str,
-                 product: Any = ops.matmul, inputs_axis: Any = -1) -> Any:
+                 product: Any = ops.matmul, inputs_axis: Any = -1, align_inputs_scale: Any = None) -> Any:
     """``product(inputs, kernel)`` from int8 values, de-scaled: the inputs quantized by
-    ``quantizer`` along ``inputs_axis`` (unless None), the integer products summed in
-    ``compute_dtype`` on every backend, divided by the kernel's and the inputs' scales."""
+    ``quantizer`` along ``inputs_axis`` (unless None; their scale laid out by
+    ``align_inputs_scale``), the integer products summed in ``compute_dtype`` on every backend,
+    divided by the kernel's and the inputs' scales."""
     scale = kernel_scale
     if quantizer is not None:
         inputs, inputs_scale = quantizer(inputs, axis=inputs_axis)
+        if align_inputs_scale is not None:
+            inputs_scale = align_inputs_scale(inputs_scale)
         scale = ops.multiply(scale, inputs_scale)
     outputs = product(ops.cast(inputs, compute_dtype), ops.cast(kernel, compute_dtype))
     return ops.divide(outputs, scale)
+
+
+def config_argument(value: Any) -> QuantizationConfig | None:
+    """A layer's ``quantization_config`` argument: a config, None, or its serialized form (from a file)."""
+    return deserialize(value) if isinstance(value, dict) else value
+
+
+def config_entries(config: QuantizationConfig | None) -> dict[str, Any]:
+    """The layer config's ``quantization_config`` entry, present only when one is set."""
+    return {} if config is None else {"quantization_config": serialize(config)}

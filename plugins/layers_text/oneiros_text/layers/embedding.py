@@ -8,7 +8,7 @@ import numpy as np
 
 from oneiros import constraints, initializers, ops, regularizers
 from oneiros.layers import Layer
-from oneiros.quantizers import QuantizationConfig, deserialize, serialize
+from oneiros.quantizers import QuantizationConfig
 from oneiros.quantizers import _layers as quantized
 
 from oneiros_text import _checks
@@ -47,8 +47,7 @@ class Embedding(Layer):
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.mask_zero = _checks.flag(owner, "mask_zero", mask_zero)
         self._initial_table = initial_table
-        self.quantization_config = deserialize(quantization_config) if isinstance(quantization_config, dict) \
-            else quantization_config
+        self.quantization_config = quantized.config_argument(quantization_config)
 
     def build(self, input_shape: Any = None) -> None:
         initializer = self.embeddings_initializer
@@ -107,8 +106,7 @@ class Embedding(Layer):
             "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "mask_zero": self.mask_zero,
-            **({} if self.quantization_config is None else
-               {"quantization_config": serialize(self.quantization_config)}),
+            **quantized.config_entries(self.quantization_config),
         }
 
 
