@@ -20,20 +20,21 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _harness import print_table, timed_epochs  # noqa: E402
 
 BATCH = 128
 DROPOUT = 0.5
 WORKLOADS = ("convnet", "mlp")
 CONTENDERS = ("oneiros", "keras2")
 LEGACY_PACKAGES = ["numpy<1.24", "scipy<1.11", "h5py<3.12", "pyyaml", "six", "keras_applications==1.0.8",
-                   "keras_preprocessing==1.1.2"]
+                   "keras_preprocessing==1.1.2", "rich"]
 LEGACY_NO_DEPS = ["keras==2.2.4", "plaidml==0.7.0", "plaidml-keras==0.7.0", "cffi", "pycparser"]
 COLLECTIONS_SHIM = ("import collections, collections.abc\n"
                     "for _name in ('Iterable', 'Mapping', 'MutableMapping', 'Sequence', 'Callable'):\n"
@@ -45,22 +46,6 @@ def data(workload: str, samples: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(0)
     shape = (samples, 28, 28, 1) if workload == "convnet" else (samples, 784)
     return rng.random(shape, dtype=np.float32), rng.integers(0, 10, samples).astype(np.int32)
-
-
-def timed_epochs(run_epoch, samples: int, repeats: int) -> dict:
-    """First epoch (compiles) then ``repeats`` timed ones; stdlib only, so it runs in the legacy venv."""
-    started = time.perf_counter()
-    run_epoch()
-    first = time.perf_counter() - started
-    rates = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        run_epoch()
-        rates.append(samples / (time.perf_counter() - started))
-    import resource
-
-    return {"samples_per_second": statistics.median(rates), "first_epoch_seconds": first,
-            "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def oneiros_worker(workload: str, x: np.ndarray, y: np.ndarray, repeats: int) -> dict:
@@ -144,9 +129,6 @@ def main() -> None:
         x, y = data(args.workload, args.samples)
         print(json.dumps(WORKERS[args.worker](args.workload, x, y, args.repeats)))
         return
-    sys.path.insert(0, str(Path(__file__).parent))
-    from _harness import print_table
-
     pythons = {"oneiros": sys.executable, "keras2": str(legacy_python())}
     for workload in WORKLOADS:
         results: dict[str, dict] = {}
