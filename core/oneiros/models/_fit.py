@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from oneiros import ops
+from oneiros._arguments import positive_int
 from oneiros.callbacks._base import CallbackList
 from oneiros.callbacks._history import History
 from oneiros.callbacks._progbar import ProgbarLogger
@@ -17,6 +18,7 @@ from oneiros.distribution import current as current_distribution
 from oneiros.layers._symbolic import flatten
 from oneiros.models._interrupts import StepGuard
 from oneiros.models._pipeline import AUTO, choose_prediction_steps, choose_steps_per_execution, prefetched
+from oneiros.models._target_checks import check_targets
 
 DEFAULT_BATCH_SIZE = 32
 
@@ -37,10 +39,10 @@ def _to_floats(logs: dict[str, Any], order: list[str]) -> dict[str, float]:
 def _check_against_model(model: Any, x: Any) -> None:
     """Refuses inputs whose feature sizes contradict the model's declared inputs, before any step."""
     declared = []
-    if getattr(model, "input_shape", None) is not None:
-        declared = [("x", model.input_shape)]
-    elif hasattr(model, "_flat_inputs"):
+    if hasattr(model, "_flat_inputs"):
         declared = [(name, tensor.shape) for name, tensor in zip(model.input_names, model._flat_inputs)]
+    elif getattr(model, "input_shape", None) is not None:
+        declared = [("x", model.input_shape)]
     given = leaves(x, "x")
     if not declared or len(declared) != len(given):
         return
@@ -83,6 +85,9 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
         raise ValueError(f"epochs and initial_epoch must be non-negative ints; received {epochs!r}, "
                          f"{initial_epoch!r}.")
     verbose = _verbosity(verbose)
+    _check_counts("fit", batch_size=batch_size, steps_per_epoch=steps_per_epoch, validation_steps=validation_steps,
+                  validation_batch_size=validation_batch_size)
+    positive_int("fit", "validation_freq", validation_freq)
     adapter = _make_adapter(model, x, y, sample_weight=sample_weight, batch_size=batch_size or DEFAULT_BATCH_SIZE,
                             shuffle=shuffle, class_weight=class_weight, steps=steps_per_epoch)
     validation = None
@@ -117,7 +122,7 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
                 logs: dict[str, Any] = {}
                 for batch, count in prefetched(adapter.stacked_batches(epoch, spe), trainer.backend.to_device, depth):
                     if state is None:
-                        _prepare(trainer, batch, count)
+                        _prepare(trainer, batch, count, adapter)
                         state = trainer.initial_state()
                     if step == 0:
                         state = _reset_metrics(trainer, state)
@@ -152,11 +157,21 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
     return model.history
 
 
-def _prepare(trainer: Any, batch: Any, count: int) -> None:
-    """Builds the model on the first call's first batch (of ``count`` stacked ones)."""
+def _check_counts(owner: str, **counts: Any) -> None:
+    """Batch sizes and step counts are None or ints >= 1 (0, 2.5, True or "32" refused)."""
+    for argument, value in counts.items():
+        positive_int(owner, argument, value, optional=True)
+
+
+def _prepare(trainer: Any, batch: Any, count: int, adapter: Any) -> None:
+    """Builds the model on the first call's first batch (of ``count`` stacked ones), then checks
+    the adapter's array targets against the compiled losses, before any step."""
     if not trainer.prepared:
         first = batch if count == 1 else map_arrays(lambda a: a[0], batch)
         trainer.prepare(first[0], first[1])
+    if isinstance(adapter, ArrayAdapter) and not adapter.targets_checked:
+        check_targets(trainer, adapter.y)
+        adapter.targets_checked = True
 
 
 def _with_synced_variables(trainer: Any, state: Any) -> Any:
@@ -196,7 +211,7 @@ def _evaluate_adapter(model: Any, trainer: Any, adapter: Any, verbose: int, call
     step = 0
     for batch, count in prefetched(adapter.stacked_batches(0, spe), trainer.backend.to_device, depth):
         if state is None:
-            _prepare(trainer, batch, count)
+            _prepare(trainer, batch, count, adapter)
             state = trainer.evaluation_state()
         if distribution is not None:
             batch = distribution.distribute_batch(batch, stacked=count > 1)
@@ -217,6 +232,7 @@ def _evaluate_adapter(model: Any, trainer: Any, adapter: Any, verbose: int, call
 def evaluate(model: Any, *, x: Any, y: Any, batch_size: int | None, verbose: Any, sample_weight: Any,
              steps: int | None, callbacks: Any, return_dict: bool) -> Any:
     trainer = model._get_trainer()
+    _check_counts("evaluate", batch_size=batch_size, steps=steps)
     adapter = _make_adapter(model, x, y, sample_weight=sample_weight, batch_size=batch_size or DEFAULT_BATCH_SIZE,
                             steps=steps)
     logs = _evaluate_adapter(model, trainer, adapter, _verbosity(verbose), callbacks)
@@ -230,6 +246,7 @@ def predict(model: Any, x: Any, *, batch_size: int | None, verbose: Any, steps: 
     from oneiros.models._inference import Predictor
 
     verbose = _verbosity(verbose)
+    _check_counts("predict", batch_size=batch_size, steps=steps)
     adapter = _make_adapter(model, x, None, batch_size=batch_size or DEFAULT_BATCH_SIZE, steps=steps)
     params = {"steps": adapter.num_batches, "verbose": verbose, "mode": "predict"}
     callback_list = _callbacks(model, callbacks, verbose, params, history=False)
@@ -292,8 +309,7 @@ def train_on_batch(model: Any, x: Any, y: Any, *, sample_weight: Any, class_weig
     adapter = _make_adapter(model, x, y, sample_weight=sample_weight, class_weight=class_weight,
                             batch_size=len(leaves(x)[0][1]))
     batch = _first_batch(adapter)
-    if not trainer.prepared:
-        trainer.prepare(batch[0], batch[1])
+    _prepare(trainer, batch, 1, adapter)
     state = _reset_metrics(trainer, trainer.initial_state())
     state = trainer.apply_learning_rate_change(state)
     distribution = current_distribution()

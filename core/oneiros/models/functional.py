@@ -87,6 +87,16 @@ class Functional(Model):
         return self._output_structure
 
     @property
+    def input_shape(self) -> Any:
+        """The inputs' shapes (one shape for a single input), as Keras gives them."""
+        return _single_or_list([tensor.shape for tensor in self._flat_inputs])
+
+    @property
+    def output_shape(self) -> Any:
+        """The outputs' shapes (one shape for a single output), as Keras gives them."""
+        return _single_or_list([tensor.shape for tensor in self._flat_outputs])
+
+    @property
     def input_names(self) -> list[str]:
         return [t.node.layer.name for t in self._flat_inputs]
 
@@ -145,6 +155,10 @@ class Functional(Model):
         from oneiros.models._graph_config import functional_from_config
 
         return functional_from_config(config)
+
+
+def _single_or_list(shapes: list[tuple]) -> Any:
+    return shapes[0] if len(shapes) == 1 else shapes
 
 
 def _lookup(values: dict[int, Any]):

@@ -82,6 +82,10 @@ class Sequential(Model):
         return [self._built_graph("outputs")[1]]
 
     @property
+    def output_shape(self) -> tuple:
+        return self._built_graph("output_shape")[1].shape
+
+    @property
     def input(self) -> SymbolicTensor:
         return self._built_graph("input")[0]
 
