@@ -74,3 +74,13 @@ def _describe_range(minimum: float | None, maximum: float | None, exclusive_mini
     if maximum is not None:
         return f"a finite number <= {maximum:g}"
     return "a finite number"
+
+
+def positive_int(owner: str, argument: str, value: Any, *, optional: bool = False) -> int | None:
+    """An int >= 1 (bools, floats and strings refused); None too when optional."""
+    if value is None and optional:
+        return None
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 1:
+        return int(value)
+    raise ValueError(f"{owner}: argument `{argument}` must be {'None or ' if optional else ''}an int >= 1; "
+                     f"received {argument}={value!r}.")

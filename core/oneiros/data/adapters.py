@@ -7,6 +7,7 @@ with the highest ``priority`` whose ``can_handle`` accepts the input.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -71,6 +72,23 @@ def stack_batches(batches: list[Batch]) -> Batch:
     return stack_part(0), stack_part(1), stack_part(2)
 
 
+def first_position(mask: np.ndarray) -> tuple[int, ...]:
+    """The index of the first True element of ``mask`` (row first)."""
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(mask)), mask.shape))
+
+
+_INT32 = np.iinfo(np.int32)
+
+
+def _as_int32(name: str, array: np.ndarray) -> np.ndarray:
+    """``array`` as int32, refusing values that would wrap around."""
+    if array.size and (array.min() < _INT32.min or array.max() > _INT32.max):
+        position = first_position((array < _INT32.min) | (array > _INT32.max))
+        raise DataError(f"{name} holds {array[position].item()} at position {position}, outside the int32 range "
+                        f"[{_INT32.min}, {_INT32.max}] that integer inputs and labels are computed in.")
+    return array.astype(np.int32)
+
+
 def _as_array(name: str, value: Any) -> np.ndarray:
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
@@ -80,13 +98,15 @@ def _as_array(name: str, value: Any) -> np.ndarray:
         raise DataError(f"{name} must have a batch axis; received a scalar.")
     if array.dtype == np.float64:
         array = array.astype(np.float32)
-    elif array.dtype == np.int64:
-        array = array.astype(np.int32)
+    elif array.dtype in (np.int64, np.uint64, np.uint32):
+        array = _as_int32(name, array)
     return array
 
 
 class ArrayAdapter(DataAdapter):
     """Numpy arrays (or array-likes), and lists/tuples/dicts of them for several inputs/outputs."""
+
+    targets_checked = False  # set once fit/evaluate has checked y against the compiled losses
 
     @classmethod
     def can_handle(cls, x: Any, y: Any = None) -> bool:
@@ -94,7 +114,8 @@ class ArrayAdapter(DataAdapter):
                    for _, a in leaves(x))
 
     def __init__(self, x: Any, y: Any = None, sample_weight: Any = None, batch_size: int | None = None,
-                 shuffle: bool = False, class_weight: dict | None = None, seed: int = 0, **_: Any):
+                 shuffle: bool = False, class_weight: dict | None = None, seed: int = 0, steps: int | None = None,
+                 **_: Any):
         self.x = _convert("x", x)
         self.y = _convert("y", y)
         self.sample_weight = _convert("sample_weight", sample_weight)
@@ -105,17 +126,44 @@ class ArrayAdapter(DataAdapter):
             listing = ", ".join(f"{path}: {n}" for path, n in lengths.items())
             raise DataError(f"x, y and sample_weight must have the same number of samples; received {listing}.")
         self.num_samples = next(iter(lengths.values()))
+        _check_sample_weight(self.sample_weight)
         if class_weight is not None:
             self.sample_weight = _class_weights(self.y, class_weight, self.sample_weight)
-        self.batch_size = batch_size or 32
-        if self.batch_size <= 0:
+        self.batch_size = 32 if batch_size is None else batch_size
+        if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int) or self.batch_size <= 0:
             raise DataError(f"batch_size must be a positive int; received {batch_size!r}.")
         self.shuffle = shuffle
         self.seed = seed
+        self._limit_steps(steps)
+
+    def _limit_steps(self, steps: int | None) -> None:
+        """Epochs of ``steps`` batches that go on through the data where the last one stopped (a
+        new, reshuffled pass once it runs out), as Keras's steps_per_epoch for arrays."""
+        self.steps = steps
+        self._pass = 0
+        self._next_batch = 0
+
+    @property
+    def batches_per_pass(self) -> int:
+        return math.ceil(self.num_samples / self.batch_size)
 
     @property
     def num_batches(self) -> int:
-        return math.ceil(self.num_samples / self.batch_size)
+        return self.steps or self.batches_per_pass
+
+    def _span(self, epoch: int) -> tuple[np.ndarray | None, int, int]:
+        """The shuffle order and the range of batch indices that epoch ``epoch`` takes."""
+        total = self.batches_per_pass
+        if self.steps is None:
+            return self._order(epoch), 0, total
+        order, first = self._order(self._pass), self._next_batch
+        stop = min(first + self.steps, total)
+        if first + self.steps > total:
+            warnings.warn(f"Your input ran out of data: this epoch has {stop - first} of steps_per_epoch="
+                          f"{self.steps} batches (the arrays hold {total} batches of {self.batch_size}); the next "
+                          "epoch starts a new pass over them.")
+        self._pass, self._next_batch = (self._pass + 1, 0) if stop == total else (self._pass, stop)
+        return order, first, stop
 
     def _order(self, epoch: int) -> np.ndarray | None:
         if not self.shuffle:
@@ -130,28 +178,28 @@ class ArrayAdapter(DataAdapter):
             pick = lambda a: a[indices]  # noqa: E731
         return map_arrays(pick, self.x), map_arrays(pick, self.y), map_arrays(pick, self.sample_weight)
 
+    def _take_batch(self, order: np.ndarray | None, index: int) -> Batch:
+        start = index * self.batch_size
+        return self._take(order, start, min(start + self.batch_size, self.num_samples))
+
     def batches(self, epoch: int) -> Iterator[Batch]:
-        order = self._order(epoch)
-        for start in range(0, self.num_samples, self.batch_size):
-            yield self._take(order, start, min(start + self.batch_size, self.num_samples))
+        order, first, stop = self._span(epoch)
+        for index in range(first, stop):
+            yield self._take_batch(order, index)
 
     def stacked_batches(self, epoch: int, count: int) -> Iterator[tuple[Batch, int]]:
         if count == 1:
             yield from ((batch, 1) for batch in self.batches(epoch))
             return
-        order = self._order(epoch)
-        full = self.num_samples // self.batch_size
-        group = count * self.batch_size
-        start = 0
-        for _ in range(full // count):
-            batch = self._take(order, start, start + group)
-            reshape = lambda a: a.reshape(count, self.batch_size, *a.shape[1:])  # noqa: E731
+        order, index, stop = self._span(epoch)
+        last_full = min(stop, self.num_samples // self.batch_size)
+        reshape = lambda a: a.reshape(count, self.batch_size, *a.shape[1:])  # noqa: E731
+        while index + count <= last_full:
+            batch = self._take(order, index * self.batch_size, (index + count) * self.batch_size)
             yield tuple(map_arrays(reshape, part) for part in batch), count
-            start += group
-        while start < self.num_samples:
-            stop = min(start + self.batch_size, self.num_samples)
-            yield self._take(order, start, stop), 1
-            start = stop
+            index += count
+        for single in range(index, stop):
+            yield self._take_batch(order, single), 1
 
     def split(self, validation_split: float) -> tuple[ArrayAdapter, ArrayAdapter]:
         """The first (1 - validation_split) of the samples for training, the rest for validation
@@ -172,6 +220,7 @@ class ArrayAdapter(DataAdapter):
             adapter.sample_weight = map_arrays(slicer, self.sample_weight)
             adapter.num_samples = len(leaves(adapter.x)[0][1])
             adapter.batch_size, adapter.shuffle, adapter.seed = self.batch_size, shuffle, self.seed
+            adapter._limit_steps(self.steps if slicer is head else None)
             parts.append(adapter)
         return parts[0], parts[1]
 
@@ -191,6 +240,14 @@ def _convert(name: str, structure: Any) -> Any:
     if isinstance(structure, (list, tuple)) and structure and all(hasattr(v, "shape") for v in structure):
         return [_convert(f"{name}[{i}]", value) for i, value in enumerate(structure)]
     return _as_array(name, structure)
+
+
+def _check_sample_weight(sample_weight: Any) -> None:
+    for path, weights in leaves(sample_weight, "sample_weight"):
+        if weights.size and weights.min() < 0:
+            position = first_position(weights < 0)
+            raise DataError(f"{path} holds {weights[position].item()!r} at position {position}; sample weights "
+                            "must be >= 0.")
 
 
 def _class_weights(y: Any, class_weight: dict, sample_weight: Any) -> np.ndarray:

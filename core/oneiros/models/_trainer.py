@@ -73,6 +73,7 @@ class Trainer:
         with swapped_values(variables, [variable._value for variable in variables]):  # a probe, not a step
             y_pred = model(x, training=False)
         predictions = self._flat_outputs(y_pred)
+        self.prediction_shapes = [_shape(p) for p in predictions]
         names = _output_names(model, len(predictions))
         if y is not None:
             self.config.output_names = names
