@@ -18,6 +18,7 @@ SEED_LIMIT = 2**31
 _lock = threading.Lock()
 _generator = np.random.default_rng()
 _reseeds = 0
+_last_seed: int | None = None
 
 
 def set_random_seed(seed: int) -> None:
@@ -26,13 +27,14 @@ def set_random_seed(seed: int) -> None:
     Like ``keras.utils.set_random_seed``, the last two make user code that shuffles with
     ``random`` or ``np.random`` reproducible too.
     """
-    global _generator, _reseeds
+    global _generator, _reseeds, _last_seed
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**32:
         raise ValueError(f"set_random_seed: argument `seed` must be an int in [0, 2**32); "
                          f"received seed={seed!r}.")
     with _lock:
         _generator = np.random.default_rng(int(seed))
         _reseeds += 1
+        _last_seed = int(seed)
         random.seed(int(seed))
         np.random.seed(int(seed))
 
@@ -43,7 +45,7 @@ def next_seed() -> int:
         return int(_generator.integers(0, SEED_LIMIT))
 
 
-def reseed_count() -> int:
-    """How many times :func:`set_random_seed` ran: generators seeded from the old sequence
-    (the one unseeded random ops draw from) are replaced when it changes."""
-    return _reseeds
+def seeding() -> tuple[int, int | None]:
+    """How many times :func:`set_random_seed` ran, and the seed it last set (None before): the
+    generator unseeded random ops draw from is derived from it, and replaced when it changes."""
+    return _reseeds, _last_seed

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import numbers
+import secrets
 import threading
 from typing import Any
 
@@ -19,6 +20,9 @@ from oneiros import ops
 from oneiros.variables import Variable
 
 STATE_NAME = "seed_generator_state"
+GLOBAL_STREAM_MULTIPLIER = 0x9E3779B97F4A7C15
+"""Maps the global seed to the global generator's seed, so that it does not draw the numbers of a
+layer given the same seed (an odd multiplier permutes the seeds modulo 2**63)."""
 
 _names = itertools.count()
 _global_lock = threading.Lock()
@@ -79,16 +83,19 @@ class SeedGenerator:
 
 def global_seed_generator() -> SeedGenerator:
     """The generator unseeded random ops draw from, one per backend; ``set_random_seed``
-    replaces it with one seeded from the new global seed."""
+    replaces it with one derived from the new global seed (without drawing from the sequence
+    that seeds initializers, so creating it changes no model's initial weights)."""
     from oneiros.backend import get_backend
-    from oneiros.random_state import reseed_count
+    from oneiros.random_state import seeding
 
     backend = get_backend().name
-    generation = reseed_count()
+    generation, seed = seeding()
     with _global_lock:
         known = _global_generators.get(backend)
         if known is None or known[0] != generation:
-            known = (generation, SeedGenerator(name="global_seed_generator"))
+            base = secrets.randbits(63) if seed is None else seed
+            derived = (base * GLOBAL_STREAM_MULTIPLIER + 1) % 2**63
+            known = (generation, SeedGenerator(derived, name="global_seed_generator"))
             _global_generators[backend] = known
         return known[1]
 
