@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -32,6 +33,7 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "web_digits"
 DATA = REPO.parent / "shared" / "data"
 TRAIN_IMAGES = 3000
+CALIBRATION_IMAGES = 300
 TOLERANCE = 1e-4
 SEVEN = [(0.22, 0.2), (0.5, 0.19), (0.78, 0.2), (0.7, 0.38), (0.6, 0.58), (0.52, 0.82)]
 ONE = [(0.5, 0.15), (0.5, 0.5), (0.5, 0.85)]
@@ -61,7 +63,8 @@ def trainer() -> ModuleType:
 @pytest.fixture(scope="module")
 def exported(trainer: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The example's small model, trained and saved here, and the same weights without the final
-    softmax, exported by the documented command into folder/model and folder/logits."""
+    softmax, exported by the documented command into folder/model and folder/logits; the model
+    again as static int8 (calibrated on training images) into folder/int8."""
     folder = tmp_path_factory.mktemp("web_export")
     model, accuracy = trainer.train(DATA, small=True, images=TRAIN_IMAGES, epochs=4)
     assert accuracy > 0.85, f"the small digit model reached only {accuracy:.2%} on held-out digits"
@@ -73,6 +76,12 @@ def exported(trainer: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> d
         done = subprocess.run([sys.executable, "-m", "oneiros_onnx.web", str(saved), str(folder / name),
                                "--scale", "1/255"], capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
+    (x_train, _), _ = trainer.load_digits(DATA)
+    np.save(folder / "calibration.npy", trainer.model_input(x_train[:CALIBRATION_IMAGES]))
+    done = subprocess.run([sys.executable, "-m", "oneiros_onnx.web", str(folder / "digits.oneiros"), str(folder / "int8"),
+                           "--scale", "1/255", "--quantize", "int8", "--calibration", str(folder / "calibration.npy")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
     manifest = json.loads((folder / "model" / "model.json").read_text())
     return {"model": model, "folder": folder, "manifest": manifest}
 
@@ -87,7 +96,7 @@ def page(exported: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> 
         pytest.skip(f"could not fetch onnxruntime-web from the npm registry: {vendored.stderr.strip()[-500:]}")
     assert vendored.returncode == 0, vendored.stderr
     browser_dir = tmp_path_factory.mktemp("chromium")
-    mounts = {name: exported["folder"] / name for name in ("model", "logits")}
+    mounts = {name: exported["folder"] / name for name in ("model", "logits", "int8")}
     with _browser.static_site(EXAMPLE, mounts) as (url, requests), \
             _browser.chromium_page(chromium, browser_dir / "profile", browser_dir / "chromium.log") as tab:
         tab.navigate(url)
@@ -111,6 +120,30 @@ def _python_probabilities(exported: dict[str, Any], pixels: np.ndarray) -> np.nd
     values = 255 - pixels.astype(np.float64) if preprocessing["invert"] else pixels.astype(np.float64)
     inputs = (values * preprocessing["scale"]).astype(np.float32)[..., np.newaxis]
     return np.asarray(exported["model"].predict(inputs, verbose=0))
+
+
+def _predict_pixels(page: Page, images: np.ndarray) -> list[dict[str, Any]]:
+    """``window.predictPixels`` on each uint8 (28, 28) image, in order."""
+    return page.evaluate(f"""(async () => {{
+        const results = [];
+        for (const pixels of {json.dumps(images.reshape(len(images), -1).tolist())}) {{
+            results.push(await window.predictPixels(pixels));
+        }}
+        return results;
+    }})()""")
+
+
+@contextmanager
+def _serving(page: Page, model_dir: str) -> Iterator[None]:
+    """The page reloaded with ``?model=MODEL_DIR/`` (a mounted export), then back to the default model."""
+    home = page.url
+    page.navigate(f"{home}?model={model_dir}/")
+    try:
+        page.evaluate("window.digitsReady.then(() => true)")
+        yield
+    finally:
+        page.navigate(home)
+        page.evaluate("window.digitsReady.then(() => true)")
 
 
 def _pad_points(page: Page, fractions: list[tuple[float, float]], step: float = 8.0) -> list[tuple[float, float]]:
@@ -217,19 +250,25 @@ def test_touch_drawing_is_predicted_and_shown(page: Page, exported: dict[str, An
 def test_page_turns_scores_into_probabilities(page: Page, exported: dict[str, Any], trainer: ModuleType) -> None:
     """The same weights without the final softmax: the page's own softmax must give the model's."""
     images, _ = _mnist_by_class(trainer)
-    home = page.url
-    page.navigate(f"{home}?model=logits/")
-    try:
+    with _serving(page, "logits"):
         assert page.evaluate("window.digitsReady.then((manifest) => manifest.output.probabilities)") is False
-        results = page.evaluate(f"""(async () => {{
-            const results = [];
-            for (const pixels of {json.dumps(images[:4].reshape(4, -1).tolist())}) {{
-                results.push(await window.predictPixels(pixels));
-            }}
-            return results;
-        }})()""")
-    finally:
-        page.navigate(home)
-        page.evaluate("window.digitsReady.then(() => true)")
+        results = _predict_pixels(page, images[:4])
     got = np.array([result["probabilities"] for result in results])
     np.testing.assert_allclose(got, _python_probabilities(exported, images[:4]), rtol=0, atol=TOLERANCE)
+
+
+def test_page_runs_the_int8_model_like_python(page: Page, exported: dict[str, Any], trainer: ModuleType) -> None:
+    """``--quantize int8``: a smaller download that onnxruntime-web runs as ONNX Runtime does in Python."""
+    import onnxruntime
+
+    folder = exported["folder"]
+    assert (folder / "int8" / "model.onnx").stat().st_size <= 0.3 * (folder / "model" / "model.onnx").stat().st_size
+    images, labels = _mnist_by_class(trainer)
+    with _serving(page, "int8"):
+        results = _predict_pixels(page, images)
+    session = onnxruntime.InferenceSession(str(folder / "int8" / "model.onnx"), providers=["CPUExecutionProvider"])
+    inputs = trainer.model_input(images)
+    (expected,) = session.run(None, {session.get_inputs()[0].name: inputs})
+    got = np.array([result["probabilities"] for result in results])
+    np.testing.assert_allclose(got, expected, rtol=0, atol=TOLERANCE)
+    assert (expected.argmax(axis=1) == labels).sum() >= 8, "the int8 model should read most of these digits"

@@ -166,8 +166,11 @@ def _int8(proto: onnx.ModelProto, feeds: dict[str, np.ndarray] | None) -> onnx.M
         if feeds is None:
             quantize_dynamic(prepared, result, per_channel=True, weight_type=QuantType.QInt8)
         else:
+            # Softmax stays float: 8-bit probabilities would step by 1/255, and pages read its
+            # output node to tell probabilities from scores.
+            softmax = [node.name for node in onnx.load(prepared).graph.node if node.op_type == "Softmax"]
             quantize_static(prepared, result, _Calibration(feeds), quant_format=QuantFormat.QDQ, per_channel=True,
-                            activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
+                            activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, nodes_to_exclude=softmax)
         quantized = onnx.load(result)
     del quantized.graph.value_info[:]
     return _short_names(quantized)
