@@ -1,4 +1,5 @@
-"""The ONNX plugin for Oneiros: an ONNX Runtime inference backend and the "onnx" model exporter.
+"""The ONNX plugin for Oneiros: an ONNX Runtime inference backend and the "onnx" model exporter
+(float32, int8 or float16; see docs/quantization.md).
 
 ``import oneiros_onnx`` imports neither onnx nor onnxruntime; the names below load on first use.
 """
@@ -17,6 +18,8 @@ _LAZY = {
     "OnnxModel": "oneiros_onnx.model_file",
     "LoweringError": "oneiros_onnx.errors",
     "UnsafeModelError": "oneiros_onnx.errors",
+    "QuantizationError": "oneiros_onnx.quantize",
+    "QuantizationWarning": "oneiros_onnx.quantize",
 }
 
 __all__ = sorted(_LAZY)

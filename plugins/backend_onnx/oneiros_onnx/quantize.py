@@ -28,7 +28,7 @@ import logging
 import re
 import tempfile
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -260,10 +260,5 @@ def quantized(proto: onnx.ModelProto, mode: str, calibration_data: Any = None) -
     return result
 
 
-def file_metadata(path: str | Path) -> dict[str, str]:
-    """The ``metadata_props`` of the .onnx file at ``path`` (its weights are not read)."""
-    return {entry.key: entry.value for entry in onnx.load(str(path), load_external_data=False).metadata_props}
-
-
-__all__: Sequence[str] = ["AGREEMENT_WARNING", "MODES", "QuantizationError", "QuantizationWarning",
-                          "calibration_feeds", "check_mode", "file_metadata", "quantized", "top1_agreement"]
+__all__ = ["AGREEMENT_WARNING", "MODES", "QuantizationError", "QuantizationWarning", "calibration_feeds", "check_mode",
+           "quantized", "top1_agreement"]
