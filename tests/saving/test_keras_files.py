@@ -26,7 +26,8 @@ def _keras_models(keras):
     kl = keras.layers
     rng = np.random.default_rng(7)
     convnet = keras.Sequential([keras.Input((8, 8, 1)), kl.Conv2D(4, 3, activation="relu"), kl.BatchNormalization(),
-                                kl.MaxPooling2D(2), kl.Flatten(), kl.Dense(3, activation="softmax")], name="convnet")
+                                kl.MaxPooling2D(2), kl.Flatten(), kl.Dropout(0.25), kl.Dense(3, activation="softmax")],
+                               name="convnet")
     first, second = keras.Input((4,), name="first"), keras.Input((3,), name="second")
     merged = kl.Concatenate()([kl.Dense(5, activation="tanh")(first), second])
     two_inputs = keras.Model([first, second], kl.Dense(2)(merged), name="two_inputs")
@@ -168,7 +169,7 @@ def _oneiros_models():
     rng = np.random.default_rng(11)
     convnet = oi.Sequential([layers.Input((8, 8, 1)), layers.Conv2D(4, 3, activation="relu"),
                              layers.BatchNormalization(), layers.MaxPooling2D(2), layers.Flatten(),
-                             layers.Dense(3, activation="softmax")])
+                             layers.Dropout(0.25), layers.Dense(3, activation="softmax")])
     convnet.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     convnet.fit(rng.random((16, 8, 8, 1), dtype=np.float32), rng.integers(0, 3, 16), epochs=1, batch_size=8,
                 verbose=0)

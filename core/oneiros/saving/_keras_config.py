@@ -26,6 +26,8 @@ NEUTRAL_KERAS_ARGUMENTS: dict[str, Any] = {
     "quantization_config": (None,), "lora_rank": (None,), "lora_alpha": (None,), "sparse": (False, None),
     "ragged": (False, None), "optional": (False,), "renorm": (False,), "renorm_clipping": (None,),
     "renorm_momentum": ANY_VALUE, "synchronized": (False,), "autocast": (True,), "input_spec": (None,),
+    "use_gate": (False,), "fill_mode": ("constant",), "fill_value": (0, 0.0), "antialias": (False,),
+    "sliding_window": (None,), "flash_attention": (None,), "seed": (None,),
 }
 """Keras layer arguments Oneiros does not have, and the values at which dropping them changes nothing."""
 CODE_CLASSES = frozenset({"Lambda", "__lambda__", "TFSMLayer", "TorchModuleWrapper", "JaxLayer", "FlaxLayer"})

@@ -61,7 +61,8 @@ def variable_paths(root: Any) -> list[tuple[str, Any]]:
         if id(layer) in visited:
             return
         visited.add(id(layer))
-        own = [v for v in layer._own_variables if v.trainable] + [v for v in layer._own_variables if not v.trainable]
+        weights = [v for v in layer._own_variables if v.counts_as_parameter]  # not random-generator states
+        own = [v for v in weights if v.trainable] + [v for v in weights if not v.trainable]
         found.extend((f"{prefix}vars/{index}", variable) for index, variable in enumerate(own))
         if isinstance(layer, Sequential):
             container(layer.layers, f"{prefix}layers/")
