@@ -17,8 +17,8 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 
 import oneiros as oi  # noqa: E402
 from oneiros import layers  # noqa: E402
-from oneiros.errors import (ArchiveSecurityError, ModelFileError, ResourceLimitError,  # noqa: E402
-                            UnsafeConfigError)
+from oneiros.errors import (ArchiveSecurityError, ModelFileError, OneirosError,  # noqa: E402
+                            ResourceLimitError, UnsafeConfigError)
 from oneiros.saving import LoadLimits  # noqa: E402
 
 h5py = pytest.importorskip("h5py")
@@ -31,6 +31,13 @@ def _model() -> oi.Model:
     return model
 
 
+class _Files(dict):
+    """The valid files as bytes; a short repr keeps hypothesis's failure reports readable."""
+
+    def __repr__(self) -> str:
+        return "<valid .keras members and .weights.h5 bytes>"
+
+
 @pytest.fixture(scope="module")
 def keras_bytes(tmp_path_factory):
     """A valid .keras archive's members and a valid .weights.h5, written by Oneiros."""
@@ -40,7 +47,7 @@ def keras_bytes(tmp_path_factory):
     model.save_weights(folder / "m.weights.h5")
     with zipfile.ZipFile(folder / "m.keras") as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
-    return {"members": members, "weights": (folder / "m.weights.h5").read_bytes()}
+    return _Files(members=members, weights=(folder / "m.weights.h5").read_bytes())
 
 
 def _write_keras(path, members, compression=zipfile.ZIP_STORED):
@@ -230,3 +237,36 @@ def test_a_config_declaring_layers_larger_than_the_file_is_refused_before_alloca
 
     with pytest.raises(ResourceLimitError, match="declares larger layers"):
         oi.load_model(_write_keras(tmp_path / "huge.keras", _config_with(keras_bytes, huge)))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_rewritten_keras_config_values_never_escape_the_library_errors(tmp_path, keras_bytes, data):
+    """Any value in config.json replaced by another JSON value: loaded, or refused with one of
+    Oneiros's errors (a ModelFileError, or an unknown-name error naming what the file asked for)."""
+    config = json.loads(keras_bytes["members"]["config.json"])
+    places = []
+
+    def collect(value, path):
+        places.append(path)
+        children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, child in children:
+            collect(child, (*path, key))
+
+    collect(config, ())
+    where = data.draw(st.sampled_from(places[1:]))
+    replacement = data.draw(st.one_of(st.none(), st.booleans(), st.integers(-3, 10 ** 12), st.text(max_size=5),
+                                      st.lists(st.integers(0, 3), max_size=3), st.just({}), st.just({"a": 1})))
+    holder = config
+    for key in where[:-1]:
+        holder = holder[key]
+    holder[where[-1]] = replacement
+    members = {**keras_bytes["members"], "config.json": json.dumps(config).encode()}
+    try:
+        oi.load_model(_write_keras(tmp_path / "rewritten.keras", members))
+    except OneirosError:
+        pass
+    try:
+        oi.models.model_from_json(json.dumps(config))
+    except OneirosError:
+        pass

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from oneiros._registry import QUALIFIER
-from oneiros.errors import CorruptFileError, UnsafeConfigError
+from oneiros.errors import CorruptFileError, ModelFileError, UnsafeConfigError
 from oneiros.saving import _custom_objects
 from oneiros.saving._keras_names import (DTYPE_POLICIES, FUNCTION_CLASS, KERAS_LAYERS, KERAS_MODULES,
                                          MODEL_MODULES, TENSOR_CLASS, is_keras_module, kind_of_key)
@@ -362,7 +362,17 @@ def legacy_compile_config(training: Any) -> dict[str, Any] | None:
 
 
 def model_config(config: Any) -> dict[str, Any]:
-    """An Oneiros model config (class, config, build and compile configs) from a Keras one."""
+    """An Oneiros model config (class, config, build and compile configs) from a Keras one; any
+    shape of config the translation cannot follow is a CorruptFileError."""
+    try:
+        return _model_config(config)
+    except ModelFileError:
+        raise
+    except Exception as exc:  # wrong types anywhere in a hand-edited or damaged config
+        raise CorruptFileError(f"The Keras model config cannot be read: {type(exc).__name__}: {exc}") from None
+
+
+def _model_config(config: Any) -> dict[str, Any]:
     if not isinstance(config, dict):
         raise CorruptFileError("The Keras model config must be a JSON object.")
     entry = layer_entry(config)
