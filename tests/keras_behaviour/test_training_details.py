@@ -167,3 +167,12 @@ def test_fit_prints_small_losses_in_scientific_notation(capsys):
     model.compile(optimizer=oi.optimizers.SGD(learning_rate=0.0), loss="mse")
     model.fit(X, np.full((16, 1), 0.01, np.float32), epochs=1, verbose=2)
     assert "loss: 1.0000e-04" in capsys.readouterr().out
+
+
+def test_repeated_and_weighted_metric_names_follow_keras(keras):
+    keys = []
+    for framework in (oi, keras):
+        model = framework.Sequential([framework.layers.Input((3,)), framework.layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse", metrics=["mae", "mae"], weighted_metrics=["mae", "mse"])
+        keys.append(list(model.evaluate(X, Y, sample_weight=np.linspace(0, 1, 16), verbose=0, return_dict=True)))
+    assert sorted(keys[0]) == sorted(keys[1]) == sorted(["loss", "mae", "mae_1", "weighted_mae", "mse"])

@@ -133,12 +133,26 @@ class Trainer:
         return [m.initial_state() for m in self._loss_trackers() + self._all_metrics()]
 
     def metric_names(self) -> list[str]:
+        """The logged names, by Keras's rule: ``output_`` prefixes with several outputs, repeated names
+        numbered (``acc``, ``acc_1``), and a weighted metric named plainly unless an unweighted one
+        already has its name (then ``weighted_``)."""
         multi = len(self.config.output_names) > 1
+        counts: dict[str, int] = {}
+
+        def numbered(name: str) -> str:
+            index = counts.get(name, 0)
+            counts[name] = index + 1
+            return name if index == 0 else f"{name}_{index}"
+
         names = [tracker.name for tracker in self._loss_trackers()]
         for output, group in zip(self.config.output_names, self.config.metrics):
-            names += [f"{output}_{m.name}" if multi else m.name for m in group]
+            names += [numbered(f"{output}_{m.name}" if multi else m.name) for m in group]
         for output, group in zip(self.config.output_names, self.config.weighted_metrics):
-            names += [f"{output}_weighted_{m.name}" if multi else f"weighted_{m.name}" for m in group]
+            for metric in group:
+                name = f"{output}_{metric.name}" if multi else metric.name
+                if name in counts:
+                    name = f"{output}_weighted_{metric.name}" if multi else f"weighted_{metric.name}"
+                names.append(numbered(name))
         return names
 
     def sync(self, state: State) -> None:
