@@ -102,29 +102,30 @@ def get_backend(name: str | None = None) -> Backend:
     """The backend called ``name``, or the active one (choosing the default on first use)."""
     if name is not None:
         return name if isinstance(name, Backend) else _instantiate(name)
-    if _active.backend is None:
+    if _active.current.backend is None:
         with _lock:
-            if _active.backend is None:
-                _active.activate(_default())
-    return _active.backend
+            if _active.current.backend is None:
+                _active.set_default(_default())
+    return _active.current.backend
 
 
 current_backend = get_backend
 
 
 def set_backend(name: str | Backend) -> Backend:
-    """Makes ``name`` the backend every op runs on from now on; returns it."""
+    """Makes ``name`` the process-wide backend: every thread outside a :func:`backend_scope`
+    runs its ops on it from now on. Returns it."""
     backend = name if isinstance(name, Backend) else _instantiate(name)
-    _active.activate(backend)
+    _active.set_default(backend)
     return backend
 
 
 @contextlib.contextmanager
 def backend_scope(name: str | Backend) -> Iterator[Backend]:
-    """Runs the block on backend ``name``, then restores the previous one."""
+    """Runs the block on backend ``name`` in this thread only, then restores the previous one."""
     backend = name if isinstance(name, Backend) else _instantiate(name)
-    previous = _active.activate(backend)
+    previous = _active.enter(backend)
     try:
         yield backend
     finally:
-        _active.activate(previous)
+        _active.leave(previous)

@@ -1,16 +1,58 @@
-"""The active backend, read on every op call, so kept as a plain module global."""
+"""The active backend of each thread, read on every op call.
+
+``current.ops`` is one attribute read: a thread that entered a backend scope has its own
+``backend``/``ops`` in its thread-local dict; every other thread falls through to the class
+attributes, which hold the process-wide default (what ``set_backend`` chose).
+
+Example::
+
+    previous = enter(numpy_backend)   # this thread only
+    try:
+        ...
+    finally:
+        leave(previous)
+"""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
-backend: Any = None
-ops: Any = None
+_UNSET = object()
 
 
-def activate(new_backend: Any) -> Any:
-    """Makes ``new_backend`` the active one; returns the previous backend."""
-    global backend, ops
-    previous = backend
-    backend, ops = new_backend, (new_backend.ops if new_backend is not None else None)
+class _ActiveBackend(threading.local):
+    """This thread's backend and its ops; the class attributes are the process default."""
+
+    backend: Any = None
+    ops: Any = None
+
+
+current = _ActiveBackend()
+
+
+def _ops_of(backend: Any) -> Any:
+    return backend.ops if backend is not None else None
+
+
+def set_default(backend: Any) -> None:
+    """Makes ``backend`` the process default, which this thread follows from now on as well."""
+    _ActiveBackend.backend, _ActiveBackend.ops = backend, _ops_of(backend)
+    vars(current).pop("backend", None)
+    vars(current).pop("ops", None)
+
+
+def enter(backend: Any) -> Any:
+    """Makes ``backend`` this thread's; returns what :func:`leave` needs to undo that."""
+    previous = vars(current).get("backend", _UNSET)
+    current.backend, current.ops = backend, _ops_of(backend)
     return previous
+
+
+def leave(previous: Any) -> None:
+    """Undoes :func:`enter`: this thread's earlier backend, or the process default again."""
+    if previous is _UNSET:
+        vars(current).pop("backend", None)
+        vars(current).pop("ops", None)
+    else:
+        current.backend, current.ops = previous, _ops_of(previous)

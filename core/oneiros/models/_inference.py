@@ -7,19 +7,33 @@ advanced values, which are stored back, so consecutive predictions draw new numb
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from oneiros import ops
 from oneiros.backend import get_backend
-from oneiros.data._structure import map_arrays
+from oneiros.data._structure import leaves, map_arrays
 from oneiros.layers.layer import collecting_losses
 from oneiros.layers.seed_generator import global_seed_generator
 from oneiros.models._pipeline import MeasuredSteps
 from oneiros.variables import swapped_values
 
 
+_PREDICTOR_CREATION = threading.Lock()
+
+
+def _signature(x: Any) -> tuple:
+    return tuple((tuple(array.shape), str(array.dtype)) for _, array in leaves(x))
+
+
 class Predictor:
-    """Runs a model's forward pass (``training=False``) through the backend's inference compiler."""
+    """Runs a model's forward pass (``training=False``) through the backend's inference compiler.
+
+    Safe to call from several threads at once: a call whose input signature has not been compiled
+    yet runs under the predictor's lock, because tracing swaps the variables' values for tracers
+    (see :func:`~oneiros.variables.swapped_values`) and another thread must not read them then;
+    compiled signatures run outside it, after reading the values under it.
+    """
 
     def __init__(self, model: Any, backend: Any):
         self.model = model
@@ -31,15 +45,35 @@ class Predictor:
         self.function = backend.compile_inference(self._forward)
         self._stacked_function: Any = None
         self.steps = MeasuredSteps()
+        self._lock = threading.RLock()
+        self._compiled: set[tuple] = set()
 
     @classmethod
     def for_model(cls, model: Any) -> Predictor:
         backend = get_backend()
         cached = model.__dict__.get("_predictor")
         if cached is None or cached.backend is not backend:
-            cached = cls(model, backend)
-            model._predictor = cached
+            with _PREDICTOR_CREATION:
+                cached = model.__dict__.get("_predictor")
+                if cached is None or cached.backend is not backend:
+                    cached = cls(model, backend)
+                    model._predictor = cached
         return cached
+
+    def _guarded_call(self, function: Any, name: str, x: Any) -> Any:
+        """``function(values, x)`` with the variables' values; traces one thread at a time."""
+        key = (name, _signature(x))
+        with self._lock:
+            values = [variable.value for variable in self.variables]
+            if key not in self._compiled:
+                result = function(values, x)
+                self._compiled.add(key)
+                return self._keep_states(result, name)
+        result = function(values, x)
+        if not self._drawn.get(name):
+            return result
+        with self._lock:
+            return self._keep_states(result, name)
 
     def _run_model(self, values: list[Any], x: Any) -> tuple[Any, list[Any]]:
         """The outputs and the random states after the call (what the model drew advanced)."""
@@ -54,12 +88,16 @@ class Predictor:
         return (y_pred, states) if drawn else y_pred
 
     def _bind_variables(self, x: Any) -> None:
-        if self.variables is None:
-            if not self.model.built or not self.model.variables:
-                self.model(x, training=False)
-            self.variables = self.model.variables + [global_seed_generator().state]
-            self._random_states = [index for index, variable in enumerate(self.variables)
-                                   if not variable.counts_as_parameter]
+        if self.variables is not None:
+            return
+        with self._lock:
+            if self.variables is None:
+                if not self.model.built or not self.model.variables:
+                    self.model(x, training=False)
+                variables = self.model.variables + [global_seed_generator().state]
+                self._random_states = [index for index, variable in enumerate(variables)
+                                       if not variable.counts_as_parameter]
+                self.variables = variables  # last: other threads skip the lock once it is set
 
     def _keep_states(self, result: Any, function: str) -> Any:
         """The outputs of ``result``, after storing the random states it returned (if it drew)."""
@@ -72,7 +110,7 @@ class Predictor:
 
     def __call__(self, x: Any) -> Any:
         self._bind_variables(x)
-        return self._keep_states(self.function([variable.value for variable in self.variables], x), "single")
+        return self._guarded_call(self.function, "single", x)
 
     def _forward_stacked(self, values: list[Any], stacked_x: Any) -> Any:
         def one_batch(states: list[Any], x: Any) -> tuple[list[Any], Any]:
@@ -90,7 +128,7 @@ class Predictor:
         """Outputs for several equal-sized batches stacked on a new axis 0, in one compiled call
         (the batches run one after another, exactly as separate calls would)."""
         self._bind_variables(map_arrays(lambda array: array[0], x))
-        if self._stacked_function is None:
-            self._stacked_function = self.backend.compile_inference(self._forward_stacked)
-        result = self._stacked_function([variable.value for variable in self.variables], x)
-        return self._keep_states(result, "stacked")
+        with self._lock:
+            if self._stacked_function is None:
+                self._stacked_function = self.backend.compile_inference(self._forward_stacked)
+        return self._guarded_call(self._stacked_function, "stacked", x)

@@ -45,7 +45,7 @@ def op_error(name: str, args: tuple, kwargs: dict, exc: BaseException) -> OpErro
     spec = CONTRACT[name]
     bound = spec.signature.bind_partial(*args, **kwargs)
     received = ", ".join(f"{key}={describe(value)}" for key, value in bound.arguments.items())
-    backend_name = getattr(_active.backend, "name", "?")
+    backend_name = getattr(_active.current.backend, "name", "?")
     return OpError(
         f"ops.{name} on backend {backend_name!r}: received {received}; expected {spec.expects}. "
         f"({type(exc).__name__}: {exc})"
@@ -71,9 +71,10 @@ def op(category: str, expects: str = "inputs of matching shapes and supported dt
         def dispatch(*args: Any, **kwargs: Any) -> Any:
             if holds_tensor_like(args) or (kwargs and holds_tensor_like(kwargs.values())):
                 return tensor_like_call(name, dispatch, args, kwargs)
-            implementation = getattr(_active.ops or _activate_default(), name, None)
+            implementation = getattr(_active.current.ops or _activate_default(), name, None)
             if implementation is None:
-                raise CapabilityError(_active.backend.name, f"op {name}", _active.backend.capabilities)
+                active = _active.current.backend
+                raise CapabilityError(active.name, f"op {name}", active.capabilities)
             try:
                 return implementation(*args, **kwargs)
             except OneirosError:
@@ -119,4 +120,4 @@ def _activate_default() -> Any:
     from oneiros.backend import get_backend
 
     get_backend()
-    return _active.ops
+    return _active.current.ops
