@@ -12,10 +12,11 @@ from oneiros.data.adapters import (
     GeneratorAdapter,
     adapter_for,
 )
+from oneiros.data._finite import NonFiniteDataWarning, set_finite_check
 from oneiros.data.dataset import ArrayDataset, Dataset
 
 __all__ = ["ArrayAdapter", "ArrayDataset", "DataAdapter", "DataError", "Dataset", "DatasetAdapter",
-           "GeneratorAdapter", "adapter_for", "load", "loaders"]
+           "GeneratorAdapter", "NonFiniteDataWarning", "adapter_for", "load", "loaders", "set_finite_check"]
 
 
 def loaders() -> list[str]:

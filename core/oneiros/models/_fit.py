@@ -12,6 +12,7 @@ from oneiros._arguments import positive_int
 from oneiros.callbacks._base import CallbackList
 from oneiros.callbacks._history import History
 from oneiros.callbacks._progbar import ProgbarLogger
+from oneiros.data._finite import check_finite as check_finite_arrays, finite_check_mode
 from oneiros.data.adapters import ArrayAdapter, DataError, adapter_for
 from oneiros.data._structure import leaves, map_arrays
 from oneiros.distribution import current as current_distribution
@@ -78,7 +79,7 @@ def _first_batch(adapter: Any) -> Any:
 def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verbose: Any, callbacks: Any,
         validation_split: float, validation_data: Any, shuffle: bool, class_weight: Any, sample_weight: Any,
         initial_epoch: int, steps_per_epoch: int | None, validation_steps: int | None,
-        validation_batch_size: int | None, validation_freq: int) -> History:
+        validation_batch_size: int | None, validation_freq: int, check_finite: bool | None = None) -> History:
     trainer = model._get_trainer()
     trainer.require_training()
     if not isinstance(epochs, int) or epochs < 0 or initial_epoch < 0:
@@ -88,8 +89,12 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
     _check_counts("fit", batch_size=batch_size, steps_per_epoch=steps_per_epoch, validation_steps=validation_steps,
                   validation_batch_size=validation_batch_size)
     positive_int("fit", "validation_freq", validation_freq)
+    finite_mode = finite_check_mode(check_finite)
     adapter = _make_adapter(model, x, y, sample_weight=sample_weight, batch_size=batch_size or DEFAULT_BATCH_SIZE,
                             shuffle=shuffle, class_weight=class_weight, steps=steps_per_epoch)
+    if isinstance(adapter, ArrayAdapter):
+        for part, name in ((adapter.x, "x"), (adapter.y, "y"), (adapter.sample_weight, "sample_weight")):
+            check_finite_arrays(part, name, finite_mode)
     validation = None
     if validation_split:
         if not isinstance(adapter, ArrayAdapter):

@@ -234,8 +234,11 @@ class Model(Layer):
             validation_data: Any = None, shuffle: bool = True, class_weight: dict | None = None,
             sample_weight: Any = None, initial_epoch: int = 0, steps_per_epoch: int | None = None,
             validation_steps: int | None = None, validation_batch_size: int | None = None,
-            validation_freq: int = 1) -> Any:
-        """Trains for ``epochs`` epochs; returns a History whose ``history`` maps names to lists."""
+            validation_freq: int = 1, check_finite: bool | None = None) -> Any:
+        """Trains for ``epochs`` epochs; returns a History whose ``history`` maps names to lists.
+
+        NaN or inf in array data gives a warning naming the first bad row (``check_finite=True``:
+        an error; False: no check; None: ``oi.data.set_finite_check``, default "warn")."""
         from oneiros.models._fit import fit
 
         with self._backend_scope():
@@ -244,7 +247,7 @@ class Model(Layer):
                    shuffle=shuffle, class_weight=class_weight, sample_weight=sample_weight,
                    initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
                    validation_steps=validation_steps, validation_batch_size=validation_batch_size,
-                   validation_freq=validation_freq)
+                   validation_freq=validation_freq, check_finite=check_finite)
 
     def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None, verbose: Any = "auto",
                  sample_weight: Any = None, steps: int | None = None, callbacks: Sequence[Any] | None = None,
