@@ -5,6 +5,9 @@ and schedules (``oi.optimizers.Adam``, ``oi.optimizers.get("adam")``,
 ``oi.optimizers.CosineDecay``) resolve through the registry, so a plugin can override them.
 """
 
+import importlib
+from typing import Any
+
 from oneiros._namespace import registry_accessors
 from oneiros.optimizers._base import Optimizer
 from oneiros.optimizers._schedules import LearningRateSchedule
@@ -35,10 +38,17 @@ BUILTINS: list = [
     "oneiros.optimizers._schedules:PiecewiseConstantDecay",
     "oneiros.optimizers._schedules:PolynomialDecay",
     "oneiros.optimizers._schedules:CosineDecay",
+    "oneiros.optimizers._schedules:CosineDecayRestarts",
 ]
 """What the core registers through ``register_optimizers``, as lazy ``"module:Name"`` references (an
 ``(alias, reference)`` pair registers an alias), so plugin discovery imports none of them."""
 
-__all__ = ["BUILTINS", "LearningRateSchedule", "Optimizer", "get"]
+__all__ = ["BUILTINS", "LearningRateSchedule", "Optimizer", "get", "schedules"]
 
-get, __getattr__ = registry_accessors("optimizers", __name__)
+get, _registry_attribute = registry_accessors("optimizers", __name__)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "schedules":
+        return importlib.import_module("oneiros.optimizers.schedules")
+    return _registry_attribute(name)

@@ -204,7 +204,45 @@ class CosineDecay(LearningRateSchedule):
                 "warmup_steps": self.warmup_steps}
 
 
-SCHEDULES = [ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay, CosineDecay]
+class CosineDecayRestarts(LearningRateSchedule):
+    """Cosine decay with warm restarts (SGDR): the first period lasts ``first_decay_steps``, each
+    next one ``t_mul`` times longer and starting ``m_mul`` times lower; the floor is ``alpha``
+    times the peak."""
+
+    def __init__(self, initial_learning_rate: float, first_decay_steps: float, t_mul: float = 2.0,
+                 m_mul: float = 1.0, alpha: float = 0.0, name: str = "SGDRDecay"):
+        owner = type(self).__name__
+        self.initial_learning_rate = check_real(owner, "initial_learning_rate",
+                                                initial_learning_rate, minimum=0)
+        self.first_decay_steps = check_real(owner, "first_decay_steps", first_decay_steps, minimum=0,
+                                            exclusive_minimum=True)
+        self.t_mul = check_real(owner, "t_mul", t_mul, minimum=0, exclusive_minimum=True)
+        self.m_mul = check_real(owner, "m_mul", m_mul, minimum=0)
+        self.alpha = check_real(owner, "alpha", alpha, minimum=0, maximum=1)
+        self.name = name
+
+    def __call__(self, step: Any) -> Any:
+        fraction = ops.divide(_as_float(step), self.first_decay_steps)
+        if self.t_mul == 1.0:
+            restarts = ops.floor(fraction)
+            fraction = ops.subtract(fraction, restarts)
+        else:
+            restarts = ops.floor(ops.divide(ops.log(ops.subtract(1.0, ops.multiply(fraction, 1.0 - self.t_mul))),
+                                            math.log(self.t_mul)))
+            period_scale = ops.power(ops.convert_to_tensor(self.t_mul, FLOAT), restarts)
+            completed = ops.divide(ops.subtract(1.0, period_scale), 1.0 - self.t_mul)
+            fraction = ops.divide(ops.subtract(fraction, completed), period_scale)
+        peak_scale = ops.power(ops.convert_to_tensor(self.m_mul, FLOAT), restarts)
+        cosine = ops.multiply(ops.multiply(peak_scale, 0.5), ops.add(ops.cos(ops.multiply(fraction, math.pi)), 1.0))
+        return ops.multiply(ops.add(ops.multiply(cosine, 1.0 - self.alpha), self.alpha), self.initial_learning_rate)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"initial_learning_rate": self.initial_learning_rate, "first_decay_steps": self.first_decay_steps,
+                "t_mul": self.t_mul, "m_mul": self.m_mul, "alpha": self.alpha, "name": self.name}
+
+
+SCHEDULES = [ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay, CosineDecay,
+             CosineDecayRestarts]
 
 
 def serialize_schedule(schedule: LearningRateSchedule) -> dict[str, Any]:
