@@ -283,3 +283,21 @@ def test_an_oneiros_only_layer_is_written_under_its_registered_name(tmp_path):
     x = np.random.default_rng(0).integers(0, 20, (3, 6)).astype("int32")
     loaded = oi.load_model(tmp_path / "only.keras")
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
+
+
+def test_an_attention_block_with_a_keras_operator_moves_both_ways(tmp_path):
+    keras = pytest.importorskip("keras")
+    query = keras.Input((4, 6))
+    attended = keras.layers.MultiHeadAttention(num_heads=2, key_dim=3)(query, query)
+    model = keras.Model(query, keras.layers.LayerNormalization()(attended + query))  # `+` is keras.ops.add
+    x = np.random.default_rng(5).random((3, 4, 6), dtype=np.float32)
+    model.save(tmp_path / "attention.keras")
+    ours = oi.load_model(tmp_path / "attention.keras")
+    np.testing.assert_allclose(ours.predict(x, verbose=0), np.asarray(model.predict(x, verbose=0)), atol=TOLERANCE)
+    ours.save(tmp_path / "attention_back.keras")
+    theirs = keras.saving.load_model(tmp_path / "attention_back.keras")
+    np.testing.assert_allclose(np.asarray(theirs.predict(x, verbose=0)), ours.predict(x, verbose=0), atol=TOLERANCE)
+    inputs = keras.Input((3,))
+    keras.Model(inputs, keras.layers.Dense(2)(keras.ops.sin(inputs))).save(tmp_path / "sin.keras")
+    with pytest.raises(oi.errors.CorruptFileError, match="operation 'Sin'"):
+        oi.load_model(tmp_path / "sin.keras")

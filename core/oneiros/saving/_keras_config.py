@@ -30,6 +30,10 @@ NEUTRAL_KERAS_ARGUMENTS: dict[str, Any] = {
     "sliding_window": (None,), "flash_attention": (None,), "seed": (None,),
 }
 """Keras layer arguments Oneiros does not have, and the values at which dropping them changes nothing."""
+KERAS_OPS_MODULE = "keras.src.ops."
+MERGE_OPERATIONS = {"Add": "Add", "Subtract": "Subtract", "Multiply": "Multiply", "Maximum": "Maximum",
+                    "Minimum": "Minimum"}
+"""Keras ops on two symbolic tensors (``x + y``...) and the Oneiros merge layers computing them."""
 CODE_CLASSES = frozenset({"Lambda", "__lambda__", "TFSMLayer", "TorchModuleWrapper", "JaxLayer", "FlaxLayer"})
 MODEL_CLASSES = frozenset({"Sequential", "Functional", "Model"})
 
@@ -145,6 +149,8 @@ def layer_entry(entry: Any, where: str = "the model") -> dict[str, Any]:
                                f"{type(entry).__name__}.")
     config = dict(entry.get("config") or {})
     where = f"layer {config.get('name', entry.get('name'))!r}" if where == "the model" else where
+    if str(entry.get("module")).startswith(KERAS_OPS_MODULE):
+        return _operation_entry(entry, config, where)
     name = _class_name(entry, "layers", where)
     plain = name.rpartition(">")[2]
     if plain == "Sequential" and _custom_objects.find(name) is None:
@@ -160,6 +166,17 @@ def layer_entry(entry: Any, where: str = "the model") -> dict[str, Any]:
     if custom is None and isinstance(cls, type):
         config = _without_keras_only(cls, config, where)
     return {"class_name": name, "config": config}
+
+
+def _operation_entry(entry: dict[str, Any], config: dict[str, Any], where: str) -> dict[str, Any]:
+    """A Keras op applied to symbolic tensors (``x + y`` is ``keras.src.ops.numpy.Add``) as the
+    Oneiros merge layer computing the same; the node's tensors become the merge layer's list."""
+    class_name = entry.get("class_name")
+    if class_name not in MERGE_OPERATIONS:
+        raise CorruptFileError(f"{where} is the Keras operation {class_name!r} applied to symbolic tensors; Oneiros "
+                               f"reads only {', '.join(sorted(MERGE_OPERATIONS))} there so far.")
+    name = _registry("layers").entry(MERGE_OPERATIONS[class_name]).qualified_name
+    return {"class_name": name, "config": {"name": config.get("name")}, "packs_arguments": True}
 
 
 def _is_input(entry: dict[str, Any]) -> bool:
@@ -219,9 +236,14 @@ def _call_arguments(layer: dict[str, Any], node: Any) -> tuple[Any, dict[str, An
         if not isinstance(args, list) or not args or not isinstance(kwargs, dict):
             raise CorruptFileError(f"Layer {layer['name']!r}: an inbound node needs args (a non-empty list) and "
                                    "kwargs (an object).")
+        if len(args) > 1 and layer.get("packs_arguments"):
+            return list(args), kwargs
         if len(args) > 1:
+            from oneiros.layers.layer import Layer
+
             cls = _custom_objects.find(layer["class_name"]) or _registry("layers").get(layer["class_name"])
-            names = [p.name for p in inspect.signature(cls.call).parameters.values()
+            target = cls.call if cls.__call__ is Layer.__call__ else cls.__call__  # e.g. mha(query, value)
+            names = [p.name for p in inspect.signature(target).parameters.values()
                      if p.kind is p.POSITIONAL_OR_KEYWORD][2:]
             if len(names) < len(args) - 1:
                 raise CorruptFileError(f"Layer {layer['name']!r} is called with {len(args)} positional inputs; "
@@ -246,7 +268,7 @@ def _functional(config: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(name, str):
             raise CorruptFileError("Every layer of a functional model config needs a name.")
         entry = {"name": name, **entry}
-        layers.append(entry)
+        layers.append({key: value for key, value in entry.items() if key != "packs_arguments"})
         inbound = item.get("inbound_nodes") or []
         if _is_input(entry):
             calls.append((name, 0, None, None))
@@ -501,6 +523,7 @@ def _warn_unsupported(layers: list[str]) -> None:
 def _keras_functional(model: Any, entry_of: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
     from oneiros.layers._symbolic import SymbolicTensor, map_structure
     from oneiros.layers.input_layer import InputLayer
+    from oneiros.layers.layer import Layer
 
     call_index: dict[int, tuple[str, int]] = {}
     per_layer: dict[int, int] = {}
@@ -529,8 +552,10 @@ def _keras_functional(model: Any, entry_of: Callable[[Any], dict[str, Any]]) -> 
     for node in model._nodes:
         if isinstance(node.layer, InputLayer):
             continue
-        entries[id(node.layer)]["inbound_nodes"].append(
-            {"args": [map_structure(tensor, node.inputs)], "kwargs": map_structure(tensor, node.call_kwargs)})
+        args = map_structure(tensor, node.inputs)
+        unpacks = type(node.layer).__call__ is not Layer.__call__ and isinstance(node.inputs, (list, tuple))
+        entries[id(node.layer)]["inbound_nodes"].append(  # mha(query, value, key) was packed into one list
+            {"args": list(args) if unpacks else [args], "kwargs": map_structure(tensor, node.call_kwargs)})
     structure = map_structure(history, model._input_structure)
     outputs = map_structure(history, model._output_structure)
     if isinstance(structure, tuple):
