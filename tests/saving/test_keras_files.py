@@ -301,3 +301,29 @@ def test_an_attention_block_with_a_keras_operator_moves_both_ways(tmp_path):
     keras.Model(inputs, keras.layers.Dense(2)(keras.ops.sin(inputs))).save(tmp_path / "sin.keras")
     with pytest.raises(oi.errors.CorruptFileError, match="operation 'Sin'"):
         oi.load_model(tmp_path / "sin.keras")
+
+
+def test_load_weights_restores_the_optimizer_state_or_warns_when_it_does_not_fit(tmp_path):
+    rng = np.random.default_rng(8)
+    x, y = rng.random((8, 3), dtype=np.float32), rng.random((8, 2), dtype=np.float32)
+
+    def trained(optimizer):
+        model = oi.Sequential([layers.Input((3,)), layers.Dense(2)])
+        model.compile(optimizer=optimizer, loss="mse")
+        model.train_on_batch(x, y)
+        return model
+
+    source = trained("adam")
+    source.save_weights(tmp_path / "adam.weights.h5")
+    saved = [w.copy() for w in source.get_weights()]
+    resumed = trained("adam")
+    resumed.load_weights(tmp_path / "adam.weights.h5")
+    source.train_on_batch(x, y)
+    resumed.train_on_batch(x, y)
+    for ours, theirs in zip(resumed.get_weights(), source.get_weights()):
+        np.testing.assert_allclose(ours, theirs, atol=1e-6)
+    other = trained(oi.optimizers.SGD(0.1, momentum=0.9))
+    with pytest.warns(UserWarning, match="optimizer state in the file is not loaded"):
+        other.load_weights(tmp_path / "adam.weights.h5")
+    for ours, stored in zip(other.get_weights(), saved):  # the weights load; only the state is skipped
+        np.testing.assert_array_equal(ours, stored)

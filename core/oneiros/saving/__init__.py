@@ -119,8 +119,11 @@ def _weights_of(model: Any) -> dict[str, np.ndarray]:
 
 
 def _optimizer_state_of(model: Any) -> dict[str, np.ndarray]:
+    """The trainer's optimizer state, else the one loading attached (kept until training replaces it)."""
     trainer = getattr(model, "_trainer", None)
     state = getattr(trainer, "optimizer_state", None)
+    if state is None:
+        state = model.__dict__.get("_pending_optimizer_state")
     return {} if state is None else _flatten_state(state, OPTIMIZER_PREFIX)
 
 
@@ -204,6 +207,9 @@ def _read_limited(path: Path, limit: int) -> bytes:
 
 
 def _signature(path: Path) -> bytes:
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder; expected a model or weights file (.oneiros, .keras, "
+                                ".weights.h5, Keras 2 .h5 or .safetensors).")
     try:
         with open(path, "rb") as stream:
             return stream.read(8)
@@ -241,8 +247,9 @@ def load_weights(model: Any, path: str | Path, *, allow_non_finite: bool = False
         if "model_weights" in contents.groups or contents.string_list_attribute("", "layer_names"):
             _keras_files.assign_legacy_weights(model, contents, allow_non_finite)
         else:
+            state = _keras_files.stored_optimizer_state(model, contents, strict=False)
             _keras_files.assign_weights(model, contents, allow_non_finite)
-            _keras_files.restore_optimizer_state(model, contents)
+            _keras_files.set_optimizer_state(model, state)
     finally:
         contents.file.close()
 
@@ -351,6 +358,9 @@ def load_model(path: str | Path, backend: str | None = None, *, safe_mode: bool 
             model = _load_native(path, safe_mode, compile, allow_non_finite, limits)
         elif signature == _h5.HDF5_SIGNATURE:
             model = _load_keras(path, safe_mode, compile, allow_non_finite, limits, legacy=True)
+        elif path.suffix.lower() == ".onnx":
+            raise CorruptFileError(f"{path} is an ONNX file, which load_model does not read; serve it with "
+                                   "oneiros_onnx.load_onnx(path) (an OnnxModel with predict and evaluate).")
         else:
             raise CorruptFileError(f"{path} is none of the model formats load_model reads: {'; '.join(FORMATS)}.")
     if backend is not None:
@@ -401,7 +411,7 @@ def _load_keras(path: Path, safe_mode: bool, compile: bool, allow_non_finite: bo
         compile_config = config.get("compile_config")
         if compile and isinstance(compile_config, dict):
             _compile_from_config(model, compile_config, safe_mode)
-            _keras_files.restore_optimizer_state(model, contents)
+            _keras_files.set_optimizer_state(model, _keras_files.stored_optimizer_state(model, contents, strict=True))
         return model
     except OneirosError:
         raise

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import warnings
 from typing import Any
 
 import numpy as np
@@ -200,12 +201,23 @@ def assign_weights(model: Any, contents: _h5.H5Contents, allow_non_finite: bool)
         variable.assign(value)
 
 
-def restore_optimizer_state(model: Any, contents: _h5.H5Contents) -> None:
-    state = _optimizer_state(model, contents)
+def stored_optimizer_state(model: Any, contents: _h5.H5Contents, strict: bool) -> Any:
+    """The optimizer state in ``contents`` (None if none); a state that does not fit the model's
+    optimizer raises when ``strict``, else is skipped with a warning (as Keras's load_weights)."""
+    try:
+        return _optimizer_state(model, contents)
+    except WeightsMismatchError as exc:
+        if strict:
+            raise
+        warnings.warn(f"The optimizer state in the file is not loaded: {exc}", stacklevel=3)
+        return None
+
+
+def set_optimizer_state(model: Any, state: Any) -> None:
+    """Makes the next training step start from ``state`` (None: leaves the optimizer as it is)."""
     if state is not None:
         model._pending_optimizer_state = state
-        if getattr(model, "_trainer", None) is not None:
-            model._trainer = None
+        model._trainer = None
 
 
 # --- .keras archives ------------------------------------------------------------------------------
