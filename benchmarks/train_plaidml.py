@@ -12,7 +12,7 @@ scipy < 1.11, so it runs in its own venv, created on first use under
 imports them from there; Python 3.10 removed them). Prints samples/second (median of the timed
 epochs), the first epoch's time (PlaidML compiles then) and ratios to Keras 2.
 
-Run: .venv/bin/python benchmarks/train_plaidml.py [--samples 1024] [--repeats 2] [--rounds 1]
+Run: .venv/bin/python benchmarks/train_plaidml.py [--samples 1024] [--repeats 2] [--rounds 1] [--workload convnet]
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def main() -> None:
         print(json.dumps(WORKERS[args.worker](args.workload, x, y, args.repeats)))
         return
     pythons = {"oneiros": sys.executable, "keras2": str(legacy_python())}
-    for workload in WORKLOADS:
+    for workload in [args.workload] if args.workload else WORKLOADS:
         results: dict[str, dict] = {}
         for _ in range(args.rounds):
             for contender in CONTENDERS:

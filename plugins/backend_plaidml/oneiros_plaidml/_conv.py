@@ -63,14 +63,18 @@ def conv(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "valid", dat
     strides, dilation, before, out = _window(x, w.shape[:-2], strides, padding, dilation_rate)
     dtype = dtypes.result_type(x, w)
     rank = x.ndim - 2
-    grouped = reshape(x, x.shape[:-1] + (groups, group_channels))
-    kernel_grouped = reshape(w, w.shape[:-1] + (groups, out_channels // groups))
     xs = ", ".join(f"x{a}" for a in range(rank))
     ks = ", ".join(f"k{a}" for a in range(rank))
+    reads = ", ".join(_spatial_reads(strides, dilation, before))
+    casts = f"A = {cast_expression('I0', dtype, x.dtype)}; B = {cast_expression('I1', dtype, w.dtype)}; "
+    if groups == 1:
+        shape = [x.shape[0], *out, out_channels]
+        body = f"{casts}O[n, {xs}, o: {', '.join(map(str, shape))}] = +(A[n, {reads}, c] * B[{ks}, c, o]);"
+        return _restore(emit(body, [x, w], shape, dtype), data_format)
+    grouped = reshape(x, x.shape[:-1] + (groups, group_channels))
+    kernel_grouped = reshape(w, w.shape[:-1] + (groups, out_channels // groups))
     shape = [x.shape[0], *out, groups, out_channels // groups]
-    body = (f"A = {cast_expression('I0', dtype, x.dtype)}; B = {cast_expression('I1', dtype, w.dtype)}; "
-            f"O[n, {xs}, g, o: {', '.join(map(str, shape))}] = "
-            f"+(A[n, {', '.join(_spatial_reads(strides, dilation, before))}, g, c] * B[{ks}, c, g, o]);")
+    body = f"{casts}O[n, {xs}, g, o: {', '.join(map(str, shape))}] = +(A[n, {reads}, g, c] * B[{ks}, c, g, o]);"
     result = emit(body, [grouped, kernel_grouped], shape, dtype)
     return _restore(reshape(result, [x.shape[0], *out, out_channels]), data_format)
 

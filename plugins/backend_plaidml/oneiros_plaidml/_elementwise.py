@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from oneiros import dtypes
 
-from oneiros_plaidml._tensor import PlaidTensor, as_tensor, broadcast, cast_expression, elementwise, emit, is_nan, scalar_like
+from oneiros_plaidml._tensor import PlaidTensor, as_tensor, cast_expression, elementwise, emit, is_nan, scalar_like
 
 FLOAT_MAX = "3.4028234663852886e38"
 PI = "3.141592653589793"
@@ -36,9 +36,6 @@ def apply(statements: str, values: tuple[Any, ...], compute: str, result: str) -
     R to ``result``."""
     tensors = _operands(values, compute)
     shape = _shape(tensors)
-    if compute in dtypes.FLOATS:
-        # PlaidML's autodiff does not sum a select's gradient over broadcast axes: broadcast first.
-        tensors = [broadcast(tensor, shape) if tensor.traced or tensor.size > 1 else tensor for tensor in tensors]
     letters = "ABC"
     casts = " ".join(f"{letters[index]} = {cast_expression(f'I{index}', compute, tensor.dtype)};"
                      for index, tensor in enumerate(tensors))
