@@ -173,7 +173,9 @@ class PluginHost:
         started = time.perf_counter()
         try:
             module = importlib.import_module(entry_point.value)
-        except Exception as exc:  # a broken plugin must not take the others down
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # a broken plugin (even one calling sys.exit) must not end the program
             record.status, record.reason = FAILED, f"{type(exc).__name__}: {exc}"
             return
         finally:
@@ -187,7 +189,9 @@ class PluginHost:
             registered = self.register_module(
                 module, record.name, distribution=record.distribution, version=record.version
             )
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
             record.status, record.reason = FAILED, f"{type(exc).__name__}: {exc}"
             return
         record.registered = registered.registered
@@ -251,9 +255,9 @@ class PluginHost:
                 register = _bound_register(staged, kind, plugin, distribution)
                 try:
                     impl.function(**{arg: register for arg in impl.argnames})
-                except RegistrationError:
+                except (RegistrationError, KeyboardInterrupt):
                     raise
-                except Exception as exc:
+                except BaseException as exc:
                     raise PluginError(
                         f"Plugin {plugin!r} raised in {hook_name}: {type(exc).__name__}: {exc}",
                         plugin=plugin,

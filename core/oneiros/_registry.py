@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +51,29 @@ class Entry:
             ) from exc
 
 
+class NameOverrideWarning(UserWarning):
+    """A plugin registered a name another plugin (or the core) already has: says which one wins."""
+
+
+def resolve_plain_name(candidates: list[Entry]) -> Entry | None:
+    """Which of the entries sharing one plain name that name means, or None when it is ambiguous.
+
+    In order: the only entry; the one explicit override; the core's built-in (a plugin cannot
+    take a core name by accident); the entry of the plugin named like the object (backend ``jax``
+    from plugin ``jax``). Two other plugins registering one name stay ambiguous until qualified.
+    """
+    if len(candidates) == 1:
+        return candidates[0]
+    overriding = [e for e in candidates if e.override]
+    if overriding:
+        return overriding[0] if len(overriding) == 1 else None
+    for preferred in ([e for e in candidates if e.plugin == CORE_PLUGIN],
+                      [e for e in candidates if e.plugin == e.name]):
+        if len(preferred) == 1:
+            return preferred[0]
+    return None
+
+
 def validate_name(kind: str, name: object, plugin: str) -> str:
     if not isinstance(name, str) or not name or QUALIFIER in name or name != name.strip():
         raise RegistrationError(
@@ -75,10 +99,23 @@ class Registry:
         self._by_plain.setdefault(entry.name, []).append(entry)
         if not entry.is_lazy:
             self._by_object.setdefault(id(entry.target), entry)
-        if entry.override:
-            replaced = [e.qualified_name for e in self._by_plain[entry.name] if e is not entry]
-            if replaced:
-                logger.info("%s %s overrides %s", self.kind, entry.qualified_name, ", ".join(replaced))
+        others = [e for e in self._by_plain[entry.name] if e is not entry]
+        if entry.override and others:
+            replaced = ", ".join(e.qualified_name for e in others)
+            logger.info("%s %s overrides %s", self.kind, entry.qualified_name, replaced)
+            if any(e.plugin == CORE_PLUGIN for e in others):
+                warnings.warn(f"Plugin {entry.plugin!r} ({entry.distribution or 'no distribution'}) overrides the "
+                              f"built-in {self.kind[:-1]} {entry.name!r}: {self.kind}.{entry.name} now gives "
+                              f"{entry.qualified_name}; {replaced} stays reachable by its qualified name.",
+                              NameOverrideWarning, stacklevel=2)
+        elif others and resolve_plain_name(self._by_plain[entry.name]) is not entry and entry.plugin != CORE_PLUGIN:
+            kept = resolve_plain_name(self._by_plain[entry.name])
+            if kept is not None:
+                warnings.warn(f"Plugin {entry.plugin!r} ({entry.distribution or 'no distribution'}) registers "
+                              f"{self.kind[:-1]} {entry.name!r}, which {kept.qualified_name} already provides: "
+                              f"{entry.name!r} keeps meaning {kept.qualified_name}; use "
+                              f"{entry.qualified_name!r} for the plugin's, or register it with override=True.",
+                              NameOverrideWarning, stacklevel=2)
 
     def conflict(self, entry: Entry) -> str | None:
         """Says why ``entry`` cannot be added, or None when it can."""
@@ -112,12 +149,10 @@ class Registry:
         candidates = self._by_plain.get(name)
         if not candidates:
             raise UnknownNameError(self.kind, name, list(self._by_plain) + list(self._by_qualified))
-        if len(candidates) == 1:
-            return candidates[0]
-        overriding = [e for e in candidates if e.override]
-        if len(overriding) == 1 and all(e.plugin == CORE_PLUGIN for e in candidates if not e.override):
-            return overriding[0]
-        raise AmbiguousNameError(self.kind, name, [e.qualified_name for e in candidates])
+        chosen = resolve_plain_name(candidates)
+        if chosen is None:
+            raise AmbiguousNameError(self.kind, name, [e.qualified_name for e in candidates])
+        return chosen
 
     def get(self, name: str) -> Any:
         return self.entry(name).obj

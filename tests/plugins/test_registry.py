@@ -6,6 +6,7 @@ import pytest
 
 import oneiros
 from oneiros._plugins import PluginHost
+from oneiros._registry import NameOverrideWarning
 from oneiros.errors import AmbiguousNameError, PluginError, RegistrationError, UnknownNameError
 
 
@@ -78,15 +79,31 @@ def test_overriding_a_builtin_needs_override_true(host, caplog):
     def clash(register):
         register(GatedDense, name="numpy")
 
-    host.register_module(plugin_module("c", register_backends=clash), "clash")
-    with pytest.raises(AmbiguousNameError):
-        host.registry("backends").get("numpy")
+    builtin = host.registry("backends").get("numpy")
+    with pytest.warns(NameOverrideWarning, match=r"'clash'.*'numpy' keeps meaning core>numpy.*'clash>numpy'"):
+        host.register_module(plugin_module("c", register_backends=clash), "clash")
+    assert host.registry("backends").get("numpy") is builtin, "a plugin cannot take a core name by accident"
+    assert host.registry("backends").get("clash>numpy") is GatedDense
     host.unregister("clash")
-    with caplog.at_level("INFO", logger="oneiros.plugins"):
+    with caplog.at_level("INFO", logger="oneiros.plugins"), \
+            pytest.warns(NameOverrideWarning, match=r"'shadow'.*overrides the built-in backend 'numpy'"):
         host.register_module(plugin_module("s", register_backends=shadow), "shadow")
     assert host.registry("backends").get("numpy") is OtherGatedDense
     assert host.registry("backends").get("core>numpy") is not OtherGatedDense
     assert "shadow>numpy overrides core>numpy" in caplog.text
+
+
+def test_a_plugin_keeps_the_name_it_is_named_after(host):
+    def own(register):
+        register(GatedDense, name="gated")
+
+    def squatter(register):
+        register(OtherGatedDense, name="gated")
+
+    host.register_module(plugin_module("g", register_backends=own), "gated")
+    with pytest.warns(NameOverrideWarning, match="keeps meaning gated>gated"):
+        host.register_module(plugin_module("q", register_backends=squatter), "squatter")
+    assert host.registry("backends").get("gated") is GatedDense
 
 
 def test_misspelled_hook_is_refused_with_suggestion(host):
@@ -168,3 +185,25 @@ def test_malformed_lazy_reference_fails_the_plugin(host):
 
     with pytest.raises(PluginError, match="'package.module:Name'"):
         host.register_module(plugin_module("bad", register_losses=register_losses), "bad")
+
+
+def test_a_hook_calling_sys_exit_fails_its_plugin_not_the_program(host):
+    def exiting(register):
+        raise SystemExit(3)
+
+    with pytest.raises(PluginError, match=r"'quitter' raised in register_layers: SystemExit: 3"):
+        host.register_module(plugin_module("quitter", register_layers=exiting), "quitter")
+    assert "quitter" not in host.records
+
+
+def test_a_plugin_whose_import_calls_sys_exit_is_skipped_as_failed(host, tmp_path, monkeypatch):
+    from importlib import metadata
+
+    from oneiros._plugins import FAILED, PluginRecord
+
+    (tmp_path / "exiting_plugin.py").write_text("import sys\nsys.exit('no thanks')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    record = PluginRecord(name="exiting", module="exiting_plugin")
+    host._import_and_register(metadata.EntryPoint("exiting", "exiting_plugin", "oneiros.plugins"), record)
+    assert record.status == FAILED
+    assert record.reason == "SystemExit: no thanks"
