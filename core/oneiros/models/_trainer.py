@@ -44,12 +44,22 @@ class Trainer:
         self.config = model.compiled
         self.backend = get_backend()
         self.prepared = False
-        self.optimizer_state: Any = None
+        self._optimizer_state: Any = None
         self._applied_learning_rate: Any = None
         self._train_functions: dict[int, Any] = {}
         self._test_functions: dict[int, Any] = {}
         self.training_steps = MeasuredSteps()
         self.evaluation_steps = MeasuredSteps()
+
+    @property
+    def optimizer_state(self) -> Any:
+        return self._optimizer_state
+
+    @optimizer_state.setter
+    def optimizer_state(self, state: Any) -> None:
+        """Kept here and shown to the optimizer, whose ``iterations`` reads it (as in Keras)."""
+        self._optimizer_state = state
+        self.config.optimizer.latest_state = state
 
     def _flat_outputs(self, y_pred: Any) -> list[Any]:
         return flatten(y_pred)

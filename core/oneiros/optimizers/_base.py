@@ -113,6 +113,17 @@ class Optimizer(abc.ABC):
         state takes a new constant rate through :meth:`with_learning_rate`."""
         self._learning_rate = _check_learning_rate(type(self).__name__, value)
 
+    latest_state: dict[str, Any] | None = None
+    """The state of the last synced training step of the model this optimizer trains."""
+
+    @property
+    def iterations(self) -> Any:
+        """How many updates were applied (a read-only int32 Variable, as Keras's ``iterations``)."""
+        from oneiros.variables import Variable
+
+        count = 0 if self.latest_state is None else self.latest_state["iterations"]
+        return Variable(count, name="iterations", trainable=False, dtype="int32")
+
     def init(self, params: list[Any]) -> dict[str, Any]:
         """The state before the first update of ``params`` (float tensors); pure."""
         params = list(params)
