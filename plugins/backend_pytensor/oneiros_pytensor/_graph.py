@@ -17,6 +17,28 @@ import numpy as np
 from pytensor.compile.builders import OpFromGraph
 from pytensor.graph.basic import Constant, Variable
 from pytensor.graph.traversal import io_toposort
+from pytensor.scalar import basic as scalar
+from pytensor.scalar.math import Softplus
+from pytensor.tensor.elemwise import Elemwise
+
+# Scalar ops without a numpy ufunc: Elemwise.perform would call them once per element.
+_VECTORIZED: dict[type, Callable[..., np.ndarray]] = {
+    scalar.Second: lambda x, y: np.broadcast_to(y, np.broadcast_shapes(np.shape(x), np.shape(y))),
+    scalar.Identity: lambda x: x,
+    scalar.Cast: lambda x: x,
+    scalar.Clip: np.clip,
+    Softplus: lambda x: np.logaddexp(0, x),
+}
+
+
+def _perform(node: Any, inputs: list[Any]) -> list[Any]:
+    vectorized = _VECTORIZED.get(type(node.op.scalar_op)) if isinstance(node.op, Elemwise) else None
+    if vectorized is not None:
+        with np.errstate(all="ignore"):
+            return [np.array(vectorized(*inputs), dtype=node.outputs[0].dtype)]
+    storage: list[list[Any]] = [[None] for _ in node.outputs]
+    node.op.perform(node, inputs, storage)
+    return [value for (value,) in storage]
 
 
 def is_traced(value: Any) -> bool:
@@ -52,23 +74,23 @@ def _replace(tree: Any, values: Mapping[int, np.ndarray]) -> Any:
     return tree
 
 
-def evaluate(outputs: list[Variable], givens: Mapping[Variable, Any] | None = None) -> dict[int, np.ndarray]:
+def evaluate(outputs: list[Variable], givens: Mapping[Variable, Any] | None = None,
+             nodes: list[Any] | None = None) -> dict[int, np.ndarray]:
     """The values of ``outputs`` (keyed by ``id``) computed node by node with each op's numpy
-    ``perform``; ``givens`` holds values for the graph's non-constant inputs.
+    ``perform``; ``givens`` holds values for the graph's non-constant inputs, ``nodes`` the
+    graph's nodes in topological order when the caller keeps them (else they are sorted here).
 
     Keys are ids: PyTensor constants compare by value, so they cannot key a dict.
     """
     values: dict[int, Any] = {id(variable): value for variable, value in (givens or {}).items()}
-    for node in io_toposort([], outputs):
+    for node in io_toposort([], outputs) if nodes is None else nodes:
         inputs = [values[id(variable)] if id(variable) in values else variable.data for variable in node.inputs]
         if isinstance(node.op, OpFromGraph):
             # Its own perform would compile the inner graph; walking it costs nothing to build.
             inner = evaluate(node.op.inner_outputs, dict(zip(node.op.inner_inputs, inputs)))
             results = [inner[id(variable)] for variable in node.op.inner_outputs]
         else:
-            storage: list[list[Any]] = [[None] for _ in node.outputs]
-            node.op.perform(node, inputs, storage)
-            results = [value for (value,) in storage]
+            results = _perform(node, inputs)
         values.update(zip(map(id, node.outputs), results))
     return {id(variable): np.asarray(values[id(variable)] if id(variable) in values else variable.data)
             for variable in outputs}

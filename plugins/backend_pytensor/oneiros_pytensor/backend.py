@@ -15,10 +15,11 @@ from oneiros import dtypes
 from oneiros._tree import tree_leaves, tree_map
 from oneiros.backend import JIT, TRAINABLE, Backend
 from pytensor.graph.basic import Variable
+from pytensor.graph.traversal import io_toposort
 
 from oneiros_pytensor import ops as pytensor_ops
 from oneiros_pytensor._graph import any_traced, evaluate, evaluate_tree
-from oneiros_pytensor._linker import compile_mode
+from oneiros_pytensor._linker import compile_mode, linker_name
 from oneiros_pytensor._tensors import as_numpy, static_shape, tensor
 
 
@@ -60,17 +61,18 @@ class _Traced:
     placeholders: list[Any]
     output: Any
     traced: list[int]
+    nodes: list[Any]
     calls: int = 0
     function: Any = None
 
 
 class _Compiled:
     """``fn`` traced once per signature (tree structure, dtypes and shapes of the array leaves,
-    values of the other leaves) and compiled from its second call on.
+    values of the other leaves), then run by the linker ``_linker.linker_name`` names.
 
-    The first call of a signature runs the traced graph on the numpy ``perform`` interpreter:
-    a function called once (an evaluation, a gradient check) never waits for a compile, and a
-    training loop's first step does not wait either.
+    With a compiling linker, a signature's first call still runs on the numpy ``perform``
+    interpreter: a function called once (an evaluation, a gradient check) never waits for a
+    compile.
     """
 
     COMPILE_AT_CALL = 2
@@ -88,13 +90,15 @@ class _Compiled:
                 placeholders.append(substituted[index])
         args, kwargs = _rebuild(arguments, substituted)
         output = self.fn(*args, **kwargs)
-        traced = [index for index, leaf in enumerate(tree_leaves(output)) if isinstance(leaf, Variable)]
-        return _Traced(placeholders, output, traced)
+        output_leaves = tree_leaves(output)
+        traced = [index for index, leaf in enumerate(output_leaves) if isinstance(leaf, Variable)]
+        nodes = io_toposort([], [output_leaves[index] for index in traced])
+        return _Traced(placeholders, output, traced, nodes)
 
-    def _compile(self, graph: _Traced) -> Any:
+    def _compile(self, graph: _Traced, mode: Any) -> Any:
         output_leaves = tree_leaves(graph.output)
         function = pytensor.function(graph.placeholders, [output_leaves[index] for index in graph.traced],
-                                     mode=compile_mode(), on_unused_input="ignore")
+                                     mode=mode, on_unused_input="ignore")
         function.trust_input = True  # the signature key already guarantees dtypes and shapes
         return function
 
@@ -113,11 +117,13 @@ class _Compiled:
         graph.calls += 1
         arrays = [leaf for leaf in leaves if isinstance(leaf, np.ndarray)]
         output_leaves = list(tree_leaves(graph.output))
-        if graph.function is None and graph.calls >= self.COMPILE_AT_CALL:
-            graph.function = self._compile(graph)
+        mode = compile_mode(linker_name())
+        if graph.function is None and mode is not None and graph.calls >= self.COMPILE_AT_CALL:
+            graph.function = self._compile(graph, mode)
         if graph.function is None:
-            values = evaluate(output_leaves_at(output_leaves, graph.traced), dict(zip(graph.placeholders, arrays)))
-            results = [values[id(output_leaves[index])] for index in graph.traced]
+            targets = [output_leaves[index] for index in graph.traced]
+            values = evaluate(targets, dict(zip(graph.placeholders, arrays)), graph.nodes)
+            results = [values[id(target)] for target in targets]
         else:
             results = graph.function(*arrays)
         for index, value in zip(graph.traced, results):
@@ -125,16 +131,12 @@ class _Compiled:
         return _rebuild(graph.output, output_leaves)
 
 
-def output_leaves_at(leaves: list[Any], positions: list[int]) -> list[Any]:
-    return [leaves[index] for index in positions]
-
-
 class PytensorBackend(Backend):
     """Eager tensors are numpy arrays; traced ones are PyTensor variables.
 
     Eager ops evaluate their small graph at once with each node's numpy ``perform`` (no
-    compilation); ``jit`` traces a function into one graph, lets PyTensor's rewrites optimise
-    it and compiles it with the linker :func:`oneiros_pytensor._linker.compile_mode` picks.
+    compilation); ``jit`` traces a function into one graph per call signature and runs it the
+    way ``oneiros_pytensor._linker`` chose by measurement (or ``ONEIROS_PYTENSOR_LINKER`` asks).
     """
 
     name: ClassVar[str] = "pytensor"
