@@ -204,3 +204,13 @@ def test_clone_model_with_a_clone_function_as_keras():
         assert [w.shape for w in clone.get_weights()] == expected == [(3, 6), (6,), (6, 2), (2,)]
     with pytest.raises(ValueError, match="subclassed"):
         oi.models.clone_model(Scale(), clone_function=wider)
+
+
+def test_deserialize_never_imports_a_module_a_config_names(canary):
+    from oneiros.errors import UnsafeConfigError
+
+    for config in ({"module": "oneiros_canary_payload", "class_name": "Payload", "config": {}, "registered_name": None},
+                   {"module": "os", "class_name": "function", "config": "system", "registered_name": None}):
+        with pytest.raises(UnsafeConfigError, match="never imports"):
+            oi.saving.deserialize_keras_object(config)
+    canary.assert_untouched()
