@@ -1,0 +1,89 @@
+"""Acceptance: the classic Keras convnet learns real MNIST digits on PyTensor to >= 98% test
+accuracy, and models move between PyTensor, JAX and ONNX Runtime with the same predictions.
+
+Data: the MNIST t10k files in ../shared/data; the first 8,000 images train, the last 2,000 (never
+seen in training) test, as in the vision plugin's JAX acceptance test, with 8 epochs of batch 128
+instead of its 15 (as the MXNet backend's test: ~98.5% after 8 on this split).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import oneiros as oi
+from oneiros.backend import available_backends
+
+REPOSITORY = Path(__file__).resolve().parents[3]
+SHARED_DATA = (REPOSITORY / "../shared/data").resolve()
+sys.path.insert(0, str(REPOSITORY / "tests" / "portability"))
+from _models import build_model  # noqa: E402
+
+RTOL = 1e-5
+
+
+@pytest.mark.slow
+def test_classic_convnet_reaches_98_percent_on_held_out_mnist(pytensor_backend):
+    from oneiros_vision.datasets.mnist import load_split
+    from oneiros_vision.models import mnist_convnet
+
+    if not (SHARED_DATA / "t10k-images-idx3-ubyte.gz").is_file():
+        raise FileNotFoundError(f"the shared MNIST files are missing from {SHARED_DATA}")
+    images, labels = load_split(SHARED_DATA, "test")
+    x = images.astype("float32")[..., np.newaxis] / 255
+    y = labels.astype("int32")
+    oi.set_random_seed(0)
+    model = mnist_convnet()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(x[:8000], y[:8000], batch_size=128, epochs=8, verbose=0)
+    loss, accuracy = model.evaluate(x[8000:], y[8000:], verbose=0)
+    assert history.history["accuracy"][-1] > history.history["accuracy"][0]
+    assert accuracy >= 0.98, f"test accuracy {accuracy:.4f} (loss {loss:.4f}) after 8 epochs"
+
+
+def _data() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(3)
+    return (rng.normal(size=(48, 10, 10, 3)).astype(np.float32), rng.normal(size=(48, 5)).astype(np.float32))
+
+
+def _assert_close(actual: np.ndarray, expected: np.ndarray, what: str) -> None:
+    assert actual.shape == expected.shape and actual.dtype == expected.dtype == np.float32
+    assert np.abs(expected).max() > 0.1, f"{what}: the predictions are too small to judge"
+    np.testing.assert_allclose(actual, expected, rtol=RTOL, atol=RTOL * np.abs(expected).max(), err_msg=what)
+
+
+def _trained(backend: str, path: Path) -> np.ndarray:
+    x, y = _data()
+    with oi.backend_scope(backend):
+        oi.set_random_seed(2)
+        model = build_model()
+        model.compile(optimizer="adam", loss="mse")
+        model.fit(x, y, epochs=3, batch_size=16, verbose=0)
+        model.save(path)
+        return model.predict(x, verbose=0)
+
+
+@pytest.mark.parametrize("trained_on,loaded_on", [("pytensor", "jax"), ("pytensor", "onnx"), ("jax", "pytensor")])
+def test_models_predict_the_same_across_backends(tmp_path, trained_on, loaded_on):
+    missing = {trained_on, loaded_on} - set(available_backends())
+    if missing:
+        pytest.fail(f"backends {sorted(missing)} are not installed in this environment")
+    expected = _trained(trained_on, tmp_path / "model.oneiros")
+    loaded = oi.load_model(tmp_path / "model.oneiros", backend=loaded_on)
+    with oi.backend_scope(loaded_on):
+        actual = loaded.predict(_data()[0], verbose=0)
+    _assert_close(np.asarray(actual), expected, f"{trained_on}-trained model on {loaded_on}")
+
+
+def test_a_model_trained_on_pytensor_exports_to_onnx(tmp_path):
+    import onnxruntime
+
+    expected = _trained("pytensor", tmp_path / "model.oneiros")
+    model = oi.load_model(tmp_path / "model.oneiros", backend="pytensor")
+    model.export(tmp_path / "model.onnx")
+    session = onnxruntime.InferenceSession(str(tmp_path / "model.onnx"), providers=["CPUExecutionProvider"])
+    (actual,) = session.run(None, {session.get_inputs()[0].name: _data()[0]})
+    _assert_close(actual, expected, "pytensor-trained model exported to ONNX")
