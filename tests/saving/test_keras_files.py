@@ -327,3 +327,17 @@ def test_load_weights_restores_the_optimizer_state_or_warns_when_it_does_not_fit
         other.load_weights(tmp_path / "adam.weights.h5")
     for ours, stored in zip(other.get_weights(), saved):  # the weights load; only the state is skipped
         np.testing.assert_array_equal(ours, stored)
+
+
+def test_an_optimizer_state_in_another_layout_is_skipped_with_a_warning(tmp_path):
+    keras = pytest.importorskip("keras")
+    rng = np.random.default_rng(6)
+    x, y = rng.random((8, 5), dtype=np.float32), rng.random((8, 2), dtype=np.float32)
+    model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(2)])
+    model.compile(optimizer=keras.optimizers.Nadam(0.01), loss="mse")  # Keras keeps one u_product for all
+    model.train_on_batch(x, y)
+    model.save(tmp_path / "nadam.keras")
+    with pytest.warns(UserWarning, match="optimizer state in the file is not loaded"):
+        ours = oi.load_model(tmp_path / "nadam.keras")
+    assert type(ours.compiled.optimizer).__name__ == "Nadam"
+    np.testing.assert_allclose(ours.predict(x, verbose=0), np.asarray(model.predict(x, verbose=0)), atol=TOLERANCE)

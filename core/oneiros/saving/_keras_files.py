@@ -203,7 +203,8 @@ def assign_weights(model: Any, contents: _h5.H5Contents, allow_non_finite: bool)
 
 def stored_optimizer_state(model: Any, contents: _h5.H5Contents, strict: bool) -> Any:
     """The optimizer state in ``contents`` (None if none); a state that does not fit the model's
-    optimizer raises when ``strict``, else is skipped with a warning (as Keras's load_weights)."""
+    optimizer raises when ``strict``, else is skipped with a warning, as Keras does (Keras's Nadam
+    and Adafactor keep their state in another layout than Oneiros's)."""
     try:
         return _optimizer_state(model, contents)
     except WeightsMismatchError as exc:
