@@ -183,9 +183,8 @@ def test_the_command_line_refuses_calibration_without_quantize(exported: dict[st
 
 def test_the_onnx_backend_serves_a_saved_model_in_int8(exported: dict[str, Any],
                                                        digits: dict[str, np.ndarray]) -> None:
-    with oi.backend_scope("onnx") as backend:
-        served = backend.quantized_model(oi.load_model(exported["saved"]), "int8",
-                                         calibration_data=digits["x_train"][:CALIBRATION_ROWS])
+    served = oi.load_model(exported["saved"], backend="onnx", quantize="int8",
+                           calibration_data=digits["x_train"][:CALIBRATION_ROWS])
     x_test, y_test = digits["x_test"], digits["y_test"]
     probabilities = served.predict(x_test, batch_size=128)
     np.testing.assert_allclose(probabilities, exported["outputs"]["static"], atol=1e-6)
@@ -216,5 +215,9 @@ def test_any_onnx_file_predicts_and_evaluates_like_a_model(exported: dict[str, A
 
 
 def test_backends_without_quantized_serving_say_so(exported: dict[str, Any]) -> None:
-    with oi.backend_scope("numpy") as backend, pytest.raises(oi.errors.CapabilityError, match="quantized serving"):
-        backend.quantized_model(exported["model"], "int8")
+    with pytest.raises(oi.errors.CapabilityError, match="quantized serving"):
+        oi.load_model(exported["saved"], backend="numpy", quantize="int8")
+    with pytest.raises(ValueError, match="calibration_data is used only with quantize"):
+        oi.load_model(exported["saved"], backend="onnx", calibration_data=np.zeros((2, 28, 28, 1), np.float32))
+    with pytest.raises(QuantizationError, match="received 'int3'"):
+        oi.load_model(exported["saved"], backend="onnx", quantize="int3")
