@@ -89,11 +89,7 @@ class Dense(Layer):
             outputs = ops.matmul(inputs, self.kernel.value)
         if self.bias is not None:
             outputs = ops.add(outputs, self.bias.value)
-        outputs = self.activation(outputs)
-        if self.activity_regularizer is not None:
-            batch = ops.shape(outputs)[0] if len(ops.shape(outputs)) > 0 else 1
-            self.add_loss(ops.divide(self.activity_regularizer(outputs), float(max(batch, 1))))
-        return outputs
+        return self.activation(outputs)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         return (*input_shape[:-1], self.units)

@@ -114,9 +114,6 @@ class EinsumDense(Layer):
         if self.bias is not None:
             outputs = ops.add(outputs, self.bias.value)
         outputs = self.activation(outputs)
-        if self.activity_regularizer is not None:
-            batch = tuple(ops.shape(outputs))[0]
-            self.add_loss(ops.divide(self.activity_regularizer(outputs), float(max(batch, 1))))
         return outputs
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:

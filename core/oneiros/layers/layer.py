@@ -95,6 +95,8 @@ class Layer:
 
     input_spec: InputSpec | None = None
     supports_masking = False
+    activity_regularizer: Any = None
+    """A regularizer of the layer's outputs; ``__call__`` adds its penalty per sample."""
 
     def __init__(self, *, name: str | None = None, trainable: bool = True, dtype: Any = None,
                  input_shape: Sequence[int | None] | None = None, **kwargs: Any):
@@ -361,9 +363,23 @@ class Layer:
                 outputs = self.call(inputs, *args, **kwargs)
         finally:
             _context.training, _context.in_call = outer_training, outer_in_call
+        if self.activity_regularizer is not None:
+            self._add_activity_penalty(outputs)
         if mask is not None or self._computes_masks():
             self._attach_output_masks(original_inputs, outputs, mask)
         return outputs
+
+    def _add_activity_penalty(self, outputs: Any) -> None:
+        """Keras's rule, applied here once for every layer: the regularizer of each output,
+        divided by that output's batch size."""
+        for output in flatten(outputs):
+            if not hasattr(output, "shape"):
+                continue
+            penalty = self.activity_regularizer(output)
+            shape = ops.shape(output)
+            if len(shape) > 0:
+                penalty = ops.divide(penalty, ops.cast(shape[0], ops.dtype(penalty)))
+            self.add_loss(penalty)
 
     def _computes_masks(self) -> bool:
         """Whether this layer makes masks of its own (its class overrides ``compute_mask``)."""

@@ -86,8 +86,6 @@ class Embedding(Layer):
         if self.dtype_policy.quantization_mode == "int8":
             scale = ops.expand_dims(ops.take(self.embeddings_scale.value, inputs, axis=0), -1)
             outputs = ops.divide(ops.cast(outputs, self.compute_dtype), scale)
-        if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(outputs))
         return outputs
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> Any:

@@ -169,8 +169,6 @@ class MultiHeadAttention(Layer):
         if training and self.dropout:
             attended = ops.dropout(weights, self.dropout, seed=self.seed_generator.next())
         outputs = self.output_dense(ops.einsum("acbe,aecd->abcd", attended, projected_value))
-        if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(outputs))
         return (outputs, weights) if return_attention_scores else outputs
 
     def compute_output_shape(self, input_shape: Any) -> Any:

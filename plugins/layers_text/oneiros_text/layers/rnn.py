@@ -108,8 +108,6 @@ class RNN(Layer):
             unroll=self.unroll, output_is_first_state=isinstance(self.cell, RecurrentCell),
         )
         output = outputs if self.return_sequences else last_output
-        if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(output))
         return (output, *final_states) if self.return_state else output
 
     def _step_function(self, sequences: Any, training: bool | None) -> tuple[Any, Any]:

@@ -19,10 +19,7 @@ def add_channel_bias(outputs: Any, bias: Any, data_format: str) -> Any:
 
 
 def finish(layer: Layer, outputs: Any) -> Any:
-    """Bias (when the layer has one), activation, and the activity regularizer's loss."""
+    """Bias (when the layer has one), then the activation."""
     if layer.bias is not None:
         outputs = add_channel_bias(outputs, layer.bias.value, layer.data_format)
-    outputs = layer.activation(outputs)
-    if layer.activity_regularizer is not None:
-        layer.add_loss(layer.activity_regularizer(outputs))
-    return outputs
+    return layer.activation(outputs)
