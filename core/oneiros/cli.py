@@ -200,7 +200,7 @@ def export(model_path: str, output_path: str | None, export_format: str | None, 
             written = model.export(web_dir, format="web", **options)
         else:
             written = model.export(output_path, format=export_format, **options)
-    except (OneirosError, ValueError) as exc:
+    except (OneirosError, ValueError, OSError) as exc:  # a missing folder or a full disk: a message, no traceback
         raise click.ClickException(str(exc)) from None
     click.echo(f"Exported {model_path} to {written}.")
 

@@ -48,17 +48,19 @@ def load_delimited(path: str | os.PathLike, label_column: int | str, text_column
     quoted = delimiter == "," if quoting is None else quoting
     source = str(path)
     text = read_text(_existing(source), encoding)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
+    # strict: a quote never closed is an error, not a field swallowing every following line
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True,
                         quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE)
     rows = ((reader.line_num, row) for row in reader if row)
     label_index, text_index = label_column, text_column
-    if has_header:
-        header_line, names = next(rows, (1, []))
-        label_index, text_index = (_column_index(source, header_line, names, column)
-                                   for column in (label_column, text_column))
-    needed = max(label_index, text_index) + 1
     texts, labels = [], []
+    line = 0
     try:
+        if has_header:
+            line, names = next(rows, (1, []))
+            label_index, text_index = (_column_index(source, line, names, column)
+                                       for column in (label_column, text_column))
+        needed = max(label_index, text_index) + 1
         for line, row in rows:
             if len(row) < needed:
                 raise DataError(f"{source}: line {line} has {len(row)} field(s) separated by {delimiter!r}; "
@@ -66,7 +68,8 @@ def load_delimited(path: str | os.PathLike, label_column: int | str, text_column
             texts.append(row[text_index])
             labels.append(row[label_index])
     except csv.Error as error:
-        raise DataError(f"{source}: line {reader.line_num}: {error}.") from None
+        raise DataError(f"{source}: line {reader.line_num}: {error} (the record starting on line {line + 1} "
+                        "has a quote that is never closed, or text after a closing quote).") from None
     return np.asarray(texts, dtype=object), np.asarray(labels, dtype=object)
 
 

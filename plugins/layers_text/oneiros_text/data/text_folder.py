@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -94,10 +95,24 @@ def _check_split(owner: str, validation_split: Any, subset: Any, shuffle: bool, 
 
 
 def _text_files(folder: Path, follow_links: bool) -> list[Path]:
+    """The ``.txt`` files under ``folder``: each real folder and file once (links may form loops),
+    and only regular files (reading a FIFO would wait forever)."""
     found = []
+    seen_folders: set[str] = set()
+    seen_files: set[str] = set()
     for current, subfolders, files in os.walk(folder, followlinks=follow_links):
-        subfolders.sort()
-        found.extend(Path(current) / name for name in sorted(files) if name.lower().endswith(".txt"))
+        seen_folders.add(os.path.realpath(current))
+        subfolders[:] = sorted(name for name in subfolders
+                               if os.path.realpath(os.path.join(current, name)) not in seen_folders)
+        for name in sorted(files):
+            path = Path(current) / name
+            if not name.lower().endswith(".txt") or os.path.realpath(path) in seen_files:
+                continue
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                raise DataError(f"text_dataset_from_directory: {str(path)!r} is not a regular file (a FIFO, "
+                                "socket or device); every .txt entry must be a file.")
+            seen_files.add(os.path.realpath(path))
+            found.append(path)
     return sorted(found)
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 TYPE_CODES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 _GZIP_MAGIC = b"\x1f\x8b"
+MAX_DIMENSIONS = 32  # numpy 1.x's limit on array dimensions
 _CHUNK = 1 << 20
 
 
@@ -48,6 +49,9 @@ def _parse(stream: BinaryIO, name: str) -> np.ndarray:
             "for MNIST images)."
         )
     dtype, ndim = np.dtype(TYPE_CODES[magic[2]]), magic[3]
+    if ndim > MAX_DIMENSIONS:
+        raise IdxFormatError(f"{name}: the IDX header declares {ndim} dimensions; at most {MAX_DIMENSIONS} are "
+                             "supported (MNIST files have 1 or 3).")
     header = _read_up_to(stream, 4 * ndim)
     if len(header) < 4 * ndim:
         raise IdxFormatError(f"{name}: truncated IDX header: {ndim} dimensions need {4 * ndim} bytes of sizes, "

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from oneiros.data import Dataset
+from oneiros.data import DataError, Dataset
 from oneiros.random_state import next_seed
 
 from oneiros.utils._images import COLOR_MODES, INTERPOLATIONS, img_to_array, load_img
@@ -50,14 +50,18 @@ class ImageFolderDataset(Dataset):
             raise IndexError(f"batch index {index} out of range for {len(self)} batches")
         start = index * self.batch_size
         paths = self.file_paths[start:start + self.batch_size]
-        images = np.stack([
-            img_to_array(load_img(path, color_mode=self.color_mode, target_size=self.image_size,
-                                  interpolation=self.interpolation, keep_aspect_ratio=self.crop_to_aspect_ratio))
-            for path in paths
-        ])
+        images = np.stack([self._image(path) for path in paths])
         if self.label_mode is None or self.labels is None:
             return images
         return images, self._encode(self.labels[start:start + self.batch_size])
+
+    def _image(self, path: str) -> np.ndarray:
+        try:
+            return img_to_array(load_img(path, color_mode=self.color_mode, target_size=self.image_size,
+                                         interpolation=self.interpolation,
+                                         keep_aspect_ratio=self.crop_to_aspect_ratio))
+        except OSError as error:  # Pillow's truncated or unidentifiable images, unreadable files
+            raise DataError(f"image_dataset_from_directory: cannot read image {str(path)!r}: {error}.") from error
 
     def _encode(self, labels: np.ndarray) -> np.ndarray:
         if self.label_mode == "categorical":
