@@ -16,7 +16,9 @@ come out of Oneiros too, within the tolerance of its kind:
   no dropout). Rounding differences grow through the updates (Adam divides by the square root
   of tiny second moments), so rtol 2e-2 / atol 2e-3.
 - ``loose``: values that depend on random draws the two frameworks make differently (dropout,
-  noise layers, sampling): within 0.05 + 10 % (an accuracy of 0.9 passes from 0.76 to 1.0).
+  noise layers, sampling), or on a threshold that turns rounding into a jump (one of 19 rare
+  positives whose score crosses 0.5 moves a recall by 0.053): within 0.05 + 10 % (an accuracy
+  of 0.9 passes from 0.76 to 1.0).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import re
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -63,17 +66,18 @@ def to_oneiros(source: str) -> str:
 
 
 class Run:
-    """One finished program run: its results by name, exit status, output and wall time."""
+    """One finished program run: its results by name, exit status, error output and wall time."""
 
-    def __init__(self, label: str, process: subprocess.Popen, started: float) -> None:
+    def __init__(self, label: str, command: list[str], workdir: Path, environment: dict[str, str]) -> None:
+        started = time.perf_counter()
         try:
-            stdout, stderr = process.communicate(timeout=DEADLINE_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            stdout, stderr = process.communicate()
-            stderr += f"\nkilled after {DEADLINE_SECONDS} s"
-        self.label, self.returncode, self.stderr = label, process.returncode, stderr
-        self.seconds = time.perf_counter() - started
+            finished = subprocess.run(command, cwd=workdir, env=environment, capture_output=True, text=True,
+                                      timeout=DEADLINE_SECONDS)
+            self.returncode, stdout, self.stderr = finished.returncode, finished.stdout, finished.stderr
+        except subprocess.TimeoutExpired as expired:
+            self.returncode, stdout = -9, (expired.stdout or b"").decode()
+            self.stderr = f"{(expired.stderr or b'').decode()}\nkilled after {DEADLINE_SECONDS} s"
+        self.label, self.seconds = label, time.perf_counter() - started
         self.results: dict[str, tuple[str, Any]] = {}
         for line in stdout.splitlines():
             match = _RESULT.match(line)
@@ -97,15 +101,13 @@ def run_both(program: str, scratch: Path) -> tuple[Run, Run]:
     environment = {key: value for key, value in os.environ.items() if not key.startswith("ONEIROS_")}
     environment.update(KERAS_BACKEND="jax", ONEIROS_BACKEND="jax", JAX_PLATFORMS="cpu",
                        PYTHONHASHSEED="0", PYTHONPATH=str(PROGRAMS_DIR))
-    started = {}
-    processes = {}
-    for label, path in (("Keras", keras_path), ("Oneiros", oneiros_path)):
-        workdir = scratch / label
-        workdir.mkdir()
-        started[label] = time.perf_counter()
-        processes[label] = subprocess.Popen([sys.executable, str(path)], cwd=workdir, env=environment,
-                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    return tuple(Run(label, processes[label], started[label]) for label in ("Keras", "Oneiros"))
+    runs = []
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for label, path in (("Keras", keras_path), ("Oneiros", oneiros_path)):
+            workdir = scratch / label
+            workdir.mkdir()
+            runs.append(pool.submit(Run, label, [sys.executable, str(path)], workdir, environment))
+    return runs[0].result(), runs[1].result()
 
 
 def _flat(value: Any) -> list[Any]:

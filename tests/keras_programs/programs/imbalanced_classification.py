@@ -51,7 +51,8 @@ history = model.fit(train_features, train_targets, batch_size=256, epochs=5, ver
                     validation_data=(val_features, val_targets), class_weight=class_weight)
 report("exact", "history_keys", sorted(history.history))
 report("trained", "loss", history.history["loss"])
-report("trained", "val_recall", history.history["val_recall"])
-report("trained", "val_precision", history.history["val_precision"])
-report("trained", "val_confusion", [history.history[f"val_{name}"][-1] for name in ("fn", "fp", "tn", "tp")])
+report("loose", "val_recall", history.history["val_recall"])
+report("loose", "val_precision", history.history["val_precision"])
+report("loose", "val_confusion_shares",
+       [history.history[f"val_{name}"][-1] / num_val_samples for name in ("fn", "fp", "tn", "tp")])
 report("trained", "scores", model.predict(val_features[:5], verbose=0))
