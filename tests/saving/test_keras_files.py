@@ -264,6 +264,19 @@ def test_the_suffix_decides_the_saved_format(tmp_path):
         model.save(tmp_path / "m.keras", overwrite=False)
 
 
+def test_load_model_tells_the_format_by_content_not_suffix(tmp_path, keras_saved):
+    case = keras_saved["two_inputs"]
+    for suffix, renamed in ((".keras", "a.oneiros"), (".h5", "b.keras"), (".keras", "c")):
+        target = tmp_path / renamed
+        target.write_bytes((case["folder"] / f"two_inputs{suffix}").read_bytes())
+        np.testing.assert_allclose(oi.load_model(target).predict(case["inputs"], verbose=0), case["expected"],
+                                   atol=TOLERANCE)
+    native = oi.Sequential([layers.Input((3,)), layers.Dense(2)])
+    native.save(tmp_path / "native.oneiros")
+    (tmp_path / "native.keras").write_bytes((tmp_path / "native.oneiros").read_bytes())
+    np.testing.assert_array_equal(oi.load_model(tmp_path / "native.keras").get_weights()[0], native.get_weights()[0])
+
+
 def test_load_model_names_the_formats_it_reads(tmp_path):
     stray = tmp_path / "notes.keras"
     stray.write_text("not a model")
