@@ -83,7 +83,8 @@ def depthwise_conv(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "v
                    data_format: str = "channels_last", dilation_rate: Any = 1) -> PlaidTensor:
     x, w = _channels_last(as_tensor(inputs), data_format), as_tensor(kernel)
     if w.ndim != x.ndim or w.shape[-2] != x.shape[-1]:
-        raise ValueError(f"depthwise_conv needs a kernel (*spatial, {x.shape[-1]}, multiplier); received {list(w.shape)}")
+        raise ValueError(f"depthwise_conv needs a kernel (*spatial, {x.shape[-1]}, multiplier); "
+                         f"received {list(w.shape)}")
     strides, dilation, before, out = _window(x, w.shape[:-2], strides, padding, dilation_rate)
     dtype = dtypes.result_type(x, w)
     rank = x.ndim - 2

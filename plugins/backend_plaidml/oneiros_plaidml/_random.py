@@ -95,9 +95,13 @@ def uniform(shape: Any, minval: Any = 0.0, maxval: Any = 1.0, dtype: Any = "floa
     return cast(emit("O = I1 + I0 * (I2 - I1);", [unit, low, high], shape, "float32"), name)
 
 
-def _normals(seed: Any, shape: tuple[int, ...], stream: int) -> PlaidTensor:
+def _normal_pair(seed: Any, shape: tuple[int, ...], stream: int) -> tuple[PlaidTensor, PlaidTensor]:
+    """Two independent standard normal tensors from one Box-Muller transform (cosine and sine)."""
     first, second = _unit(seed, shape, 2 * stream, open_low=True), _unit(seed, shape, 2 * stream + 1)
-    return emit("O = sqrt(-2 * log(I0)) * cos(6.283185307179586 * I1);", [first, second], shape, "float32")
+    radius = "sqrt(-2 * log(I0))"
+    angle = "6.283185307179586 * I1"
+    return (emit(f"O = {radius} * cos({angle});", [first, second], shape, "float32"),
+            emit(f"O = {radius} * sin({angle});", [first, second], shape, "float32"))
 
 
 def normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = "float32", seed: Any = None) -> PlaidTensor:
@@ -105,14 +109,14 @@ def normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = "float32
     empty = _empty(shape, name)
     if empty is not None:
         return empty
-    scaled = emit("O = I1 + I0 * I2;", [_normals(seed, shape, 0), as_tensor(mean, "float32"),
+    scaled = emit("O = I1 + I0 * I2;", [_normal_pair(seed, shape, 0)[0], as_tensor(mean, "float32"),
                                         as_tensor(stddev, "float32")], shape, "float32")
     return cast(scaled, name)
 
 
 TRUNCATION_CANDIDATES = 6
-"""Normal draws per element; the first within two standard deviations is kept. All six fall
-outside with probability 0.0455**6 < 1e-8; then the last one is clipped."""
+"""Normal draws per element (three Box-Muller pairs); the first within two standard deviations
+is kept. All six fall outside with probability 0.0455**6 < 1e-8; then the last one is clipped."""
 
 
 def truncated_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = "float32",
@@ -121,7 +125,8 @@ def truncated_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any 
     empty = _empty(shape, name)
     if empty is not None:
         return empty
-    candidates = [_normals(seed, shape, stream) for stream in range(TRUNCATION_CANDIDATES)]
+    candidates = [normal for stream in range(TRUNCATION_CANDIDATES // 2)
+                  for normal in _normal_pair(seed, shape, stream)]
     last = f"I{TRUNCATION_CANDIDATES - 1}"
     body = f"R{TRUNCATION_CANDIDATES - 1} = {last} > 2 ? 2 : ({last} < -2 ? -2 : {last}); "
     for index in reversed(range(TRUNCATION_CANDIDATES - 1)):
@@ -142,9 +147,9 @@ def randint(shape: Any, minval: Any, maxval: Any, dtype: Any = "int32", seed: An
     if empty is not None:
         return empty
     span = int(maxval) - int(minval)
-    drawn = emit(f"Q = as_float(I0, 64) * {span} / 4294967296.0; O = {cast_expression(f'floor(Q) + {int(minval)}', name)};",
-                 [reshape(bits(seed, math.prod(shape)), shape)], shape, name)
-    return drawn
+    drawn = cast_expression(f"floor(Q) + {int(minval)}", name)
+    return emit(f"Q = as_float(I0, 64) * {span} / 4294967296.0; O = {drawn};",
+                [reshape(bits(seed, math.prod(shape)), shape)], shape, name)
 
 
 def bernoulli(shape: Any, p: Any = 0.5, seed: Any = None) -> PlaidTensor:

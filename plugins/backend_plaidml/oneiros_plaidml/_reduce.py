@@ -237,7 +237,8 @@ def _ranked(x: PlaidTensor, axis: int, descending: bool) -> tuple[PlaidTensor, P
             f"H[b, i, k: {batch}, {size}, {size}] = =(R[b, i]), k < {size}; "
             f"P = H == {position('H', 2, size)}; ")
     values = emit(body + f"V = P ? A : 0; O[b, k: {batch}, {size}] = +(V[b, i, k]);", [rows], rows.shape, work)
-    order = emit(body + f"V = P ? {position('H', 1, size)} : 0; O[b, k: {batch}, {size}] = +(V[b, i, k]);", [rows], rows.shape,
+    order = emit(body + f"V = P ? {position('H', 1, size)} : 0; O[b, k: {batch}, {size}] = +(V[b, i, k]);",
+                 [rows], rows.shape,
                  "int32")
 
     def restore(flat: PlaidTensor) -> PlaidTensor:
@@ -349,10 +350,12 @@ def _contract(terms: Sequence[str], operands: Sequence[PlaidTensor], output: str
         seen.add(id(operand.value))
     # A size-1 dimension against a larger one broadcasts: it is read at 0 (Tile skips reads
     # outside a tensor, which would otherwise drop the terms).
-    reads = " * ".join(
-        f"C{i}{'x' if f' C{i}x = ' in casts else ''}"
-        f"[{', '.join('0' if size == 1 and sizes[letter] > 1 else name[letter] for letter, size in zip(term, operand.shape))}]"
-        for i, (term, operand) in enumerate(zip(terms, operands)))
+    def read(i: int, term: str, operand: PlaidTensor) -> str:
+        places = ", ".join("0" if size == 1 and sizes[letter] > 1 else name[letter]
+                           for letter, size in zip(term, operand.shape))
+        return f"C{i}{'x' if f' C{i}x = ' in casts else ''}[{places}]"
+
+    reads = " * ".join(read(i, term, operand) for i, (term, operand) in enumerate(zip(terms, operands)))
     target = f"O[{', '.join(name[l] for l in output)}: {', '.join(map(str, shape))}]" if output else "O[]"
     if builtins_any(size == 0 for size in sizes.values()):
         return host_tensor(np.zeros(shape, dtype))

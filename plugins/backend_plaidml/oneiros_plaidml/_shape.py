@@ -132,7 +132,8 @@ def concatenate(xs: Sequence[Any], axis: int = 0) -> PlaidTensor:
     for index, tensor in enumerate(present):
         source = [name if a != axis else f"{name} - {offset}" for a, name in enumerate(out)]
         statements.append(f"C{index} = {cast_expression(f'I{index}', work, tensor.dtype)}; "
-                          f"T{index}[{', '.join(out)}: {', '.join(map(str, shape))}] = =(C{index}[{', '.join(source)}]), "
+                          f"T{index}[{', '.join(out)}: {', '.join(map(str, shape))}] = "
+                          f"=(C{index}[{', '.join(source)}]), "
                           f"{out[axis]} - {offset} < {tensor.shape[axis]};")
         offset += tensor.shape[axis]
     total = " + ".join(f"T{index}" for index in range(len(present)))

@@ -91,18 +91,14 @@ class _Compiled:
         self.programs: dict[Any, _Program] = {}
 
     def trace_and_run(self, params: Any, args: tuple, kwargs: dict) -> Any:
-        """Runs ``fn(params, *args, **kwargs)`` compiled with only ``params`` as program inputs
-        (everything in ``args`` and ``kwargs`` becomes a constant of the program)."""
+        """Runs ``fn(params, *args, **kwargs)`` compiled with only ``params`` as program inputs.
+
+        Traced afresh on every call: whatever ``args``, ``kwargs`` or ``fn``'s closure hold becomes
+        a constant of the program, and those may differ between calls (eager semantics).
+        """
         leaves = tree_leaves(params)
-        key = (tuple((leaf.shape, leaf.dtype) for leaf in leaves), repr(_rebuild(params, [0] * len(leaves))),
-               tuple(id(leaf) for leaf in tree_leaves((args, kwargs))))
-        program = self.programs.get(key)
-        if program is None:
-            program = _Program(lambda *flat: self.fn(_rebuild(params, list(flat)), *args, **kwargs), (tuple(leaves), {}),
-                               leaves)
-            if any(isinstance(leaf, PlaidTensor) for leaf in tree_leaves((args, kwargs))):
-                return program(leaves)  # constants differ per call: do not keep the program
-            self.programs[key] = program
+        program = _Program(lambda *flat: self.fn(_rebuild(params, list(flat)), *args, **kwargs),
+                           (tuple(leaves), {}), leaves)
         return program(leaves)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -153,7 +149,8 @@ class PlaidmlBackend(Backend):
                 raise TypeError(f"value_and_grad needs fn to return a float scalar; it returned "
                                 f"{value.dtype}{list(value.shape)}.")
             gradients = plaidml.op.gradients(value.value, [leaf.value for leaf in leaves]) if leaves else []
-            grads = [PlaidTensor(leaf.shape, leaf.dtype, gradient, traced=True) for leaf, gradient in zip(leaves, gradients)]
+            grads = [PlaidTensor(leaf.shape, leaf.dtype, gradient, traced=True)
+                     for leaf, gradient in zip(leaves, gradients)]
             return ((value, aux) if has_aux else value), _rebuild(params, grads)
 
         compiled = _Compiled(differentiate)
