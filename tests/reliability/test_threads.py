@@ -127,3 +127,24 @@ def test_first_compile_from_four_threads_at_once():
         for index, got in enumerate(results):
             np.testing.assert_allclose(got, model.predict(_inputs(index), batch_size=8, verbose=0),
                                        rtol=1e-5, atol=1e-6)
+
+
+def test_helper_threads_run_on_the_backend_of_the_thread_they_serve():
+    from oneiros.models._pipeline import prefetched
+
+    class Recording(oi.data.Dataset):
+        def __init__(self):
+            super().__init__(workers=2, max_queue_size=4)
+            self.seen = set()
+
+        def __len__(self):
+            return 6
+
+        def __getitem__(self, index):
+            self.seen.add(get_backend().name)
+            return np.zeros((2, 1), "float32")
+
+    dataset = Recording()
+    with backend_scope("numpy"):
+        batches = list(prefetched(((batch, 1) for batch in dataset.iterate(0)), lambda batch: batch, depth=2))
+    assert len(batches) == 6 and dataset.seen == {"numpy"}

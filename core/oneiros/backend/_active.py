@@ -16,6 +16,7 @@ Example::
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 _UNSET = object()
@@ -56,3 +57,20 @@ def leave(previous: Any) -> None:
         vars(current).pop("ops", None)
     else:
         current.backend, current.ops = previous, _ops_of(previous)
+
+
+def inheriting(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function``, run on this thread's backend by whichever thread calls it (for helper threads
+    such as prefetching and data workers); unchanged when this thread follows the default."""
+    own = vars(current).get("backend", _UNSET)
+    if own is _UNSET:
+        return function
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        previous = enter(own)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            leave(previous)
+
+    return run

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from oneiros.backend._active import inheriting
+
 
 class Dataset:
     """Subclass and implement ``__len__`` (batches per epoch) and ``__getitem__(index)`` returning
@@ -63,12 +65,13 @@ class Dataset:
                 for index in indices:
                     yield self[index]
                 return
+            load = inheriting(self.__getitem__)  # workers run on the backend of the thread iterating
             with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="oneiros-data") as pool:
                 pending: collections.deque = collections.deque()
                 position = 0
                 while position < len(indices) or pending:
                     while position < len(indices) and len(pending) < self.max_queue_size:
-                        pending.append(pool.submit(self.__getitem__, indices[position]))
+                        pending.append(pool.submit(load, indices[position]))
                         position += 1
                     yield pending.popleft().result()
         finally:

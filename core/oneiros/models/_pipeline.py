@@ -11,6 +11,7 @@ from typing import Any
 
 from oneiros import ops
 from oneiros.backend import FUSED_STEPS
+from oneiros.backend._active import inheriting
 from oneiros.data._structure import leaves
 from oneiros.data.adapters import ArrayAdapter, DatasetAdapter, stack_batches
 
@@ -190,7 +191,7 @@ def prefetched(items: Iterable[Any], transfer: Any, depth: int) -> Iterator[Any]
             return
         offer(_END)
 
-    worker = threading.Thread(target=produce, name="oneiros-prefetch", daemon=True)
+    worker = threading.Thread(target=inheriting(produce), name="oneiros-prefetch", daemon=True)
     worker.start()
     try:
         while True:
