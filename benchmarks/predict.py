@@ -4,9 +4,11 @@ Models: the MLP 784-512-512-10 (relu, softmax) and, when oneiros-vision is insta
 classic Keras MNIST convnet (Conv2D 32 -> MaxPool -> Conv2D 64 -> MaxPool -> Flatten -> Dropout
 -> Dense 10), each trained first (in its own process, on jax) for 2 epochs on the first 8,000
 MNIST t10k images in ../shared/data. Contenders, each in a fresh process: oneiros on the onnx
-backend (ONNX Runtime) in float32, in static int8 (calibrated on 500 training images) and in
-float16 (``OnnxBackend.quantized_model``), oneiros on jax, Keras 3 on JAX (``predict``) with the
-same weights, and a hand-written jitted JAX forward over the same batches (random weights).
+backend (ONNX Runtime) in float32 (``predict``), and served as ONNX Runtime sessions
+(``OnnxModel``, one run per batch): the float32 export, static int8 (calibrated on 500
+training images) and float16 (``load_model(..., quantize=)``); oneiros on jax, Keras 3 on JAX
+(``predict``) with the same weights, and a hand-written jitted JAX forward over the same batches
+(random weights).
 The timed samples are the 2,000 held-out images, repeated. Prints samples/second (median of the
 passes after the first, which compiles), the first pass's time, peak RSS, ratios to Keras, and
 each contender's accuracy on the held-out images.
@@ -33,8 +35,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _harness import print_table, run_contenders, timed_epochs  # noqa: E402
 
 BATCH = 128
-CONTENDERS = ["oneiros onnx", "oneiros onnx int8", "oneiros onnx float16", "oneiros jax", "keras", "jax jit"]
-QUANTIZED = {"oneiros onnx int8": "int8", "oneiros onnx float16": "float16"}
+CONTENDERS = ["oneiros onnx", "onnx file float32", "oneiros onnx int8", "oneiros onnx float16", "oneiros jax", "keras",
+              "jax jit"]
+SERVED = {"onnx file float32": None, "oneiros onnx int8": "int8", "oneiros onnx float16": "float16"}
+"""Contenders served as OnnxModel sessions (one run per batch): the float32 export, int8, float16."""
 INPUT_SHAPES = {"mlp": (784,), "convnet": (28, 28, 1)}
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 TRAIN_IMAGES = 8000
@@ -90,20 +94,27 @@ def oneiros_model(model: str) -> Any:
                           layers.Dense(512, activation="relu"), layers.Dense(10, activation="softmax")])
 
 
-def oneiros_worker(backend: str, model: str, x: np.ndarray, repeats: int, folder: Path,
+def oneiros_worker(backend: str, model: str, x: np.ndarray, repeats: int, folder: Path, served: bool = False,
                    quantize: str | None = None) -> dict:
     import oneiros as oi
 
     oi.set_backend(backend)
     network = oi.load_model(folder / f"{model}.oneiros", compile=False)
-    if quantize is None:
+    if not served:
         def predict(inputs: np.ndarray) -> Any:
             return network.predict(inputs, batch_size=BATCH, verbose=0)
     else:
-        served = oi.get_backend().quantized_model(network, quantize, calibration_data=mnist(model)[0][:CALIBRATION_ROWS])
+        if quantize is None:
+            from oneiros_onnx.export import to_onnx
+            from oneiros_onnx.model_file import serve
+
+            session = serve(to_onnx(network), f"{model}.onnx")
+        else:
+            session = oi.load_model(folder / f"{model}.oneiros", backend="onnx", quantize=quantize,
+                                    calibration_data=mnist(model)[0][:CALIBRATION_ROWS])
 
         def predict(inputs: np.ndarray) -> Any:
-            return served.predict(inputs, batch_size=BATCH)
+            return session.predict(inputs, batch_size=BATCH)
     return {**timed_epochs(lambda: predict(x), len(x), repeats), "accuracy": accuracy(model, predict)}
 
 
@@ -173,8 +184,8 @@ def jax_worker(model: str, x: np.ndarray, repeats: int) -> dict:
 
 
 def worker(name: str, model: str, x: np.ndarray, repeats: int, folder: Path) -> dict:
-    if name == "oneiros onnx" or name in QUANTIZED:
-        return oneiros_worker("onnx", model, x, repeats, folder, QUANTIZED.get(name))
+    if name == "oneiros onnx" or name in SERVED:
+        return oneiros_worker("onnx", model, x, repeats, folder, name in SERVED, SERVED.get(name))
     if name == "oneiros jax":
         return oneiros_worker("jax", model, x, repeats, folder)
     if name == "keras":
