@@ -17,12 +17,13 @@ Contender = Callable[[Workload, np.ndarray, np.ndarray, int], dict[str, Any]]
 
 
 def oneiros_fit(workload: Workload, x: np.ndarray, y: np.ndarray, repeats: int,
-                steps_per_execution: int | str = "auto") -> dict[str, Any]:
-    """``fit`` on the jax backend, by default with the default compile (``steps_per_execution="auto"``);
-    the result also holds the steps per execution used, read from the History."""
+                steps_per_execution: int | str = "auto", backend: Any = "jax") -> dict[str, Any]:
+    """``fit`` on ``backend`` (a name or Backend instance), by default with the default compile
+    (``steps_per_execution="auto"``); the result also holds the steps per execution used, read
+    from the History."""
     import oneiros as oi
 
-    oi.set_backend("jax")
+    oi.set_backend(backend)
     model = workload.oneiros_model()
     model.compile(optimizer="adam", loss=workload.loss, steps_per_execution=steps_per_execution)
     chosen: dict[str, Any] = {}

@@ -1,6 +1,7 @@
-"""Models move between environments that cannot share a process: trained and saved with JAX
-(numpy 2, this environment), they load on MXNet (numpy < 1.24, .venv-mxnet) and predict the same
-values; trained with MXNet, they load on JAX and on the ONNX backend here and predict the same.
+"""Models move between environments that cannot share a process: trained and saved with JAX or
+TensorFlow (numpy 2, this environment), they load on MXNet (numpy < 1.24, .venv-mxnet) and predict
+the same values; trained with MXNet, they load on JAX, TensorFlow and the ONNX backend here and
+predict the same.
 
 The MXNet side runs in subprocesses with .venv-mxnet/bin/python (``make test`` creates it).
 """
@@ -48,17 +49,20 @@ def _assert_close(actual: np.ndarray, expected: np.ndarray, what: str) -> None:
     np.testing.assert_allclose(actual, expected, rtol=RTOL, atol=RTOL * np.abs(expected).max(), err_msg=what)
 
 
-def test_a_model_trained_on_jax_predicts_the_same_on_mxnet(tmp_path):
+@pytest.mark.parametrize("backend", ["jax", "tensorflow"])
+def test_a_model_trained_here_predicts_the_same_on_mxnet(tmp_path, backend):
+    if backend not in available_backends():
+        pytest.skip(f"the {backend!r} backend is not installed in this environment")
     x, y = _data(tmp_path)
-    with oi.backend_scope("jax"):
+    with oi.backend_scope(backend):
         oi.set_random_seed(2)
         model = build_model()
         model.compile(optimizer="adam", loss="mse")
         model.fit(x, y, epochs=3, batch_size=16, verbose=0)
         model.save(tmp_path / "model.oneiros")
-        on_jax = model.predict(x, verbose=0)
+        here = model.predict(x, verbose=0)
     _mxnet("predict", str(tmp_path / "model.oneiros"), str(tmp_path / "x.npy"), str(tmp_path / "on_mxnet.npy"))
-    _assert_close(np.load(tmp_path / "on_mxnet.npy"), on_jax, "jax-trained model on mxnet")
+    _assert_close(np.load(tmp_path / "on_mxnet.npy"), here, f"{backend}-trained model on mxnet")
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +74,7 @@ def trained_on_mxnet(tmp_path_factory) -> Path:
     return directory
 
 
-@pytest.mark.parametrize("backend", ["jax", "onnx"])
+@pytest.mark.parametrize("backend", ["jax", "tensorflow", "onnx"])
 def test_a_model_trained_on_mxnet_predicts_the_same_here(trained_on_mxnet, backend):
     if backend not in available_backends():
         pytest.skip(f"the {backend!r} backend is not installed in this environment")

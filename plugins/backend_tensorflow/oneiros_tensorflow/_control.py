@@ -18,6 +18,7 @@ from oneiros.backend.eager_loops import (
 )
 
 from oneiros_tensorflow._dtypes import INT32, name_of, tensor
+from oneiros_tensorflow._xla import LOOP_NAME
 
 __all__ = ["cond", "fori_loop", "scan"]
 
@@ -67,7 +68,7 @@ def _traced_scan(f: Callable, init: Any, xs: Any, length: int | None, reverse: b
     arrays = [tf.TensorArray(leaf.dtype, size=steps, element_shape=leaf.shape) for leaf in y_leaves]
     results = tf.while_loop(lambda index, *_: index < steps, body,
                             (tf.constant(0, INT32), tuple(carry_leaves), *arrays),
-                            parallel_iterations=1, maximum_iterations=steps)
+                            parallel_iterations=1, maximum_iterations=steps, name=LOOP_NAME)
     final_carry = _rebuild(carry, list(results[1]))
     return final_carry, _rebuild(probe_y, [array.stack() for array in results[2:]])
 
@@ -104,5 +105,8 @@ def fori_loop(lower, upper, body_fun, init_val):
 
     start = tf.cast(tensor(lower), INT32)
     stop = tf.cast(tensor(upper), INT32)
-    _, values = tf.while_loop(lambda index, _: index < stop, body, (start, tuple(tree_leaves(carry))))
+    # Static bounds give the loop a trip count, which XLA needs to differentiate it.
+    static = all(isinstance(bound, int) for bound in (lower, upper))
+    _, values = tf.while_loop(lambda index, _: index < stop, body, (start, tuple(tree_leaves(carry))),
+                              maximum_iterations=max(upper - lower, 0) if static else None, name=LOOP_NAME)
     return _rebuild(carry, list(values))

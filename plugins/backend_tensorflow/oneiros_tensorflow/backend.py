@@ -3,6 +3,7 @@ with tf.function (graph mode; XLA where measured to pay)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -15,6 +16,7 @@ from oneiros.backend import BFLOAT16, FUSED_STEPS, JIT, TRAINABLE, Backend
 
 from oneiros_tensorflow import ops as tensorflow_ops
 from oneiros_tensorflow._dtypes import INT32, name_of, tensor
+from oneiros_tensorflow._xla import prefers_xla
 
 
 def _rebuild(tree: Any, leaves: list[Any]) -> Any:
@@ -32,9 +34,9 @@ class TensorflowBackend(Backend):
     """Arrays are tf.Tensors on TensorFlow's default device; training steps are pure functions
     of tensors traced once per input signature by ``tf.function`` (no tf.Variable anywhere).
 
-    ``jit_compile`` chooses XLA for every compiled function of this backend instance; the
-    default (graph mode without XLA) is what measured fastest on CPU, see
-    benchmarks/train_tensorflow.py.
+    ``jit_compile``: True or False compiles every function of this backend instance with or
+    without XLA; None (the default) chooses per function when it is first called, from its
+    traced graph (see ``_xla``: on a CPU, XLA for recurrent loops without convolutions).
     """
 
     name: ClassVar[str] = "tensorflow"
@@ -42,7 +44,9 @@ class TensorflowBackend(Backend):
     ops = tensorflow_ops
     conformance_exclusions: ClassVar[Path] = Path(__file__).with_name("conformance_exclusions.txt")
 
-    def __init__(self, jit_compile: bool | None = False) -> None:
+    def __init__(self, jit_compile: bool | None = None) -> None:
+        if jit_compile not in (None, True, False):
+            raise ValueError(f"jit_compile must be None (choose per function), True or False; received {jit_compile!r}.")
         self.jit_compile = jit_compile
 
     def devices(self) -> list[str]:
@@ -74,10 +78,26 @@ class TensorflowBackend(Backend):
     def jit(self, fn: Callable, donate_argnums: Sequence[int] = ()) -> Callable:
         # TensorFlow has no buffer donation; donate_argnums only allows what it would allow.
         # autograph=False: ops.cond/scan/fori_loop are the control flow; Python stays Python.
-        traced = tf.function(fn, autograph=False, jit_compile=self.jit_compile)
+        graph = tf.function(fn, autograph=False, jit_compile=self.jit_compile)
+        chosen: list[Callable] = [] if self.jit_compile is None else [graph]
 
         def run(*args: Any, **kwargs: Any) -> Any:
-            return traced(*_host_to_tensors(args), **_host_to_tensors(kwargs))
+            args, kwargs = _host_to_tensors(args), _host_to_tensors(kwargs)
+            if chosen:
+                return chosen[0](*args, **kwargs)
+            if prefers_xla(graph.get_concrete_function(*args, **kwargs), self._on_gpu):
+                xla = tf.function(fn, autograph=False, jit_compile=True)
+                try:
+                    result = xla(*args, **kwargs)
+                except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError):
+                    # An op without an XLA kernel (e.g. ResizeNearestNeighborGrad) or a loop XLA
+                    # cannot bound: the graph runs it (and raises what is the caller's error).
+                    pass
+                else:
+                    chosen.append(xla)
+                    return result
+            chosen.append(graph)
+            return graph(*args, **kwargs)
 
         return run
 
@@ -113,13 +133,17 @@ class TensorflowBackend(Backend):
     def to_device(self, tree: Any) -> Any:
         return _host_to_tensors(tree)
 
+    @functools.cached_property
+    def _on_gpu(self) -> bool:
+        return bool(tf.config.list_logical_devices("GPU"))
+
     @property
     def prefetch_depth(self) -> int:
         # On a GPU the host-to-device copies then overlap the running step; on the CPU the
         # tensors already live in host memory.
-        return 2 if tf.config.list_logical_devices("GPU") else 0
+        return 2 if self._on_gpu else 0
 
     def block_until_ready(self, value: Any) -> Any:
-        if tf.config.list_logical_devices("GPU"):
+        if self._on_gpu:
             tf.test.experimental.sync_devices()
         return value
