@@ -16,6 +16,7 @@ from oneiros.backend.eager_loops import EagerArrays, eager_fori_loop, eager_scan
 from pytensor.graph.basic import Variable
 
 from oneiros_pytensor._graph import any_traced
+from oneiros_pytensor._linker import linker_name, loop_body_mode
 from oneiros_pytensor._tensors import as_numpy, finish, static_shape, tensor
 
 __all__ = ["cond", "fori_loop", "scan"]
@@ -82,7 +83,7 @@ def _traced_scan(f: Any, init: Any, xs: Any, length: Any, reverse: bool, unroll:
     outputs, _ = pytensor.scan(step, sequences=xs_leaves or None,
                                outputs_info=[*carry_leaves, *([None] * ys_count)],
                                n_steps=None if xs_leaves else steps, go_backwards=reverse, strict=False,
-                               return_list=True)
+                               return_list=True, mode=loop_body_mode(linker_name()))
     final = [sequence[-1] for sequence in outputs[:len(carry_leaves)]]
     ys = outputs[len(carry_leaves):]
     if reverse:

@@ -17,6 +17,7 @@ import functools
 import os
 
 from pytensor.compile.mode import Mode, get_mode
+from pytensor.link.vm import VMLinker
 
 LINKERS = ("perform", "numba", "c")
 DEFAULT_LINKER = "perform"
@@ -27,6 +28,15 @@ def linker_name() -> str:
     if name not in LINKERS:
         raise ValueError(f"ONEIROS_PYTENSOR_LINKER must be one of {', '.join(LINKERS)}; received {name!r}.")
     return name
+
+
+@functools.cache
+def loop_body_mode(name: str) -> Mode:
+    """How ``pytensor.scan`` runs its body. For perform, PyTensor's Python VM on the body as
+    traced: without it Scan compiles its body with g++ (the SMS LSTM's took minutes of wall time
+    on the shared 2-core machine, for a body of small matrices that numpy runs fast enough)."""
+    mode = compile_mode(name)
+    return mode if mode is not None else Mode(linker=VMLinker(use_cloop=False, c_thunks=False), optimizer=None)
 
 
 @functools.cache

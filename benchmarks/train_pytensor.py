@@ -1,0 +1,119 @@
+"""Training speed of oneiros on PyTensor against oneiros on JAX and the original Keras 2.2.4 on
+Theano 1.0.5 (batch 128, Adam, float32, random data).
+
+Workloads (those of train_plaidml.py): the MNIST convnet (Conv2D(32, 3) -> MaxPooling2D(2) ->
+Conv2D(64, 3) -> MaxPooling2D(2) -> Flatten -> Dropout(0.5) -> Dense(10, softmax)) and the MLP
+784-512-512-10.
+
+Contenders, each in a fresh process: ``oneiros-pytensor`` and ``oneiros-jax`` (``fit`` on those
+backends) and ``keras2-theano`` (Keras 2.2.4 with ``KERAS_BACKEND=theano``). Keras 2.2.4 and
+Theano 1.0.5 need numpy < 1.24 and scipy < 1.11, so they run in their own venv, created on first
+use under ``$ONEIROS_BENCH_CACHE`` (default ``~/.cache/oneiros-bench``) and reused afterwards,
+with the ``collections`` shim of train_plaidml.py and
+``THEANO_FLAGS=blas.ldflags=,cxx=g++,floatX=float32`` (Theano's compiled modules are cached in
+its own ``~/.theano`` between runs, like PyTensor's compiledir). Prints samples/second (median of
+the timed epochs), the first epoch's time (graph building and compiling happen then) and ratios
+to Keras 2 on Theano.
+
+Run: .venv/bin/python benchmarks/train_pytensor.py [--samples 1024] [--repeats 2] [--rounds 1] [--workload convnet]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _harness import print_table, timed_epochs  # noqa: E402
+from train_plaidml import COLLECTIONS_SHIM, LEGACY_PACKAGES, WORKLOADS, data, keras2_worker  # noqa: E402
+
+BATCH = 128
+DROPOUT = 0.5
+CONTENDERS = ("oneiros-pytensor", "oneiros-jax", "keras2-theano")
+LEGACY_NO_DEPS = ["keras==2.2.4", "Theano==1.0.5"]
+THEANO_ENVIRONMENT = {"KERAS_BACKEND": "theano", "THEANO_FLAGS": "blas.ldflags=,cxx=g++,floatX=float32"}
+
+
+def oneiros_worker(backend: str, workload: str, samples: int, repeats: int) -> dict:
+    import oneiros as oi
+    from oneiros import layers
+
+    oi.set_backend(backend)
+    if workload == "convnet":
+        from oneiros_vision.models import mnist_convnet
+
+        model = mnist_convnet(dropout=DROPOUT)
+    else:
+        model = oi.Sequential([layers.Input((784,)), layers.Dense(512, activation="relu"),
+                               layers.Dense(512, activation="relu"), layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    x, y = data(workload, samples)
+    return timed_epochs(lambda: model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0, shuffle=False),
+                        samples, repeats)
+
+
+WORKERS = {
+    "oneiros-pytensor": lambda workload, samples, repeats: oneiros_worker("pytensor", workload, samples, repeats),
+    "oneiros-jax": lambda workload, samples, repeats: oneiros_worker("jax", workload, samples, repeats),
+    "keras2-theano": lambda workload, samples, repeats: keras2_worker(workload, *data(workload, samples), repeats),
+}
+
+
+def legacy_python() -> Path:
+    """The Keras 2.2.4 + Theano 1.0.5 venv's interpreter, creating the venv on first use."""
+    root = Path(os.environ.get("ONEIROS_BENCH_CACHE", Path.home() / ".cache" / "oneiros-bench")) / "keras2-theano"
+    python = root / "bin" / "python"
+    marker = root / "ready"
+    if marker.exists():
+        return python
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(root)], check=True)
+    pip = [str(python), "-m", "pip", "install", "-q"]
+    subprocess.run([*pip, *LEGACY_PACKAGES], check=True)
+    subprocess.run([*pip, "--no-deps", *LEGACY_NO_DEPS], check=True)
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    Path(site, "sitecustomize.py").write_text(COLLECTIONS_SHIM)
+    marker.write_text("ok\n")
+    return python
+
+
+def run_worker(contender: str, workload: str, samples: int, repeats: int) -> dict:
+    legacy = contender == "keras2-theano"
+    env = {**os.environ, **(THEANO_ENVIRONMENT if legacy else {})}
+    python = str(legacy_python()) if legacy else sys.executable
+    completed = subprocess.run([python, __file__, "--worker", contender, "--workload", workload,
+                                "--samples", str(samples), "--repeats", str(repeats)],
+                               capture_output=True, text=True, env=env)
+    if completed.returncode != 0:
+        lines = completed.stderr.strip().splitlines()
+        return {"error": lines[-1] if lines else f"exit status {completed.returncode}"}
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--samples", type=int, default=1024)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--workload", choices=WORKLOADS)
+    parser.add_argument("--worker", choices=sorted(WORKERS))
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(WORKERS[args.worker](args.workload, args.samples, args.repeats)))
+        return
+    for workload in [args.workload] if args.workload else WORKLOADS:
+        results: dict[str, dict] = {}
+        for _ in range(args.rounds):
+            for contender in CONTENDERS:
+                result = run_worker(contender, workload, args.samples, args.repeats)
+                if result.get("samples_per_second", 0) >= results.get(contender, {}).get("samples_per_second", 0):
+                    results[contender] = result
+        print_table(f"{workload} training, batch {BATCH}, {args.samples} samples/epoch", results, "keras2-theano")
+
+
+if __name__ == "__main__":
+    main()
