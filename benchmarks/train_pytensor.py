@@ -8,8 +8,7 @@ Conv2D(64, 3) -> MaxPooling2D(2) -> Flatten -> Dropout(0.5) -> Dense(10, softmax
 Contenders, each in a fresh process: ``oneiros-pytensor`` and ``oneiros-jax`` (``fit`` on those
 backends) and ``keras2-theano`` (Keras 2.2.4 with ``KERAS_BACKEND=theano``). Keras 2.2.4 and
 Theano 1.0.5 need numpy < 1.24 and scipy < 1.11, so they run in their own venv, created on first
-use under ``$ONEIROS_BENCH_CACHE`` (default ``~/.cache/oneiros-bench``) and reused afterwards,
-with the ``collections`` shim of train_plaidml.py and
+use by ``_legacy_venv`` under ``$ONEIROS_BENCH_CACHE`` (default ``~/.cache/oneiros-bench``), with
 ``THEANO_FLAGS=blas.ldflags=,cxx=g++,floatX=float32`` (Theano's compiled modules are cached in
 its own ``~/.theano`` between runs, like PyTensor's compiledir). Prints samples/second (median of
 the timed epochs), the first epoch's time (graph building and compiling happen then) and ratios
@@ -23,13 +22,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _harness import print_table, timed_epochs  # noqa: E402
-from train_plaidml import COLLECTIONS_SHIM, LEGACY_PACKAGES, WORKLOADS, data, keras2_worker  # noqa: E402
+from _legacy_venv import KERAS2_PACKAGES, best_of_rounds, legacy_python, run_worker_in  # noqa: E402
+from train_plaidml import WORKLOADS, data, keras2_worker  # noqa: E402
 
 BATCH = 128
 DROPOUT = 0.5
@@ -63,35 +62,12 @@ WORKERS = {
 }
 
 
-def legacy_python() -> Path:
-    """The Keras 2.2.4 + Theano 1.0.5 venv's interpreter, creating the venv on first use."""
-    root = Path(os.environ.get("ONEIROS_BENCH_CACHE", Path.home() / ".cache" / "oneiros-bench")) / "keras2-theano"
-    python = root / "bin" / "python"
-    marker = root / "ready"
-    if marker.exists():
-        return python
-    subprocess.run([sys.executable, "-m", "venv", "--clear", str(root)], check=True)
-    pip = [str(python), "-m", "pip", "install", "-q"]
-    subprocess.run([*pip, *LEGACY_PACKAGES], check=True)
-    subprocess.run([*pip, "--no-deps", *LEGACY_NO_DEPS], check=True)
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          check=True, capture_output=True, text=True).stdout.strip()
-    Path(site, "sitecustomize.py").write_text(COLLECTIONS_SHIM)
-    marker.write_text("ok\n")
-    return python
-
-
 def run_worker(contender: str, workload: str, samples: int, repeats: int) -> dict:
-    legacy = contender == "keras2-theano"
-    env = {**os.environ, **(THEANO_ENVIRONMENT if legacy else {})}
-    python = str(legacy_python()) if legacy else sys.executable
-    completed = subprocess.run([python, __file__, "--worker", contender, "--workload", workload,
-                                "--samples", str(samples), "--repeats", str(repeats)],
-                               capture_output=True, text=True, env=env)
-    if completed.returncode != 0:
-        lines = completed.stderr.strip().splitlines()
-        return {"error": lines[-1] if lines else f"exit status {completed.returncode}"}
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    arguments = ["--worker", contender, "--workload", workload, "--samples", str(samples), "--repeats", str(repeats)]
+    if contender == "keras2-theano":
+        python = legacy_python("keras2-theano", KERAS2_PACKAGES, LEGACY_NO_DEPS)
+        return run_worker_in(python, __file__, arguments, {**os.environ, **THEANO_ENVIRONMENT})
+    return run_worker_in(sys.executable, __file__, arguments, dict(os.environ))
 
 
 def main() -> None:
@@ -106,12 +82,8 @@ def main() -> None:
         print(json.dumps(WORKERS[args.worker](args.workload, args.samples, args.repeats)))
         return
     for workload in [args.workload] if args.workload else WORKLOADS:
-        results: dict[str, dict] = {}
-        for _ in range(args.rounds):
-            for contender in CONTENDERS:
-                result = run_worker(contender, workload, args.samples, args.repeats)
-                if result.get("samples_per_second", 0) >= results.get(contender, {}).get("samples_per_second", 0):
-                    results[contender] = result
+        results = best_of_rounds(lambda contender: run_worker(contender, workload, args.samples, args.repeats),
+                                 CONTENDERS, args.rounds)
         print_table(f"{workload} training, batch {BATCH}, {args.samples} samples/epoch", results, "keras2-theano")
 
 

@@ -17,7 +17,6 @@ from oneiros_pytensor._tensors import (
     compute_name,
     finish,
     lowest,
-    promoted,
     promoted_compute,
     static_shape,
     tensor,

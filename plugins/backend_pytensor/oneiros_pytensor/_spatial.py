@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pytensor.tensor as pt
-from oneiros import dtypes
 from oneiros.backend.geometry import (
     check_format,
     check_padding,
