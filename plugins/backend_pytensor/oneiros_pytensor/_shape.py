@@ -247,32 +247,30 @@ def slice_update(x, start_indices, updates):
     return pt.set_subtensor(x[_block(x, start_indices, static_shape(block))], block)
 
 
-@graph_op
-def take(x, indices, axis=None):
+def _indexed_axis(x: Any, indices: Any, axis: Any, what: str) -> tuple[Any, Any, int]:
+    """``x`` (flattened when ``axis`` is None), the indices with negatives counted from the end
+    as in numpy, and the axis."""
     x = tensor(x)
-    positions = _indices(indices, "take indices")
+    positions = _indices(indices, what)
     if axis is None:
         x, axis = pt.flatten(x), 0
     else:
         (axis,) = axes_tuple(axis, x.ndim)
     size = static_shape(x)[axis]
-    # Negative indices count from the end, as in numpy.
-    positions = pt.switch(pt.lt(positions, 0), positions + size, positions)
+    return x, pt.switch(pt.lt(positions, 0), positions + size, positions), axis
+
+
+@graph_op
+def take(x, indices, axis=None):
+    x, positions, axis = _indexed_axis(x, indices, axis, "take indices")
     return pt.take(x, positions, axis=axis)
 
 
 @graph_op
 def take_along_axis(x, indices, axis=None):
-    x = tensor(x)
-    positions = _indices(indices, "take_along_axis indices")
-    if axis is None:
-        x, axis = pt.flatten(x), 0
-    else:
-        (axis,) = axes_tuple(axis, x.ndim)
+    x, positions, axis = _indexed_axis(x, indices, axis, "take_along_axis indices")
     if positions.ndim != x.ndim:
         raise ValueError(f"take_along_axis needs indices of ndim {x.ndim}; received shape {positions.type.shape}.")
-    size = static_shape(x)[axis]
-    positions = pt.switch(pt.lt(positions, 0), positions + size, positions)
     return pt.take_along_axis(x, positions, axis=axis)
 
 
