@@ -19,6 +19,11 @@ come out of Oneiros too, within the tolerance of its kind:
   noise layers, sampling), or on a threshold that turns rounding into a jump (one of 19 rare
   positives whose score crosses 0.5 moves a recall by 0.053): within 0.05 + 10 % (an accuracy
   of 0.9 passes from 0.76 to 1.0).
+
+One program by hand, under Keras (for Oneiros, run the file ``to_oneiros`` writes):
+``KERAS_BACKEND=jax PYTHONPATH=tests/keras_programs/programs .venv/bin/python
+tests/keras_programs/programs/vae.py``; one program under the test: ``pytest
+tests/keras_programs -k vae``.
 """
 
 from __future__ import annotations
