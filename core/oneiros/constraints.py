@@ -12,7 +12,7 @@ from oneiros import _arguments, ops
 from oneiros._catalog import Catalog
 
 __all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "deserialize", "get",
-           "names", "serialize"]
+           "max_norm", "min_max_norm", "names", "non_neg", "serialize", "unit_norm"]
 
 # Keras's epsilon, added to the norm before dividing, so an all-zero slice stays zero.
 EPSILON = 1e-7
@@ -113,3 +113,6 @@ get = _CATALOG.get
 serialize = _CATALOG.serialize
 deserialize = _CATALOG.deserialize
 names = _CATALOG.names
+
+# Keras exposes the snake_case names as the classes themselves.
+max_norm, min_max_norm, non_neg, unit_norm = MaxNorm, MinMaxNorm, NonNeg, UnitNorm

@@ -19,7 +19,10 @@ from oneiros._catalog import Catalog
 __all__ = [
     "Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity",
     "Initializer", "LecunNormal", "LecunUniform", "Ones", "Orthogonal", "RandomInitializer",
-    "RandomNormal", "RandomUniform", "TruncatedNormal", "VarianceScaling", "Zeros",
+    "RandomNormal", "RandomUniform", "STFT", "STFTInitializer", "TruncatedNormal", "VarianceScaling", "Zeros",
+    "IdentityInitializer", "OrthogonalInitializer", "constant", "glorot_normal", "glorot_uniform",
+    "he_normal", "he_uniform", "identity", "lecun_normal", "lecun_uniform", "ones", "orthogonal",
+    "random_normal", "random_uniform", "stft", "truncated_normal", "variance_scaling", "zeros",
     "compute_fans", "deserialize", "get", "names", "serialize",
 ]
 
@@ -354,6 +357,9 @@ def _add_column(index: Any, carry: tuple[Any, Any]) -> tuple[Any, Any]:
     return matrix, ops.add(basis, ops.multiply(ops.expand_dims(column, 1), ops.expand_dims(selector, 0)))
 
 
+# Defined beside this module (it needs Initializer first) and listed here with the others.
+from oneiros._stft_initializer import STFT  # noqa: E402
+
 _CATALOG = Catalog("initializer", Initializer, {
     "zeros": Zeros, "ones": Ones, "constant": Constant, "identity": Identity,
     "random_uniform": RandomUniform, "random_normal": RandomNormal,
@@ -364,7 +370,16 @@ _CATALOG = Catalog("initializer", Initializer, {
     # Keras's aliases, kept so configs written for Keras resolve.
     "zero": Zeros, "one": Ones, "normal": RandomNormal, "uniform": RandomUniform,
     "IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal,
+    "stft": STFT, "STFTInitializer": STFT,
 })
+
+# Keras exposes every snake_case name and the long class aliases as the classes themselves.
+zeros, ones, constant, identity = Zeros, Ones, Constant, Identity
+random_uniform, random_normal, truncated_normal = RandomUniform, RandomNormal, TruncatedNormal
+variance_scaling, orthogonal, stft = VarianceScaling, Orthogonal, STFT
+glorot_uniform, glorot_normal, he_uniform, he_normal = GlorotUniform, GlorotNormal, HeUniform, HeNormal
+lecun_uniform, lecun_normal = LecunUniform, LecunNormal
+IdentityInitializer, OrthogonalInitializer, STFTInitializer = Identity, Orthogonal, STFT
 
 get = _CATALOG.get
 serialize = _CATALOG.serialize
