@@ -6,6 +6,7 @@ import difflib
 import importlib
 import importlib.metadata as metadata
 import inspect
+import json
 import os
 import threading
 import time
@@ -13,13 +14,14 @@ import types
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pluggy
 
 from oneiros import _hookspecs
 from oneiros._lazy import LazyObject
-from oneiros._registry import CORE_PLUGIN, Entry, Registry, validate_name
+from oneiros._registry import CORE_PLUGIN, Entry, Registry, resolve_plain_name, validate_name, warn_at_caller
 from oneiros._version import PLUGIN_API, __version__
 from oneiros.errors import PluginError, RegistrationError
 
@@ -62,10 +64,116 @@ class PluginRecord:
         }
 
 
+DIST_PREFIX = "dist:"
+
+
 def _env_list(value: str | None) -> list[str] | None:
     if value is None:
         return None
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _canonical(distribution: str) -> str:
+    from packaging.utils import canonicalize_name
+
+    return canonicalize_name(distribution)
+
+
+@dataclass(frozen=True)
+class PluginControls:
+    """What an organisation allows: ``ONEIROS_PLUGINS``, ``ONEIROS_DISABLE_PLUGINS`` and
+    ``ONEIROS_STRICT_PLUGINS``, each falling back to ``plugins``, ``disable_plugins`` and
+    ``strict_plugins`` in ``$ONEIROS_HOME/config.json``. An item is a plugin (entry-point) name or
+    ``dist:DISTRIBUTION``, which pins the plugin to the distribution that provides it."""
+
+    allowed: tuple[str, ...] | None = None
+    disabled: tuple[str, ...] = ()
+    strict: bool = False
+    allowed_source: str = "ONEIROS_PLUGINS"
+    disabled_source: str = "ONEIROS_DISABLE_PLUGINS"
+
+    @classmethod
+    def read(cls, environ: Any) -> PluginControls:
+        config, path = _config_file(environ)
+        allowed = _env_list(environ.get("ONEIROS_PLUGINS"))
+        allowed_source = "ONEIROS_PLUGINS"
+        if allowed is None and "plugins" in config:
+            allowed, allowed_source = _config_list(config, "plugins", path), f"plugins in {path}"
+        disabled = _env_list(environ.get("ONEIROS_DISABLE_PLUGINS"))
+        disabled_source = "ONEIROS_DISABLE_PLUGINS"
+        if disabled is None and "disable_plugins" in config:
+            disabled, disabled_source = _config_list(config, "disable_plugins", path), f"disable_plugins in {path}"
+        strict_value = environ.get("ONEIROS_STRICT_PLUGINS")
+        if strict_value is None:
+            strict_flag = config.get("strict_plugins", False)
+            if not isinstance(strict_flag, bool):
+                raise PluginError(f"{path}: strict_plugins must be true or false; received {strict_flag!r}.")
+            strict = strict_flag
+        else:
+            strict = strict_value.strip() not in ("", "0")
+        return cls(
+            allowed=None if allowed is None else tuple(allowed),
+            disabled=tuple(disabled or ()),
+            strict=strict,
+            allowed_source=allowed_source,
+            disabled_source=disabled_source,
+        )
+
+    @staticmethod
+    def matches(item: str, record: PluginRecord) -> bool:
+        if item.startswith(DIST_PREFIX):
+            return record.distribution is not None and _canonical(item[len(DIST_PREFIX):]) == _canonical(
+                record.distribution
+            )
+        return item == record.name
+
+    def verdict(self, record: PluginRecord) -> str | None:
+        """Why ``record`` must not load, or None when it may."""
+        if any(self.matches(item, record) for item in self.disabled):
+            return f"listed in {self.disabled_source}"
+        if self.allowed is not None and not any(self.matches(item, record) for item in self.allowed):
+            return f"not listed in {self.allowed_source}"
+        return None
+
+    def unmatched(self, records: Iterable[PluginRecord]) -> list[str]:
+        """One message per listed item that names no installed plugin, with close matches."""
+        records = [r for r in records if r.name != CORE_PLUGIN]
+        names = sorted({r.name for r in records})
+        distributions = sorted({f"{DIST_PREFIX}{r.distribution}" for r in records if r.distribution})
+        messages = []
+        for source, items in ((self.allowed_source, self.allowed or ()), (self.disabled_source, self.disabled)):
+            for item in items:
+                if item == CORE_PLUGIN or any(self.matches(item, r) for r in records):
+                    continue
+                close = difflib.get_close_matches(item, names + distributions, n=3, cutoff=0.6)
+                hint = f" Did you mean: {', '.join(close)}?" if close else ""
+                messages.append(
+                    f"oneiros: {source} lists {item!r}, which matches no installed plugin.{hint} "
+                    f"Installed plugins: {', '.join(names) or '(none)'}; pin one by distribution with "
+                    f"{DIST_PREFIX}NAME ({', '.join(distributions) or 'none installed'})."
+                )
+        return messages
+
+
+def _config_file(environ: Any) -> tuple[dict[str, Any], Path]:
+    home = environ.get("ONEIROS_HOME")
+    path = (Path(home) if home else Path.home() / ".oneiros") / "config.json"
+    if not path.is_file():
+        return {}, path
+    try:
+        config = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise PluginError(f"Cannot read the Oneiros config file {path}: {exc}") from exc
+    if not isinstance(config, dict):
+        raise PluginError(f"{path}: expected a JSON object; received {type(config).__name__}.")
+    return config, path
+
+
+def _config_list(config: dict[str, Any], key: str, path: Path) -> list[str]:
+    value = config[key]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise PluginError(f"{path}: {key} must be a list of plugin names (or \"dist:NAME\"); received {value!r}.")
+    return [item.strip() for item in value if item.strip()]
 
 
 def _incompatible_requirement(dist: metadata.Distribution | None) -> str | None:
@@ -103,6 +211,9 @@ class PluginHost:
         self.pm.add_hookspecs(_hookspecs)
         self.registries = {kind: Registry(kind) for kind in _hookspecs.REGISTRY_KINDS.values()}
         self.records: dict[str, PluginRecord] = {}
+        self.controls = PluginControls()
+        self.control_problems: list[str] = []
+        self._strict_failure: str | None = None
         self._loaded = False
         self._lock = threading.RLock()
 
@@ -114,19 +225,32 @@ class PluginHost:
             raise KeyError(f"No registry {kind!r}; registries: {', '.join(self.registries)}") from None
 
     def load(self) -> None:
-        """Registers the core's built-ins, then (with autoload) every installed plugin; once."""
+        """Registers the core's built-ins, then (with autoload) every installed plugin; once.
+
+        Under strict mode raises :class:`PluginError` naming every plugin that failed, on every
+        call, so no code runs with a partial set of plugins.
+        """
+        self._load_once()
+        if self._strict_failure is not None:
+            raise PluginError(self._strict_failure)
+
+    def _load_once(self) -> None:
         if self._loaded:
             return
         with self._lock:
             if self._loaded:
                 return
+            controls = PluginControls.read(self.environ) if self.autoload else PluginControls()
             self._loaded = True
+            self.controls = controls
             from oneiros import _builtins
 
             self.register_module(_builtins, CORE_PLUGIN, distribution="oneiros", version=__version__)
             if self.autoload:
                 for entry_point in self._entry_points():
                     self._load_entry_point(entry_point)
+                self.control_problems = controls.unmatched(self.records.values())
+                self._report_failures()
 
     @staticmethod
     def _entry_points() -> list[metadata.EntryPoint]:
@@ -147,15 +271,15 @@ class PluginHost:
             distribution=dist.name if dist else None,
             version=dist.version if dist else None,
         )
-        key = record.name if record.name not in self.records else f"{record.name} ({record.distribution})"
-        disabled = _env_list(self.environ.get("ONEIROS_DISABLE_PLUGINS")) or []
-        allowed = _env_list(self.environ.get("ONEIROS_PLUGINS"))
-        if record.name in disabled:
-            record.status, record.reason = DISABLED, "listed in ONEIROS_DISABLE_PLUGINS"
-        elif allowed is not None and record.name not in allowed:
-            record.status, record.reason = DISABLED, "not listed in ONEIROS_PLUGINS"
-        elif record.name == CORE_PLUGIN or record.name in self.records:
-            holder = self.records.get(record.name)
+        holder = self.records.get(record.name)
+        if holder is not None and holder.status != LOADED:
+            # a disabled or failed namesake leaves the plain key to the one that may load
+            self.records[f"{holder.name} ({holder.distribution})"] = self.records.pop(record.name)
+            holder = None
+        key = record.name if holder is None else f"{record.name} ({record.distribution})"
+        if (refusal := self.controls.verdict(record)) is not None:
+            record.status, record.reason = DISABLED, refusal
+        elif record.name == CORE_PLUGIN or holder is not None:
             record.status = FAILED
             record.reason = (
                 f"plugin name {record.name!r} is already taken by "
@@ -166,8 +290,6 @@ class PluginHost:
         else:
             self._import_and_register(entry_point, record)
         self.records[key] = record
-        if record.status in (FAILED, INCOMPATIBLE):
-            self._report_failure(record)
 
     def _import_and_register(self, entry_point: metadata.EntryPoint, record: PluginRecord) -> None:
         started = time.perf_counter()
@@ -196,18 +318,39 @@ class PluginHost:
             return
         record.registered = registered.registered
 
-    def _report_failure(self, record: PluginRecord) -> None:
-        disabled = _env_list(self.environ.get("ONEIROS_DISABLE_PLUGINS")) or []
-        value = ",".join([*disabled, record.name])
-        message = (
-            f"oneiros: skipped plugin {record.name!r} ({record.module}) from distribution "
+    def failures(self) -> list[PluginRecord]:
+        """The plugins that failed to load or are incompatible."""
+        return [r for r in self.records.values() if r.status in (FAILED, INCOMPATIBLE)]
+
+    def _failure_message(self, record: PluginRecord) -> str:
+        skip_value = ",".join([*self.controls.disabled, record.name])
+        return (
+            f"oneiros: plugin {record.name!r} ({record.module}) from distribution "
             f"{record.distribution or 'unknown'} {record.version or ''}".rstrip()
-            + f": {record.status}: {record.reason}. "
-            f"To stop loading it, set ONEIROS_DISABLE_PLUGINS={value}"
+            + f" {record.status}: {record.reason}. "
+            f"To stop loading it, set ONEIROS_DISABLE_PLUGINS={skip_value}"
         )
-        if self.environ.get("ONEIROS_STRICT_PLUGINS", "") not in ("", "0"):
-            raise PluginError(message, plugin=record.name, distribution=record.distribution)
-        warnings.warn(message, PluginWarning, stacklevel=4)
+
+    def problems(self) -> list[str]:
+        """One message per failed plugin and per control item that names no installed plugin."""
+        self._load_once()
+        return [self._failure_message(r) for r in self.failures()] + self.control_problems
+
+    def _report_failures(self) -> None:
+        messages = self.problems()
+        if not messages:
+            return
+        if self.controls.strict:
+            self._strict_failure = (
+                f"Strict plugin loading (ONEIROS_STRICT_PLUGINS or strict_plugins in the config file) "
+                f"refuses to run: {len(messages)} problem(s):\n" + "\n".join(messages)
+            )
+            return
+        for record in self.failures():
+            warn_at_caller(self._failure_message(record).replace(
+                f"plugin {record.name!r}", f"skipped plugin {record.name!r}", 1), PluginWarning)
+        for problem in self.control_problems:
+            warn_at_caller(problem, PluginWarning)
 
     def register_module(
         self,
@@ -291,8 +434,35 @@ class PluginHost:
             self.records.pop(name, None)
 
     def plugin_records(self) -> list[PluginRecord]:
-        self.load()
+        """Every plugin's record; never raises for strict mode, so the failures can be shown."""
+        self._load_once()
         return list(self.records.values())
+
+    def describe(self) -> list[dict[str, Any]]:
+        """Each plugin's record as a dict, plus the names it registered per hook kind, the
+        built-in or other plugins' names it overrides, and the names it shares without winning."""
+        rows = []
+        for record in self.plugin_records():
+            row = record.as_dict()
+            row.update(names={}, overrides=[], clashes=[])
+            for kind, registry in self.registries.items():
+                for entry in registry.entries():
+                    if entry.plugin != record.name or record.status != LOADED:
+                        continue
+                    row["names"].setdefault(kind, []).append(entry.name)
+                    others = [e.qualified_name for e in registry.candidates(entry.name) if e is not entry]
+                    if not others:
+                        continue
+                    winner = resolve_plain_name(registry.candidates(entry.name))
+                    if winner is entry and entry.override:
+                        row["overrides"].append({"kind": kind, "name": entry.name, "replaces": others})
+                    elif winner is not entry:
+                        row["clashes"].append({
+                            "kind": kind, "name": entry.name, "with": others,
+                            "plain_name_means": winner.qualified_name if winner else None,
+                        })
+            rows.append(row)
+        return rows
 
 
 def _bound_register(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import sys
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +51,18 @@ class Entry:
                 f"{self.target.reference!r}, which cannot be imported: {type(exc).__name__}: {exc}",
                 plugin=self.plugin, distribution=self.distribution,
             ) from exc
+
+
+_PACKAGE_DIR = str(Path(__file__).resolve().parent)
+
+
+def warn_at_caller(message: str, category: type[Warning]) -> None:
+    """Warns with the location of the first frame outside the oneiros package: the user's line
+    that triggered plugin loading, not the loader's own."""
+    frame, level = sys._getframe(1), 2
+    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 class NameOverrideWarning(UserWarning):
@@ -104,18 +118,18 @@ class Registry:
             replaced = ", ".join(e.qualified_name for e in others)
             logger.info("%s %s overrides %s", self.kind, entry.qualified_name, replaced)
             if any(e.plugin == CORE_PLUGIN for e in others):
-                warnings.warn(f"Plugin {entry.plugin!r} ({entry.distribution or 'no distribution'}) overrides the "
+                warn_at_caller(f"Plugin {entry.plugin!r} ({entry.distribution or 'no distribution'}) overrides the "
                               f"built-in {self.kind[:-1]} {entry.name!r}: {self.kind}.{entry.name} now gives "
                               f"{entry.qualified_name}; {replaced} stays reachable by its qualified name.",
-                              NameOverrideWarning, stacklevel=2)
+                              NameOverrideWarning)
         elif others and resolve_plain_name(self._by_plain[entry.name]) is not entry and entry.plugin != CORE_PLUGIN:
             kept = resolve_plain_name(self._by_plain[entry.name])
             if kept is not None:
-                warnings.warn(f"Plugin {entry.plugin!r} ({entry.distribution or 'no distribution'}) registers "
+                warn_at_caller(f"Plugin {entry.plugin!r} ({entry.distribution or 'no distribution'}) registers "
                               f"{self.kind[:-1]} {entry.name!r}, which {kept.qualified_name} already provides: "
                               f"{entry.name!r} keeps meaning {kept.qualified_name}; use "
                               f"{entry.qualified_name!r} for the plugin's, or register it with override=True.",
-                              NameOverrideWarning, stacklevel=2)
+                              NameOverrideWarning)
 
     def conflict(self, entry: Entry) -> str | None:
         """Says why ``entry`` cannot be added, or None when it can."""
@@ -126,6 +140,10 @@ class Registry:
             others = ", ".join(e.qualified_name for e in existing if e.override)
             return f"{self.kind} {entry.name!r} is already overridden by {others}"
         return None
+
+    def candidates(self, name: str) -> list[Entry]:
+        """Every entry registered under the plain ``name``."""
+        return list(self._by_plain.get(name, []))
 
     def remove_plugin(self, plugin: str) -> None:
         for entry in [e for e in self._by_qualified.values() if e.plugin == plugin]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+import warnings
 from typing import Any
 
 import click
@@ -27,10 +28,12 @@ def _console() -> Console:
     return Console(soft_wrap=False, width=max(Console().width, 120))
 
 
-def _plugin_rows() -> list[dict[str, Any]]:
+def _plugin_rows() -> tuple[list[dict[str, Any]], list[str]]:
+    """One row per plugin (the first-party ones not installed included) and every problem: failed
+    plugins and control items that match no installed plugin."""
     from oneiros._plugins import host
 
-    rows = [record.as_dict() for record in host().plugin_records()]
+    rows = host().describe()
     present = {row["plugin"] for row in rows}
     for name, distribution in FIRST_PARTY_PLUGINS.items():
         if name not in present:
@@ -44,15 +47,28 @@ def _plugin_rows() -> list[dict[str, Any]]:
                     "reason": f"pip install {distribution}",
                     "import_ms": 0.0,
                     "registered": {},
+                    "names": {},
+                    "overrides": [],
+                    "clashes": [],
                 }
             )
-    return rows
+    return rows, host().problems()
 
 
 def _status_text(row: dict[str, Any]) -> str:
     if row["status"] in ("failed", "incompatible", "disabled") and row["reason"]:
         return f"{row['status']}: {row['reason']}"
     return row["status"]
+
+
+def _names_text(row: dict[str, Any]) -> str:
+    overrides = [f"overrides {o['kind'][:-1]} {o['name']} ({', '.join(o['replaces'])})" for o in row["overrides"]]
+    clashes = [
+        f"{c['kind'][:-1]} {c['name']} clashes with {', '.join(c['with'])}: "
+        + (f"plain name means {c['plain_name_means']}" if c["plain_name_means"] else "ambiguous, qualify it")
+        for c in row["clashes"]
+    ]
+    return "; ".join(overrides + clashes) or "-"
 
 
 @click.group()
@@ -62,15 +78,38 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-def plugins(as_json: bool) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="Print machine-readable JSON: each plugin's registered names per hook, overrides and clashes.")
+@click.option("--check", is_flag=True,
+              help="Exit with status 1 when any plugin failed, is incompatible, or a control names no plugin "
+                   "(for CI; strict mode implies it).")
+def plugins(as_json: bool, check: bool) -> None:
     """List plugins: distribution, version, status, import time, what each registers."""
-    rows = _plugin_rows()
+    from oneiros._plugins import PluginWarning, host
+    from oneiros.errors import PluginError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PluginWarning)  # the table and stderr below say it all
+            rows, problems = _plugin_rows()
+    except PluginError as exc:
+        raise click.ClickException(str(exc)) from exc
+    failed = [row["plugin"] for row in rows if row["status"] in ("failed", "incompatible")]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
-        return
+    else:
+        _print_plugin_table(rows)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if (check or host().controls.strict) and problems:
+        click.echo(f"oneiros plugins --check: {len(failed)} plugin(s) failed ({', '.join(failed) or 'none'}), "
+                   f"{len(problems) - len(failed)} control problem(s).", err=True)
+        sys.exit(1)
+
+
+def _print_plugin_table(rows: list[dict[str, Any]]) -> None:
     table = Table(title="Oneiros plugins")
-    for column in ("plugin", "distribution", "version", "status", "import ms", "registers"):
+    for column in ("plugin", "distribution", "version", "status", "import ms", "registers", "overrides / clashes"):
         table.add_column(column, overflow="fold")
     for row in rows:
         registers = ", ".join(f"{kind} {count}" for kind, count in sorted(row["registered"].items()))
@@ -81,6 +120,7 @@ def plugins(as_json: bool) -> None:
             _status_text(row),
             f"{row['import_ms']:.1f}",
             registers or "-",
+            _names_text(row),
         )
     _console().print(table)
 

@@ -10,6 +10,17 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
+ANOTHER_ACME_DENSE = """
+    import oneiros
+
+    class AcmeDense:
+        pass
+
+    @oneiros.hookimpl
+    def register_layers(register):
+        register(AcmeDense)
+"""
+
 PLUGINS = {
     "acme": (
         "oneiros>=0.1",
@@ -31,25 +42,34 @@ PLUGINS = {
             register(acme_loss)
         """,
     ),
-    "rival": (
+    "rival": ("oneiros", ANOTHER_ACME_DENSE),
+    "broken": ("oneiros", "raise ImportError('the broken plugin cannot find libacme.so')\n"),
+    "future": ("oneiros>=99", "raise RuntimeError('an incompatible plugin must never be imported')\n"),
+    "fork": ("oneiros", ANOTHER_ACME_DENSE, "acme"),  # a second distribution claiming entry point "acme"
+    "shadow": (
         "oneiros",
         """
         import oneiros
 
-        class AcmeDense:
+        class Dense:
             pass
+
+        def mse(y_true, y_pred):
+            return 0.0
 
         @oneiros.hookimpl
         def register_layers(register):
-            register(AcmeDense)
+            register(Dense, override=True)
+
+        @oneiros.hookimpl
+        def register_losses(register):
+            register(mse)
         """,
     ),
-    "broken": ("oneiros", "raise ImportError('the broken plugin cannot find libacme.so')\n"),
-    "future": ("oneiros>=99", "raise RuntimeError('an incompatible plugin must never be imported')\n"),
 }
 
 
-def write_distribution(root, name, requirement, source):
+def write_distribution(root, name, requirement, source, entry_point_name=None):
     package = f"oneiros_{name}"
     (root / package).mkdir(parents=True)
     (root / package / "__init__.py").write_text("")
@@ -67,7 +87,7 @@ def write_distribution(root, name, requirement, source):
             dependencies = ["{requirement}"]
 
             [project.entry-points."oneiros.plugins"]
-            {name} = "{package}.plugin"
+            {entry_point_name or name} = "{package}.plugin"
             """
         )
     )
@@ -76,9 +96,9 @@ def write_distribution(root, name, requirement, source):
 @pytest.fixture(scope="module")
 def targets(tmp_path_factory):
     installed = {}
-    for name, (requirement, source) in PLUGINS.items():
+    for name, (requirement, source, *entry_point_name) in PLUGINS.items():
         source_dir = tmp_path_factory.mktemp(f"src-{name}")
-        write_distribution(source_dir, name, requirement, source)
+        write_distribution(source_dir, name, requirement, source, *entry_point_name)
         target = tmp_path_factory.mktemp(f"site-{name}")
         subprocess.run(
             [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
@@ -100,12 +120,12 @@ def run(targets, plugins, code, **env):
     )
 
 
+def oneiros_cli(targets, plugins, *args, **env):
+    return run(targets, plugins, f"from oneiros.cli import main; main({list(args)!r})", **env)
+
+
 def plugin_table(targets, plugins, **env):
-    result = run(
-        targets, plugins,
-        "from oneiros.cli import main; main(['plugins', '--json'])",
-        **env,
-    )
+    result = oneiros_cli(targets, plugins, "plugins", "--json", **env)
     assert result.returncode == 0, result.stderr
     return {row["plugin"]: row for row in json.loads(result.stdout)}, result.stderr
 
@@ -197,3 +217,82 @@ def test_incompatible_plugin_is_listed_and_never_imported(targets):
         print("oneiros_future.plugin" in sys.modules)
     """)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_unknown_names_in_the_controls_warn_with_close_matches(targets):
+    result = run(targets, ["acme"], """
+        import oneiros as oi
+        oi.layers.get("AcmeDense")
+    """, ONEIROS_DISABLE_PLUGINS="acm", ONEIROS_PLUGINS="acme,dist:oneiros-acne")
+    assert result.returncode == 0, result.stderr
+    assert "ONEIROS_DISABLE_PLUGINS lists 'acm', which matches no installed plugin. Did you mean: acme?" in result.stderr
+    assert "ONEIROS_PLUGINS lists 'dist:oneiros-acne'" in result.stderr and "dist:oneiros-acme" in result.stderr
+    assert "<string>:3: PluginWarning" in result.stderr  # points at the user's line, not the loader's
+
+
+def test_pinning_by_distribution_keeps_a_namesake_out(targets):
+    code = """
+        import oneiros as oi
+        print(oi.layers.get("acme>AcmeDense").__module__)
+    """
+    for distribution in ("oneiros-fork", "oneiros-acme"):
+        result = run(targets, ["acme", "fork"], code, ONEIROS_PLUGINS=f"dist:{distribution}")
+        assert result.stdout.strip() == distribution.replace("-", "_") + ".plugin", result.stderr
+        assert "skipped" not in result.stderr
+    listing = oneiros_cli(targets, ["acme", "fork"], "plugins", "--json", ONEIROS_PLUGINS="dist:oneiros-fork")
+    rows = {row["distribution"]: row for row in json.loads(listing.stdout) if row["plugin"] == "acme"}
+    assert rows["oneiros-fork"]["status"] == "loaded"
+    assert rows["oneiros-acme"]["status"] == "disabled"
+    assert "not listed in ONEIROS_PLUGINS" in rows["oneiros-acme"]["reason"]
+
+
+def test_config_file_controls_when_no_variable_is_set(targets, tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps({"disable_plugins": ["acme"], "strict_plugins": True}))
+    rows, _ = plugin_table(targets, ["acme", "rival"], ONEIROS_HOME=str(tmp_path))
+    assert rows["acme"]["status"] == "disabled" and "disable_plugins in" in rows["acme"]["reason"]
+    assert rows["rival"]["status"] == "loaded"
+    result = run(targets, ["broken"], "import oneiros as oi; oi.layers.get('Dense')", ONEIROS_HOME=str(tmp_path))
+    assert result.returncode != 0 and "oneiros-broken" in result.stderr, result.stderr
+    rows, _ = plugin_table(targets, ["acme"], ONEIROS_HOME=str(tmp_path), ONEIROS_DISABLE_PLUGINS="")
+    assert rows["acme"]["status"] == "loaded"  # the variable wins over the file
+    (tmp_path / "config.json").write_text(json.dumps({"plugins": "acme"}))
+    result = run(targets, ["acme"], "import oneiros as oi; oi.layers.get('Dense')", ONEIROS_HOME=str(tmp_path))
+    assert "plugins must be a list of plugin names" in result.stderr and "received 'acme'" in result.stderr
+
+
+def test_strict_mode_names_every_failure_and_the_cli_shows_a_table(targets):
+    result = run(targets, ["acme", "broken", "future"], """
+        import oneiros as oi
+        for attempt in range(2):
+            try:
+                oi.layers.get("AcmeDense")
+            except oi.errors.PluginError as exc:
+                print(exc)
+    """, ONEIROS_STRICT_PLUGINS="1")
+    assert result.stdout.count("refuses to run: 2 problem(s)") == 2, result.stderr
+    assert "ImportError: the broken plugin cannot find libacme.so" in result.stdout
+    assert "requires oneiros>=99" in result.stdout and "skipped" not in result.stdout
+    table = oneiros_cli(targets, ["acme", "broken"], "plugins", ONEIROS_STRICT_PLUGINS="1")
+    assert "Traceback" not in table.stderr and "libacme.so" in table.stdout, table.stderr
+    assert table.returncode == 1
+
+
+def test_check_reports_every_failure_and_exits_non_zero(targets):
+    failing = oneiros_cli(targets, ["acme", "broken", "future"], "plugins", "--check")
+    assert failing.returncode == 1, failing.stderr
+    assert "2 plugin(s) failed (broken, future)" in failing.stderr
+    assert "libacme.so" in failing.stderr and "requires oneiros>=99" in failing.stderr
+    assert failing.stdout.count("failed") == 1 and failing.stdout.count("incompatible") == 1
+    assert oneiros_cli(targets, ["acme"], "plugins", "--check").returncode == 0
+
+
+def test_json_lists_names_overrides_and_clashes(targets):
+    rows, stderr = plugin_table(targets, ["acme", "rival", "shadow"])
+    assert rows["acme"]["names"] == {"layers": ["AcmeDense"], "losses": ["acme_loss"]}
+    assert rows["shadow"]["overrides"] == [{"kind": "layers", "name": "Dense", "replaces": ["core>Dense"]}]
+    assert {"kind": "losses", "name": "mse", "with": ["core>mse"], "plain_name_means": "core>mse"} in rows["shadow"]["clashes"]
+    assert rows["rival"]["clashes"] == [
+        {"kind": "layers", "name": "AcmeDense", "with": ["acme>AcmeDense"], "plain_name_means": None}
+    ]
+    table = oneiros_cli(targets, ["shadow"], "plugins")
+    assert table.returncode == 0 and "overrides layer" in table.stdout, table.stderr
