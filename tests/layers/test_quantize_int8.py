@@ -213,3 +213,11 @@ def test_int8_einsum_dense_with_an_ellipsis_matches_its_float_outputs() -> None:
     layer.quantize("int8")
     assert layer.kernel_scale.shape == (1, 1, 1, 6)  # one scale per output channel, in the output's layout
     np.testing.assert_allclose(layer(inputs), expected, atol=0.05 * np.abs(expected).max())
+
+
+def test_quantizers_are_reached_from_the_package_without_an_engine() -> None:
+    script = ("import sys, oneiros as oi; q = oi.quantizers; "
+              "print(q.AbsMaxQuantizer.__name__, 'jax' in sys.modules, 'onnxruntime' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["AbsMaxQuantizer", "False", "False"]

@@ -78,8 +78,9 @@ def exported(trainer: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> d
         assert done.returncode == 0, done.stderr
     (x_train, _), _ = trainer.load_digits(DATA)
     np.save(folder / "calibration.npy", trainer.model_input(x_train[:CALIBRATION_IMAGES]))
-    done = subprocess.run([sys.executable, "-m", "oneiros_onnx.web", str(folder / "digits.oneiros"), str(folder / "int8"),
-                           "--scale", "1/255", "--quantize", "int8", "--calibration", str(folder / "calibration.npy")],
+    done = subprocess.run([sys.executable, "-m", "oneiros_onnx.web", str(folder / "digits.oneiros"),
+                           str(folder / "int8"), "--scale", "1/255", "--quantize", "int8",
+                           "--calibration", str(folder / "calibration.npy")],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     manifest = json.loads((folder / "model" / "model.json").read_text())

@@ -28,9 +28,9 @@ from oneiros.quantizers._quantizers import (
     quantize_and_dequantize,
 )
 
-__all__ = ["EPSILON", "AbsMaxQuantizer", "Int8QuantizationConfig", "QUANTIZATION_MODES", "QuantizationConfig", "Quantizer",
-           "abs_max_quantize", "compute_float8_amax_history", "compute_float8_scale", "deserialize", "get",
-           "quantization_config_for", "quantize_and_dequantize", "serialize"]
+__all__ = ["EPSILON", "AbsMaxQuantizer", "Int8QuantizationConfig", "QUANTIZATION_MODES", "QuantizationConfig",
+           "Quantizer", "abs_max_quantize", "compute_float8_amax_history", "compute_float8_scale",
+           "deserialize", "get", "quantization_config_for", "quantize_and_dequantize", "serialize"]
 
 QUANTIZATION_MODES = ("int8",)
 """The modes ``model.quantize`` implements (Keras also has int4, float8, gptq and awq)."""
@@ -109,7 +109,8 @@ def deserialize(config: Any) -> Any:
     return None if config is None else _CATALOG.deserialize(config)
 
 
-def quantization_config_for(mode: str | None, config: QuantizationConfig | None) -> tuple[str, QuantizationConfig | None]:
+def quantization_config_for(mode: str | None,
+                            config: QuantizationConfig | None) -> tuple[str, QuantizationConfig | None]:
     """The mode ``model.quantize(mode, config=...)`` asks for, checked: one of the implemented modes,
     agreeing with ``config.mode`` when both are given."""
     if config is not None and not isinstance(config, QuantizationConfig):
