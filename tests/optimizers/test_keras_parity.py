@@ -40,6 +40,12 @@ CASES = {
     "adafactor-inverse-time": ("Adafactor", {},
                                ("InverseTimeDecay", {"initial_learning_rate": 0.5, "decay_steps": 4,
                                                      "decay_rate": 0.5})),
+    "ftrl": ("Ftrl", {"learning_rate": 0.1}, None),
+    "ftrl-l1-l2-shrinkage-beta": ("Ftrl", {"learning_rate": 0.05, "learning_rate_power": -0.7,
+                                           "l1_regularization_strength": 0.01, "l2_regularization_strength": 0.02,
+                                           "l2_shrinkage_regularization_strength": 0.03, "beta": 0.1}, None),
+    "lamb": ("Lamb", {"learning_rate": 0.02}, None),
+    "lamb-weight-decay-clipnorm": ("Lamb", {"learning_rate": 0.01, "weight_decay": 0.1, "clipnorm": 1.0}, None),
     "sgd-piecewise": ("SGD", {},
                       ("PiecewiseConstantDecay", {"boundaries": [3, 9], "values": [0.1, 0.05, 0.01]})),
 }

@@ -92,6 +92,11 @@ BUILTINS: list = [
     ("kld", "oneiros.metrics._probabilistic:KLDivergence"),
     ("fbeta_score", "oneiros.metrics._fscore:FBetaScore"),
     ("logcosh", "oneiros.metrics._regression:LogCoshError"),
+    # Keras exports these loss functions under keras.metrics too (usable as metric functions).
+    ("huber", "oneiros.losses._regression:huber"),
+    ("log_cosh", "oneiros.losses._regression:log_cosh"),
+    ("binary_focal_crossentropy", "oneiros.losses._probabilistic:binary_focal_crossentropy"),
+    ("categorical_focal_crossentropy", "oneiros.losses._robust_categorical:categorical_focal_crossentropy"),
 ]
 """What the core registers through ``register_metrics``, as lazy ``"module:Name"`` references (an
 ``(alias, reference)`` pair registers an alias), so plugin discovery imports none of them."""
