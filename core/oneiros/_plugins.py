@@ -21,9 +21,9 @@ import pluggy
 
 from oneiros import _hookspecs
 from oneiros._lazy import LazyObject
-from oneiros._registry import CORE_PLUGIN, Entry, Registry, resolve_plain_name, validate_name, warn_at_caller
+from oneiros._registry import CORE_PLUGIN, QUALIFIER, Entry, Registry, resolve_plain_name, validate_name, warn_at_caller
 from oneiros._version import PLUGIN_API, __version__
-from oneiros.errors import PluginError, RegistrationError
+from oneiros.errors import PluginError, RegistrationError, UnknownNameError
 
 ENTRY_POINT_GROUP = "oneiros.plugins"
 HOOK_NAMES = tuple(_hookspecs.REGISTRY_KINDS)
@@ -541,3 +541,38 @@ def set_host(new_host: PluginHost | None) -> PluginHost | None:
     global _host
     previous, _host = _host, new_host
     return previous
+
+
+def saved_plugins() -> dict[str, dict[str, str | None]]:
+    """What a saved model records about the loaded plugins: distribution and version by plugin."""
+    return {
+        r.name: {"distribution": r.distribution, "version": r.version}
+        for r in host().plugin_records()
+        if r.status == LOADED and r.name != CORE_PLUGIN
+    }
+
+
+def missing_plugin_error(error: UnknownNameError, saved: Any) -> PluginError | None:
+    """For a name a model file uses but no registry holds: an error naming the distribution and
+    version to install, when the file records a plugin (``saved``, from :func:`saved_plugins`)
+    that is not loaded here; None when it records none (the name is simply unknown)."""
+    if not isinstance(saved, dict):
+        return None
+    records = {r.name: r for r in host().plugin_records()}
+    missing = {name: info for name, info in saved.items()
+               if isinstance(info, dict) and (name not in records or records[name].status != LOADED)}
+    if QUALIFIER in str(error.name):
+        plugin = str(error.name).partition(QUALIFIER)[0]
+        missing = {plugin: missing[plugin]} if plugin in missing else {}
+    if not missing:
+        return None
+    lines = []
+    for name, info in sorted(missing.items()):
+        distribution, version = info.get("distribution") or name, info.get("version")
+        record = records.get(name)
+        here = f"it is {record.status} here: {record.reason}" if record else "it is not installed here"
+        pinned = f"=={version}" if version else ""
+        lines.append(f"the file was saved with plugin {name!r} from distribution {distribution} "
+                     f"{version or ''}".rstrip() + f"; {here}. Install it: pip install '{distribution}{pinned}'")
+    return PluginError(f"Unknown {error.kind} {error.name!r}: " + "; also, ".join(lines) + ".",
+                       plugin=next(iter(missing)), distribution=next(iter(missing.values())).get("distribution"))

@@ -66,6 +66,22 @@ PLUGINS = {
             register(mse)
         """,
     ),
+    "runstat": (
+        "oneiros",
+        """
+        import oneiros
+
+        @oneiros.hookimpl
+        def register_layers(register):
+            from oneiros import layers, ops
+
+            class RunningCenter(layers.Layer):
+                def call(self, inputs):
+                    return inputs - ops.mean(inputs, axis=0, keepdims=True)
+
+            register(RunningCenter)
+        """,
+    ),
 }
 
 
@@ -296,3 +312,21 @@ def test_json_lists_names_overrides_and_clashes(targets):
     ]
     table = oneiros_cli(targets, ["shadow"], "plugins")
     assert table.returncode == 0 and "overrides layer" in table.stdout, table.stderr
+
+
+def test_loading_a_model_whose_plugin_is_missing_names_the_distribution(targets, tmp_path):
+    path = tmp_path / "centered.oneiros"
+    saved = run(targets, ["runstat"], f"""
+        import oneiros as oi
+        model = oi.Sequential([oi.Input((3,)), oi.layers.get("RunningCenter")()])
+        model.save({str(path)!r})
+    """, ONEIROS_BACKEND="numpy")
+    assert saved.returncode == 0, saved.stderr
+    load = f"import oneiros as oi; oi.load_model({str(path)!r})"
+    missing = run(targets, [], load, ONEIROS_BACKEND="numpy")
+    assert "PluginError: Unknown layers 'runstat>RunningCenter': the file was saved with plugin 'runstat' from " \
+        "distribution oneiros-runstat 1.2.3" in missing.stderr, missing.stderr
+    assert "pip install 'oneiros-runstat==1.2.3'" in missing.stderr and "not installed here" in missing.stderr
+    disabled = run(targets, ["runstat"], load, ONEIROS_DISABLE_PLUGINS="runstat", ONEIROS_BACKEND="numpy")
+    assert "it is disabled here: listed in ONEIROS_DISABLE_PLUGINS" in disabled.stderr, disabled.stderr
+    assert run(targets, ["runstat"], load, ONEIROS_BACKEND="numpy").returncode == 0

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from oneiros._version import __version__
-from oneiros.errors import CorruptFileError, OneirosError, WeightsMismatchError
+from oneiros.errors import CorruptFileError, OneirosError, UnknownNameError, WeightsMismatchError
 from oneiros.saving import _archive, _weights
 from oneiros.saving._atomic import atomic_write
 from oneiros.saving._budget import weight_budget
@@ -142,12 +142,13 @@ def save_model(model: Any, path: str | Path, overwrite: bool = True) -> Path:
         raise ValueError(f"Model files end in .oneiros (Oneiros's format) or .keras (Keras 3's); received "
                          f"{str(path)!r} (Keras 2 .h5 files are read-only; use save_weights for weights only).")
     tensors = {**_weights_of(model), **_optimizer_state_of(model)}
-    from oneiros._plugins import host
+    from oneiros._plugins import host, saved_plugins
 
     metadata = {
         "format_version": FORMAT_VERSION,
         "oneiros_version": __version__,
         "plugins": {r.name: r.version for r in host().plugin_records() if r.status == "loaded"},
+        "plugin_distributions": saved_plugins(),
         "backend": _backend_name(model),
     }
     return _archive.write_archive(path, {
@@ -384,14 +385,19 @@ def _load_native(path: Path, safe_mode: bool, compile: bool, allow_non_finite: b
                                f"this Oneiros reads version {FORMAT_VERSION}.")
     tensors, _ = _weights.decode(members[_archive.WEIGHTS], limits)
     stored = sum(v.nbytes for k, v in tensors.items() if not k.startswith(OPTIMIZER_PREFIX))
-    model = _build_from_config(config, safe_mode, stored + BUDGET_SLACK_BYTES, f"the {stored} bytes of weights in {path}")
-    _assign_weights(model, tensors, allow_non_finite)
-    compile_config = config.get("compile_config")
-    if compile and isinstance(compile_config, dict):
-        _compile_from_config(model, compile_config, safe_mode)
-        optimizer_state = _optimizer_state_from(model, tensors)
-        if optimizer_state is not None:
-            model._pending_optimizer_state = optimizer_state
+    try:
+        model = _build_from_config(config, safe_mode, stored + BUDGET_SLACK_BYTES, f"the {stored} bytes of weights in {path}")
+        _assign_weights(model, tensors, allow_non_finite)
+        compile_config = config.get("compile_config")
+        if compile and isinstance(compile_config, dict):
+            _compile_from_config(model, compile_config, safe_mode)
+            optimizer_state = _optimizer_state_from(model, tensors)
+            if optimizer_state is not None:
+                model._pending_optimizer_state = optimizer_state
+    except UnknownNameError as exc:
+        from oneiros._plugins import missing_plugin_error
+
+        raise (missing_plugin_error(exc, metadata.get("plugin_distributions")) or exc) from exc
     return model
 
 
