@@ -232,7 +232,7 @@ def _activation(statements: str):
 
 
 SOFTPLUS = "M = A > 0 ? A : 0; N = A > 0 ? -A : A; R = M + log(1 + exp(N));"
-relu = _activation("R = A > 0 ? A : 0;")
+relu = _activation("R = relu(A);")
 relu6 = _activation("P = A > 0 ? A : 0; R = P < 6 ? P : 6;")
 silu = _activation("R = A / (1 + exp(-A));")
 softplus = _activation(SOFTPLUS)
