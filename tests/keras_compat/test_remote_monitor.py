@@ -7,7 +7,6 @@ import http.server
 import json
 import os
 import socket
-import threading
 import urllib.parse
 
 import numpy as np
@@ -33,13 +32,8 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+def root(serve):
+    return serve(_Recorder)
 
 
 def decoded(record):
@@ -51,8 +45,7 @@ def decoded(record):
 
 
 @pytest.mark.parametrize("send_as_json", [False, True])
-def test_posts_each_epoch_like_keras(server, send_as_json):
-    httpd, root = server
+def test_posts_each_epoch_like_keras(root, send_as_json):
     _Recorder.received.clear()
     logs = {"loss": np.float32(0.5), "accuracy": 0.75}
     arguments = {"root": root, "path": "/events/", "field": "payload", "headers": {"X-Run": "a"},
@@ -65,8 +58,7 @@ def test_posts_each_epoch_like_keras(server, send_as_json):
     assert ours[2] == (expected if send_as_json else {"form": {"payload": expected}})
 
 
-def test_fit_sends_one_event_per_epoch(server):
-    _, root = server
+def test_fit_sends_one_event_per_epoch(root):
     _Recorder.received.clear()
     model = oi.Sequential([oi.layers.Input((3,)), oi.layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
