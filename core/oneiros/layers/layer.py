@@ -11,7 +11,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from oneiros import ops
-from oneiros.layers._keras_mask import attached_mask, get_keras_mask, set_keras_mask
+from oneiros.layers._keras_mask import (attached_mask, close_call_scope, get_keras_mask, open_call_scope,
+                                        set_keras_mask)
 from oneiros.layers._symbolic import Node, SymbolicTensor, flatten, is_symbolic, map_structure
 from oneiros.layers.dtype_policy import DTypePolicy
 from oneiros.layers.seed_generator import SeedGenerator
@@ -339,6 +340,14 @@ class Layer:
                                   "dtypes": map_structure(lambda v: str(getattr(v, "dtype", "float32")), inputs)}
         self._maybe_build(map_structure(_shape_of, inputs))
         self._check_input(inputs)
+        opened = open_call_scope()
+        try:
+            return self._eager_call(inputs, args, kwargs, training, mask)
+        finally:
+            if opened:
+                close_call_scope()
+
+    def _eager_call(self, inputs: Any, args: tuple, kwargs: dict, training: Any, mask: Any) -> Any:
         accepted = self._call_accepts()
         outer_training, outer_in_call = _context.training, _context.in_call
         if not outer_in_call:

@@ -43,9 +43,10 @@ class OpLayer(Layer):
         self.arguments = {"args": list(arguments["args"]), "kwargs": dict(arguments["kwargs"])}
         self._output_dtypes: Any = None
 
-    def call(self, inputs: list[Any]) -> Any:
-        args = [_decoded(item, inputs) for item in self.arguments["args"]]
-        kwargs = {key: _decoded(value, inputs) for key, value in self.arguments["kwargs"].items()}
+    def call(self, inputs: Any) -> Any:
+        tensors = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        args = [_decoded(item, tensors) for item in self.arguments["args"]]
+        kwargs = {key: _decoded(value, tensors) for key, value in self.arguments["kwargs"].items()}
         return getattr(ops, self.op)(*args, **kwargs)
 
     def compute_output_shape(self, input_shape: Any) -> Any:
@@ -78,6 +79,8 @@ class OpLayer(Layer):
         return inputs
 
     def _symbolic_call(self, inputs: Any, args: tuple, kwargs: dict, training: Any, mask: Any) -> Any:
+        if isinstance(inputs, SymbolicTensor):
+            inputs = [inputs]
         self._input_dtypes = [tensor.dtype for tensor in inputs]
         return super()._symbolic_call(inputs, args, kwargs, training, mask)
 
