@@ -475,6 +475,14 @@ def _bound_register(
                 f"callable, received {type(obj).__name__}.",
                 plugin=plugin,
             )
+        if kind == "metrics" and (problem := _metric_contract_problem(obj)) is not None:
+            raise RegistrationError(
+                f"Plugin {plugin!r} registered metric {obj.__name__} that {problem}; a metric implements "
+                "either initial_state(), update(state, y_true, y_pred, sample_weight=None) and compute(state) "
+                "(functional), or update_state(y_true, y_pred, sample_weight=None) and result() over "
+                "variables from self.add_variable(...) (Keras).",
+                plugin=plugin,
+            )
         default = obj.name if isinstance(obj, LazyObject) else getattr(obj, "__name__", None)
         chosen = name if name is not None else default
         staged.append(
@@ -493,6 +501,28 @@ def _bound_register(
     return register
 
 
+FUNCTIONAL_METRIC = frozenset({"initial_state", "update", "compute"})
+KERAS_METRIC = frozenset({"update_state", "result"})
+
+
+def _metric_contract_problem(obj: Any) -> str | None:
+    """What a subclass of ``oneiros.metrics.Metric`` lacks of either metric contract, or None.
+
+    Read from the class's own namespaces, so the check imports nothing (not even the base class).
+    """
+    mro = getattr(obj, "__mro__", ())
+    base = next((i for i, c in enumerate(mro)
+                 if c.__name__ == "Metric" and c.__module__ == "oneiros.metrics._base"), None)
+    if not base:
+        return None
+    defined = {name for cls in mro[:base] for name in vars(cls)}
+    if FUNCTIONAL_METRIC <= defined or KERAS_METRIC <= defined:
+        return None
+    partial = sorted((defined & (FUNCTIONAL_METRIC | KERAS_METRIC)))
+    return (f"defines only {', '.join(partial)}" if partial
+            else "overrides none of the metric methods")
+
+
 def check_hook_names(module: object, plugin: str) -> None:
     """Refuses hook-looking functions that match no hook spec, or that lack the marker."""
     marker = f"{_hookspecs.PROJECT_NAME}_impl"
@@ -507,7 +537,7 @@ def check_hook_names(module: object, plugin: str) -> None:
                 )
         elif marked or attr_name.startswith("register_"):
             close = difflib.get_close_matches(attr_name, HOOK_NAMES, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = f"; did you mean {close[0]!r}?" if close else "."
             raise RegistrationError(
                 f"Plugin {plugin!r}: {attr_name!r} is not a hook name{hint} "
                 f"Hooks: {', '.join(HOOK_NAMES)}.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import warnings
 from collections.abc import Iterator
@@ -17,6 +18,12 @@ logger = logging.getLogger("oneiros.plugins")
 
 CORE_PLUGIN = "core"
 QUALIFIER = ">"
+SNAKE_CASE_KINDS = frozenset({"metrics", "losses"})
+"""Kinds whose class names also resolve in snake_case (``running_max`` -> ``RunningMax``), as in Keras."""
+
+
+def _snake_case(name: str) -> str:
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)).lower()
 
 
 @dataclass(frozen=True)
@@ -164,13 +171,18 @@ class Registry:
                 return self._by_qualified[name]
             except KeyError:
                 raise UnknownNameError(self.kind, name, self._by_qualified) from None
-        candidates = self._by_plain.get(name)
+        candidates = self._by_plain.get(name) or self._snake_case_candidates(name)
         if not candidates:
             raise UnknownNameError(self.kind, name, list(self._by_plain) + list(self._by_qualified))
         chosen = resolve_plain_name(candidates)
         if chosen is None:
             raise AmbiguousNameError(self.kind, name, [e.qualified_name for e in candidates])
         return chosen
+
+    def _snake_case_candidates(self, name: str) -> list[Entry]:
+        if self.kind not in SNAKE_CASE_KINDS or name != name.lower():
+            return []
+        return [e for plain, entries in self._by_plain.items() if _snake_case(plain) == name for e in entries]
 
     def get(self, name: str) -> Any:
         return self.entry(name).obj

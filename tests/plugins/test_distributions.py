@@ -82,6 +82,58 @@ PLUGINS = {
             register(RunningCenter)
         """,
     ),
+    "extras": (
+        "oneiros",
+        """
+        import oneiros
+
+        @oneiros.hookimpl
+        def register_metrics(register):
+            from oneiros import metrics, ops
+
+            class RunningMax(metrics.Metric):
+                def __init__(self, name="running_max", dtype=None):
+                    super().__init__(name=name, dtype=dtype)
+                    self.largest = self.add_variable(shape=(), initializer="zeros", name="largest")
+
+                def update_state(self, y_true, y_pred, sample_weight=None):
+                    self.largest.assign(ops.maximum(self.largest, ops.max(y_pred)))
+
+                def result(self):
+                    return self.largest
+
+            register(RunningMax)
+
+        @oneiros.hookimpl
+        def register_callbacks(register):
+            from oneiros import callbacks
+
+            class EpochLog(callbacks.Callback):
+                def __init__(self, prefix="A"):
+                    super().__init__()
+                    self.prefix = prefix
+
+                def on_epoch_end(self, epoch, logs=None):
+                    print(f"{self.prefix}{epoch}")
+
+            register(EpochLog)
+        """,
+    ),
+    "hollow": (
+        "oneiros",
+        """
+        import oneiros
+        from oneiros.metrics import Metric
+
+        class HalfDone(Metric):
+            def update_state(self, y_true, y_pred, sample_weight=None):
+                pass
+
+        @oneiros.hookimpl
+        def register_metrics(register):
+            register(HalfDone)
+        """,
+    ),
 }
 
 
@@ -330,3 +382,29 @@ def test_loading_a_model_whose_plugin_is_missing_names_the_distribution(targets,
     disabled = run(targets, ["runstat"], load, ONEIROS_DISABLE_PLUGINS="runstat", ONEIROS_BACKEND="numpy")
     assert "it is disabled here: listed in ONEIROS_DISABLE_PLUGINS" in disabled.stderr, disabled.stderr
     assert run(targets, ["runstat"], load, ONEIROS_BACKEND="numpy").returncode == 0
+
+
+def test_keras_style_metrics_and_callbacks_by_name(targets):
+    result = run(targets, ["extras"], """
+        import numpy as np
+        import oneiros as oi
+        model = oi.Sequential([oi.Input((2,)), oi.layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse", metrics=["running_max"])
+        x = np.arange(8, dtype="float32").reshape(4, 2)
+        before = float(model.predict(x, verbose=0).max())
+        history = model.fit(x, x[:, :1], batch_size=4, epochs=2, verbose=0,
+                            callbacks=["EpochLog", {"class_name": "extras>EpochLog", "config": {"prefix": "B"}}])
+        print(abs(history.history["running_max"][0] - max(before, 0.0)) < 1e-5)
+        try:
+            model.fit(x, x[:, :1], epochs=1, verbose=0, callbacks=[{"class_name": "EpochLog", "config": 3}])
+        except TypeError as exc:
+            print(exc)
+    """, ONEIROS_BACKEND="jax")
+    assert result.stdout.split()[:5] == ["A0", "B0", "A1", "B1", "True"], result.stdout + result.stderr
+    assert "The config of callback 'EpochLog' must be a dict of arguments; received int 3." in result.stdout
+
+
+def test_a_metric_without_either_contract_fails_at_registration(targets):
+    rows, stderr = plugin_table(targets, ["hollow"])
+    assert rows["hollow"]["status"] == "failed"
+    assert "registered metric HalfDone that defines only update_state" in rows["hollow"]["reason"]

@@ -112,6 +112,9 @@ def test_misspelled_hook_is_refused_with_suggestion(host):
         host.register_module(module, "typo")
     assert "typo" not in host.records
     assert "GatedDense" not in host.registry("layers")
+    far_off = plugin_module("far", frobnicate=layers_hook(GatedDense))
+    with pytest.raises(RegistrationError, match="'frobnicate' is not a hook name. Hooks: register_backends"):
+        host.register_module(far_off, "far")
 
 
 def test_hook_without_marker_is_refused(host):

@@ -66,8 +66,9 @@ class CallbackList:
     def __init__(self, callbacks: Sequence[Callback], model: Any, params: dict[str, Any]):
         for callback in callbacks:
             if not isinstance(callback, Callback):
-                raise TypeError(f"callbacks must be oi.callbacks.Callback instances; received "
-                                f"{type(callback).__name__}.")
+                raise TypeError(f"callbacks must be oi.callbacks.Callback instances, registered callback names or "
+                                f"{{'class_name': name, 'config': {{...}}}} dicts; received "
+                                f"{type(callback).__name__} {callback!r}.")
         self.callbacks = list(callbacks)
         for callback in self.callbacks:
             callback.set_model(model)

@@ -93,7 +93,9 @@ class Metric:
         with the variables holding ``state``."""
         self._require_variables("compute(state)")
         with self._holding(state):
-            return self.result()
+            value = self.result()
+            # Keras lets result() return a variable itself; a compiled step can only return its value
+            return value.value if isinstance(value, Variable) else value
 
     def _require_variables(self, method: str) -> None:
         if not self._variables:

@@ -63,8 +63,24 @@ def _make_adapter(model: Any, x: Any, y: Any, **options: Any) -> Any:
     return adapter
 
 
+def _callback(spec: Any) -> Any:
+    """A callback as given, or built from a registered name or ``{"class_name": ..., "config": {...}}``
+    (as optimizers are), so a plugin's registered callbacks are usable by name."""
+    from oneiros import callbacks
+
+    if isinstance(spec, str):
+        return callbacks.get(spec)()
+    if isinstance(spec, dict) and isinstance(spec.get("class_name"), str) and set(spec) <= {"class_name", "config"}:
+        config = spec.get("config") or {}
+        if not isinstance(config, dict):
+            raise TypeError(f"The config of callback {spec['class_name']!r} must be a dict of arguments; received "
+                            f"{type(config).__name__} {config!r}.")
+        return callbacks.get(spec["class_name"])(**config)
+    return spec
+
+
 def _callbacks(model: Any, callbacks: Any, verbose: int, params: dict[str, Any], history: bool) -> CallbackList:
-    chosen = list(callbacks or [])
+    chosen = [_callback(spec) for spec in callbacks or []]
     if history:
         chosen.append(History())
     if verbose and not any(isinstance(c, ProgbarLogger) for c in chosen):
