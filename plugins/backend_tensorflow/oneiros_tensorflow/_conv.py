@@ -39,6 +39,13 @@ def _operands(op_name: str, inputs: Any, kernel: Any) -> tuple[tf.Tensor, tf.Ten
     return inputs, kernel, rank
 
 
+def _window_arguments(op_name: str, rank: int, strides: Any, padding: str,
+                      dilation_rate: Any) -> tuple[tuple[int, ...], str, tuple[int, ...]]:
+    """(strides, padding mode, dilations) checked, one int per spatial axis."""
+    return (per_axis(strides, rank, f"{op_name} strides"), check_padding(padding),
+            per_axis(dilation_rate, rank, f"{op_name} dilation_rate"))
+
+
 def _strided_dilated(x: tf.Tensor, kernel: tf.Tensor, strides: tuple[int, ...], padding: str,
                      dilations: tuple[int, ...]) -> tf.Tensor:
     """A channels-last convolution of one group, for any strides and dilations together."""
@@ -74,9 +81,7 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format="channels_last"
     if kernel.shape[-1] % groups:
         raise ValueError(f"conv: {groups} groups need output channels divisible by {groups}; the kernel has shape "
                          f"{tuple(kernel.shape)}.")
-    stride_tuple = per_axis(strides, rank, "conv strides")
-    dilation_tuple = per_axis(dilation_rate, rank, "conv dilation_rate")
-    mode = check_padding(padding)
+    stride_tuple, mode, dilation_tuple = _window_arguments("conv", rank, strides, padding, dilation_rate)
     return channels_last_call(
         lambda x: _grouped(x, kernel, groups, stride_tuple, mode, dilation_tuple), inputs, data_format)
 
@@ -93,9 +98,7 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format="chan
     # Row-major (C, multiplier) -> C * multiplier puts channel c's outputs at c * multiplier + m,
     # which is also how a convolution with C groups orders its outputs.
     grouped_kernel = tf.reshape(kernel, (*kernel.shape[:-2], 1, channels * kernel.shape[-1]))
-    stride_tuple = per_axis(strides, rank, "depthwise_conv strides")
-    dilation_tuple = per_axis(dilation_rate, rank, "depthwise_conv dilation_rate")
-    mode = check_padding(padding)
+    stride_tuple, mode, dilation_tuple = _window_arguments("depthwise_conv", rank, strides, padding, dilation_rate)
     if rank == 2 and (all(s == 1 for s in stride_tuple) or all(d == 1 for d in dilation_tuple)):
         return channels_last_call(
             lambda x: tf.nn.depthwise_conv2d(x, kernel, strides=(1, *stride_tuple, 1), padding=mode.upper(),
@@ -135,9 +138,7 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
             f"conv_transpose: inputs have {channels} channels but the kernel (*spatial, out, C) has "
             f"shape {tuple(kernel.shape)}."
         )
-    stride_tuple = per_axis(strides, rank, "conv_transpose strides")
-    dilation_tuple = per_axis(dilation_rate, rank, "conv_transpose dilation_rate")
-    mode = check_padding(padding)
+    stride_tuple, mode, dilation_tuple = _window_arguments("conv_transpose", rank, strides, padding, dilation_rate)
     extras = _output_padding(output_padding, rank)
     windows = [effective_size(k, d) for k, d in zip(kernel.shape[:-2], dilation_tuple)]
     pads = [transpose_padding(window, stride, mode, extra)
