@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PLUGINS := plugins/backend_jax plugins/backend_onnx plugins/layers_vision plugins/layers_text
+# Installed with an extra that picks TensorFlow's CPU wheel, so not in PLUGINS (whose entries are folders).
+TF_PLUGIN := plugins/backend_tensorflow
 STAMP := $(VENV)/.oneiros-installed
 # MXNet 1.9 needs numpy < 1.24 and JAX numpy >= 2: the MXNet backend gets its own environment.
 MXNET_VENV ?= .venv-mxnet
@@ -14,10 +16,13 @@ MXNET_STAMP := $(MXNET_VENV)/.oneiros-installed
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
+$(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS)) $(TF_PLUGIN)/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip "setuptools>=77"
-	$(PY) -m pip install --quiet -e ".[test]" $(addprefix -e ,$(PLUGINS))
+	$(PY) -m pip install --quiet -e ".[test]" $(addprefix -e ,$(PLUGINS)) -e "$(TF_PLUGIN)[cpu]"
+	@# oi.utils.plot_model draws with Graphviz's dot (Debian's graphviz), installed here when missing and root
+	command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -q >/dev/null && \
+		apt-get install -y -q graphviz >/dev/null; } || echo "warning: Graphviz's dot is missing: plot_model cannot draw"
 	touch $(STAMP)
 
 demo: setup
@@ -26,6 +31,7 @@ demo: setup
 test: setup setup-mxnet
 	$(PY) -m pytest
 	$(PY) -m pytest --pyargs oneiros.testing.conformance --oneiros-backend jax -q
+	$(PY) -m pytest --pyargs oneiros.testing.conformance --oneiros-backend tensorflow -q
 	$(MAKE) test-mxnet
 
 setup-mxnet: $(MXNET_STAMP)
