@@ -38,6 +38,12 @@ CASES = [
     ("BinaryIoU", {"target_class_ids": [1]}, BINARY, PROBABILITIES, [None, None]),
     ("OneHotIoU", {"num_classes": 4, "target_class_ids": [0, 1]}, ONE_HOT, SCORES, [None, None]),
     ("OneHotMeanIoU", {"num_classes": 4}, ONE_HOT, SCORES, [None, None]),
+    ("PrecisionAtRecall", {"recall": 0.6}, BINARY, PROBABILITIES, [None, None]),
+    ("RecallAtPrecision", {"precision": 0.5, "num_thresholds": 20}, BINARY, PROBABILITIES, [None, None]),
+    ("SensitivityAtSpecificity", {"specificity": 0.4}, BINARY, PROBABILITIES, [None, None]),
+    ("SpecificityAtSensitivity", {"sensitivity": 0.7, "num_thresholds": 1}, BINARY, PROBABILITIES, [None, None]),
+    ("SpecificityAtSensitivity", {"sensitivity": 0.5, "class_id": 2}, ONE_HOT,
+     [np.abs(s) / np.abs(s).sum(-1, keepdims=True) for s in SCORES], [None, None]),
     ("PearsonCorrelation", {}, REGRESSION_TRUE, REGRESSION_PRED, [None, None]),
     ("ConcordanceCorrelation", {"axis": 0}, REGRESSION_TRUE, REGRESSION_PRED, [None, None]),
 ]
@@ -71,6 +77,15 @@ def test_metric_functions_match_keras(name):
         y_true, y_pred = ONE_HOT[0], np.full((6, 4), 0.25, "float32") + ONE_HOT[1] * 0.1
     np.testing.assert_allclose(np.asarray(getattr(oi.metrics, name)(y_true, y_pred)),
                                keras.ops.convert_to_numpy(getattr(keras.metrics, name)(y_true, y_pred)), rtol=1e-5)
+
+
+@pytest.mark.parametrize("name,arguments,message", [
+    ("PrecisionAtRecall", {"recall": 1.5}, r"expected recall in \[0, 1\]; received recall=1.5"),
+    ("SensitivityAtSpecificity", {"specificity": 0.5, "num_thresholds": 0}, "received 0"),
+])
+def test_rate_at_constraint_refuses_bad_arguments(name, arguments, message):
+    with pytest.raises(ValueError, match=message):
+        getattr(oi.metrics, name)(**arguments)
 
 
 @pytest.mark.parametrize("arguments,message", [
