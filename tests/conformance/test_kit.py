@@ -49,6 +49,21 @@ class WrongAddBackend(NumpyBackend):
     conformance_exclusions = Path(EXCLUSIONS) if EXCLUSIONS else None
 
 
+def _matmul_in_float64(x1, x2):
+    return NumpyBackend.ops.matmul(x1, x2).astype("float64")
+
+
+def _dtype_hiding_float64(x):
+    name = NumpyBackend.ops.dtype(x)
+    return "float32" if name == "float64" else name
+
+
+class Float64LeakBackend(NumpyBackend):
+    name = "toy_f64"
+    ops = types.SimpleNamespace(**{{**{{name: getattr(NumpyBackend.ops, name) for name in CONTRACT}},
+                                    "matmul": _matmul_in_float64, "dtype": _dtype_hiding_float64}})
+
+
 def _wrong_sin_gradient_backend():
     import jax
     import jax.numpy as jnp
@@ -74,6 +89,7 @@ def _wrong_sin_gradient_backend():
 @oneiros.hookimpl
 def register_backends(register):
     register(WrongAddBackend, name="toy")
+    register(Float64LeakBackend, name="toy_f64")
     register(_wrong_sin_gradient_backend, name="toy_jax")
 
 
@@ -103,6 +119,12 @@ def test_a_wrong_add_fails_the_kit(tmp_path: Path) -> None:
     result = run_kit(tmp_path, "--oneiros-backend", "toy", "-k", "test_values and add")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "FAILED" in result.stdout and "test_values[add[float32-3x1-1x4]]" in result.stdout, result.stdout
+
+
+def test_a_backend_leaking_float64_under_a_float32_dtype_fails_the_kit(tmp_path: Path) -> None:
+    result = run_kit(tmp_path, "--oneiros-backend", "toy_f64", "-k", "test_values and matmul")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "matmul[2d], output leaf 0: dtype float64, reference dtype float32" in result.stdout, result.stdout
 
 
 def test_without_the_option_the_default_backend_is_checked(tmp_path: Path) -> None:

@@ -13,7 +13,6 @@ import numpy as np
 
 from oneiros import ops
 from oneiros.backend import Backend, backend_scope
-from oneiros.dtypes import name_of
 from oneiros.testing.conformance._case import Call, Case, Raw, Tensor
 from oneiros.testing.conformance._tree import flatten, output_leaves, structure
 
@@ -55,6 +54,9 @@ def to_backend(value: Any) -> Any:
     return value
 
 
+SIXTY_FOUR_BIT = frozenset({"float64", "int64", "uint64", "complex128"})
+
+
 def observe_leaf(leaf: Any) -> Observed:
     """Reads one output leaf on the active backend."""
     if ops.is_tensor(leaf):
@@ -62,9 +64,25 @@ def observe_leaf(leaf: Any) -> Observed:
         assert isinstance(array, (np.ndarray, np.generic)), (
             f"ops.to_numpy returned {type(array).__name__}; expected a numpy array"
         )
-        return Observed(np.asarray(array), ops.dtype(leaf))
-    if isinstance(leaf, (np.ndarray, np.generic)):
-        return Observed(np.asarray(leaf), name_of(leaf.dtype))
+        declared = ops.dtype(leaf)
+        # ops.dtype and name_of narrow 64-bit dtypes, which would hide a backend computing in float64
+        # what the contract says is float32: to_numpy's dtype must match, and the tensor's own dtype
+        # must not be 64-bit (a backend may store a narrow integer dtype it lacks in a wider 32-bit
+        # one, as MXNet stores int16 in int32, while reporting and returning int16)
+        own = getattr(leaf, "dtype", None)
+        own_name = own if isinstance(own, str) else getattr(own, "name", None)
+        checks = [("ops.to_numpy gives", array.dtype)]
+        if own_name in SIXTY_FOUR_BIT:
+            checks.append(("the tensor itself holds", own_name))
+        for what, held in checks:
+            held_name = held if isinstance(held, str) else getattr(held, "name", None)
+            assert not isinstance(held_name, str) or held_name == declared, (
+                f"ops.dtype reports {declared}, but {what} {held_name}: the backend computes in {held_name} "
+                f"what the contract says is {declared}"
+            )
+        return Observed(np.asarray(array), declared)
+    if isinstance(leaf, (np.ndarray, np.generic)):  # not the backend's tensor: an unsupported (64-bit?) dtype
+        return Observed(np.asarray(leaf), leaf.dtype.name)
     return Observed(leaf, None)
 
 
