@@ -23,6 +23,7 @@ from oneiros_pytensor._tensors import (
     float_name,
     promoted,
     promoted_compute,
+    static_shape,
     tensor,
 )
 
@@ -317,6 +318,13 @@ def matmul(x1, x2):
     (a, b), name = promoted_compute(x1, x2)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(f"matmul needs tensors of ndim >= 1; received shapes {a.type.shape}, {b.type.shape}.")
+    if a.ndim <= 2 and b.ndim <= 2:
+        return finish(pt.dot(a, b), name)
+    if b.ndim == 2:
+        # Leading axes folded into the rows: one matrix product (np.dot), where pt.matmul's
+        # Blockwise would loop in numpy's vectorize.
+        rows = pt.reshape(a, (-1, static_shape(a)[-1]))
+        return finish(pt.reshape(pt.dot(rows, b), (*static_shape(a)[:-1], static_shape(b)[-1])), name)
     return finish(pt.matmul(a, b), name)
 
 
