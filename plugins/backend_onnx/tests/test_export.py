@@ -68,7 +68,7 @@ def test_format_argument_suffix_and_unknown_formats(functional: Any, tmp_path: P
     written = functional.export(tmp_path / "model.bin", format="onnx")
     onnx.checker.check_model(str(written))
     with pytest.raises(UnknownNameError, match="onnx"):
-        functional.export(tmp_path / "model.tflite")
+        functional.export(tmp_path / "model.coreml")
     with pytest.raises(ValueError, match="suffix"):
         functional.export(tmp_path / "model")
 

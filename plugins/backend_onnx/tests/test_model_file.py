@@ -39,9 +39,9 @@ def test_cli_export_reproduces_predictions(saved: Any, tmp_path: Path) -> None:
 
 
 def test_cli_export_reports_an_unknown_format(saved: Any, tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["export", str(saved[0]), str(tmp_path / "out.tflite")])
+    result = CliRunner().invoke(main, ["export", str(saved[0]), str(tmp_path / "out.coreml")])
     assert result.exit_code != 0
-    assert "tflite" in result.output and "onnx" in result.output
+    assert "coreml" in result.output and "onnx" in result.output
 
 
 def _external(saved: Any, folder: Path) -> Path:
