@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-PLUGINS := plugins/backend_jax plugins/backend_onnx plugins/layers_vision plugins/layers_text
+PLUGINS := plugins/backend_jax plugins/backend_onnx plugins/layers_vision plugins/layers_text plugins/backend_plaidml
 # Installed with an extra that picks TensorFlow's CPU wheel, so not in PLUGINS (whose entries are folders).
 TF_PLUGIN := plugins/backend_tensorflow
 STAMP := $(VENV)/.oneiros-installed
@@ -19,6 +19,8 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS)) $(TF_PLUGIN)/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip "setuptools>=77"
+	@# PlaidML 0.7.0 declares enum34, which shadows the standard library's enum: install it without its dependencies
+	$(PY) -m pip install --quiet --no-deps plaidml==0.7.0
 	$(PY) -m pip install --quiet -e ".[test]" $(addprefix -e ,$(PLUGINS)) -e "$(TF_PLUGIN)[cpu]"
 	@# oi.utils.plot_model draws with Graphviz's dot (Debian's graphviz), installed here when missing and root
 	command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -q >/dev/null && \
@@ -32,6 +34,7 @@ test: setup setup-mxnet
 	$(PY) -m pytest
 	$(PY) -m pytest --pyargs oneiros.testing.conformance --oneiros-backend jax -q
 	$(PY) -m pytest --pyargs oneiros.testing.conformance --oneiros-backend tensorflow -q
+	$(PY) -m pytest --pyargs oneiros.testing.conformance --oneiros-backend plaidml -q
 	$(MAKE) test-mxnet
 
 setup-mxnet: $(MXNET_STAMP)
