@@ -23,6 +23,9 @@ EMBEDDINGS = RNG.normal(size=(8, 4)).astype("float32")
 EMBEDDINGS /= np.linalg.norm(EMBEDDINGS, axis=1, keepdims=True)
 GROUPS = np.array([0, 1, 0, 2, 1, 2, 0, 1])
 WEIGHTS = RNG.uniform(size=6).astype("float32")
+# Labels padded with 0 (the blank): repeats, an empty sequence and a full-length one.
+CTC_LABELS = np.array([[1, 2, 2, 0], [3, 1, 0, 0], [0, 0, 0, 0], [2, 3, 1, 2], [4, 4, 4, 0], [1, 0, 0, 0]])
+CTC_LOGITS = RNG.normal(size=(6, 9, 5)).astype("float32")
 
 CASES = [
     ("Dice", {}, MASKS, SOFT_MASKS, None),
@@ -34,6 +37,7 @@ CASES = [
                                       "label_smoothing": 0.1}, ONE_HOT, LOGITS, None),
     ("CategoricalGeneralizedCrossEntropy", {"q": 0.7}, LABELS, PROBABILITIES, WEIGHTS),
     ("Circle", {}, GROUPS, EMBEDDINGS, None),
+    ("CTC", {}, CTC_LABELS, CTC_LOGITS, WEIGHTS),
     ("Circle", {"gamma": 10.0, "margin": 0.25, "remove_diagonal": False}, GROUPS, EMBEDDINGS, None),
 ]
 
@@ -50,6 +54,7 @@ def test_loss_class_matches_keras(name, arguments, y_true, y_pred, sample_weight
     ("categorical_focal_crossentropy", {"gamma": 3.0}, ONE_HOT, PROBABILITIES),
     ("categorical_generalized_cross_entropy", {"q": 0.3}, LABELS, PROBABILITIES),
     ("circle", {"gamma": 20.0}, GROUPS, EMBEDDINGS),
+    ("ctc", {}, CTC_LABELS, CTC_LOGITS),
 ])
 def test_loss_function_matches_keras(name, arguments, y_true, y_pred):
     ours = getattr(oi.losses, name)(y_true, y_pred, **arguments)
@@ -79,3 +84,23 @@ def test_dice_refuses_mismatched_shapes_naming_them():
 def test_circle_refuses_embeddings_that_are_not_a_matrix():
     with pytest.raises(ValueError, match=r"expected y_pred of shape \(batch, embedding_dim\)"):
         oi.losses.circle(GROUPS, EMBEDDINGS[:, :, None])
+
+
+def test_ctc_matches_a_sum_over_every_alignment():
+    """Brute force: every frame-by-frame path that collapses (merge repeats, drop blanks) to the labels."""
+    import itertools
+
+    labels, logits = [2, 2], RNG.normal(size=(1, 5, 3))
+    log_probabilities = logits[0] - np.log(np.exp(logits[0]).sum(-1, keepdims=True))
+    total = 0.0
+    for path in itertools.product(range(3), repeat=5):
+        collapsed = [c for i, c in enumerate(path) if c != 0 and (i == 0 or c != path[i - 1])]
+        if collapsed == labels:
+            total += np.exp(sum(log_probabilities[t, c] for t, c in enumerate(path)))
+    np.testing.assert_allclose(np.asarray(oi.losses.ctc(np.array([labels]), logits.astype("float32"))),
+                               [-np.log(total)], rtol=1e-5)
+
+
+def test_ctc_refuses_labels_that_are_not_a_matrix():
+    with pytest.raises(ValueError, match=r"expected y_true of shape \(batch, max_label_length\)"):
+        oi.losses.ctc(CTC_LABELS[0], CTC_LOGITS)

@@ -32,6 +32,8 @@ BUILTINS: list = [
     "oneiros.losses._robust_categorical:CategoricalFocalCrossentropy",
     "oneiros.losses._robust_categorical:CategoricalGeneralizedCrossEntropy",
     "oneiros.losses._circle:Circle",
+    "oneiros.losses._ctc:CTC",
+    "oneiros.losses._ctc:ctc",
     "oneiros.losses._overlap:dice",
     "oneiros.losses._overlap:tversky",
     "oneiros.losses._robust_categorical:categorical_focal_crossentropy",
