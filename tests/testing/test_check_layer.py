@@ -44,6 +44,13 @@ class BlockedGradient(Scale):
         return ops.multiply(ops.multiply(inputs, ops.stop_gradient(self.scale.value)), self.factor)
 
 
+class MaskDropper(Scale):
+    supports_masking = True
+
+    def compute_mask(self, inputs, mask=None):
+        return None if mask is None else mask[:, :1]
+
+
 @pytest.fixture(autouse=True, scope="module")
 def registered():
     from oneiros._plugins import host
@@ -52,7 +59,7 @@ def registered():
 
     @oi.hookimpl
     def register_layers(register):
-        for cls in (Scale, WrongShape, ForgetsConfig, BlockedGradient):
+        for cls in (Scale, WrongShape, ForgetsConfig, BlockedGradient, MaskDropper):
             register(cls)
 
     module.register_layers = register_layers
@@ -87,3 +94,36 @@ def test_wrong_gradient_is_caught():
 def test_wrong_weight_count_is_caught():
     with pytest.raises(AssertionError, match="1 trainable weights, expected 2"):
         check_layer(Scale, {}, input_shape=(2, 3), expected_num_trainable_weights=2)
+
+
+def test_training_call_counts_losses_and_state_updates():
+    check_layer(oi.layers.BatchNormalization, {}, input_shape=(4, 3), expected_state_update=True,
+                expected_num_losses=0, backends=["numpy"], check_gradients=False)
+    with pytest.raises(AssertionError, match="changed the non-trainable weights .'moving_mean', 'moving_variance'.; "
+                                             "expected them to be kept"):
+        check_layer(oi.layers.BatchNormalization, {}, input_shape=(4, 3), expected_state_update=False, backends=[],
+                    check_gradients=False)
+    check_layer(oi.layers.Dense, {"units": 2, "kernel_regularizer": "l2"}, expected_num_losses=1, backends=[],
+                check_gradients=False)
+    with pytest.raises(AssertionError, match="a call added 0 losses .add_loss., expected 1"):
+        check_layer(oi.layers.Dense, {"units": 2}, expected_num_losses=1, backends=[])
+
+
+def test_masks_are_checked_when_the_layer_supports_them():
+    check_layer(oi.layers.Masking, {}, input_shape=(2, 4, 3), backends=[])
+    with pytest.raises(AssertionError, match=r"compute_mask gives shape\(s\) \[\(2, 1\)\], the input mask has \(2, 4\)"):
+        check_layer(MaskDropper, {}, input_shape=(2, 4, 3), backends=[])
+
+
+def test_inside_register_plugin_every_installed_backend_is_checked(register_plugin):
+    module = types.ModuleType("isolated_plugin")
+
+    @oi.hookimpl
+    def register_layers(register):
+        register(Scale)
+
+    module.register_layers = register_layers
+    register_plugin(module, "isolated")
+    assert {"jax", "numpy", "onnx"} <= set(oi.backend.available_backends())
+    report = check_layer(Scale, {"factor": 2.0}, backends=["numpy", "onnx"])
+    assert set(report["backends"]) == {"jax", "numpy", "onnx"}

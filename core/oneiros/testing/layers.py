@@ -85,12 +85,58 @@ def _finite_difference_check(layer: Any, inputs: Any, rng: np.random.Generator, 
                 )
 
 
+def _check_training_call(layer: Any, inputs: Any, inference_shapes: list[tuple], expected_num_losses: int | None,
+                         expected_state_update: bool | None) -> None:
+    weights = layer.get_weights()
+    before = [np.asarray(v.numpy()).copy() for v in layer.non_trainable_weights]
+    outputs = [np.asarray(ops.to_numpy(o)) for o in _as_list(layer(inputs, training=True))]
+    after = [np.asarray(v.numpy()) for v in layer.non_trainable_weights]
+    layer.set_weights(weights)  # the later checks compare against the outputs of these weights
+    if [o.shape for o in outputs] != list(inference_shapes):
+        raise AssertionError(f"{layer.name}: training=True gives output shapes {[o.shape for o in outputs]}, "
+                             f"inference gives {inference_shapes}.")
+    if expected_num_losses is not None and len(layer.losses) != expected_num_losses:
+        raise AssertionError(f"{layer.name}: a call added {len(layer.losses)} losses (add_loss), "
+                             f"expected {expected_num_losses}.")
+    if expected_state_update is not None:
+        changed = any(not np.array_equal(a, b) for a, b in zip(before, after))
+        if changed != expected_state_update:
+            raise AssertionError(f"{layer.name}: a training=True call {'changed' if changed else 'left'} the "
+                                 f"non-trainable weights {[v.name for v in layer.non_trainable_weights]}"
+                                 f"{'' if changed else ' unchanged'}; expected them to be "
+                                 f"{'updated' if expected_state_update else 'kept'}.")
+
+
+def _check_masking(layer: Any, inputs: np.ndarray) -> None:
+    """A masked call works with a sequence mask over (batch, time) as recurrent and attention layers
+    take it, or else one of the input's own shape (as Softmax takes it)."""
+    refusals = []
+    for shape in (inputs.shape[:2], inputs.shape):
+        mask = np.ones(shape, dtype=bool)
+        mask[:, -1] = False
+        try:
+            outputs = _as_list(layer(inputs, training=False, mask=ops.convert_to_tensor(mask)))
+        except ValueError as exc:
+            refusals.append(f"mask of shape {shape}: {exc}")
+            continue
+        if not all(ops.is_tensor(o) for o in outputs):
+            raise AssertionError(f"{layer.name}: a masked call returned {[type(o).__name__ for o in outputs]}.")
+        computed = [m for m in _as_list(layer.compute_mask(inputs, ops.convert_to_tensor(mask))) if m is not None]
+        shapes = [tuple(np.asarray(ops.to_numpy(m)).shape) for m in computed]
+        if any(computed_shape != mask.shape for computed_shape in shapes):
+            raise AssertionError(f"{layer.name}: compute_mask gives shape(s) {shapes}, the input mask has {mask.shape}.")
+        return
+    raise AssertionError(f"{layer.name}: supports_masking is True, but every masked call failed: " + "; ".join(refusals))
+
+
 def check_layer(layer_cls: type, init_kwargs: dict[str, Any] | None = None,
                 input_shape: Sequence[int] | Sequence[Sequence[int]] = (2, 3),
                 input_dtype: str = "float32", input_data: Any = None,
                 expected_output_shape: Any = None,
                 expected_num_trainable_weights: int | None = None,
                 expected_num_non_trainable_weights: int | None = None,
+                expected_num_losses: int | None = None,
+                expected_state_update: bool | None = None,
                 backends: Sequence[str] | None = None, check_gradients: bool = True,
                 tolerance: float = 1e-5, seed: int = 0) -> dict[str, Any]:
     """Checks a layer class the way every Oneiros layer is checked, and returns what it measured.
@@ -100,6 +146,12 @@ def check_layer(layer_cls: type, init_kwargs: dict[str, Any] | None = None,
     - weights round-trip through ``get_weights``/``set_weights`` into the rebuilt layer, which
       then computes the same outputs;
     - trainable / non-trainable weight counts, when given;
+    - a ``training=True`` call gives outputs of the inference call's shapes, adds
+      ``expected_num_losses`` losses (``add_loss``) when given, and, with
+      ``expected_state_update``, changes (True) or keeps (False) the non-trainable weights
+      (a moving mean updated in ``call``);
+    - a layer with ``supports_masking`` accepts a mask over the first two axes of a rank >= 3
+      input (or else of the input's shape), and ``compute_mask`` gives a mask of that shape or None;
     - gradients of the trainable weights agree with central finite differences (on trainable
       backends);
     - every installed backend (or those in ``backends``) computes the same outputs with the same
@@ -143,6 +195,10 @@ def check_layer(layer_cls: type, init_kwargs: dict[str, Any] | None = None,
                                           ("non-trainable", expected_num_non_trainable_weights, counts[1])):
         if expected_count is not None and expected_count != actual:
             raise AssertionError(f"{layer.name}: {actual} {label} weights, expected {expected_count}.")
+
+    _check_training_call(layer, inputs, real_shapes, expected_num_losses, expected_state_update)
+    if getattr(layer, "supports_masking", False) and not multi_input and arrays[0].ndim >= 3:
+        _check_masking(layer, inputs)
 
     config = json.loads(json.dumps(layer_config(layer)))
     rebuilt = layer_from_config(config)

@@ -30,12 +30,18 @@ def oneiros_backend_name(request: pytest.FixtureRequest) -> str:
 def oneiros_host():
     """A fresh plugin host with autoload off (only the core), made the process-wide host.
 
-    Lets a plugin author test a plugin alone, whatever else is installed.
+    Lets a plugin author test a plugin alone, whatever else is installed: of the installed
+    plugins only the backends are added (lazily, as factories), so that ``check_layer`` checks
+    every installed backend here too.
     """
-    from oneiros._plugins import PluginHost, set_host
+    from oneiros._plugins import PluginHost, host, set_host
 
     isolated = PluginHost(autoload=False)
     isolated.load()
+    installed = host().registry("backends")
+    for entry in installed.entries():
+        if entry.qualified_name not in isolated.registries["backends"]:
+            isolated.registries["backends"].add(entry)
     previous = set_host(isolated)
     try:
         yield isolated
@@ -53,6 +59,8 @@ def register_plugin(oneiros_host):
     from oneiros.errors import PluginError
 
     def register(module, name: str = "plugin"):
+        # the plugin under test may be installed too: its own backends come from the module now
+        oneiros_host.registries["backends"].remove_plugin(name)
         try:
             return oneiros_host.register_module(module, name)
         except PluginError as exc:

@@ -7,6 +7,7 @@ import oneiros as oi
 from oneiros_gated import plugin
 from oneiros_gated.charbonnier import CharbonnierLoss
 from oneiros_gated.gated_dense import GatedDense
+from oneiros.testing import check_layer
 
 
 def test_registers_cleanly(register_plugin):
@@ -14,6 +15,14 @@ def test_registers_cleanly(register_plugin):
     assert record.registered == {"layers": 1, "losses": 1}
     assert oi.layers.get("gated>GatedDense") is GatedDense
     assert oi.losses.get("CharbonnierLoss") is CharbonnierLoss
+
+
+def test_gated_dense_on_every_backend(register_plugin):
+    register_plugin(plugin, "gated")
+    report = check_layer(GatedDense, {"units": 3}, input_shape=(4, 5), expected_output_shape=(4, 3),
+                         expected_num_trainable_weights=4, expected_num_losses=0,
+                         backends=["jax", "numpy", "onnx"])    # leave out for every installed one
+    assert set(report["backends"]) == {"jax", "numpy", "onnx"}
 
 
 def test_gated_dense_matches_numpy():

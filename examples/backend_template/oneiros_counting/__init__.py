@@ -1,0 +1,1 @@
+"""A minimal Oneiros backend plugin: the numpy reference backend, counting the ops it runs."""
