@@ -54,6 +54,17 @@ CASES = [
     (metrics.Hinge(), BINARY, PROBS),
     (metrics.SquaredHinge(), BINARY, PROBS),
     (metrics.CategoricalHinge(), ONE_HOT, PROBS),
+    (metrics.PrecisionAtRecall(recall=0.5, num_thresholds=20), BINARY, PROBS),
+    (metrics.RecallAtPrecision(precision=0.4), BINARY, PROBS),
+    (metrics.SensitivityAtSpecificity(specificity=0.3, class_id=1), BINARY, PROBS),
+    (metrics.SpecificityAtSensitivity(sensitivity=0.6, num_thresholds=1), BINARY, PROBS),
+    (metrics.IoU(num_classes=3, target_class_ids=[0, 2], ignore_class=1), LABELS, np.argmax(PROBS, axis=1)),
+    (metrics.MeanIoU(num_classes=3, sparse_y_pred=False), LABELS, PROBS),
+    (metrics.BinaryIoU(threshold=0.4), BINARY, PROBS),
+    (metrics.OneHotIoU(num_classes=3, target_class_ids=[1]), ONE_HOT, PROBS),
+    (metrics.OneHotMeanIoU(num_classes=3), ONE_HOT, PROBS),
+    (metrics.PearsonCorrelation(), REAL, PROBS),
+    (metrics.ConcordanceCorrelation(), REAL, PROBS),
 ]
 IDS = [f"{type(metric).__name__}-{i}" for i, (metric, _, _) in enumerate(CASES)]
 

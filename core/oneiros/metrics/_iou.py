@@ -5,11 +5,13 @@ Their state is the running (num_classes, num_classes) confusion matrix, rows the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 from oneiros import ops
 from oneiros.losses._numerics import EPSILON
+from oneiros.losses._shapes import shape_of
 from oneiros.metrics._base import Metric, State
 
 STATE = "total_confusion_matrix"
@@ -48,22 +50,31 @@ class IoU(Metric):
         return {STATE: ops.zeros((self.num_classes, self.num_classes), self.dtype)}
 
     def class_ids(self, y_true: Any, y_pred: Any) -> tuple[Any, Any]:
-        """``(true, predicted)`` class ids, flattened."""
+        """``(true, predicted)`` class ids."""
         if not self.sparse_y_true:
             y_true = ops.argmax(y_true, axis=self.axis)
         if not self.sparse_y_pred:
             y_pred = ops.argmax(y_pred, axis=self.axis)
-        return ops.reshape(ops.cast(y_true, "int32"), (-1,)), ops.reshape(ops.cast(y_pred, "int32"), (-1,))
+        return ops.cast(y_true, "int32"), ops.cast(y_pred, "int32")
+
+    def _flat_weights(self, sample_weight: Any, ids_shape: tuple[int, ...]) -> Any:
+        """One weight per id: a per-sample weight is repeated over the sample's ids."""
+        if sample_weight is None:
+            return ops.ones((math.prod(ids_shape),), self.dtype)
+        weights = ops.convert_to_tensor(sample_weight, self.dtype)
+        while len(shape_of(weights)) < len(ids_shape):
+            weights = ops.expand_dims(weights, -1)
+        return ops.reshape(ops.broadcast_to(weights, ids_shape), (-1,))
 
     def update(self, state: State, y_true: Any, y_pred: Any, sample_weight: Any = None) -> State:
         true_ids, predicted_ids = self.class_ids(ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred))
+        weights = self._flat_weights(sample_weight, shape_of(true_ids))
+        true_ids, predicted_ids = ops.reshape(true_ids, (-1,)), ops.reshape(predicted_ids, (-1,))
         counted = ops.logical_and(ops.logical_and(ops.greater_equal(true_ids, 0), ops.less(true_ids, self.num_classes)),
                                   ops.logical_and(ops.greater_equal(predicted_ids, 0),
                                                   ops.less(predicted_ids, self.num_classes)))
         if self.ignore_class is not None:
             counted = ops.logical_and(counted, ops.not_equal(true_ids, self.ignore_class))
-        weights = ops.ones(ops.shape(true_ids), self.dtype) if sample_weight is None else ops.broadcast_to(
-            ops.reshape(ops.convert_to_tensor(sample_weight, self.dtype), (-1,)), ops.shape(true_ids))
         weights = ops.where(counted, weights, ops.zeros_like(weights))
         # one_hot gives an all-zero row for an id outside [0, num_classes): those rows add nothing.
         true_one_hot = ops.one_hot(true_ids, self.num_classes, dtype=self.dtype)
