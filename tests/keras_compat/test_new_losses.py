@@ -104,3 +104,15 @@ def test_ctc_matches_a_sum_over_every_alignment():
 def test_ctc_refuses_labels_that_are_not_a_matrix():
     with pytest.raises(ValueError, match=r"expected y_true of shape \(batch, max_label_length\)"):
         oi.losses.ctc(CTC_LABELS[0], CTC_LOGITS)
+
+
+def test_ctc_gradient_matches_keras():
+    jax = pytest.importorskip("jax")
+
+    def total(loss):
+        return lambda logits: jax.numpy.sum(loss(CTC_LABELS, logits))
+
+    with oi.backend_scope("jax"):
+        ours = jax.grad(total(oi.losses.ctc))(jax.numpy.asarray(CTC_LOGITS))
+    theirs = jax.grad(total(keras.losses.ctc))(jax.numpy.asarray(CTC_LOGITS))
+    np.testing.assert_allclose(np.asarray(ours), np.asarray(theirs), atol=1e-5)
