@@ -38,7 +38,9 @@ def _perform(node: Any, inputs: list[Any]) -> list[Any]:
             return [np.array(vectorized(*inputs), dtype=node.outputs[0].dtype)]
     storage: list[list[Any]] = [[None] for _ in node.outputs]
     node.op.perform(node, inputs, storage)
-    return [value for (value,) in storage]
+    # Some perform methods return numpy's own dtype (np.cumsum of int32 is int64): the graph's wins.
+    return [value if getattr(value, "dtype", None) == output.dtype or not hasattr(output, "dtype")
+            else np.asarray(value, dtype=output.dtype) for (value,), output in zip(storage, node.outputs)]
 
 
 def is_traced(value: Any) -> bool:
