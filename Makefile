@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-PLUGINS := plugins/backend_jax plugins/backend_onnx plugins/layers_vision plugins/layers_text plugins/backend_plaidml
+PLUGINS := plugins/backend_jax plugins/backend_onnx plugins/layers_vision plugins/layers_text plugins/backend_plaidml \
+           plugins/backend_pytensor
 # Installed with an extra that picks TensorFlow's CPU wheel, so not in PLUGINS (whose entries are folders).
 TF_PLUGIN := plugins/backend_tensorflow
 STAMP := $(VENV)/.oneiros-installed
@@ -35,6 +36,7 @@ test: setup setup-mxnet
 	$(PY) -m pytest --pyargs oneiros.testing.conformance --oneiros-backend jax -q
 	$(PY) -m pytest --pyargs oneiros.testing.conformance --oneiros-backend tensorflow -q
 	$(PY) -m pytest --pyargs oneiros.testing.conformance --oneiros-backend plaidml -q
+	$(PY) -m pytest --pyargs oneiros.testing.conformance --oneiros-backend pytensor -q
 	$(MAKE) test-mxnet
 
 setup-mxnet: $(MXNET_STAMP)

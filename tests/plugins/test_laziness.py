@@ -5,7 +5,8 @@ import subprocess
 import sys
 import textwrap
 
-ENGINES = ("jax", "jaxlib", "onnxruntime", "onnx", "mxnet", "keras", "tensorflow", "torch")
+ENGINES = ("jax", "jaxlib", "onnxruntime", "onnx", "mxnet", "keras", "tensorflow", "torch", "pytensor", "numba",
+           "plaidml")
 
 
 def engines_imported_by(code):
