@@ -288,10 +288,14 @@ def serialize(activation: Callable[..., Any]) -> str:
     custom = name_of(activation)
     if custom is not None:
         return custom
-    if _ACTIVATIONS.get(name) is not activation:
+    if _ACTIVATIONS.get(name) is activation:
+        return name
+    if name in _ACTIVATIONS or name in _ALIASES or not isinstance(name, str) or not name.isidentifier():
         raise ValueError(
-            f"Cannot serialize the activation {activation!r}: only the built-in activations "
-            f"serialize by name ({', '.join(names())}). Wrap a custom function in a layer, or "
-            "pass a built-in name."
+            f"Cannot serialize the activation {activation!r}: it has no name of its own that loading "
+            f"could map back to it (built-in names: {', '.join(names())}). Give it a def name, or "
+            "register it with oi.saving.register_keras_serializable."
         )
+    # As Keras does, a plain function is saved by its name; loading finds it only among the
+    # custom objects passed or registered, never by importing anything.
     return name

@@ -122,9 +122,9 @@ def test_config_round_trip_through_an_optimizer(schedule, evaluate):
     config = optimizers.SGD(learning_rate=schedule).get_config()
     assert config["learning_rate"]["class_name"] == f"core>{type(schedule).__name__}"
     rebuilt = optimizers.SGD.from_config(json.loads(json.dumps(config)))
-    assert type(rebuilt.learning_rate) is type(schedule)
-    assert rebuilt.learning_rate.get_config() == schedule.get_config()
-    np.testing.assert_array_equal(evaluate(rebuilt.learning_rate), evaluate(schedule))
+    assert type(rebuilt.configured_learning_rate) is type(schedule)
+    assert rebuilt.configured_learning_rate.get_config() == schedule.get_config()
+    np.testing.assert_array_equal(evaluate(rebuilt.configured_learning_rate), evaluate(schedule))
 
 
 def test_schedule_drives_the_optimizer_step(run_optimizer):

@@ -13,7 +13,7 @@ def constant_learning_rate(owner: str, model: Any) -> float:
     if optimizer is None:
         raise RuntimeError(f"{owner} sets the optimizer's learning rate, but the model has no "
                            "optimizer; call model.compile(optimizer=...) first.")
-    rate = optimizer.learning_rate
+    rate = getattr(optimizer, "configured_learning_rate", optimizer.learning_rate)  # duck-typed optimizers too
     if isinstance(rate, bool) or not isinstance(rate, numbers.Real):
         raise TypeError(f"{owner} sets a constant learning rate, but the optimizer's learning_rate "
                         f"is {rate!r}; create the optimizer with a float learning_rate to use "

@@ -160,6 +160,18 @@ class Layer:
             sublayers.append(layer)
 
     @property
+    def trainable(self) -> bool:
+        return self.__dict__.get("_trainable", True)
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        """Freezing (or unfreezing) a layer does the same to every layer inside it, as in Keras:
+        a frozen BatchNormalization then also keeps its moving statistics."""
+        self.__dict__["_trainable"] = bool(value)
+        for layer in self.__dict__.get("_sublayers", ()):
+            layer.trainable = value
+
+    @property
     def dtype(self) -> str:
         return self.dtype_policy.variable_dtype
 
@@ -208,7 +220,18 @@ class Layer:
 
     @property
     def weights(self) -> list[Variable]:
-        return self.trainable_weights + self.non_trainable_weights
+        """Layer by layer (each one's trainable, then non-trainable weights, then its sublayers'),
+        the order Keras gives ``weights`` and ``get_weights()``."""
+        seen: set[int] = set()
+        ordered: list[Variable] = []
+        for layer in self._all_layers():
+            own = [v for v in layer._own_variables if v.trainable] + \
+                  [v for v in layer._own_variables if not v.trainable]
+            for variable in own:
+                if variable.counts_as_parameter and id(variable) not in seen:
+                    seen.add(id(variable))
+                    ordered.append(variable)
+        return ordered
 
     @property
     def variables(self) -> list[Variable]:

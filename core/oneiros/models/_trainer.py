@@ -106,7 +106,7 @@ class Trainer:
             restored = self.model.__dict__.pop("_pending_optimizer_state", None)
             self.optimizer_state = restored if restored is not None else self.config.optimizer.init(
                 [v.value for v in self.trainable])
-            self._applied_learning_rate = self.config.optimizer.learning_rate
+            self._applied_learning_rate = self.config.optimizer.configured_learning_rate
         return self.state_from_variables(self.optimizer_state, self.initial_metric_states())
 
     def state_from_variables(self, optimizer_state: Any, metric_states: list[Any]) -> State:
@@ -181,11 +181,12 @@ class Trainer:
     def apply_learning_rate_change(self, state: State) -> State:
         """Moves a learning rate set on the optimizer object (by a callback) into the state."""
         optimizer = self.config.optimizer
-        if optimizer.learning_rate == self._applied_learning_rate:
+        if optimizer.configured_learning_rate == self._applied_learning_rate:
             return state
-        self._applied_learning_rate = optimizer.learning_rate
+        self._applied_learning_rate = optimizer.configured_learning_rate
         trainable, non_trainable, optimizer_state, metric_states = state
-        return trainable, non_trainable, optimizer.with_learning_rate(optimizer_state, optimizer.learning_rate), \
+        new_state = optimizer.with_learning_rate(optimizer_state, optimizer.configured_learning_rate)
+        return trainable, non_trainable, new_state, \
             metric_states
 
     def _forward(self, trainable: list[Any], non_trainable: list[Any], x: Any, training: bool) -> Any:

@@ -37,6 +37,36 @@ def _topological_nodes(outputs: list[SymbolicTensor]) -> list[Node]:
     return order
 
 
+def _keras_layer_order(outputs: list[SymbolicTensor]) -> list[Any]:
+    """Keras's order of a functional model's layers: by depth from the outputs, deepest (the
+    inputs) first; at equal depth, in the order a depth-first walk from the outputs meets them."""
+    order: list[Node] = []
+    first_seen: dict[int, tuple[int, Any]] = {}
+    done: set[int] = set()
+
+    def visit(node: Node) -> None:
+        if id(node) in done:
+            return
+        first_seen.setdefault(id(node.layer), (len(first_seen), node.layer))
+        for tensor in node.input_tensors():
+            visit(tensor.node)
+        done.add(id(node))
+        order.append(node)
+
+    for tensor in outputs:
+        visit(tensor.node)
+    node_depths: dict[int, int] = {}
+    layer_depths: dict[int, int] = {}
+    for node in reversed(order):
+        depth = max(node_depths.get(id(node), 0), layer_depths.get(id(node.layer), 0))
+        layer_depths[id(node.layer)] = node_depths[id(node)] = depth
+        for tensor in node.input_tensors():
+            parent = id(tensor.node)
+            node_depths[parent] = max(depth + 1, node_depths.get(parent, 0))
+    ranked = sorted(first_seen.items(), key=lambda item: (-layer_depths[item[0]], item[1][0]))
+    return [layer for _, (_, layer) in ranked]
+
+
 class Functional(Model):
     """``oi.Model(inputs, outputs)``: runs the layer calls that lead from inputs to outputs.
 
@@ -66,9 +96,17 @@ class Functional(Model):
                 f"The outputs depend on inputs {missing} that are not among the model's inputs "
                 f"{[t.node.layer.name for t in self._flat_inputs]}."
             )
-        for node in self._nodes:
-            self._track_layer(node.layer)
+        for layer in _keras_layer_order(self._flat_outputs):
+            self._track_layer(layer)
         self.built = True
+
+    @property
+    def layers(self) -> list[Any]:
+        """The layers in Keras's order; the op nodes that operators and ``ops.*`` on symbolic
+        tensors made are not layers (as in Keras)."""
+        from oneiros.layers.op_layer import OpLayer
+
+        return [layer for layer in self._sublayers if not isinstance(layer, OpLayer)]
 
     @property
     def inputs(self) -> list[SymbolicTensor]:

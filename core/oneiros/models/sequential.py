@@ -46,9 +46,16 @@ class Sequential(Model):
         if any(existing.name == layer.name for existing in self._stack):
             raise ValueError(f"Sequential {self.name!r} already has a layer named {layer.name!r}; "
                              "layer names must be unique within a model.")
-        if not self._stack and self._input_layer is None and layer._input_shape_argument is not None:
-            self._input_layer = InputLayer(shape=layer._input_shape_argument)
-            self._track_layer(self._input_layer)
+        if not self._stack and self._input_layer is None:
+            known_shape = layer._input_shape_argument
+            if known_shape is None and isinstance(layer, Model) and layer.built:
+                inputs = getattr(layer, "inputs", None) if isinstance(layer, Sequential) or \
+                    hasattr(layer, "_flat_inputs") else None
+                if inputs is not None and len(inputs) == 1:
+                    known_shape = inputs[0].shape[1:]  # a built model leading the stack gives its input shape
+            if known_shape is not None:
+                self._input_layer = InputLayer(shape=known_shape)
+                self._track_layer(self._input_layer)
         self._stack.append(layer)
         self._track_layer(layer)
         self.built = False

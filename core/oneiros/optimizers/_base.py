@@ -103,8 +103,16 @@ class Optimizer(abc.ABC):
         self.name = name or owner.lower()
 
     @property
-    def learning_rate(self) -> float | LearningRateSchedule:
-        """The configured rate: a float, or the schedule evaluated at each step."""
+    def learning_rate(self) -> float:
+        """The rate in use now, as Keras gives it: the constant, or the schedule evaluated at
+        :attr:`iterations`. :attr:`configured_learning_rate` is what was set (float or schedule)."""
+        if isinstance(self._learning_rate, LearningRateSchedule):
+            return float(ops.to_numpy(self._learning_rate(self.iterations.value)))
+        return self._learning_rate
+
+    @property
+    def configured_learning_rate(self) -> float | LearningRateSchedule:
+        """The learning rate as given: a float, or the schedule evaluated at each step."""
         return self._learning_rate
 
     @learning_rate.setter
