@@ -13,6 +13,8 @@ from keras import layers, ops
 
 from _report import report, seed_and_describe
 
+keras.utils.set_random_seed(0)  # dropout and shuffling draw the same numbers every run
+
 schedules = {
     "exponential": keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5),
     "staircase": keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5, staircase=True),
