@@ -141,3 +141,11 @@ def test_a_sequential_without_an_input_says_it_is_not_built():
         model.inputs
     with pytest.raises(AttributeError, match="never been called on a symbolic tensor"):
         layers.Dense(2).output
+
+
+def test_a_symbolic_tensor_has_no_truth_value():
+    inputs = oi.Input((3,))
+    with pytest.raises(TypeError, match="no truth value"):
+        bool(inputs == inputs)
+    with pytest.raises(TypeError, match="no truth value"):
+        inputs in [oi.Input((3,))]  # noqa: B015 (the membership test itself must refuse)

@@ -32,6 +32,11 @@ class SymbolicTensor(TensorOperators):
     def ndim(self) -> int:
         return len(self.shape)
 
+    def __bool__(self) -> bool:
+        # == and < build graph nodes, so a truth test (if x == y, x in [...]) would silently be True
+        raise TypeError(f"A symbolic tensor has no truth value: {self!r} holds no data until the model "
+                        "runs; compare shapes or use ops.cond / ops.where inside a layer.")
+
     def __repr__(self) -> str:
         source = f", from {self.node.layer.name!r}" if self.node else ""
         return f"<SymbolicTensor shape={self.shape} dtype={self.dtype}{source}>"
