@@ -111,11 +111,12 @@ def _check_masking(layer: Any, inputs: np.ndarray) -> None:
     """A masked call works with a sequence mask over (batch, time) as recurrent and attention layers
     take it, or else one of the input's own shape (as Softmax takes it)."""
     refusals = []
+    tensor = ops.convert_to_tensor(inputs)  # a pass-through layer returns what it gets: give it the backend's tensor
     for shape in (inputs.shape[:2], inputs.shape):
         mask = np.ones(shape, dtype=bool)
         mask[:, -1] = False
         try:
-            outputs = _as_list(layer(inputs, training=False, mask=ops.convert_to_tensor(mask)))
+            outputs = _as_list(layer(tensor, training=False, mask=ops.convert_to_tensor(mask)))
         except ValueError as exc:
             refusals.append(f"mask of shape {shape}: {exc}")
             continue
