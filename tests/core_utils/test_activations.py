@@ -293,7 +293,7 @@ def test_get_rejects_non_callables():
         activations.get(3)
 
 
-@pytest.mark.parametrize("fn", [lambda x: x, np.tanh, activations.get])
+@pytest.mark.parametrize("fn", [lambda x: x, np.tanh])  # no name / a name that means the built-in tanh
 def test_serialize_refuses_unnamed_callables(fn):
     with pytest.raises(ValueError, match="Cannot serialize the activation"):
         activations.serialize(fn)
