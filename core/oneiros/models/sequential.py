@@ -49,8 +49,7 @@ class Sequential(Model):
         if not self._stack and self._input_layer is None:
             known_shape = layer._input_shape_argument
             if known_shape is None and isinstance(layer, Model) and layer.built:
-                inputs = getattr(layer, "inputs", None) if isinstance(layer, Sequential) or \
-                    hasattr(layer, "_flat_inputs") else None
+                inputs = getattr(layer, "inputs", None)  # subclassed models have none
                 if inputs is not None and len(inputs) == 1:
                     known_shape = inputs[0].shape[1:]  # a built model leading the stack gives its input shape
             if known_shape is not None:
