@@ -10,6 +10,7 @@ from oneiros.ops import CONTRACT, OpSpec
 from oneiros.testing.conformance import (
     _cases_control,
     _cases_core,
+    _cases_linalg,
     _cases_math,
     _cases_nn,
     _cases_shape,
@@ -23,6 +24,7 @@ CASES: list[Case] = [
     *_cases_shape.CASES,
     *_cases_nn.CASES,
     *_cases_control.CASES,
+    *_cases_linalg.CASES,
 ]
 RANDOM_CHECKS = _random_checks.CHECKS
 GRADIENT_CASES = [case for case in CASES if case.wrt]
