@@ -30,3 +30,8 @@ def test_op_categories_control_ops_and_dtypes_match_the_contract():
     assert set(control) == {name for name, spec in CONTRACT.items() if spec.category == "control"}
     for name in dtypes.SUPPORTED:
         assert name.rstrip("0123456789") in DOC, name
+
+
+def test_native_and_derived_ops_are_explained():
+    for phrase in ("spec.derived", "spec.definition", "**Native** ops", "**Derived** ops", "override"):
+        assert phrase in DOC, phrase

@@ -1,4 +1,15 @@
-"""How an op is declared: its signature is the contract, its dispatcher calls the active backend."""
+"""How an op is declared: its signature is the contract, its dispatcher calls the active backend.
+
+A *native* op (``@op``) has no body: every backend implements it. A *derived* op (``@derived``)
+has a body written only in ``oneiros.ops`` calls, its default definition: the dispatcher calls
+the backend's own function when the backend has one (an override, usually for speed) and the
+definition otherwise, so every backend gets the op. Example::
+
+    @derived("math", FLOAT)
+    def log10(x):
+        '''Base-10 logarithm; float result.'''
+        return divide(log(x), math.log(10))
+"""
 
 from __future__ import annotations
 
@@ -23,6 +34,13 @@ class OpSpec:
     expects: str
     doc: str
     differentiable: bool
+    definition: Callable[..., Any] | None = None
+    """The default definition of a derived op, in ``oneiros.ops`` calls; None for a native op."""
+
+    @property
+    def derived(self) -> bool:
+        """Whether a backend may leave this op out (the definition runs) or override it."""
+        return self.definition is not None
 
 
 CONTRACT: dict[str, OpSpec] = {}
@@ -54,37 +72,48 @@ def op_error(name: str, args: tuple, kwargs: dict, exc: BaseException) -> OpErro
 
 def op(category: str, expects: str = "inputs of matching shapes and supported dtypes",
        differentiable: bool = True) -> Callable[[Callable], Callable]:
-    """Declares an op: the decorated function's signature and docstring are the contract."""
+    """Declares a native op: the decorated function's signature and docstring are the contract."""
+    return functools.partial(_declare, category=category, expects=expects,
+                             differentiable=differentiable, derived=False)
 
-    def declare(spec_fn: Callable) -> Callable:
-        name = spec_fn.__name__
-        CONTRACT[name] = OpSpec(
-            name=name,
-            signature=inspect.signature(spec_fn),
-            category=category,
-            expects=expects,
-            doc=inspect.getdoc(spec_fn) or "",
-            differentiable=differentiable,
-        )
 
-        @functools.wraps(spec_fn)
-        def dispatch(*args: Any, **kwargs: Any) -> Any:
-            if holds_tensor_like(args) or (kwargs and holds_tensor_like(kwargs.values())):
-                return tensor_like_call(name, dispatch, args, kwargs)
-            implementation = getattr(_active.current.ops or _activate_default(), name, None)
-            if implementation is None:
-                active = _active.current.backend
-                raise CapabilityError(active.name, f"op {name}", active.capabilities)
-            try:
-                return implementation(*args, **kwargs)
-            except OneirosError:
-                raise
-            except (TypeError, ValueError, IndexError, OverflowError) as exc:
-                raise op_error(name, args, kwargs, exc) from exc
+def derived(category: str, expects: str = "inputs of matching shapes and supported dtypes",
+            differentiable: bool = True) -> Callable[[Callable], Callable]:
+    """Declares a derived op: as :func:`op`, and the function's body is its default definition."""
+    return functools.partial(_declare, category=category, expects=expects,
+                             differentiable=differentiable, derived=True)
 
-        return dispatch
 
-    return declare
+def _declare(spec_fn: Callable, *, category: str, expects: str, differentiable: bool,
+             derived: bool) -> Callable:
+    name = spec_fn.__name__
+    definition = spec_fn if derived else None
+    CONTRACT[name] = OpSpec(
+        name=name,
+        signature=inspect.signature(spec_fn),
+        category=category,
+        expects=expects,
+        doc=inspect.getdoc(spec_fn) or "",
+        differentiable=differentiable,
+        definition=definition,
+    )
+
+    @functools.wraps(spec_fn)
+    def dispatch(*args: Any, **kwargs: Any) -> Any:
+        if holds_tensor_like(args) or (kwargs and holds_tensor_like(kwargs.values())):
+            return tensor_like_call(name, dispatch, args, kwargs)
+        implementation = getattr(_active.current.ops or _activate_default(), name, None) or definition
+        if implementation is None:
+            active = _active.current.backend
+            raise CapabilityError(active.name, f"op {name}", active.capabilities)
+        try:
+            return implementation(*args, **kwargs)
+        except OneirosError:
+            raise
+        except (TypeError, ValueError, IndexError, OverflowError) as exc:
+            raise op_error(name, args, kwargs, exc) from exc
+
+    return dispatch
 
 
 def holds_tensor_like(values: Any) -> bool:

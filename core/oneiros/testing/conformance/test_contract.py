@@ -89,7 +89,10 @@ def _parameters(signature: inspect.Signature) -> list[tuple[str, str, Any]]:
 
 @pytest.mark.parametrize("case", [ContractOp(name) for name in sorted(ops.CONTRACT)], ids=lambda c: c.id)
 def test_signature(case: ContractOp, backend_under_test: Backend) -> None:
-    implementation = getattr(backend_under_test.ops, case.op, None)
+    """A native op is the backend's function; a derived op is the backend's override or, when it has
+    none, the contract's definition (which has the contract's signature by construction)."""
+    spec = ops.CONTRACT[case.op]
+    implementation = getattr(backend_under_test.ops, case.op, None) or spec.definition
     assert callable(implementation), f"backend {backend_under_test.name!r} has no op {case.op!r}"
     assert _parameters(inspect.signature(implementation)) == _parameters(ops.CONTRACT[case.op].signature), (
         f"{case.op}: parameters (name, kind, default) differ from the contract"

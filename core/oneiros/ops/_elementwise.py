@@ -1,0 +1,448 @@
+"""Elementwise math beyond the basic arithmetic: numpy's functions, Keras's signatures.
+
+Most are derived (``@derived``): their bodies, written in ``oneiros.ops`` calls, run on any backend
+that does not override them. Bitwise logic and ``nextafter`` need the engine's own kernel (native).
+"""
+
+from __future__ import annotations
+
+import math
+
+from oneiros import ops
+from oneiros.ops._contract import derived, op
+from oneiros.ops._derive import (
+    finfo,
+    float_dtype,
+    floating,
+    floating_pair,
+    is_float,
+    require_integers,
+    result_dtype,
+    tensor,
+)
+from oneiros.ops._math import BROADCAST, COMPARE, FLOAT, UNARY
+
+INTEGER = "integer or bool tensors whose shapes broadcast together"
+NOT_DIFF = {"differentiable": False}
+
+
+@derived("math", UNARY)
+def absolute(x):
+    """|x|, same dtype (numpy's name for ``abs``)."""
+    return ops.abs(x)
+
+
+@derived("math", FLOAT)
+def fabs(x):
+    """|x| as a float (integer inputs give float32)."""
+    return ops.abs(floating(x))
+
+
+@derived("math", FLOAT)
+def arcsin(x):
+    """Inverse sine; NaN outside [-1, 1]; float result."""
+    x = floating(x)
+    return ops.arctan2(x, ops.sqrt(ops.multiply(ops.subtract(1, x), ops.add(1, x))))
+
+
+@derived("math", FLOAT)
+def arccos(x):
+    """Inverse cosine; NaN outside [-1, 1]; float result."""
+    x = floating(x)
+    return ops.arctan2(ops.sqrt(ops.multiply(ops.subtract(1, x), ops.add(1, x))), x)
+
+
+@derived("math", FLOAT)
+def arcsinh(x):
+    """Inverse hyperbolic sine; float result."""
+    x = floating(x)
+    magnitude = ops.abs(x)
+    root = ops.sqrt(ops.add(ops.square(magnitude), 1))
+    # log1p(|x| + x^2 / (1 + sqrt(1 + x^2))) keeps the digits near 0 that log(|x| + root) loses
+    return ops.multiply(ops.sign(x), ops.log1p(ops.add(magnitude, ops.divide(ops.square(magnitude),
+                                                                              ops.add(root, 1)))))
+
+
+@derived("math", FLOAT)
+def arccosh(x):
+    """Inverse hyperbolic cosine; NaN below 1; float result."""
+    x = floating(x)
+    return ops.log(ops.add(x, ops.sqrt(ops.multiply(ops.subtract(x, 1), ops.add(x, 1)))))
+
+
+@derived("math", FLOAT)
+def arctanh(x):
+    """Inverse hyperbolic tangent; +-inf at +-1, NaN outside; float result."""
+    x = floating(x)
+    return ops.multiply(0.5, ops.log1p(ops.divide(ops.multiply(2, x), ops.subtract(1, x))))
+
+
+@derived("math", FLOAT)
+def cbrt(x):
+    """Real cube root (negative for negative x); float result."""
+    x = floating(x)
+    return ops.multiply(ops.sign(x), ops.power(ops.abs(x), 1 / 3))
+
+
+@derived("math", FLOAT)
+def deg2rad(x):
+    """Degrees to radians; float result."""
+    return ops.multiply(floating(x), math.pi / 180)
+
+
+@derived("math", FLOAT)
+def rad2deg(x):
+    """Radians to degrees; float result."""
+    return ops.multiply(floating(x), 180 / math.pi)
+
+
+@derived("math", FLOAT)
+def exp2(x):
+    """2 ** x; float result."""
+    return ops.power(2.0, floating(x))
+
+
+@derived("math", FLOAT)
+def log2(x):
+    """Base-2 logarithm; float result."""
+    return ops.divide(ops.log(x), math.log(2))
+
+
+@derived("math", FLOAT)
+def log10(x):
+    """Base-10 logarithm; float result."""
+    return ops.divide(ops.log(x), math.log(10))
+
+
+@derived("math", FLOAT)
+def erfc(x):
+    """1 - erf(x); float result."""
+    return ops.subtract(1, ops.erf(x))
+
+
+@derived("math", FLOAT + "; values in [-1, 1]")
+def erfinv(x):
+    """Inverse error function (Giles' single-precision approximation); float result."""
+    x = floating(x)
+    w = ops.negative(ops.log(ops.multiply(ops.subtract(1, x), ops.add(1, x))))
+    central = ops.subtract(w, 2.5)
+    tail = ops.subtract(ops.sqrt(w), 3.0)
+    central_terms = (2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+                     -0.00125372503, -0.00417768164, 0.246640727, 1.50140941)
+    tail_terms = (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+                  -0.0076224613, 0.00943887047, 1.00167406, 2.83297682)
+    near = _polynomial(central, central_terms)
+    far = _polynomial(tail, tail_terms)
+    return ops.multiply(ops.where(ops.less(w, 5.0), near, far), x)
+
+
+def _polynomial(t, coefficients):
+    """Horner's rule: coefficients from the highest power down."""
+    value = ops.full_like(t, coefficients[0])
+    for coefficient in coefficients[1:]:
+        value = ops.add(ops.multiply(value, t), coefficient)
+    return value
+
+
+@derived("math", UNARY, **NOT_DIFF)
+def trunc(x):
+    """x rounded toward zero, same dtype."""
+    if not is_float(x):
+        return tensor(x)
+    return ops.where(ops.less(x, 0), ops.ceil(x), ops.floor(x))
+
+
+@derived("math", FLOAT)
+def sinc(x):
+    """sin(pi x) / (pi x), 1 at 0; float result."""
+    x = floating(x)
+    zero = ops.equal(x, 0)
+    scaled = ops.multiply(ops.where(zero, ops.ones_like(x), x), math.pi)
+    return ops.where(zero, ops.ones_like(x), ops.divide(ops.sin(scaled), scaled))
+
+
+_I0_SMALL = (0.0045813, 0.0360768, 0.2659732, 1.2067492, 3.0899424, 3.5156229, 1.0)
+_I0_LARGE = (0.00392377, -0.01647633, 0.02635537, -0.02057706, 0.00916281, -0.00157565, 0.00225319,
+             0.01328592, 0.39894228)
+
+
+@derived("math", FLOAT)
+def i0(x):
+    """Modified Bessel function of the first kind, order 0 (Abramowitz & Stegun 9.8.1-2)."""
+    x = floating(x)
+    magnitude = ops.abs(x)
+    small = _polynomial(ops.square(ops.divide(x, 3.75)), _I0_SMALL)
+    safe = ops.maximum(magnitude, 3.75)
+    large = ops.multiply(ops.divide(ops.exp(safe), ops.sqrt(safe)),
+                         _polynomial(ops.divide(3.75, safe), _I0_LARGE))
+    return ops.where(ops.less(magnitude, 3.75), small, large)
+
+
+@derived("math", UNARY + "; bool result", **NOT_DIFF)
+def signbit(x):
+    """Whether the sign bit is set (true for -0.0); bool result."""
+    x = tensor(x)
+    if not is_float(x):
+        return ops.less(x, 0)
+    negative_zero = ops.logical_and(ops.equal(x, 0), ops.less(ops.reciprocal(x), 0))
+    return ops.logical_or(ops.less(x, 0), negative_zero)
+
+
+@derived("math", UNARY + "; bool result", **NOT_DIFF)
+def isneginf(x):
+    """x is -inf; bool result."""
+    return ops.equal(x, -math.inf) if is_float(x) else ops.zeros_like(x, "bool")
+
+
+@derived("math", UNARY + "; bool result", **NOT_DIFF)
+def isposinf(x):
+    """x is +inf; bool result."""
+    return ops.equal(x, math.inf) if is_float(x) else ops.zeros_like(x, "bool")
+
+
+@derived("math", UNARY + "; bool result", **NOT_DIFF)
+def isreal(x):
+    """Whether the imaginary part is 0: true everywhere (the supported dtypes are real)."""
+    return ops.ones_like(x, "bool")
+
+
+@derived("math", UNARY)
+def real(x):
+    """The real part: ``x`` itself (the supported dtypes are real)."""
+    return tensor(x)
+
+
+@derived("math", UNARY)
+def imag(x):
+    """The imaginary part: zeros of the dtype of ``x`` (the supported dtypes are real)."""
+    return ops.zeros_like(x)
+
+
+@derived("math", UNARY)
+def conj(x):
+    """The complex conjugate: ``x`` itself (the supported dtypes are real)."""
+    return tensor(x)
+
+
+@derived("math", UNARY)
+def conjugate(x):
+    """The complex conjugate: ``x`` itself (the supported dtypes are real)."""
+    return tensor(x)
+
+
+@derived("math", FLOAT, **NOT_DIFF)
+def angle(x):
+    """The argument of x as a complex number: pi for negative x (and -0.0), else 0; float result."""
+    x = floating(x)
+    return ops.arctan2(ops.zeros_like(x), x)
+
+
+@derived("math", UNARY + " and numbers nan, posinf, neginf (None: the dtype's extremes)")
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    """NaN replaced by ``nan``, +-inf by ``posinf``/``neginf`` (default: the largest finite values)."""
+    x = tensor(x)
+    if not is_float(x):
+        return x
+    limits = finfo(ops.dtype(x))
+    high = float(limits.max) if posinf is None else posinf
+    low = float(limits.min) if neginf is None else neginf
+    replaced = ops.where(ops.isnan(x), ops.full_like(x, nan), x)
+    replaced = ops.where(ops.equal(x, math.inf), ops.full_like(x, high), replaced)
+    return ops.where(ops.equal(x, -math.inf), ops.full_like(x, low), replaced)
+
+
+@derived("math", BROADCAST)
+def true_divide(x1, x2):
+    """x1 / x2 (``divide``'s numpy name)."""
+    return ops.divide(x1, x2)
+
+
+@derived("math", BROADCAST)
+def divide_no_nan(x1, x2):
+    """x1 / x2, and 0 where x2 is 0; float result."""
+    x1, x2 = floating_pair(x1, x2)
+    zero = ops.equal(x2, 0)
+    quotient = ops.divide(x1, ops.where(zero, ops.ones_like(x2), x2))
+    return ops.where(zero, ops.zeros_like(quotient), quotient)
+
+
+@derived("math", BROADCAST)
+def hypot(x1, x2):
+    """sqrt(x1**2 + x2**2) without overflow for large operands; float result."""
+    x1, x2 = floating_pair(x1, x2)
+    larger = ops.maximum(ops.abs(x1), ops.abs(x2))
+    smaller = ops.minimum(ops.abs(x1), ops.abs(x2))
+    zero = ops.equal(larger, 0)
+    ratio = ops.divide(smaller, ops.where(zero, ops.ones_like(larger), larger))
+    return ops.multiply(larger, ops.sqrt(ops.add(1, ops.square(ratio))))
+
+
+@derived("math", BROADCAST, **NOT_DIFF)
+def heaviside(x1, x2):
+    """0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0; float result."""
+    name = float_dtype(result_dtype(x1, x2))
+    x1, x2 = ops.cast(tensor(x1), name), ops.cast(tensor(x2), name)
+    return ops.where(ops.less(x1, 0), ops.zeros_like(x1),
+                     ops.where(ops.greater(x1, 0), ops.ones_like(x1), x2))
+
+
+@derived("math", BROADCAST)
+def logaddexp(x1, x2):
+    """log(exp(x1) + exp(x2)), stable for large |x|; float result."""
+    x1, x2 = floating_pair(x1, x2)
+    larger = ops.maximum(x1, x2)
+    gap = ops.abs(ops.subtract(x1, x2))
+    same = ops.equal(x1, x2)
+    # equal operands (both infinite included) would make the gap NaN
+    safe_gap = ops.where(same, ops.zeros_like(gap), gap)
+    return ops.where(same, ops.add(larger, math.log(2)),
+                     ops.add(larger, ops.log1p(ops.exp(ops.negative(safe_gap)))))
+
+
+@derived("math", BROADCAST)
+def logaddexp2(x1, x2):
+    """log2(2**x1 + 2**x2), stable for large |x|; float result."""
+    x1, x2 = floating_pair(x1, x2)
+    ln2 = math.log(2)
+    return ops.divide(ops.logaddexp(ops.multiply(x1, ln2), ops.multiply(x2, ln2)), ln2)
+
+
+@derived("math", BROADCAST)
+def fmax(x1, x2):
+    """Elementwise larger value, ignoring NaN unless both are NaN."""
+    return ops.where(ops.isnan(x2), x1, ops.where(ops.isnan(x1), x2, ops.maximum(x1, x2)))
+
+
+@derived("math", BROADCAST)
+def fmin(x1, x2):
+    """Elementwise smaller value, ignoring NaN unless both are NaN."""
+    return ops.where(ops.isnan(x2), x1, ops.where(ops.isnan(x1), x2, ops.minimum(x1, x2)))
+
+
+@derived("math", BROADCAST, **NOT_DIFF)
+def fmod(x1, x2):
+    """Remainder of x1 / x2 with the sign of x1 (C's fmod), unlike ``mod``."""
+    remainder = ops.mod(x1, x2)
+    opposite = ops.logical_and(ops.not_equal(remainder, 0),
+                               ops.not_equal(ops.less(remainder, 0), ops.less(x1, 0)))
+    return ops.where(opposite, ops.subtract(remainder, x2), remainder)
+
+
+@derived("math", "a tensor x1 and an integer tensor of exponents x2, broadcastable")
+def ldexp(x1, x2):
+    """x1 * 2 ** x2; float result."""
+    require_integers("ldexp's exponent x2", x2)
+    x1 = floating(x1)
+    return ops.multiply(x1, ops.power(2.0, ops.cast(tensor(x2), ops.dtype(x1))))
+
+
+_EUCLID_STEPS = 48
+"""Euclid's algorithm takes fewer steps than the Fibonacci index of 2**32 (F(48) > 2**32)."""
+
+
+@derived("math", INTEGER, **NOT_DIFF)
+def gcd(x1, x2):
+    """Greatest common divisor of |x1| and |x2| (0 when both are 0)."""
+    require_integers("gcd", x1, x2)
+
+    def step(_, pair):
+        a, b = pair
+        zero = ops.equal(b, 0)
+        remainder = ops.mod(a, ops.where(zero, ops.ones_like(b), b))
+        return ops.where(zero, a, b), ops.where(zero, b, remainder)
+
+    a = ops.abs(ops.add(x1, ops.zeros_like(tensor(x2))))
+    b = ops.abs(ops.add(x2, ops.zeros_like(tensor(x1))))
+    return ops.fori_loop(0, _EUCLID_STEPS, step, (a, b))[0]
+
+
+@derived("math", INTEGER, **NOT_DIFF)
+def lcm(x1, x2):
+    """Least common multiple of |x1| and |x2| (0 when either is 0)."""
+    divisor = ops.gcd(x1, x2)
+    zero = ops.equal(divisor, 0)
+    quotient = ops.floor_divide(ops.abs(x1), ops.where(zero, ops.ones_like(divisor), divisor))
+    return ops.where(zero, divisor, ops.multiply(quotient, ops.abs(x2)))
+
+
+def _bitwise(name: str, doc: str):
+    def spec(x, y):
+        pass
+
+    spec.__name__ = spec.__qualname__ = name
+    spec.__doc__ = doc
+    return op("math", INTEGER, differentiable=False)(spec)
+
+
+bitwise_and = _bitwise("bitwise_and", "Bitwise AND of integers (logical AND of bools).")
+bitwise_or = _bitwise("bitwise_or", "Bitwise OR of integers (logical OR of bools).")
+bitwise_xor = _bitwise("bitwise_xor", "Bitwise XOR of integers (logical XOR of bools).")
+
+
+@derived("math", "an integer or bool tensor", **NOT_DIFF)
+def bitwise_invert(x):
+    """Bitwise NOT: ~x, which is -x - 1 in two's complement (logical NOT of bools)."""
+    require_integers("bitwise_invert", x)
+    x = tensor(x)
+    if ops.dtype(x) == "bool":
+        return ops.logical_not(x)
+    return ops.subtract(ops.negative(x), 1)
+
+
+@derived("math", "an integer or bool tensor", **NOT_DIFF)
+def bitwise_not(x):
+    """Bitwise NOT (``bitwise_invert``)."""
+    return ops.bitwise_invert(x)
+
+
+@derived("math", INTEGER + "; shift counts in [0, bits of the dtype)", **NOT_DIFF)
+def left_shift(x, y):
+    """x << y: the low bits of x * 2**y, as the dtype wraps."""
+    require_integers("left_shift", x, y)
+    return ops.multiply(x, ops.power(2, y))
+
+
+@derived("math", INTEGER + "; shift counts in [0, bits of the dtype)", **NOT_DIFF)
+def right_shift(x, y):
+    """x >> y: arithmetic shift (floor(x / 2**y)) for signed integers, logical for unsigned."""
+    require_integers("right_shift", x, y)
+    # two halving steps keep 2**y inside the dtype for every shift count up to its bit width
+    first = ops.floor_divide(y, 2)
+    return ops.floor_divide(ops.floor_divide(x, ops.power(2, first)), ops.power(2, ops.subtract(y, first)))
+
+
+@derived("math", INTEGER + "; shift counts in [0, bits of the dtype)", **NOT_DIFF)
+def bitwise_left_shift(x, y):
+    """x << y (``left_shift``)."""
+    return ops.left_shift(x, y)
+
+
+@derived("math", INTEGER + "; shift counts in [0, bits of the dtype)", **NOT_DIFF)
+def bitwise_right_shift(x, y):
+    """x >> y (``right_shift``)."""
+    return ops.right_shift(x, y)
+
+
+@op("math", BROADCAST + " (floats)", **NOT_DIFF)
+def nextafter(x1, x2):
+    """The next representable float after x1 toward x2, in the dtype of the promotion."""
+
+
+@derived("math", BROADCAST + " and tolerances rtol, atol >= 0", **NOT_DIFF)
+def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """|x1 - x2| <= atol + rtol * |x2| (equal infinities are close); bool result."""
+    x1, x2 = tensor(x1), tensor(x2)
+    if not (is_float(x1) or is_float(x2)):
+        return ops.equal(x1, x2)
+    x1, x2 = floating_pair(x1, x2)
+    within = ops.less_equal(ops.abs(ops.subtract(x1, x2)), ops.add(atol, ops.multiply(rtol, ops.abs(x2))))
+    close = ops.logical_or(ops.equal(x1, x2), ops.logical_and(within, ops.isfinite(ops.subtract(x1, x2))))
+    if equal_nan:
+        close = ops.logical_or(close, ops.logical_and(ops.isnan(x1), ops.isnan(x2)))
+    return close
+
+
+@derived("math", BROADCAST + " and tolerances rtol, atol >= 0", **NOT_DIFF)
+def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Whether every element pair is ``isclose``; a bool scalar tensor."""
+    return ops.all(ops.isclose(x1, x2, rtol, atol, equal_nan))
