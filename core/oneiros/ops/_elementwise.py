@@ -133,7 +133,11 @@ def erfinv(x):
                   -0.0076224613, 0.00943887047, 1.00167406, 2.83297682)
     near = _polynomial(central, central_terms)
     far = _polynomial(tail, tail_terms)
-    return ops.multiply(ops.where(ops.less(w, 5.0), near, far), x)
+    inner = ops.multiply(ops.where(ops.less(w, 5.0), near, far), x)
+    # at +-1 the tail polynomial meets inf and would take its leading coefficient's sign
+    infinite = ops.full_like(x, math.inf)
+    return ops.where(ops.equal(x, 1), infinite,
+                     ops.where(ops.equal(x, -1), ops.negative(infinite), inner))
 
 
 def _polynomial(t, coefficients):

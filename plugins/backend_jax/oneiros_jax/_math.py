@@ -11,6 +11,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
+from oneiros import dtypes
 from oneiros_jax._dtypes import to_float
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "negative", "norm", "not_equal", "power", "prod", "reciprocal", "round", "rsqrt", "sign", "sin",
     "sinh", "sort", "sqrt", "square", "std", "subtract", "sum", "tan", "tanh", "tensordot",
     "top_k", "var",
+    "bitwise_and", "bitwise_or", "bitwise_xor", "nextafter",
 ]
 
 
@@ -294,3 +296,21 @@ def argsort(x, axis=-1):
 def top_k(x, k, sorted=True):
     # lax.top_k always returns the k entries largest first, which also satisfies sorted=False.
     return lax.top_k(x, k)
+
+
+def bitwise_and(x, y):
+    return jnp.bitwise_and(x, y)
+
+
+def bitwise_or(x, y):
+    return jnp.bitwise_or(x, y)
+
+
+def bitwise_xor(x, y):
+    return jnp.bitwise_xor(x, y)
+
+
+def nextafter(x1, x2):
+    name = dtypes.result_type(x1, x2)
+    name = name if name in dtypes.FLOATS else dtypes.DEFAULT_FLOAT
+    return jnp.nextafter(jnp.asarray(x1, name), jnp.asarray(x2, name))

@@ -31,6 +31,7 @@ __all__ = [
     "negative", "norm", "not_equal", "power", "prod", "reciprocal", "round", "rsqrt", "sign", "sin",
     "sinh", "sort", "sqrt", "square", "std", "subtract", "sum", "tan", "tanh", "tensordot",
     "top_k", "var",
+    "bitwise_and", "bitwise_or", "bitwise_xor", "nextafter",
 ]
 
 _LOW_PRECISION = frozenset({tf.float16, tf.bfloat16})
@@ -551,3 +552,29 @@ def top_k(x, k, sorted=True):
     # first), which also satisfies sorted=False.
     values, indices = tf.math.top_k(tensor(x), k, sorted=True)
     return values, tf.cast(indices, INT32)
+
+
+def _bitwise(bool_op, int_op, x, y):
+    x, y = promoted(x, y)
+    return bool_op(x, y) if x.dtype == tf.bool else int_op(x, y)
+
+
+def bitwise_and(x, y):
+    return _bitwise(tf.logical_and, tf.bitwise.bitwise_and, x, y)
+
+
+def bitwise_or(x, y):
+    return _bitwise(tf.logical_or, tf.bitwise.bitwise_or, x, y)
+
+
+def bitwise_xor(x, y):
+    return _bitwise(tf.math.logical_xor, tf.bitwise.bitwise_xor, x, y)
+
+
+def nextafter(x1, x2):
+    x1, x2 = promoted(x1, x2)
+    if not x1.dtype.is_floating:
+        x1, x2 = tf.cast(x1, tf.float32), tf.cast(x2, tf.float32)
+    if x1.dtype != tf.float32:
+        raise TypeError(f"TensorFlow's nextafter has float32 and float64 kernels only; received {x1.dtype.name}.")
+    return tf.math.nextafter(x1, x2)

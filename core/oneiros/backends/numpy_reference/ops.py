@@ -6,6 +6,7 @@ from oneiros.backends.numpy_reference._core import *  # noqa: F403
 from oneiros.backends.numpy_reference._elementwise import *  # noqa: F403
 from oneiros.backends.numpy_reference._image import *  # noqa: F403
 from oneiros.backends.numpy_reference._linalg import *  # noqa: F403
+from oneiros.backends.numpy_reference._math import *  # noqa: F403
 from oneiros.backends.numpy_reference._nn import *  # noqa: F403
 from oneiros.backends.numpy_reference._pool import *  # noqa: F403
 from oneiros.backends.numpy_reference._random import *  # noqa: F403

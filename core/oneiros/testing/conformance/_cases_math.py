@@ -268,4 +268,127 @@ LINALG = [
     case("top_k", "int32", lambda r: call(r.permutation(12).reshape(2, 6).astype("int32"), 3)),
 ]
 
-CASES = ARITHMETIC + COMPARISONS + UNARY + REDUCTIONS + ARG_REDUCTIONS + LINALG
+
+def _inside_unit(r: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    return uniform(r, shape, -0.9, 0.9)
+
+
+def _with_edges() -> np.ndarray:
+    """Specials, signed zeros and values at domain edges."""
+    return np.array([0.0, -0.0, 1.0, -1.0, 2.5, -3.0, np.nan, np.inf, -np.inf], np.float32)
+
+
+_FLOAT_UNARY_DOMAINS = {
+    "arcsin": _inside_unit, "arccos": _inside_unit, "arctanh": _inside_unit, "erfinv": _inside_unit,
+    "arcsinh": lambda r, shape: normal(r, shape, 3.0),
+    "arccosh": lambda r, shape: uniform(r, shape, 1.2, 6.0),
+    "cbrt": lambda r, shape: away_from_zero(r, shape, 0.2, 8.0),
+    "deg2rad": lambda r, shape: normal(r, shape, 90.0), "rad2deg": normal,
+    "exp2": lambda r, shape: uniform(r, shape, -4.0, 4.0),
+    "log2": lambda r, shape: uniform(r, shape, 0.3, 9.0), "log10": lambda r, shape: uniform(r, shape, 0.3, 90.0),
+    "erfc": lambda r, shape: uniform(r, shape, -1.5, 1.5), "fabs": away_from_zero,
+    "sinc": lambda r, shape: away_from_zero(r, shape, 0.1, 3.0),
+    "i0": lambda r, shape: uniform(r, shape, -6.0, 6.0),
+    "absolute": away_from_zero,
+}
+
+ELEMENTWISE = [
+    case(op, "float32", lambda r, make=make: call(make(r, (2, 3))), wrt=(0,), rtol=1e-5, atol=1e-6)
+    for op, make in _FLOAT_UNARY_DOMAINS.items()
+] + [
+    _unary(op, "int32-gives-float32", lambda r: integers(r, (4,), 1, 4))
+    for op in ("arcsinh", "cbrt", "deg2rad", "exp2", "log2", "log10", "fabs", "sinc", "i0")
+] + [
+    _unary(op, "float16", lambda r: uniform(r, (4,), 0.1, 0.8, "float16"))
+    for op in ("arcsin", "log10", "exp2", "erfinv")
+] + [
+    _unary("erfinv", "tails", lambda r: np.array([-0.999, -0.99, 0.995, 0.9999, 0.0, 1.0, -1.0], np.float32),
+           rtol=1e-5),
+    _unary("sinc", "zero", lambda r: np.array([0.0, 1.0, -0.5], np.float32)),
+    _unary("absolute", "int8", lambda r: integers(r, (4,), -9, 9, "int8")),
+    _unary("trunc", "float32", lambda r: uniform(r, (2, 4), -5.0, 5.0)),
+    _unary("trunc", "int32-unchanged", lambda r: integers(r, (4,), -9, 9)),
+] + [
+    _unary(op, "float32-edges", lambda r: _with_edges())
+    for op in ("signbit", "isneginf", "isposinf", "isreal", "angle", "nan_to_num")
+] + [
+    _unary(op, "int32", lambda r: integers(r, (4,), -9, 9))
+    for op in ("signbit", "isneginf", "isreal", "real", "imag", "conj", "conjugate", "angle", "nan_to_num")
+] + [
+    _unary(op, "float32", lambda r: normal(r, (2, 3)), wrt=(0,))
+    for op in ("real", "imag", "conj", "conjugate")
+] + [
+    case("nan_to_num", "replacements", lambda r: call(_with_edges(), nan=-1.0, posinf=9.0, neginf=-9.0)),
+    case("nan_to_num", "float16", lambda r: call(_with_edges().astype("float16"))),
+]
+
+_SMALL_INTS = np.array([12, -18, 0, 7, 9, -4], np.int32)
+_OTHER_INTS = np.array([8, 12, 0, 0, -6, -10], np.int32)
+
+BINARY_ELEMENTWISE = [
+    case(op, "float32-3x1-1x4", lambda r: call(normal(r, (3, 1)), away_from_zero(r, (1, 4), 0.5)), wrt=BOTH)
+    for op in ("true_divide", "divide_no_nan", "hypot", "logaddexp", "logaddexp2")
+] + [
+    case(op, "int32", lambda r: call(integers(r, (4,), -9, 9), np.array([2, -3, 4, 1], np.int32)))
+    for op in ("true_divide", "hypot", "logaddexp", "fmax", "fmin", "fmod")
+] + [
+    case("divide_no_nan", "zeros", lambda r: call(normal(r, (4,)), np.array([0.0, 2.0, 0.0, -1.0], np.float32))),
+    case("hypot", "large", lambda r: call(normal(r, (3,), 1e30), normal(r, (3,), 1e30))),
+    case("logaddexp", "infinities", lambda r: call(_with_edges(), _with_edges()[::-1].copy())),
+    case("logaddexp", "weak-float", lambda r: call(normal(r, (3,)), 2.0)),
+    case("heaviside", "ties", lambda r: call(_halves(r, (8,)), 0.5)),
+    case("heaviside", "int32-tensor", lambda r: call(integers(r, (5,), -2, 3), uniform(r, (5,), 0, 1))),
+    case("fmax", "nans", lambda r: call(_with_edges(), _with_edges()[::-1].copy())),
+    case("fmin", "nans", lambda r: call(_with_edges(), _with_edges()[::-1].copy())),
+    case("fmax", "float32", lambda r: call(distinct(r, (3, 1)), distinct(r, (1, 4), offset=0.05)), wrt=BOTH),
+    case("fmin", "float32", lambda r: call(distinct(r, (3, 1)), distinct(r, (1, 4), offset=0.05)), wrt=BOTH),
+    case("fmod", "signs", lambda r: call(np.array([5.5, -5.5, 5.5, -5.5, 3.0], np.float32),
+                                         np.array([2.0, 2.0, -2.0, -2.0, 1.5], np.float32))),
+    case("fmod", "int32-signs", lambda r: call(np.array([7, -7, 7, -7], np.int32), np.array([3, 3, -3, -3], np.int32))),
+    case("ldexp", "float32-int32", lambda r: call(normal(r, (2, 3)), integers(r, (2, 3), -4, 5)), wrt=(0,)),
+    case("ldexp", "int32-mantissa", lambda r: call(integers(r, (3,), -4, 5), np.array([0, 3, -1], np.int32))),
+    case("gcd", "int32", lambda r: call(_SMALL_INTS, _OTHER_INTS)),
+    case("gcd", "broadcast-weak-int", lambda r: call(integers(r, (2, 3), -50, 50), 6)),
+    case("gcd", "int8-fibonacci", lambda r: call(np.array([89, 55, 0], np.int8), np.array([55, 34, 5], np.int8))),
+    case("lcm", "int32", lambda r: call(_SMALL_INTS, _OTHER_INTS)),
+    case("lcm", "uint8", lambda r: call(np.array([4, 6, 0], np.uint8), np.array([6, 10, 3], np.uint8))),
+] + [
+    case(op, "int32", lambda r: call(integers(r, (3, 4), -100, 100), integers(r, (1, 4), -100, 100)))
+    for op in ("bitwise_and", "bitwise_or", "bitwise_xor")
+] + [
+    case(op, "uint8", lambda r: call(integers(r, (5,), 0, 255, "uint8"), integers(r, (5,), 0, 255, "uint8")))
+    for op in ("bitwise_and", "bitwise_or", "bitwise_xor")
+] + [
+    case(op, "bool", lambda r: call(booleans(r, (5,)), booleans(r, (5,))))
+    for op in ("bitwise_and", "bitwise_or", "bitwise_xor")
+] + [
+    _unary(op, label, make)
+    for op in ("bitwise_invert", "bitwise_not")
+    for label, make in (("int32", lambda r: integers(r, (5,), -100, 100)),
+                        ("uint8", lambda r: integers(r, (5,), 0, 255, "uint8")),
+                        ("bool", lambda r: booleans(r, (4,))))
+] + [
+    case(op, label, lambda r, make=make: call(*make(r)))
+    for op in ("left_shift", "right_shift", "bitwise_left_shift", "bitwise_right_shift")
+    for label, make in (
+        ("int32", lambda r: (integers(r, (6,), -1000, 1000), np.array([0, 1, 3, 7, 12, 20], np.int32))),
+        ("uint8", lambda r: (integers(r, (4,), 0, 255, "uint8"), np.array([0, 1, 4, 7], np.uint8))),
+        ("int8-weak-shift", lambda r: (integers(r, (4,), -100, 100, "int8"), 2)),
+    )
+] + [
+    case("right_shift", "int32-wide-shifts", lambda r: call(np.array([-7, 16, -2**31, 2**31 - 1], np.int32),
+                                                             np.array([1, 31, 31, 30], np.int32))),
+    case("nextafter", "float32", lambda r: call(normal(r, (2, 3)), normal(r, (2, 3)))),
+    case("nextafter", "zero-and-equal", lambda r: call(np.array([0.0, 0.0, 1.0, -1.0], np.float32),
+                                                        np.array([1.0, -1.0, 1.0, 2.0], np.float32))),
+    case("nextafter", "float16", lambda r: call(normal(r, (4,), dtype="float16"), 10.0)),
+    case("isclose", "near-and-specials", lambda r: call(np.array([1.0, 1.0, np.inf, np.nan, 0.0, 1e-9], np.float32),
+                                                         np.array([1.000001, 1.1, np.inf, np.nan, 1e-9, 0.0], np.float32))),
+    case("isclose", "equal-nan-loose", lambda r: call(np.array([1.0, np.nan, 2.0], np.float32),
+                                                      np.array([1.05, np.nan, 2.5], np.float32), 0.1, 0.0, True)),
+    case("isclose", "int32", lambda r: call(integers(r, (5,), 0, 3), integers(r, (5,), 0, 3))),
+    case("allclose", "close", lambda r: call(np.array([1.0, 2.0], np.float32), np.array([1.0000001, 2.0], np.float32))),
+    case("allclose", "far-broadcast", lambda r: call(normal(r, (2, 3)), normal(r, (3,)), atol=0.1)),
+]
+
+CASES = ARITHMETIC + COMPARISONS + UNARY + REDUCTIONS + ARG_REDUCTIONS + LINALG + ELEMENTWISE + BINARY_ELEMENTWISE
