@@ -219,10 +219,13 @@ def _signature(path: Path) -> bytes:
 
 
 def load_weights(model: Any, path: str | Path, *, allow_non_finite: bool = False,
-                 limits: LoadLimits = DEFAULT_LIMITS) -> None:
+                 limits: LoadLimits = DEFAULT_LIMITS, by_layer_order: bool = False) -> None:
     """Loads weights into ``model`` from a safetensors file, a Keras ``.weights.h5`` (with the
     optimizer state when the model is compiled), a Keras 2 ``.h5``, or the weights of a
     ``.oneiros``/``.keras`` file.
+
+    A Keras 2 ``.h5`` is matched layer by layer by name, or with ``by_layer_order`` by the order
+    of the layers holding weights (as Keras 3 reads Keras's published application weights).
 
     Every weight is checked (names, shapes, dtypes, finiteness) before any is assigned.
     """
@@ -246,7 +249,7 @@ def load_weights(model: Any, path: str | Path, *, allow_non_finite: bool = False
     contents = _h5.open_checked(data, str(path), limits)
     try:
         if "model_weights" in contents.groups or contents.string_list_attribute("", "layer_names"):
-            _keras_files.assign_legacy_weights(model, contents, allow_non_finite)
+            _keras_files.assign_legacy_weights(model, contents, allow_non_finite, by_layer_order)
         else:
             state = _keras_files.stored_optimizer_state(model, contents, strict=False)
             _keras_files.assign_weights(model, contents, allow_non_finite)

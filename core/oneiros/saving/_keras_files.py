@@ -258,16 +258,30 @@ def read_legacy_h5(contents: _h5.H5Contents, limits: LoadLimits) -> dict[str, An
     return config
 
 
-def assign_legacy_weights(model: Any, contents: _h5.H5Contents, allow_non_finite: bool) -> None:
-    """Assigns the weights of a Keras 2 ``.h5`` file, layer by layer in Keras's weight order."""
+def assign_legacy_weights(model: Any, contents: _h5.H5Contents, allow_non_finite: bool,
+                          by_layer_order: bool = False) -> None:
+    """Assigns the weights of a Keras 2 ``.h5`` file, layer by layer in Keras's weight order.
+
+    Layers are matched by name, or with ``by_layer_order`` as Keras 3's ``load_weights`` does: the
+    n-th stored layer holding weights fills the n-th model layer holding weights (the published
+    application files name layers by Keras 2's counters, ``conv2d_1``...).
+    """
     root = "model_weights" if "model_weights" in contents.groups else ""
     names = contents.string_list_attribute(root, "layer_names")
     stored: dict[str, list[str]] = {}
     for name in names:
         group = f"{root}/{name}" if root else name
         stored[name] = [f"{group}/{weight}" for weight in contents.string_list_attribute(group, "weight_names")]
+    if by_layer_order:
+        stored = {name: paths for name, paths in stored.items() if paths}
+        weighted = [layer for layer in model.layers if layer.variables]
+        if len(weighted) != len(stored):
+            raise WeightsMismatchError(f"The file holds weights for {len(stored)} layers, the model has "
+                                       f"{len(weighted)} layers with weights.")
+        layers = {name: layer for name, layer in zip(stored, weighted)}
+    else:
+        layers = {layer.name: layer for layer in _named_layers(model)}
     assignments = []
-    layers = {layer.name: layer for layer in _named_layers(model)}
     for name, paths in stored.items():
         layer = layers.get(name)
         if layer is None:
@@ -276,15 +290,16 @@ def assign_legacy_weights(model: Any, contents: _h5.H5Contents, allow_non_finite
             continue
         variables = [variable for _, variable in variable_paths(layer)]
         if len(paths) != len(variables):
-            raise WeightsMismatchError(f"Layer {name!r}: the file holds {len(paths)} weights, the model's layer has "
-                                       f"{len(variables)}.")
+            raise WeightsMismatchError(f"Layer {name!r}: the file holds {len(paths)} weights, the model's layer "
+                                       f"{layer.name!r} has {len(variables)}.")
         for path, variable in zip(paths, variables):
             if path not in contents.datasets:
                 raise CorruptFileError(f"Weight {path!r} is listed in weight_names but not stored.")
             value = contents.read(path, tuple(variable.shape))
             assignments.append((variable, _weights.matched(path, value, tuple(variable.shape), str(variable.dtype),
                                                            allow_non_finite)))
-    unfilled = [layer.name for layer in _named_layers(model) if layer.variables and layer.name not in stored]
+    filled = {id(layers[name]) for name in stored if name in layers}
+    unfilled = [layer.name for layer in _named_layers(model) if layer.variables and id(layer) not in filled]
     if unfilled:
         raise WeightsMismatchError(f"The file holds no weights for the layers {unfilled}.")
     for variable, value in assignments:

