@@ -20,7 +20,7 @@ from oneiros.backend.eager_loops import (
 from oneiros_tensorflow._dtypes import INT32, name_of, tensor
 from oneiros_tensorflow._xla import LOOP_NAME
 
-__all__ = ["cond", "fori_loop", "scan"]
+__all__ = ["cond", "custom_gradient", "fori_loop", "jvp", "scan"]
 
 _ARRAYS = EagerArrays(
     as_tensor=tensor,
@@ -110,3 +110,17 @@ def fori_loop(lower, upper, body_fun, init_val):
     _, values = tf.while_loop(lambda index, _: index < stop, body, (start, tuple(tree_leaves(carry))),
                               maximum_iterations=max(upper - lower, 0) if static else None, name=LOOP_NAME)
     return _rebuild(carry, list(values))
+
+
+def custom_gradient(f: Callable) -> Callable:
+    return tf.custom_gradient(f)
+
+
+def jvp(fun: Callable, primals: Any, tangents: Any, has_aux: bool = False) -> Any:
+    primals = tf.nest.map_structure(tensor, primals)
+    with tf.autodiff.ForwardAccumulator(primals, tf.nest.map_structure(tensor, tangents)) as accumulator:
+        result = fun(*primals)
+    outputs, aux = result if has_aux else (result, None)
+    tangents_out = tf.nest.map_structure(
+        lambda output: accumulator.jvp(output, unconnected_gradients=tf.UnconnectedGradients.ZERO), outputs)
+    return (outputs, tangents_out, aux) if has_aux else (outputs, tangents_out)

@@ -13,8 +13,9 @@ import numpy as np
 
 from oneiros.backend.eager_loops import EagerArrays, eager_fori_loop, eager_scan
 from oneiros.backends.numpy_reference._tensor import as_tensor
+from oneiros.errors import CapabilityError
 
-__all__ = ["cond", "fori_loop", "scan"]
+__all__ = ["cond", "custom_gradient", "fori_loop", "jvp", "scan"]
 
 
 _ARRAYS = EagerArrays(
@@ -44,3 +45,17 @@ def cond(pred: Any, true_fn: Callable, false_fn: Callable, *operands: Any) -> An
 
 def fori_loop(lower: Any, upper: Any, body_fun: Callable, init_val: Any) -> Any:
     return eager_fori_loop(_ARRAYS, lower, upper, body_fun, init_val)
+
+
+def custom_gradient(f: Callable) -> Callable:
+    """The forward computation only: this backend computes no gradients to customise."""
+
+    def forward(*args: Any) -> Any:
+        output, _ = f(*args)
+        return output
+
+    return forward
+
+
+def jvp(fun: Callable, primals: Any, tangents: Any, has_aux: bool = False) -> Any:
+    raise CapabilityError("numpy", "jvp (forward-mode differentiation)", frozenset())

@@ -12,3 +12,4 @@ from oneiros.backends.numpy_reference._pool import *  # noqa: F403
 from oneiros.backends.numpy_reference._random import *  # noqa: F403
 from oneiros.backends.numpy_reference._reduce import *  # noqa: F403
 from oneiros.backends.numpy_reference._shape import *  # noqa: F403
+from oneiros.backends.numpy_reference._signal import *  # noqa: F403
