@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 import jax
-import jax
 from jax import lax
 
 __all__ = ["associative_scan", "cond", "custom_gradient", "fori_loop", "jvp", "scan", "vectorized_map",
