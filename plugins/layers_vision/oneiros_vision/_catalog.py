@@ -22,6 +22,17 @@ LAYERS = [
     "rescaling:Rescaling", "resizing:Resizing", "center_crop:CenterCrop", "random_crop:RandomCrop",
     "random_flip:RandomFlip", "random_rotation:RandomRotation", "random_translation:RandomTranslation",
     "random_zoom:RandomZoom", "random_contrast:RandomContrast", "random_brightness:RandomBrightness",
+    "adaptive_average_pooling1d:AdaptiveAveragePooling1D", "adaptive_average_pooling2d:AdaptiveAveragePooling2D",
+    "adaptive_average_pooling3d:AdaptiveAveragePooling3D", "adaptive_max_pooling1d:AdaptiveMaxPooling1D",
+    "adaptive_max_pooling2d:AdaptiveMaxPooling2D", "adaptive_max_pooling3d:AdaptiveMaxPooling3D",
+    "auto_contrast:AutoContrast", "equalization:Equalization", "clahe:ContrastLimitedAdaptiveHistogramEqualization",
+    "max_num_bounding_boxes:MaxNumBoundingBoxes", "solarization:Solarization", "random_invert:RandomInvert",
+    "random_grayscale:RandomGrayscale", "random_posterization:RandomPosterization",
+    "random_color_degeneration:RandomColorDegeneration", "random_saturation:RandomSaturation",
+    "random_hue:RandomHue", "random_sharpness:RandomSharpness", "random_color_jitter:RandomColorJitter",
+    "random_gaussian_blur:RandomGaussianBlur", "random_erasing:RandomErasing", "random_shear:RandomShear",
+    "random_perspective:RandomPerspective", "random_elastic_transform:RandomElasticTransform",
+    "mix_up:MixUp", "cut_mix:CutMix", "rand_augment:RandAugment", "aug_mix:AugMix",
 ]
 """``module:Class`` under ``oneiros_vision.layers``; each registered under the class's name."""
 

@@ -50,22 +50,24 @@ def _sample(flat_images: Any, rows: Any, columns: Any, height: int, width: int, 
     return ops.where(inside, values, ops.cast(fill_value, ops.dtype(values)))
 
 
-def affine_transform(images: Any, transforms: Any, interpolation: str = "bilinear", fill_mode: str = "constant",
-                     fill_value: float = 0.0, data_format: str = "channels_last") -> Any:
-    """``images`` (batch, height, width, channels), or channels-first, warped by ``transforms``
-    (batch, 6) as the module docstring describes; float outputs of the images' dtype."""
-    if data_format == "channels_first":
-        images = ops.transpose(images, (0, 2, 3, 1))
-    batch, height, width, channels = ops.shape(images)
-    flat_images = ops.reshape(images, (batch, height * width, channels))
+def pixel_grid(height: int, width: int) -> tuple[Any, Any]:
+    """(rows, columns) of every output pixel, each of shape (1, height * width), row-major."""
     rows = ops.reshape(ops.broadcast_to(ops.expand_dims(ops.arange(height, dtype="float32"), 1), (height, width)),
                        (1, height * width))
     columns = ops.reshape(ops.broadcast_to(ops.expand_dims(ops.arange(width, dtype="float32"), 0),
                                            (height, width)), (1, height * width))
-    a0, a1, a2, b0, b1, b2 = ops.split(ops.cast(transforms, "float32"), 6, axis=1)
-    source_x = ops.add(ops.add(ops.multiply(a0, columns), ops.multiply(a1, rows)), a2)
-    source_y = ops.add(ops.add(ops.multiply(b0, columns), ops.multiply(b1, rows)), b2)
+    return rows, columns
 
+
+def warp(images: Any, source_x: Any, source_y: Any, interpolation: str = "bilinear", fill_mode: str = "constant",
+         fill_value: float = 0.0, data_format: str = "channels_last") -> Any:
+    """``images`` (batch, height, width, channels), or channels-first, resampled at the points
+    (``source_x``, ``source_y``), each (batch, height * width) in row-major output order, with
+    the module's fill modes; float outputs of the images' dtype."""
+    if data_format == "channels_first":
+        images = ops.transpose(images, (0, 2, 3, 1))
+    batch, height, width, channels = ops.shape(images)
+    flat_images = ops.reshape(images, (batch, height * width, channels))
     if interpolation == "nearest":
         nearest_y = ops.cast(ops.floor(ops.add(source_y, 0.5)), "int32")
         nearest_x = ops.cast(ops.floor(ops.add(source_x, 0.5)), "int32")
@@ -90,6 +92,19 @@ def affine_transform(images: Any, transforms: Any, interpolation: str = "bilinea
     if data_format == "channels_first":
         warped = ops.transpose(warped, (0, 3, 1, 2))
     return warped
+
+
+def affine_transform(images: Any, transforms: Any, interpolation: str = "bilinear", fill_mode: str = "constant",
+                     fill_value: float = 0.0, data_format: str = "channels_last") -> Any:
+    """``images`` (batch, height, width, channels), or channels-first, warped by ``transforms``
+    (batch, 6) as the module docstring describes; float outputs of the images' dtype."""
+    shape = tuple(ops.shape(images))
+    height, width = (shape[1], shape[2]) if data_format == "channels_last" else (shape[2], shape[3])
+    rows, columns = pixel_grid(height, width)
+    a0, a1, a2, b0, b1, b2 = ops.split(ops.cast(transforms, "float32"), 6, axis=1)
+    source_x = ops.add(ops.add(ops.multiply(a0, columns), ops.multiply(a1, rows)), a2)
+    source_y = ops.add(ops.add(ops.multiply(b0, columns), ops.multiply(b1, rows)), b2)
+    return warp(images, source_x, source_y, interpolation, fill_mode, fill_value, data_format)
 
 
 def _centre(height: int, width: int) -> tuple[float, float]:

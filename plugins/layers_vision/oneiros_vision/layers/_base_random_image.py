@@ -12,6 +12,14 @@ from oneiros_vision.layers import _arguments, _images
 from oneiros_vision.layers._casting import floating
 
 
+def draw_uniform(shape: tuple, low: float, high: float, seed: Any) -> Any:
+    """Uniform floats in [low, high) of ``shape``; ``low`` itself when the range is empty (a
+    factor of 0, or a pair of equal bounds)."""
+    if high <= low:
+        return ops.full(shape, low, dtype="float32")
+    return ops.uniform(shape, minval=low, maxval=high, seed=seed)
+
+
 class BaseRandomImageLayer(Layer):
     """Augments images only when called with ``training=True``; otherwise returns them (cast to
     the compute dtype). Each training call draws a new key from a SeedGenerator, so a layer
@@ -50,10 +58,14 @@ class BaseRandomImageLayer(Layer):
     def batch_uniform(self, images: Any, low: float, high: float, seed: Any) -> Any:
         """One uniform draw in [low, high) per image of the batch, shape (N,); ``low`` itself when
         the range is empty (a factor of 0, or a pair of equal bounds)."""
-        shape = (ops.shape(images)[0],)
-        if high <= low:
-            return ops.full(shape, low, dtype="float32")
-        return ops.uniform(shape, minval=low, maxval=high, seed=seed)
+        return draw_uniform((ops.shape(images)[0],), low, high, seed)
+
+    def batch_chance(self, images: Any, probability_range: tuple[float, float], seed: Any) -> Any:
+        """(N,) booleans: each image is picked with a probability drawn in ``probability_range``
+        (Keras's rule for RandomInvert, RandomErasing, RandomGaussianBlur...)."""
+        probability_key, draw_key = ops.split_seed(seed, 2)
+        probability = self.batch_uniform(images, probability_range[0], probability_range[1], probability_key)
+        return ops.less(self.batch_uniform(images, 0.0, 1.0, draw_key), probability)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         return input_shape
