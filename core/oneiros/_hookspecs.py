@@ -63,6 +63,11 @@ def register_exporters(register: Register) -> None:
     """Register model exporters ``fn(model, path, **options)`` by format name, e.g. "onnx"."""
 
 
+@hookspec
+def register_model_readers(register: Register) -> None:
+    """Register readers ``fn(path)`` of exported files by format name; what they return has ``predict(x)``."""
+
+
 REGISTRY_KINDS: dict[str, str] = {
     "register_backends": "backends",
     "register_layers": "layers",
@@ -73,4 +78,5 @@ REGISTRY_KINDS: dict[str, str] = {
     "register_data_loaders": "data_loaders",
     "register_data_adapters": "data_adapters",
     "register_exporters": "exporters",
+    "register_model_readers": "model_readers",
 }

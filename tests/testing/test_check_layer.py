@@ -44,6 +44,20 @@ class BlockedGradient(Scale):
         return ops.multiply(ops.multiply(inputs, ops.stop_gradient(self.scale.value)), self.factor)
 
 
+class WeightlessCopy:
+    """What an exporter that forgot the weights reads back: the identity."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def predict(self, inputs):
+        return inputs
+
+
+def export_without_weights(model, path):
+    path.write_text(model.name)
+
+
 class MaskDropper(Scale):
     supports_masking = True
 
@@ -74,6 +88,36 @@ def test_a_correct_layer_passes_on_every_backend():
                          expected_num_trainable_weights=1, expected_num_non_trainable_weights=0)
     assert set(report["backends"]) == set(oi.backend.available_backends()) >= {"jax", "numpy"}
     assert report["gradients"] == "checked"
+    assert report["exports"] == {"onnx": [(2, 3)]}
+
+
+def test_an_export_that_loses_the_weights_is_caught(register_plugin):
+    module = types.ModuleType("weightless_export")
+
+    @oi.hookimpl
+    def register_layers(register):
+        register(Scale)
+
+    @oi.hookimpl
+    def register_exporters(register):
+        register(export_without_weights, name="weightless")
+
+    @oi.hookimpl
+    def register_model_readers(register):
+        register(WeightlessCopy, name="weightless")
+
+    module.register_layers = register_layers
+    module.register_exporters = register_exporters
+    module.register_model_readers = register_model_readers
+    register_plugin(module, "weightless")
+    with pytest.raises(AssertionError, match="exported to 'weightless' and read back, it differs"):
+        check_layer(Scale, {"factor": 2.0}, input_shape=(2, 3), backends=[], exports=["weightless"])
+
+
+def test_an_export_format_without_a_reader_is_refused():
+    with pytest.raises(ValueError, match=r"cannot export to \['web'\]: a format needs both an exporter and a model "
+                                         r"reader; .*readers: \[.*'onnx'"):
+        check_layer(Scale, {}, input_shape=(2, 3), backends=[], exports=["web"])
 
 
 def test_wrong_symbolic_shape_is_caught():

@@ -36,6 +36,51 @@ def _usable_backends(requested: Sequence[str] | None) -> list[str]:
     return usable
 
 
+def _exported_formats(requested: Sequence[str] | None) -> list[str]:
+    """The formats check_layer exports to: those with both an exporter and a reader registered."""
+    from oneiros._plugins import host
+
+    exporters, readers = host().registry("exporters"), host().registry("model_readers")
+    if requested is None:
+        return [name for name in exporters.names() if name in readers]
+    unreadable = [name for name in requested if name not in exporters or name not in readers]
+    if unreadable:
+        raise ValueError(f"check_layer cannot export to {unreadable}: a format needs both an exporter and a model "
+                         f"reader; exporters: {exporters.names()}, readers: {readers.names()}.")
+    return list(requested)
+
+
+def _check_exports(config: dict, weights: list, inputs: Any, outputs: list[np.ndarray], shapes: list[tuple],
+                   input_dtype: str, formats: list[str], tolerance: float) -> dict[str, list[tuple]]:
+    """Exports a one-layer model to each format, reads it back and compares its predictions."""
+    import tempfile
+    from pathlib import Path
+
+    from oneiros._plugins import host
+    from oneiros.layers.input_layer import Input
+    from oneiros.models._graph_config import layer_from_config
+    from oneiros.models.model import Model
+
+    exported: dict[str, list[tuple]] = {}
+    multi_input = len(shapes) > 1
+    for name in formats:
+        layer = layer_from_config(config)
+        symbolic_inputs = [Input(shape[1:], dtype=input_dtype) for shape in shapes]
+        model = Model(symbolic_inputs if multi_input else symbolic_inputs[0],
+                      layer(symbolic_inputs if multi_input else symbolic_inputs[0]))
+        layer.set_weights(weights)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"layer.{name}"
+            host().registry("exporters").get(name)(model, path)
+            predictions = _as_list(host().registry("model_readers").get(name)(path).predict(inputs))
+        for original, again in zip(outputs, predictions):
+            np.testing.assert_allclose(
+                np.asarray(again, dtype=np.float64), original.astype(np.float64), rtol=max(tolerance, 1e-4),
+                atol=max(tolerance, 1e-4), err_msg=f"{layer.name}: exported to {name!r} and read back, it differs")
+        exported[name] = [np.shape(p) for p in predictions]
+    return exported
+
+
 def _numpy_outputs(layer: Any, inputs: Any) -> list[np.ndarray]:
     return [np.asarray(ops.to_numpy(output)) for output in _as_list(layer(inputs, training=False))]
 
@@ -139,6 +184,7 @@ def check_layer(layer_cls: type, init_kwargs: dict[str, Any] | None = None,
                 expected_num_losses: int | None = None,
                 expected_state_update: bool | None = None,
                 backends: Sequence[str] | None = None, check_gradients: bool = True,
+                exports: Sequence[str] | None = None,
                 tolerance: float = 1e-5, seed: int = 0) -> dict[str, Any]:
     """Checks a layer class the way every Oneiros layer is checked, and returns what it measured.
 
@@ -156,7 +202,10 @@ def check_layer(layer_cls: type, init_kwargs: dict[str, Any] | None = None,
     - gradients of the trainable weights agree with central finite differences (on trainable
       backends);
     - every installed backend (or those in ``backends``) computes the same outputs with the same
-      weights, within ``tolerance``.
+      weights, within ``tolerance``;
+    - a model of the layer alone, exported to each format in ``exports`` (default: every format
+      with both an exporter and a model reader registered, e.g. "onnx"; ``[]`` for none) and
+      read back, predicts the same outputs.
 
     Raises AssertionError naming the layer and what differed.
     """
@@ -232,4 +281,6 @@ def check_layer(layer_cls: type, init_kwargs: dict[str, Any] | None = None,
                 atol=max(tolerance, 1e-4),
                 err_msg=f"{layer.name}: backend {name!r} differs from {reference_backend!r}")
         report["backends"][name] = [o.shape for o in other_outputs]
+    report["exports"] = _check_exports(config, weights, inputs, outputs, shapes, input_dtype,
+                                       _exported_formats(exports), tolerance)
     return report

@@ -26,22 +26,25 @@ def oneiros_backend_name(request: pytest.FixtureRequest) -> str:
     return name
 
 
+RUNTIME_KINDS = ("backends", "exporters", "model_readers")
+
+
 @pytest.fixture
 def oneiros_host():
     """A fresh plugin host with autoload off (only the core), made the process-wide host.
 
     Lets a plugin author test a plugin alone, whatever else is installed: of the installed
-    plugins only the backends are added (lazily, as factories), so that ``check_layer`` checks
-    every installed backend here too.
+    plugins only the backends, exporters and model readers are added (lazily), so that
+    ``check_layer`` checks every installed backend and export format here too.
     """
     from oneiros._plugins import PluginHost, host, set_host
 
     isolated = PluginHost(autoload=False)
     isolated.load()
-    installed = host().registry("backends")
-    for entry in installed.entries():
-        if entry.qualified_name not in isolated.registries["backends"]:
-            isolated.registries["backends"].add(entry)
+    for kind in RUNTIME_KINDS:
+        for entry in host().registry(kind).entries():
+            if entry.qualified_name not in isolated.registries[kind]:
+                isolated.registries[kind].add(entry)
     previous = set_host(isolated)
     try:
         yield isolated
@@ -59,8 +62,9 @@ def register_plugin(oneiros_host):
     from oneiros.errors import PluginError
 
     def register(module, name: str = "plugin"):
-        # the plugin under test may be installed too: its own backends come from the module now
-        oneiros_host.registries["backends"].remove_plugin(name)
+        # the plugin under test may be installed too: its own runtimes come from the module now
+        for kind in RUNTIME_KINDS:
+            oneiros_host.registries[kind].remove_plugin(name)
         try:
             return oneiros_host.register_module(module, name)
         except PluginError as exc:

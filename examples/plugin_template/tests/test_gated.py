@@ -23,6 +23,7 @@ def test_gated_dense_on_every_backend(register_plugin):
                          expected_num_trainable_weights=4, expected_num_losses=0,
                          backends=["jax", "numpy", "onnx"])    # leave out for every installed one
     assert set(report["backends"]) == {"jax", "numpy", "onnx"}
+    assert report["exports"] == {"onnx": [(4, 3)]}
 
 
 def test_gated_dense_matches_numpy():

@@ -1,5 +1,5 @@
-"""Entry point ``onnx``: the onnx backend and the "onnx" and "web" exporters, importing onnx and onnxruntime
-only when one of them is first used."""
+"""Entry point ``onnx``: the onnx backend, the "onnx" and "web" exporters and the "onnx" model reader,
+importing onnx and onnxruntime only when one of them is first used."""
 
 import oneiros
 
@@ -21,3 +21,8 @@ def register_backends(register):
 def register_exporters(register):
     register(oneiros.lazy("oneiros_onnx.export:export_onnx"), name="onnx")
     register(oneiros.lazy("oneiros_onnx.web:export_web"), name="web")
+
+
+@oneiros.hookimpl
+def register_model_readers(register):
+    register(oneiros.lazy("oneiros_onnx.model_file:load_onnx"), name="onnx")

@@ -143,7 +143,8 @@ def test_pad_sequences_like_keras():
     (layers.Hashing, {"num_bins": 4, "output_mode": "multi_hot"}),
 ])
 def test_check_layer_on_integer_inputs(layer_class, arguments):
-    check_layer(layer_class, arguments, input_shape=(2, 4), input_dtype="int32")
+    # Host layers run in numpy before the model, so an exported graph cannot hold them.
+    check_layer(layer_class, arguments, input_shape=(2, 4), input_dtype="int32", exports=[])
 
 
 @pytest.mark.parametrize("layer_class,arguments", [
@@ -152,4 +153,5 @@ def test_check_layer_on_integer_inputs(layer_class, arguments):
     (layers.StringLookup, {"vocabulary": ["the", "cat", "dog"], "output_mode": "one_hot"}),
 ])
 def test_check_layer_on_strings(layer_class, arguments):
-    check_layer(layer_class, arguments, input_shape=(3,), input_data=np.array(["the cat", "a dog", "cat"]))
+    check_layer(layer_class, arguments, input_shape=(3,), input_data=np.array(["the cat", "a dog", "cat"]),
+                exports=[])
