@@ -6,15 +6,9 @@ from oneiros._hookspecs import hookimpl
 from oneiros._lazy import lazy
 
 
-def _numpy_backend():
-    from oneiros.backends.numpy_reference import NumpyBackend
-
-    return NumpyBackend()
-
-
 @hookimpl
 def register_backends(register):
-    register(_numpy_backend, name="numpy")
+    register(lazy("oneiros.backends.numpy_reference:NumpyBackend"), name="numpy")
 
 
 def _register_all(register, package: str) -> None:

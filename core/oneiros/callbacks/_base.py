@@ -24,6 +24,11 @@ class Callback:
                 print(epoch, logs["loss"])
     """
 
+    reads_model_per_batch = True
+    """Whether the batch hooks this callback overrides read the model (its weights, its state), so
+    that fit must bring them up to date after every batch; a callback whose batch hooks only read
+    the logs (the progress bar) sets False and lets fit fuse steps."""
+
     def __init__(self) -> None:
         self.model: Any = None
         self.params: dict[str, Any] = {}
@@ -80,10 +85,9 @@ class CallbackList:
         return bool(self._by_hook[hook])
 
     def needs_weights_per_batch(self) -> bool:
-        """Whether a callback other than the built-in progress bar reads anything per batch."""
-        from oneiros.callbacks._progbar import ProgbarLogger
-
-        return any(not isinstance(c, ProgbarLogger) for hook in BATCH_HOOKS for c in self._by_hook[hook])
+        """Whether a callback with a batch hook reads the model per batch (see
+        :attr:`Callback.reads_model_per_batch`)."""
+        return any(c.reads_model_per_batch for hook in BATCH_HOOKS for c in self._by_hook[hook])
 
     def call(self, hook: str, *args: Any) -> None:
         """Calls ``hook`` with ``args``, whose last is the logs: None becomes ``{}`` (Keras passes

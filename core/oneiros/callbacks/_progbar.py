@@ -33,6 +33,8 @@ class ProgbarLogger(Callback):
     times a second.
     """
 
+    reads_model_per_batch = False
+
     def __init__(self, verbose: int = 1, stream: Any = None) -> None:
         super().__init__()
         self.verbose = verbose

@@ -13,7 +13,8 @@ from oneiros.data.adapters import (
     adapter_for,
 )
 from oneiros.data._finite import NonFiniteDataWarning, set_finite_check
-from oneiros.data.dataset import ArrayDataset, Dataset
+from oneiros.data.array_dataset import ArrayDataset
+from oneiros.data.dataset import Dataset
 
 __all__ = ["ArrayAdapter", "ArrayDataset", "DataAdapter", "DataError", "Dataset", "DatasetAdapter",
            "GeneratorAdapter", "NonFiniteDataWarning", "adapter_for", "load", "loaders", "set_finite_check"]

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from oneiros.data._structure import leaves, map_arrays
+from oneiros.data.dataset import Dataset
 from oneiros.errors import OneirosError
 
 Batch = tuple[Any, Any, Any]
@@ -50,7 +51,7 @@ class DataAdapter:
                 pending = []
             pending.append(batch)
             if len(pending) == count:
-                yield (_stack(pending), count) if count > 1 else (batch, 1)
+                yield (stack_batches(pending), count) if count > 1 else (batch, 1)
                 pending = []
         yield from ((b, 1) for b in pending)
 
@@ -307,8 +308,6 @@ class DatasetAdapter(DataAdapter):
 
     @classmethod
     def can_handle(cls, x: Any, y: Any = None) -> bool:
-        from oneiros.data.dataset import Dataset
-
         return isinstance(x, Dataset) and y is None
 
     def __init__(self, x: Any, steps: int | None = None, **_: Any):

@@ -23,6 +23,9 @@ class Model(Layer):
     """
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Model:
+        # The one import circle by design (tests/typing/test_import_cycles.py): a Model(inputs, outputs)
+        # is a Functional, a Functional is a Model, and models save and load through oneiros.saving,
+        # which rebuilds them; the imports that close it are deferred to the calls that need them.
         if cls is Model and (len(args) >= 2 or {"inputs", "outputs"} <= set(kwargs)):
             from oneiros.models.functional import Functional
 

@@ -25,7 +25,8 @@ class Symbol:
     """A tensor of a graph being traced: a value name, a static shape and a dtype name.
 
     Sizes in ``shape`` are ints; a :class:`DynamicDim` stands for a size known at run time.
-    Python operators (``+``, ``*``, ``x[i]``...) call the onnx backend's ops.
+    Python operators (``+``, ``*``, ``x[i]``...) call the onnx backend's ops, which install them
+    (``oneiros_onnx.ops``), so that this module needs none of the lowerings.
     """
 
     __slots__ = ("graph", "name", "shape", "dtype")
@@ -87,53 +88,6 @@ class Symbol:
 
     def __hash__(self) -> int:
         return id(self)
-
-    def __getitem__(self, key: Any) -> Symbol:
-        from oneiros_onnx._indexing import getitem
-
-        return getitem(self, key)
-
-    @property
-    def T(self) -> Symbol:  # noqa: N802 (numpy's name)
-        from oneiros_onnx import ops
-
-        return ops.transpose(self)
-
-
-def _operator(op_name: str, reflected: bool = False) -> Any:
-    def method(self: Symbol, other: Any) -> Any:
-        from oneiros_onnx import ops
-
-        function = getattr(ops, op_name)
-        return function(other, self) if reflected else function(self, other)
-
-    method.__name__ = op_name
-    return method
-
-
-for _dunder, _op in (("add", "add"), ("sub", "subtract"), ("mul", "multiply"), ("truediv", "divide"),
-                     ("floordiv", "floor_divide"), ("mod", "mod"), ("pow", "power"), ("matmul", "matmul"),
-                     ("and", "logical_and"), ("or", "logical_or"), ("xor", "logical_xor")):
-    setattr(Symbol, f"__{_dunder}__", _operator(_op))
-    setattr(Symbol, f"__r{_dunder}__", _operator(_op, reflected=True))
-for _dunder, _op in (("lt", "less"), ("le", "less_equal"), ("gt", "greater"), ("ge", "greater_equal"),
-                     ("eq", "equal"), ("ne", "not_equal")):
-    setattr(Symbol, f"__{_dunder}__", _operator(_op))
-
-
-def _unary(op_name: str) -> Any:
-    def method(self: Symbol) -> Any:
-        from oneiros_onnx import ops
-
-        return getattr(ops, op_name)(self)
-
-    return method
-
-
-Symbol.__neg__ = _unary("negative")
-Symbol.__abs__ = _unary("abs")
-Symbol.__invert__ = _unary("logical_not")
-Symbol.__pos__ = lambda self: self
 
 
 class Graph:

@@ -8,6 +8,7 @@ import numpy as np
 
 from oneiros_onnx._dims import DynamicDim
 from oneiros_onnx._graph import Symbol
+from oneiros_onnx._lower_gather import take
 from oneiros_onnx._trace import INT64_MIN, emit, int64s
 from oneiros_onnx._values import squeeze, unsqueeze
 from oneiros_onnx.errors import LoweringError
@@ -42,8 +43,6 @@ def _bounds(item: slice, dim: int) -> tuple[int, int, int, int]:
 
 
 def getitem(value: Symbol, key: Any) -> Symbol:
-    from oneiros_onnx import ops
-
     items = key if isinstance(key, tuple) else (key,)
     arrays = [index for index, item in enumerate(items) if _is_array_index(item)]
     if arrays:
@@ -51,7 +50,7 @@ def getitem(value: Symbol, key: Any) -> Symbol:
         rest = [item for index, item in enumerate(items) if index != position]
         if len(arrays) > 1 or any(not (isinstance(item, slice) and item == slice(None)) for item in rest):
             raise LoweringError("indexing", "only one integer-array index, with ':' on the other axes, lowers to ONNX")
-        return ops.take(value, items[position], axis=position)
+        return take(value, items[position], axis=position)
     items = _expanded(items, value.ndim)
     starts, ends, axes, steps, dropped, inserted = [], [], [], [], [], []
     shape: list[int] = []
