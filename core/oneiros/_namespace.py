@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from oneiros._registry import singular
+
 
 SERIALIZERS = ("serialize", "deserialize")
 """Keras's ``layers.serialize``/``losses.deserialize``... shared by every registry-backed namespace."""
@@ -40,6 +42,6 @@ def registry_accessors(kind: str, module_name: str) -> tuple[Callable[[str], Any
                                  f"registered {kind}: {', '.join(registry.names())}")
         return registry.get(name)
 
-    get.__doc__ = (f"The {kind[:-1]} registered under ``name`` (plain or ``plugin>Name``), or a custom object "
+    get.__doc__ = (f"The {singular(kind)} registered under ``name`` (plain or ``plugin>Name``), or a custom object "
                    "registered with ``oi.saving.register_keras_serializable``.")
     return get, __getattr__

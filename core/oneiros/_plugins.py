@@ -21,7 +21,8 @@ import pluggy
 
 from oneiros import _hookspecs
 from oneiros._lazy import LazyObject
-from oneiros._registry import CORE_PLUGIN, QUALIFIER, Entry, Registry, resolve_plain_name, validate_name, warn_at_caller
+from oneiros._registry import (CORE_PLUGIN, QUALIFIER, Entry, Registry, resolve_plain_name, singular, validate_name,
+                               warn_at_caller)
 from oneiros._version import PLUGIN_API, __version__
 from oneiros.errors import PluginError, RegistrationError, UnknownNameError
 
@@ -471,7 +472,7 @@ def _bound_register(
     def register(obj: Any, name: str | None = None, *, override: bool = False) -> None:
         if not callable(obj) and not isinstance(obj, LazyObject):
             raise RegistrationError(
-                f"Plugin {plugin!r} registered {obj!r} as a {kind[:-1]}; expected a class or "
+                f"Plugin {plugin!r} registered {obj!r} as a {singular(kind)}; expected a class or "
                 f"callable, received {type(obj).__name__}.",
                 plugin=plugin,
             )

@@ -105,6 +105,12 @@ def validate_name(kind: str, name: object, plugin: str) -> str:
     return name
 
 
+def singular(kind: str) -> str:
+    """One object of a registry kind, for messages: "losses" -> "loss", "data_loaders" -> "data loader"."""
+    words = kind.replace("_", " ")
+    return words[:-2] if words.endswith("sses") else words[:-1]
+
+
 class Registry:
     """Named objects of one kind (layers, losses...), looked up by plain or qualified name."""
 
@@ -126,14 +132,14 @@ class Registry:
             logger.info("%s %s overrides %s", self.kind, entry.qualified_name, replaced)
             if any(e.plugin == CORE_PLUGIN for e in others):
                 warn_at_caller(f"Plugin {entry.plugin!r} ({entry.distribution or 'no distribution'}) overrides the "
-                              f"built-in {self.kind[:-1]} {entry.name!r}: {self.kind}.{entry.name} now gives "
+                              f"built-in {singular(self.kind)} {entry.name!r}: {self.kind}.{entry.name} now gives "
                               f"{entry.qualified_name}; {replaced} stays reachable by its qualified name.",
                               NameOverrideWarning)
         elif others and resolve_plain_name(self._by_plain[entry.name]) is not entry and entry.plugin != CORE_PLUGIN:
             kept = resolve_plain_name(self._by_plain[entry.name])
             if kept is not None:
                 warn_at_caller(f"Plugin {entry.plugin!r} ({entry.distribution or 'no distribution'}) registers "
-                              f"{self.kind[:-1]} {entry.name!r}, which {kept.qualified_name} already provides: "
+                              f"{singular(self.kind)} {entry.name!r}, which {kept.qualified_name} already provides: "
                               f"{entry.name!r} keeps meaning {kept.qualified_name}; use "
                               f"{entry.qualified_name!r} for the plugin's, or register it with override=True.",
                               NameOverrideWarning)

@@ -119,6 +119,55 @@ PLUGINS = {
             register(EpochLog)
         """,
     ),
+    "squatter": (
+        "oneiros",
+        """
+        import oneiros
+        from oneiros.backends.numpy_reference import NumpyBackend
+
+        class Dense:
+            pass
+
+        def mse(y_true, y_pred):
+            return 0.0
+
+        @oneiros.hookimpl
+        def register_layers(register):
+            register(Dense)
+
+        @oneiros.hookimpl
+        def register_losses(register):
+            register(mse)
+
+        @oneiros.hookimpl
+        def register_backends(register):
+            register(NumpyBackend, name="jax")
+        """,
+    ),
+    "exiter": ("oneiros", "import sys\nsys.exit('the exiter plugin gives up at import')\n"),
+    "hookexit": (
+        "oneiros",
+        """
+        import oneiros
+
+        @oneiros.hookimpl
+        def register_layers(register):
+            raise SystemExit(4)
+        """,
+    ),
+    "aborter": (
+        "oneiros",
+        """
+        import oneiros
+
+        class Abort(BaseException):
+            pass
+
+        @oneiros.hookimpl
+        def register_losses(register):
+            raise Abort("a BaseException that is not KeyboardInterrupt")
+        """,
+    ),
     "hollow": (
         "oneiros",
         """
@@ -408,3 +457,51 @@ def test_a_metric_without_either_contract_fails_at_registration(targets):
     rows, stderr = plugin_table(targets, ["hollow"])
     assert rows["hollow"]["status"] == "failed"
     assert "registered metric HalfDone that defines only update_state" in rows["hollow"]["reason"]
+
+
+def test_a_plugin_cannot_take_the_core_names_without_override(targets):
+    result = run(targets, ["squatter"], """
+        import warnings
+        warnings.simplefilter("always")
+        import numpy as np
+        import oneiros as oi
+        assert oi.layers.Dense.__module__ == "oneiros.layers.dense", oi.layers.Dense
+        assert oi.layers.get("squatter>Dense").__module__ == "oneiros_squatter.plugin"
+        assert oi.losses.get("mse").__module__.startswith("oneiros.losses")
+        with oi.backend_scope("jax"):
+            model = oi.Sequential([oi.Input((3,)), oi.layers.Dense(2)])
+            prediction = model.predict(np.ones((1, 3), "float32"), verbose=0)
+        print(type(oi.backend.get_backend("jax")).__module__, prediction.shape)
+    """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["oneiros_jax.backend", "(1,", "2)"], result.stdout
+    for name in ("Dense", "mse", "jax"):
+        assert f"'{name}'" in result.stderr and "squatter" in result.stderr, result.stderr
+    rows, _ = plugin_table(targets, ["squatter"])
+    clashes = {(row["kind"], row["name"]): row["plain_name_means"] for row in rows["squatter"]["clashes"]}
+    assert clashes == {("layers", "Dense"): "core>Dense", ("losses", "mse"): "core>mse",
+                       ("backends", "jax"): "jax>jax"}
+
+
+def test_overriding_a_core_name_is_announced(targets):
+    result = run(targets, ["shadow"], """
+        import warnings
+        warnings.simplefilter("always")
+        import oneiros as oi
+        print(oi.layers.Dense.__module__)
+    """)
+    assert result.stdout.strip() == "oneiros_shadow.plugin", result.stderr
+    assert "NameOverrideWarning" in result.stderr and "shadow" in result.stderr and "'Dense'" in result.stderr
+
+
+@pytest.mark.parametrize("culprit", ["exiter", "hookexit", "aborter"])
+def test_a_plugin_that_exits_or_aborts_is_skipped_and_the_program_goes_on(targets, culprit):
+    result = run(targets, [culprit, "acme"], """
+        import oneiros as oi
+        print(oi.layers.Dense.__module__, oi.layers.get("AcmeDense").__module__)
+    """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["oneiros.layers.dense", "oneiros_acme.plugin"], result.stderr
+    assert culprit in result.stderr, result.stderr
+    rows, _ = plugin_table(targets, [culprit, "acme"])
+    assert rows[culprit]["status"] == "failed" and rows["acme"]["status"] == "loaded", rows
