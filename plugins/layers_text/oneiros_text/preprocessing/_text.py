@@ -14,6 +14,10 @@ PUNCTUATION = re.compile(r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']')
 WHITESPACE = re.compile(r"[ \t\n\r\v\f]+")
 """ASCII whitespace, where TensorFlow's whitespace split cuts."""
 
+ASCII_LOWERCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+"""What Keras's lowercasing changes: ``tf.strings.lower`` without an encoding maps ASCII letters
+only, so "Ü" stays "Ü" (``str.lower`` would merge it with "ü" and change the vocabulary)."""
+
 STANDARDIZE_MODES = ("lower_and_strip_punctuation", "lower", "strip_punctuation", None)
 SPLIT_MODES = ("whitespace", "character", None)
 
@@ -29,7 +33,7 @@ def standardize(texts: np.ndarray, mode: str | Callable | None) -> np.ndarray:
         return result
     converted = texts.tolist()
     if mode in ("lower", "lower_and_strip_punctuation"):
-        converted = [text.lower() for text in converted]
+        converted = [text.translate(ASCII_LOWERCASE) for text in converted]
     if mode in ("strip_punctuation", "lower_and_strip_punctuation"):
         converted = [PUNCTUATION.sub("", text) for text in converted]
     return np.asarray(converted, dtype=object).reshape(texts.shape)
