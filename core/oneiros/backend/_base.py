@@ -46,6 +46,11 @@ class Backend:
         """Names of the devices arrays can live on, default first."""
         return ["cpu"]
 
+    def device_kind(self) -> str:
+        """What kind of device runs the programs, for remembering what was measured on it
+        (e.g. ``"gpu:NVIDIA H100 80GB HBM3 x1"``); by default the first device's name."""
+        return self.devices()[0]
+
     def value_and_grad(self, fn: Callable, has_aux: bool = False) -> Callable:
         """``fn(params, *args)`` -> ``((value, aux) or value, grads of params)``, params a pytree."""
         self.require(TRAINABLE)
@@ -69,6 +74,19 @@ class Backend:
             return state, logs
 
         return run
+
+    def ahead_of_time(self, fn: Callable, *example_args: Any) -> Callable[[], Callable]:
+        """Prepares ``fn`` (a result of :meth:`jit`) for arguments shaped like ``example_args``, in
+        this thread, and returns a function that compiles it and returns the compiled callable;
+        that function may run in another thread while this one keeps training. The default
+        compiles nothing ahead: ``fn`` compiles on its first call, as usual."""
+        return lambda: fn
+
+    def output_spec(self, fn: Callable, *args: Any) -> Any:
+        """What ``fn(*args)`` returns, or stand-ins with its leaves' ``shape`` and ``dtype`` where
+        the backend can infer them without computing (``fn`` pure, creating no variables). The
+        default computes."""
+        return fn(*args)
 
     def compile_inference(self, fn: Callable) -> Callable:
         """A function for repeated inference calls of ``fn(params, inputs)``."""

@@ -13,11 +13,12 @@ from oneiros.callbacks._base import CallbackList
 from oneiros.callbacks._history import History
 from oneiros.callbacks._progbar import ProgbarLogger
 from oneiros.data._finite import check_finite as check_finite_arrays, finite_check_mode
-from oneiros.data.adapters import ArrayAdapter, DataError, adapter_for
+from oneiros.data.adapters import ArrayAdapter, DataError, DatasetAdapter, adapter_for
 from oneiros.data._structure import leaves, map_arrays
 from oneiros.distribution import current as current_distribution
 from oneiros.layers._symbolic import flatten
 from oneiros.models._interrupts import StepGuard
+from oneiros.models._choices import choice_key
 from oneiros.models._pipeline import AUTO, choose_prediction_steps, choose_steps_per_execution, prefetched
 from oneiros.models._target_checks import check_targets
 
@@ -92,6 +93,15 @@ def _first_batch(adapter: Any) -> Any:
     return next(iter(adapter.batches(0)))
 
 
+def _peek(adapter: Any) -> Any:
+    """The first batch of data that can be read again without side effects (arrays, datasets),
+    else None (an array adapter with steps_per_epoch advances through its data as it is read)."""
+    rereadable = isinstance(adapter, DatasetAdapter) or (isinstance(adapter, ArrayAdapter) and adapter.steps is None)
+    if not rereadable or not adapter.num_batches:
+        return None
+    return next(iter(adapter.batches(0)), None)
+
+
 def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verbose: Any, callbacks: Any,
         validation_split: float, validation_data: Any, shuffle: bool, class_weight: Any, sample_weight: Any,
         initial_epoch: int, steps_per_epoch: int | None, validation_steps: int | None,
@@ -123,17 +133,28 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
     params = {"epochs": epochs, "steps": adapter.num_batches, "verbose": verbose, "mode": "fit"}
     callback_list = _callbacks(model, callbacks, verbose, params, history=True)
     sync_every_batch = callback_list.needs_weights_per_batch()
-    spe = trainer.training_steps.resolve(model.compiled.steps_per_execution,
-                                         lambda: choose_steps_per_execution(trainer, adapter, sync_every_batch))
+    distribution = current_distribution()
+    search = None
+    if model.compiled.steps_per_execution == AUTO and distribution is None and not sync_every_batch:
+        search = trainer.fusion_search
+        first = _peek(adapter)
+        if first is not None:
+            _prepare(trainer, first, 1, adapter)
+            search.recall(choice_key(model, "train", first, trainer.backend, model.compiled), first)
+        spe = search.current
+    else:
+        spe = trainer.training_steps.resolve(model.compiled.steps_per_execution,
+                                             lambda: choose_steps_per_execution(trainer, adapter, sync_every_batch))
     params["steps_per_execution"] = spe
     model.stop_training = False
     model.resume_from_epoch = None
     callback_list.call("on_train_begin", None)
     if model.resume_from_epoch is not None:
         initial_epoch = max(initial_epoch, model.resume_from_epoch)
+    if search is not None:
+        search.begin(None if adapter.num_batches is None else adapter.num_batches * (epochs - initial_epoch))
     state = None
     epoch_logs: dict[str, float] = {}
-    distribution = current_distribution()
     depth = trainer.backend.prefetch_depth if distribution is None else 0
     with StepGuard() as guard:
         try:
@@ -141,10 +162,13 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
                 callback_list.call("on_epoch_begin", epoch, None)
                 step = 0
                 logs: dict[str, Any] = {}
-                for batch, count in prefetched(adapter.stacked_batches(epoch, spe), trainer.backend.to_device, depth):
+                groups = adapter.stacked_batches(epoch, spe) if search is None else search.groups(adapter, epoch)
+                for batch, count in prefetched(groups, trainer.backend.to_device, depth):
                     if state is None:
                         _prepare(trainer, batch, count, adapter)
                         state = trainer.initial_state()
+                        if search is not None:
+                            search.recall(choice_key(model, "train", batch, trainer.backend, model.compiled), batch)
                     if step == 0:
                         state = _reset_metrics(trainer, state)
                     state = trainer.apply_learning_rate_change(state)
@@ -153,7 +177,8 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
                     if distribution is not None:
                         batch = distribution.distribute_batch(batch, stacked=count > 1)
                     with guard.step():
-                        state, logs = trainer.train_function(count)(state, batch)
+                        state, logs = (trainer.train_function(count)(state, batch) if search is None
+                                       else search.run(state, batch, count))
                     step += count
                     if sync_every_batch:
                         trainer.sync(state)
@@ -174,6 +199,8 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
         finally:
             if state is not None:
                 trainer.sync(state)
+    if search is not None:
+        params["steps_per_execution"] = search.current
     callback_list.call("on_train_end", epoch_logs)
     return model.history
 

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import itertools
+import os
 import queue
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+
+import numpy as np
 
 from oneiros import ops
 from oneiros.backend import FUSED_STEPS
 from oneiros.backend._active import inheriting
-from oneiros.data._structure import leaves
+from oneiros.data._structure import leaves, map_arrays
 from oneiros.data.adapters import ArrayAdapter, DatasetAdapter, stack_batches
+from oneiros.models import _choices
 
 AUTO = "auto"
 FUSION_CANDIDATES = (8, 16, 32)
@@ -153,6 +158,285 @@ def choose_prediction_steps(predictor: Any, adapter: Any) -> int | None:
         return _passing_state(lambda state, batch: run(batch[0]))
 
     return _fastest_group(predictor.backend, function_for, None, batches)
+
+
+FIRST_CALL_DROP_RATIO = 3.0
+"""A candidate whose first call's steps take over 3x the baseline's is dropped at once (the
+MNIST convnet's fused loop on XLA:CPU: 4-15x); a first call is otherwise a warm-up, its time
+inflated by one-time costs (measured up to 2-3x on a loaded 2-core machine), and not counted."""
+DROP_RATIO = 1.25
+"""A candidate is dropped after its first timed call whose steps take over 1.25x the baseline's."""
+PAYBACK = 1.0
+"""A candidate is compiled only while the training planned ahead is expected to take at least
+this many times its compile time: a short fit never starts a compile it cannot profit from."""
+COMPILE_ESTIMATE = 1.5
+"""A fused program's expected compile time, in first single-step calls (trace and compile)."""
+ESTIMATE_STEPS = 8
+BACKGROUND_PRIORITY = 19
+"""The nice value of the compiling thread: on a busy CPU it takes only cycles training leaves."""
+
+
+def _lower_priority() -> None:
+    """Lowers this thread's CPU priority (Linux: threads have their own nice value, and the
+    compiler's helper threads inherit it); elsewhere it keeps its priority."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_PRIORITY)
+    except (AttributeError, OSError):
+        return
+
+
+class _BackgroundCompile:
+    """``compile()`` run by a low-priority thread. Not a daemon: the interpreter waits for it at
+    exit, since a process ending while XLA compiles aborts instead of exiting."""
+
+    def __init__(self, compile: Callable[[], Callable]) -> None:
+        self._compile = compile
+        self._finished = threading.Event()
+        self.program: Callable | None = None
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="oneiros-compile")
+        self._thread.start()
+
+    def _run(self) -> None:
+        _lower_priority()
+        try:
+            self.program = self._compile()
+        except Exception as error:  # reported by the training thread, which drops the candidate
+            self.error = error
+        finally:
+            self._finished.set()
+
+    @property
+    def finished(self) -> bool:
+        return self._finished.is_set()
+
+
+def _signature(batch: Any) -> tuple[tuple[int, ...], ...]:
+    return tuple(tuple(array.shape) for part in batch for _, array in leaves(part))
+
+
+def _nbytes(batch: Any) -> int:
+    return sum(getattr(array, "nbytes", 0) for part in batch for _, array in leaves(part))
+
+
+class FusionSearch:
+    """``steps_per_execution="auto"`` for training, decided while training.
+
+    Training runs one step per call from the first batch. Once a single step's time is known,
+    the next fused group size of :data:`FUSION_CANDIDATES` is lowered and then compiled by a
+    low-priority background thread (only when the training planned ahead can repay the compile,
+    see :data:`PAYBACK`). When it is ready, real batches time it against the group size in use:
+    it is dropped after a first (warm-up) call over :data:`FIRST_CALL_DROP_RATIO` times the
+    baseline or a later one over :data:`DROP_RATIO`, and adopted only when it wins by
+    :data:`REQUIRED_GAIN` (from single steps) or :data:`ESCALATION_GAIN` (from a smaller group)
+    over :data:`MEASURED_ROUNDS` rounds, the best of each kept. Every step trains: the weights
+    are those of single steps (up to float rounding of the fused loop, as with an explicit
+    ``steps_per_execution``).
+
+    The decision is remembered under :func:`_choices.choice_key`, and a remembered one is used
+    from the first batch. The object lives as long as its trainer, so a measurement a short
+    fit leaves unfinished goes on in the next.
+    """
+
+    def __init__(self, backend: Any, function_for: Callable[[int], Callable]) -> None:
+        self.backend = backend
+        self.function_for = function_for
+        self.key: str | None = None
+        self.decided: int | None = None
+        self.baseline = 1
+        self.wanted = 1
+        """The group size the batch feeder forms next (read by the prefetching thread)."""
+        self.source = "measured"
+        self._reference: tuple | None = None
+        self._batch_bytes = 0
+        self._compiled: dict[tuple[int, tuple], Callable] = {}
+        self._candidate: int | None = None
+        self._pending: _BackgroundCompile | None = None
+        self._phase = "first call"
+        self._first_call_seconds = 0.0
+        self._seconds_per_step = 0.0
+        self._window: list[float] | None = None
+        self._baseline_times: list[float] = []
+        self._candidate_times: list[float] = []
+        self._steps_left = 0.0
+        self._example: Any = None
+        self._candidate_signature: tuple = ()
+        self._retry = False
+        self._warmed_up = False
+
+    @property
+    def current(self) -> int:
+        return self.decided or self.baseline
+
+    def begin(self, planned_steps: int | None) -> None:
+        """A fit of about ``planned_steps`` steps (None: unknown) starts."""
+        self._steps_left = float("inf") if planned_steps is None else float(planned_steps)
+        self._retry = self._phase == "waiting"
+
+    def recall(self, key: str, batch: Any) -> None:
+        """Takes the choice remembered under ``key`` if any; ``batch`` is a single batch."""
+        if self.key is not None:
+            return
+        self.key = key
+        self._reference = _signature(batch)
+        self._batch_bytes = _nbytes(batch)
+        self._example = batch
+        remembered = _choices.remembered(key)
+        if remembered is not None:
+            self._decide(remembered, remember=False)
+            self.source = "remembered"
+
+    def groups(self, adapter: Any, epoch: int) -> Iterator[tuple[Any, int]]:
+        """The epoch's batches, grouped as the search wants them at the time each is formed."""
+        if self.decided is not None:
+            return adapter.stacked_batches(epoch, self.decided)
+        return self._regrouped(adapter.batches(epoch))
+
+    def _regrouped(self, batches: Iterable[Any]) -> Iterator[tuple[Any, int]]:
+        pending: list[Any] = []
+        for batch in batches:
+            if self._reference is not None and _signature(batch) != self._reference:
+                yield from ((single, 1) for single in [*pending, batch])
+                pending = []
+                continue
+            pending.append(batch)
+            wanted = self.wanted
+            if len(pending) == wanted:
+                yield (stack_batches(pending), wanted) if wanted > 1 else (batch, 1)
+                pending = []
+            elif len(pending) > wanted:
+                yield from ((single, 1) for single in pending)
+                pending = []
+        yield from ((single, 1) for single in pending)
+
+    def run(self, state: Any, batch: Any, count: int) -> tuple[Any, Any]:
+        """One call of ``count`` steps on ``batch``, timed when the search needs it."""
+        self._steps_left -= count
+        program = self._program(count, batch)
+        if self._retry:
+            self._retry = False
+            self._next_candidate(state)
+        if self.decided is not None or self._phase in ("idle", "waiting"):
+            return program(state, batch)
+        if self._phase == "first call":
+            started = time.perf_counter()
+            state, logs = program(state, batch)
+            self.backend.block_until_ready(state)
+            self._first_call_seconds = time.perf_counter() - started
+            self._phase = "estimate"
+            return state, logs
+        shapes = _signature(batch) if count == 1 else tuple(shape[1:] for shape in _signature(batch))
+        regular = shapes == self._reference
+        if self._phase == "compiling" and self._pending is not None and self._pending.finished:
+            self._candidate_ready()
+        if not regular or self._phase == "compiling":
+            self._window = None
+            return program(state, batch)
+        if count == self._candidate and self._phase == "measure":
+            return self._timed_candidate(program, state, batch)
+        return self._timed_baseline(program, state, batch, count)
+
+    def _program(self, count: int, batch: Any) -> Callable:
+        compiled = self._compiled.get((count, _signature(batch)))
+        if compiled is None:
+            return self.function_for(count)
+
+        def call(state: Any, batch: Any) -> Any:
+            try:
+                return compiled(state, batch)
+            except TypeError:  # the state's types changed since it was compiled: compile as usual
+                del self._compiled[(count, _signature(batch))]
+                return self.function_for(count)(state, batch)
+
+        return call
+
+    def _timed_baseline(self, program: Callable, state: Any, batch: Any, count: int) -> tuple[Any, Any]:
+        if self._window is None:
+            self.backend.block_until_ready(state)
+            self._window = [time.perf_counter(), 0.0]
+        state, logs = program(state, batch)
+        self._window[1] += count
+        window_steps = ESTIMATE_STEPS if self._phase == "estimate" else self._candidate
+        if self._window[1] >= window_steps:
+            self.backend.block_until_ready(state)
+            seconds = (time.perf_counter() - self._window[0]) / self._window[1]
+            self._window = None
+            if self._phase == "estimate":
+                self._seconds_per_step = seconds
+                self._phase = "idle"
+                self._next_candidate(state)
+            else:
+                self._baseline_times.append(seconds)
+                self.wanted = self._candidate
+        return state, logs
+
+    def _timed_candidate(self, program: Callable, state: Any, batch: Any) -> tuple[Any, Any]:
+        self._window = None
+        self.backend.block_until_ready(state)
+        started = time.perf_counter()
+        state, logs = program(state, batch)
+        self.backend.block_until_ready(state)
+        seconds = (time.perf_counter() - started) / self._candidate
+        self.wanted = self.baseline
+        if self._warmed_up:
+            self._candidate_times.append(seconds)
+            self._judge(state)
+        elif seconds > FIRST_CALL_DROP_RATIO * min(self._baseline_times):
+            self._decide(self.baseline)
+        self._warmed_up = True
+        return state, logs
+
+    def _judge(self, state: Any) -> None:
+        baseline, candidate = min(self._baseline_times), min(self._candidate_times)
+        if self._candidate_times[-1] > DROP_RATIO * baseline:
+            self._decide(self.baseline)
+        elif min(len(self._baseline_times), len(self._candidate_times)) >= MEASURED_ROUNDS:
+            gain = REQUIRED_GAIN if self.baseline == 1 else ESCALATION_GAIN
+            if candidate >= gain * baseline:
+                self._decide(self.baseline)
+                return
+            self.baseline = self.wanted = self._candidate
+            self._seconds_per_step = candidate
+            self._phase = "idle"
+            self._next_candidate(state)
+
+    def _next_candidate(self, state: Any) -> None:
+        """Lowers the next candidate and starts compiling it, or decides on the baseline."""
+        larger = [count for count in FUSION_CANDIDATES
+                  if count > self.baseline and count * self._batch_bytes <= MAX_GROUP_BYTES]
+        if FUSED_STEPS not in self.backend.capabilities or self._reference is None or not larger:
+            self._decide(self.baseline)
+            return
+        expected_compile = COMPILE_ESTIMATE * self._first_call_seconds
+        if self._steps_left * self._seconds_per_step < PAYBACK * expected_compile:
+            self._phase = "waiting"  # reconsidered when the next fit begins
+            return
+        count = larger[0]
+        stacked = tuple(map_arrays(lambda a: np.broadcast_to(np.asarray(a)[None], (count, *a.shape)), part)
+                        for part in self._example)
+        compile = self.backend.ahead_of_time(self.function_for(count), state, stacked)
+        self._candidate, self._phase = count, "compiling"
+        self._baseline_times, self._candidate_times = [], []
+        self._warmed_up = False
+        self._candidate_signature = _signature(stacked)
+        self._pending = _BackgroundCompile(compile)
+
+    def _candidate_ready(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending.error is not None:
+            warnings.warn(f"steps_per_execution='auto': compiling {self._candidate} fused steps failed "
+                          f"({type(pending.error).__name__}: {pending.error}); training goes on with "
+                          f"{self.baseline} step(s) per call.")
+            self._decide(self.baseline)
+            return
+        self._compiled[(self._candidate, self._candidate_signature)] = pending.program
+        self._phase = "measure"
+
+    def _decide(self, count: int, remember: bool = True) -> None:
+        self.decided = self.baseline = self.wanted = count
+        self._phase = "decided"
+        if remember and self.key is not None:
+            _choices.remember(self.key, count)
 
 
 _END = object()

@@ -10,7 +10,7 @@ every step, evaluation batch and prediction draws new numbers.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oneiros import ops
 from oneiros.backend import TRAINABLE, get_backend
@@ -19,8 +19,11 @@ from oneiros.layers._symbolic import flatten
 from oneiros.errors import OneirosError
 from oneiros.layers.layer import collecting_losses
 from oneiros.layers.seed_generator import global_seed_generator
-from oneiros.models._pipeline import MeasuredSteps
+from oneiros.models._pipeline import FusionSearch, MeasuredSteps
 from oneiros.variables import swapped_values
+
+if TYPE_CHECKING:
+    from oneiros.models.model import Model
 
 State = tuple[list[Any], list[Any], Any, list[Any]]
 
@@ -34,6 +37,15 @@ def _output_names(model: Any, count: int) -> list[str]:
 
 def _shape(value: Any) -> tuple:
     return tuple(getattr(value, "shape", ()))
+
+
+def _built_graph(model: Model) -> bool:
+    """A Sequential or functional model whose layers all hold their weights: calling it creates
+    no variable, so it can be called on abstract values."""
+    from oneiros.models.functional import Functional
+    from oneiros.models.sequential import Sequential
+
+    return isinstance(model, (Functional, Sequential)) and all(layer.built for layer in model._all_layers())
 
 
 class Trainer:
@@ -50,6 +62,7 @@ class Trainer:
         self._test_functions: dict[int, Any] = {}
         self.training_steps = MeasuredSteps()
         self.evaluation_steps = MeasuredSteps()
+        self.fusion_search = FusionSearch(self.backend, self.train_function)
 
     @property
     def optimizer_state(self) -> Any:
@@ -80,8 +93,16 @@ class Trainer:
         """Builds the model from the first batch and resolves the losses and metrics."""
         model = self.model
         variables = model.variables
-        with swapped_values(variables, [variable._value for variable in variables]):  # a probe, not a step
-            y_pred = model(x, training=False)
+        if _built_graph(model):
+            def probe(values: list[Any], inputs: Any) -> Any:
+                with swapped_values(variables, values):
+                    return model(inputs, training=False)
+
+            # Only the outputs' shapes are needed: an eager call would compile every op of the model.
+            y_pred = self.backend.output_spec(probe, [variable._value for variable in variables], x)
+        else:
+            with swapped_values(variables, [variable._value for variable in variables]):  # a probe, not a step
+                y_pred = model(x, training=False)
         predictions = self._flat_outputs(y_pred)
         self.prediction_shapes = [_shape(p) for p in predictions]
         names = _output_names(model, len(predictions))

@@ -72,6 +72,15 @@ def fori_loop(lower, upper, body_fun, init_val):
 
 
 def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    def run(initial: Any) -> Any:
+        return _while_loop(cond, body, initial, maximum_iterations)
+
+    if _traced(loop_vars):
+        return run(loop_vars)
+    return _evaluate_cached(run, loop_vars)
+
+
+def _while_loop(cond, body, loop_vars, maximum_iterations):
     is_sequence = isinstance(loop_vars, (tuple, list))
     state = tuple(loop_vars) if is_sequence else (loop_vars,)
 
@@ -83,7 +92,9 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     def going(counted):
         iterations, values = counted
         proceed = cond(*values)
-        return proceed if maximum_iterations is None else jax.numpy.logical_and(proceed, iterations < maximum_iterations)
+        if maximum_iterations is None:
+            return proceed
+        return jax.numpy.logical_and(proceed, iterations < maximum_iterations)
 
     _, final = lax.while_loop(going, step, (0, state))
     return type(loop_vars)(final) if is_sequence else final[0]

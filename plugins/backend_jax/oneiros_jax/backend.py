@@ -11,6 +11,7 @@ from jax import lax
 from oneiros.backend import BFLOAT16, DISTRIBUTED, FUSED_STEPS, JIT, TRAINABLE, Backend
 
 from oneiros_jax import ops as jax_ops
+from oneiros_jax._cache import configure_compilation_cache
 
 
 class JaxBackend(Backend):
@@ -19,6 +20,9 @@ class JaxBackend(Backend):
     name: ClassVar[str] = "jax"
     capabilities: ClassVar[frozenset[str]] = frozenset({TRAINABLE, JIT, FUSED_STEPS, BFLOAT16, DISTRIBUTED})
     ops = jax_ops
+
+    def __init__(self) -> None:
+        configure_compilation_cache()
 
     @functools.cached_property
     def distribution(self) -> Any:
@@ -30,6 +34,10 @@ class JaxBackend(Backend):
     def devices(self) -> list[str]:
         # jax.devices() lists the default backend's devices with the default one first.
         return [str(device) for device in jax.devices()]
+
+    def device_kind(self) -> str:
+        device = jax.devices()[0]
+        return f"{device.platform}:{device.device_kind} x{jax.device_count()}"
 
     def value_and_grad(self, fn: Callable, has_aux: bool = False) -> Callable:
         return jax.value_and_grad(fn, argnums=0, has_aux=has_aux)
@@ -50,6 +58,20 @@ class JaxBackend(Backend):
             return state, jax.tree_util.tree_map(lambda logs: logs[-1], stacked_logs)
 
         return jax.jit(run)
+
+    def ahead_of_time(self, fn: Callable, *example_args: Any) -> Callable[[], Callable]:
+        """Lowers the jitted ``fn`` here for arguments shaped like ``example_args``; the returned
+        function runs XLA's compile, which releases the GIL, so another thread can run it."""
+        def abstract(leaf: Any) -> Any:
+            if not hasattr(leaf, "shape"):
+                return leaf  # a Python scalar: jit abstracts it the same way when it is called
+            return jax.ShapeDtypeStruct(leaf.shape, leaf.dtype, weak_type=getattr(leaf, "weak_type", False))
+
+        lowered = fn.lower(*jax.tree_util.tree_map(abstract, example_args))
+        return lowered.compile
+
+    def output_spec(self, fn: Callable, *args: Any) -> Any:
+        return jax.eval_shape(fn, *args)
 
     def tree_map(self, fn: Callable, tree: Any, *rest: Any) -> Any:
         return jax.tree_util.tree_map(fn, tree, *rest)
