@@ -10,10 +10,13 @@ import pytest
 
 import oneiros as oi
 from oneiros import ops
-from oneiros.backend import backend_scope
+from oneiros.backend import backend_scope, get_backend
 from oneiros.backends.numpy_reference import NumpyBackend
 from oneiros.backends.numpy_reference import ops as numpy_ops
 from oneiros.errors import CapabilityError
+from oneiros.testing.conformance._catalogue import CASES
+from oneiros.testing.conformance._compare import assert_same_outcome
+from oneiros.testing.conformance._running import run_eager
 
 
 def _backend_with(name: str, **replaced) -> NumpyBackend:
@@ -73,3 +76,19 @@ def test_a_derived_op_in_a_functional_model_saves_and_loads(tmp_path):
     batch = np.abs(np.random.default_rng(0).normal(size=(2, 4))).astype(np.float32) + 0.1
     np.testing.assert_allclose(np.asarray(loaded.predict(batch, verbose=0)),
                                np.log10(batch.astype(np.float64)), rtol=1e-5)
+
+
+DERIVED_CASES = [case for case in CASES if ops.CONTRACT[case.op].derived and not case.requires]
+
+
+@pytest.fixture(scope="module")
+def definitions_only():
+    """The numpy reference with every derived op removed: each runs its definition on numpy's natives."""
+    return _backend_with("definitions_only", **{name: None for name, spec in ops.CONTRACT.items() if spec.derived})
+
+
+@pytest.mark.parametrize("case", DERIVED_CASES, ids=lambda case: case.id)
+def test_each_definition_matches_numpy_on_every_conformance_case(case, definitions_only):
+    """The numpy reference computes each derived op straight from numpy: the oracle for the
+    definitions, which every backend without an override runs."""
+    assert_same_outcome(case, run_eager(definitions_only, case), run_eager(get_backend("numpy"), case))

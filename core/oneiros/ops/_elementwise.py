@@ -403,7 +403,7 @@ def bitwise_not(x):
 def left_shift(x, y):
     """x << y: the low bits of x * 2**y, as the dtype wraps."""
     require_integers("left_shift", x, y)
-    return ops.multiply(x, ops.power(2, y))
+    return ops.multiply(x, _power_of_two(y))
 
 
 @derived("math", INTEGER + "; shift counts in [0, bits of the dtype)", **NOT_DIFF)
@@ -411,8 +411,17 @@ def right_shift(x, y):
     """x >> y: arithmetic shift (floor(x / 2**y)) for signed integers, logical for unsigned."""
     require_integers("right_shift", x, y)
     # two halving steps keep 2**y inside the dtype for every shift count up to its bit width
-    first = ops.floor_divide(y, 2)
-    return ops.floor_divide(ops.floor_divide(x, ops.power(2, first)), ops.power(2, ops.subtract(y, first)))
+    if isinstance(y, int):
+        first, rest = y // 2, y - y // 2
+    else:
+        first = ops.floor_divide(y, 2)
+        rest = ops.subtract(y, first)
+    return ops.floor_divide(ops.floor_divide(x, _power_of_two(first)), _power_of_two(rest))
+
+
+def _power_of_two(exponent):
+    """2 ** exponent, a weak Python int when the exponent is one (so x keeps its dtype)."""
+    return 2 ** exponent if isinstance(exponent, int) else ops.power(2, exponent)
 
 
 @derived("math", INTEGER + "; shift counts in [0, bits of the dtype)", **NOT_DIFF)

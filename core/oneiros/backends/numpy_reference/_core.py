@@ -22,6 +22,8 @@ from oneiros.backends.numpy_reference._tensor import (
 __all__ = [
     "arange", "cast", "convert_to_tensor", "dtype", "eye", "full", "full_like", "is_tensor",
     "linspace", "ones", "ones_like", "shape", "stop_gradient", "to_numpy", "zeros", "zeros_like",
+    "array", "bartlett", "blackman", "convert_to_numpy", "copy", "empty", "empty_like", "geomspace",
+    "hamming", "hanning", "identity", "kaiser", "logspace", "ndim", "saturate_cast", "size", "tri",
 ]
 
 
@@ -118,3 +120,98 @@ def dtype(x: Any) -> str:
 
 def stop_gradient(x: Any) -> np.ndarray:
     return as_tensor(x)
+
+
+def array(x: Any, dtype: Any = None) -> np.ndarray:
+    return convert_to_tensor(x, dtype)
+
+
+def convert_to_numpy(x: Any) -> np.ndarray:
+    return to_numpy(x)
+
+
+def copy(x: Any) -> np.ndarray:
+    return np.array(as_tensor(x), copy=True)
+
+
+def empty(shape: Any, dtype: Any = None) -> np.ndarray:
+    return zeros(shape, dtype or "float32")
+
+
+def empty_like(x: Any, dtype: Any = None) -> np.ndarray:
+    return zeros_like(x, dtype)
+
+
+def identity(n: int, dtype: Any = None) -> np.ndarray:
+    return np.identity(n, dtype=numpy_dtype(dtype or "float32"))
+
+
+def tri(N: int, M: Any = None, k: int = 0, dtype: Any = None) -> np.ndarray:
+    return np.tri(N, M, k, dtype=numpy_dtype(dtype or "float32"))
+
+
+def ndim(x: Any) -> int:
+    return as_tensor(x).ndim
+
+
+def size(x: Any) -> int:
+    return as_tensor(x).size
+
+
+def saturate_cast(x: Any, dtype: Any) -> np.ndarray:
+    array_ = as_tensor(x)
+    name = dtypes.name_of(dtype)
+    if name == "bool" or array_.dtype == np.bool_:
+        return cast(array_, name)
+    target = numpy_dtype(name)
+    limits = np.iinfo(target) if target.kind in "iu" else _float_limits(name)
+    wide = array_.astype(np.float64)
+    if target.kind in "iu":
+        wide = np.trunc(wide)
+    with quiet():
+        return finish(np.clip(wide, float(limits.min), float(limits.max)), name)
+
+
+def _float_limits(name: str) -> Any:
+    if name == "bfloat16":
+        import ml_dtypes
+
+        return ml_dtypes.finfo(ml_dtypes.bfloat16)
+    return np.finfo(name)
+
+
+def _window(function: Any, count: int, *args: Any) -> np.ndarray:
+    return finish(function(count, *args), "float32")
+
+
+def bartlett(x: int) -> np.ndarray:
+    return _window(np.bartlett, x)
+
+
+def blackman(x: int) -> np.ndarray:
+    return _window(np.blackman, x)
+
+
+def hamming(x: int) -> np.ndarray:
+    return _window(np.hamming, x)
+
+
+def hanning(x: int) -> np.ndarray:
+    return _window(np.hanning, x)
+
+
+def kaiser(x: int, beta: float) -> np.ndarray:
+    return _window(np.kaiser, x, beta)
+
+
+def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: Any = 10,
+             dtype: Any = None, axis: int = 0) -> np.ndarray:
+    values = np.logspace(np.asarray(start, np.float64), np.asarray(stop, np.float64), num, endpoint, base,
+                         axis=axis)
+    return finish(values, dtype or "float32")
+
+
+def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype: Any = None,
+              axis: int = 0) -> np.ndarray:
+    values = np.geomspace(np.asarray(start, np.float64), np.asarray(stop, np.float64), num, endpoint, axis=axis)
+    return finish(values, dtype or "float32")

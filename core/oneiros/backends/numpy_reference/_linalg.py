@@ -13,6 +13,7 @@ from oneiros.backends.numpy_reference._tensor import (
     compute_dtype,
     finish,
     float_result,
+    operand,
     quiet,
 )
 
@@ -20,6 +21,7 @@ __all__ = [
     "cholesky", "cholesky_inverse", "det", "eig", "eigh", "einsum", "inv", "logdet", "lstsq",
     "lu_factor", "matmul", "matrix_rank", "norm", "pinv", "qr", "slogdet", "solve",
     "solve_triangular", "svd", "tensordot",
+    "cross", "dot", "inner", "outer", "vdot",
 ]
 
 
@@ -216,3 +218,29 @@ def slogdet(x: Any) -> tuple[np.ndarray, np.ndarray]:
 def logdet(x: Any) -> np.ndarray:
     a, name = _matrices(x, "logdet", square=True)
     return finish(np.linalg.slogdet(a)[1], name)
+
+
+def _contracted(function: Any, x1: Any, x2: Any) -> np.ndarray:
+    arrays = [operand(value) for value in (x1, x2)]
+    name = dtypes.result_type(*arrays)
+    return finish(function(*(np.asarray(array).astype(compute_dtype(name)) for array in arrays)), name)
+
+
+def inner(x1: Any, x2: Any) -> np.ndarray:
+    return _contracted(np.inner, x1, x2)
+
+
+def outer(x1: Any, x2: Any) -> np.ndarray:
+    return _contracted(np.outer, x1, x2)
+
+
+def vdot(x1: Any, x2: Any) -> np.ndarray:
+    return _contracted(np.vdot, x1, x2)
+
+
+def dot(x1: Any, x2: Any) -> np.ndarray:
+    return _contracted(np.dot, x1, x2)
+
+
+def cross(x1: Any, x2: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: Any = None) -> np.ndarray:
+    return _contracted(lambda a, b: np.cross(a, b, axisa, axisb, axisc, axis), x1, x2)

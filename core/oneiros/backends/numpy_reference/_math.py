@@ -20,6 +20,7 @@ __all__ = [
     "imag", "isclose", "isneginf", "isposinf", "isreal", "lcm", "ldexp", "left_shift", "log10",
     "log2", "logaddexp", "logaddexp2", "nan_to_num", "nextafter", "rad2deg", "real", "right_shift",
     "signbit", "sinc", "true_divide", "trunc",
+    "bincount", "corrcoef", "correlate", "diff", "histogram", "nancumprod", "nancumsum", "trapezoid",
 ]
 
 _INTEGERS = (*dtypes.SIGNED, *dtypes.UNSIGNED, "bool")
@@ -274,3 +275,61 @@ def isclose(x1: Any, x2: Any, rtol: Any = 1e-05, atol: Any = 1e-08, equal_nan: A
 
 def allclose(x1: Any, x2: Any, rtol: Any = 1e-05, atol: Any = 1e-08, equal_nan: Any = False) -> np.ndarray:
     return finish(np.all(isclose(x1, x2, rtol, atol, equal_nan)), "bool")
+
+
+def _same_dtype_axis(fn: Any, x: Any, axis: Any, dtype: Any) -> np.ndarray:
+    array = as_tensor(x)
+    name = dtype or (dtypes.accumulator(array.dtype.name) if array.dtype.kind in "bi" else array.dtype.name)
+    with quiet():
+        return finish(fn(array.astype(np.float64 if array.dtype.kind == "f" else array.dtype), axis=axis), name)
+
+
+def nancumsum(x: Any, axis: Any = None, dtype: Any = None) -> np.ndarray:
+    return _same_dtype_axis(np.nancumsum, x, axis, dtype)
+
+
+def nancumprod(x: Any, axis: Any = None, dtype: Any = None) -> np.ndarray:
+    return _same_dtype_axis(np.nancumprod, x, axis, dtype)
+
+
+def diff(a: Any, n: int = 1, axis: int = -1) -> np.ndarray:
+    array = as_tensor(a)
+    return finish(np.diff(array, n, axis), array.dtype.name)
+
+
+def trapezoid(y: Any, x: Any = None, dx: Any = 1.0, axis: int = -1) -> np.ndarray:
+    values = as_tensor(y)
+    points = None if x is None else as_tensor(x).astype(np.float64)
+    return finish(np.trapezoid(values.astype(np.float64), points, dx, axis), float_result(values.dtype.name))
+
+
+def correlate(x1: Any, x2: Any, mode: str = "valid") -> np.ndarray:
+    arrays = [as_tensor(x1), as_tensor(x2)]
+    name = dtypes.result_type(*arrays)
+    return finish(np.correlate(*(array.astype(np.float64) for array in arrays), mode), name)
+
+
+def corrcoef(x: Any) -> np.ndarray:
+    array = as_tensor(x)
+    return finish(np.corrcoef(array.astype(np.float64)), float_result(array.dtype.name))
+
+
+def histogram(x: Any, bins: int = 10, range: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    array = as_tensor(x)
+    name = float_result(array.dtype.name)
+    counts, edges = np.histogram(array.astype(np.float64), bins, range)
+    return finish(counts, "int32"), finish(edges, name)
+
+
+def bincount(x: Any, weights: Any = None, minlength: int = 0, sparse: bool = False) -> np.ndarray:
+    if sparse:
+        raise ValueError("bincount(sparse=True): sparse tensors are not supported; received sparse=True.")
+    values = as_tensor(x)
+    weight_array = None if weights is None else as_tensor(weights)
+    length = max(int(minlength), int(values.max(initial=-1)) + 1)
+    name = "int32" if weight_array is None else weight_array.dtype.name
+    rows = values.reshape(-1, values.shape[-1]) if values.ndim else values.reshape(1, 1)
+    row_weights = None if weight_array is None else weight_array.reshape(rows.shape).astype(np.float64)
+    counted = [np.bincount(row, None if row_weights is None else row_weights[index], length)
+               for index, row in enumerate(rows)]
+    return finish(np.stack(counted).reshape(*values.shape[:-1], length), name)

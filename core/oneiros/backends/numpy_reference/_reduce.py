@@ -18,6 +18,9 @@ from oneiros.backends.numpy_reference._tensor import (
 __all__ = [
     "all", "any", "argmax", "argmin", "argsort", "cumprod", "cumsum", "logsumexp", "max",
     "mean", "min", "prod", "sort", "std", "sum", "top_k", "var",
+    "amax", "amin", "average", "count_nonzero", "median", "nanargmax", "nanargmin", "nanmax",
+    "nanmean", "nanmedian", "nanmin", "nanpercentile", "nanprod", "nanquantile", "nanstd",
+    "nansum", "nanvar", "percentile", "ptp", "quantile",
 ]
 
 Axis = Any
@@ -32,15 +35,6 @@ def normalize_axis(axis: Axis) -> None | int | tuple[int, ...]:
     return int(axis)
 
 
-def _accumulated(name: str) -> str:
-    """Sums and products widen bool and small ints to 32 bits, as JAX does."""
-    if name == "bool" or name in dtypes.SIGNED:
-        return "int32"
-    if name in dtypes.UNSIGNED:
-        return "uint32"
-    return name
-
-
 def _reduce(fn: Any, x: Any, axis: Axis, keepdims: bool, result: Any = None) -> np.ndarray:
     array = as_tensor(x)
     name = result(array.dtype.name) if result is not None else array.dtype.name
@@ -50,11 +44,11 @@ def _reduce(fn: Any, x: Any, axis: Axis, keepdims: bool, result: Any = None) -> 
 
 
 def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
-    return _reduce(np.sum, x, axis, keepdims, _accumulated)
+    return _reduce(np.sum, x, axis, keepdims, dtypes.accumulator)
 
 
 def prod(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
-    return _reduce(np.prod, x, axis, keepdims, _accumulated)
+    return _reduce(np.prod, x, axis, keepdims, dtypes.accumulator)
 
 
 def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
@@ -153,3 +147,107 @@ def top_k(x: Any, k: int, sorted: bool = True) -> tuple[np.ndarray, np.ndarray]:
     ascending_of_reversed = np.argsort(values[..., ::-1], axis=-1, kind="stable")
     indices = (size - 1 - ascending_of_reversed[..., ::-1])[..., : int(k)]
     return np.take_along_axis(array, indices, axis=-1), finish(indices, "int32")
+
+
+def amax(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return max(x, axis, keepdims)
+
+
+def amin(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return min(x, axis, keepdims)
+
+
+def ptp(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return _reduce(np.ptp, x, axis, keepdims)
+
+
+def count_nonzero(x: Any, axis: Axis = None) -> np.ndarray:
+    return finish(np.count_nonzero(as_tensor(x), axis=normalize_axis(axis)), "int32")
+
+
+def _in_float64(fn: Any, x: Any, *args: Any, **kwargs: Any) -> np.ndarray:
+    """``fn`` on ``x`` in float64, the result in the float dtype of ``x`` (ints give float32)."""
+    array = as_tensor(x)
+    with quiet():
+        return finish(fn(array.astype(np.float64), *args, **kwargs), float_result(array.dtype.name))
+
+
+def average(x: Any, axis: Axis = None, weights: Any = None) -> np.ndarray:
+    weights = None if weights is None else as_tensor(weights).astype(np.float64)
+    return _in_float64(np.average, x, axis=normalize_axis(axis), weights=weights)
+
+
+def _nan_same_dtype(fn: Any, x: Any, axis: Axis, keepdims: bool, result: Any = None) -> np.ndarray:
+    array = as_tensor(x)
+    name = result(array.dtype.name) if result is not None else array.dtype.name
+    with quiet(), np.testing.suppress_warnings() as silenced:
+        silenced.filter(RuntimeWarning)
+        return finish(fn(array.astype(compute_dtype(array.dtype.name)), axis=normalize_axis(axis), keepdims=keepdims),
+                      name)
+
+
+def nansum(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return _nan_same_dtype(np.nansum, x, axis, keepdims, dtypes.accumulator)
+
+
+def nanprod(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return _nan_same_dtype(np.nanprod, x, axis, keepdims, dtypes.accumulator)
+
+
+def nanmax(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return _nan_same_dtype(np.nanmax, x, axis, keepdims)
+
+
+def nanmin(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return _nan_same_dtype(np.nanmin, x, axis, keepdims)
+
+
+def nanmean(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return _nan_same_dtype(lambda v, **kw: np.nanmean(v.astype(np.float64), **kw), x, axis, keepdims, float_result)
+
+
+def nanvar(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return _nan_same_dtype(lambda v, **kw: np.nanvar(v.astype(np.float64), **kw), x, axis, keepdims, float_result)
+
+
+def nanstd(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return _nan_same_dtype(lambda v, **kw: np.nanstd(v.astype(np.float64), **kw), x, axis, keepdims, float_result)
+
+
+def nanargmax(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return finish(np.nanargmax(as_tensor(x), axis=normalize_axis(axis), keepdims=keepdims), "int32")
+
+
+def nanargmin(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return finish(np.nanargmin(as_tensor(x), axis=normalize_axis(axis), keepdims=keepdims), "int32")
+
+
+def _order(fn: Any, x: Any, q: Any, axis: Axis, method: str, keepdims: bool) -> np.ndarray:
+    q = np.asarray(q, np.float64)
+    return _nan_same_dtype(lambda v, **kw: fn(v.astype(np.float64), q, method=method, **kw), x, axis, keepdims,
+                           float_result)
+
+
+def quantile(x: Any, q: Any, axis: Axis = None, method: str = "linear", keepdims: bool = False) -> np.ndarray:
+    return _order(np.quantile, x, q, axis, method, keepdims)
+
+
+def nanquantile(x: Any, q: Any, axis: Axis = None, method: str = "linear", keepdims: bool = False) -> np.ndarray:
+    return _order(np.nanquantile, x, q, axis, method, keepdims)
+
+
+def percentile(x: Any, q: Any, axis: Axis = None, method: str = "linear", keepdims: bool = False) -> np.ndarray:
+    return _order(np.percentile, x, q, axis, method, keepdims)
+
+
+def nanpercentile(x: Any, q: Any, axis: Axis = None, method: str = "linear",
+                  keepdims: bool = False) -> np.ndarray:
+    return _order(np.nanpercentile, x, q, axis, method, keepdims)
+
+
+def median(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return quantile(x, 0.5, axis, keepdims=keepdims)
+
+
+def nanmedian(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
+    return nanquantile(x, 0.5, axis, keepdims=keepdims)

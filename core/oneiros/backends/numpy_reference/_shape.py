@@ -27,6 +27,10 @@ __all__ = [
     "reshape", "scatter", "scatter_update", "segment_max", "segment_sum", "slice",
     "slice_update", "split", "squeeze", "stack", "take", "take_along_axis", "tile", "transpose",
     "where",
+    "append", "argpartition", "array_split", "diag", "diagflat", "diagonal", "digitize", "dsplit",
+    "dstack", "fliplr", "flipud", "hsplit", "hstack", "isin", "kron", "meshgrid", "ravel", "roll",
+    "rot90", "searchsorted", "select", "swapaxes", "trace", "tril", "triu", "unravel_index",
+    "unstack", "vander", "vsplit", "vstack", "nonzero", "unique",
 ]
 
 PAD_MODES = ("constant", "reflect", "symmetric")
@@ -219,3 +223,179 @@ def segment_max(data: Any, segment_ids: Any, num_segments: int) -> np.ndarray:
     maxima = np.full((int(num_segments),) + rows.shape[1:], lowest(name), values.dtype)
     np.maximum.at(maxima, ids, values)
     return finish(maxima, name)
+
+
+def _same_dtype_result(function: Any, *values: Any) -> Any:
+    """``function`` on arrays promoted together; its arrays come back in the promoted dtype."""
+    arrays = [operand(value) for value in values]
+    name = dtypes.result_type(*arrays)
+    result = function(*(to_compute(array, name) for array in arrays))
+    if isinstance(result, (list, tuple)):
+        return type(result)(finish(part, name) for part in result)
+    return finish(result, name)
+
+
+def ravel(x: Any) -> np.ndarray:
+    return np.ravel(as_tensor(x))
+
+
+def append(x1: Any, x2: Any, axis: Any = None) -> np.ndarray:
+    return _same_dtype_result(lambda a, b: np.append(a, b, axis=axis), as_tensor(x1), as_tensor(x2))
+
+
+def array_split(x: Any, indices_or_sections: Any, axis: int = 0) -> list[np.ndarray]:
+    return list(np.array_split(as_tensor(x), indices_or_sections, axis=axis))
+
+
+def hsplit(x: Any, indices_or_sections: Any) -> list[np.ndarray]:
+    return list(np.hsplit(as_tensor(x), indices_or_sections))
+
+
+def vsplit(x: Any, indices_or_sections: Any) -> list[np.ndarray]:
+    return list(np.vsplit(as_tensor(x), indices_or_sections))
+
+
+def dsplit(x: Any, indices_or_sections: Any) -> list[np.ndarray]:
+    return list(np.dsplit(as_tensor(x), indices_or_sections))
+
+
+def hstack(xs: Any) -> np.ndarray:
+    return _same_dtype_result(lambda *arrays: np.hstack(arrays), *(as_tensor(x) for x in xs))
+
+
+def vstack(xs: Any) -> np.ndarray:
+    return _same_dtype_result(lambda *arrays: np.vstack(arrays), *(as_tensor(x) for x in xs))
+
+
+def dstack(xs: Any) -> np.ndarray:
+    return _same_dtype_result(lambda *arrays: np.dstack(arrays), *(as_tensor(x) for x in xs))
+
+
+def roll(x: Any, shift: Any, axis: Any = None) -> np.ndarray:
+    return np.roll(as_tensor(x), shift, axis)
+
+
+def rot90(array: Any, k: int = 1, axes: Any = (0, 1)) -> np.ndarray:
+    return np.rot90(as_tensor(array), k, tuple(axes))
+
+
+def fliplr(x: Any) -> np.ndarray:
+    return np.fliplr(as_tensor(x))
+
+
+def flipud(x: Any) -> np.ndarray:
+    return np.flipud(as_tensor(x))
+
+
+def swapaxes(x: Any, axis1: int, axis2: int) -> np.ndarray:
+    return np.swapaxes(as_tensor(x), axis1, axis2)
+
+
+def tril(x: Any, k: int = 0) -> np.ndarray:
+    return np.tril(as_tensor(x), k)
+
+
+def triu(x: Any, k: int = 0) -> np.ndarray:
+    return np.triu(as_tensor(x), k)
+
+
+def diagonal(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> np.ndarray:
+    return np.array(np.diagonal(as_tensor(x), offset, axis1, axis2))
+
+
+def diag(x: Any, k: int = 0) -> np.ndarray:
+    return np.array(np.diag(as_tensor(x), k))
+
+
+def diagflat(x: Any, k: int = 0) -> np.ndarray:
+    return np.diagflat(as_tensor(x), k)
+
+
+def trace(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> np.ndarray:
+    array = as_tensor(x)
+    name = dtypes.result_type(array.dtype.name, "int32") if array.dtype.kind in "bi" else array.dtype.name
+    if array.dtype.kind == "u":
+        name = "uint32"
+    return finish(np.trace(array.astype(compute_dtype(array.dtype.name)), offset, axis1, axis2), name)
+
+
+def kron(x1: Any, x2: Any) -> np.ndarray:
+    return _same_dtype_result(np.kron, as_tensor(x1), as_tensor(x2))
+
+
+def meshgrid(*x: Any, indexing: str = "xy") -> list[np.ndarray]:
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"indexing must be 'xy' or 'ij'; received {indexing!r}.")
+    return [np.array(grid) for grid in np.meshgrid(*(as_tensor(vector) for vector in x), indexing=indexing)]
+
+
+def unstack(x: Any, num: Any = None, axis: int = 0) -> list[np.ndarray]:
+    array = as_tensor(x)
+    if num is not None and num != array.shape[axis]:
+        raise ValueError(f"unstack: num={num} does not match the axis size {array.shape[axis]}.")
+    return [np.array(part) for part in np.moveaxis(array, axis, 0)]
+
+
+def unravel_index(indices: Any, shape: Any) -> tuple[np.ndarray, ...]:
+    flat = as_tensor(indices)
+    return tuple(finish(part, flat.dtype.name) for part in np.unravel_index(flat, tuple(shape)))
+
+
+def searchsorted(sorted_sequence: Any, values: Any, side: str = "left") -> np.ndarray:
+    if side not in ("left", "right"):
+        raise ValueError(f"side must be 'left' or 'right'; received {side!r}.")
+    sequence = as_tensor(sorted_sequence)
+    if sequence.ndim != 1:
+        raise ValueError(f"searchsorted takes a 1-D sorted sequence; received shape {sequence.shape}.")
+    return finish(np.searchsorted(sequence, as_tensor(values), side), "int32")
+
+
+def digitize(x: Any, bins: Any) -> np.ndarray:
+    return finish(np.digitize(as_tensor(x), as_tensor(bins)), "int32")
+
+
+def isin(x1: Any, x2: Any, assume_unique: bool = False, invert: bool = False) -> np.ndarray:
+    return np.isin(as_tensor(x1), as_tensor(x2), assume_unique=assume_unique, invert=invert)
+
+
+def argpartition(x: Any, kth: int, axis: int = -1) -> np.ndarray:
+    # the stable sort order: one valid partition, the one the derived definition gives
+    return finish(np.argsort(as_tensor(x), axis=axis, kind="stable"), "int32")
+
+
+def vander(x: Any, N: Any = None, increasing: bool = False) -> np.ndarray:
+    array = as_tensor(x)
+    return finish(np.vander(array.astype(compute_dtype(array.dtype.name)), N, increasing), array.dtype.name)
+
+
+def select(condlist: Any, choicelist: Any, default: Any = 0) -> np.ndarray:
+    if len(condlist) != len(choicelist):
+        raise ValueError(f"select needs as many conditions as choices; received {len(condlist)} and "
+                         f"{len(choicelist)}.")
+    return _same_dtype_result(lambda default_, *choices: np.select([as_tensor(c) for c in condlist], choices,
+                                                                    default_), default, *choicelist)
+
+
+def nonzero(x: Any) -> tuple[np.ndarray, ...]:
+    return tuple(finish(part, "int32") for part in np.nonzero(as_tensor(x)))
+
+
+def unique(x: Any, sorted: bool = True, return_index: bool = False, return_inverse: bool = False,
+           return_counts: bool = False, axis: Any = None, size: Any = None, fill_value: Any = None) -> Any:
+    if axis is not None:
+        raise ValueError(f"unique supports axis=None only (the flattened tensor); received axis={axis}.")
+    array = as_tensor(x)
+    values, index, inverse, counts = np.unique(array, return_index=True, return_inverse=True, return_counts=True)
+    if size is not None:
+        missing = size - len(values)
+        fill = array.min() if fill_value is None else fill_value
+        values = np.concatenate([values, np.full(missing, fill, array.dtype)])[:size]
+        index, counts = (np.concatenate([part, np.zeros(missing, part.dtype)])[:size] for part in (index, counts))
+    outputs = [finish(values, array.dtype.name)]
+    if return_index:
+        outputs.append(finish(index, "int32"))
+    if return_inverse:
+        outputs.append(finish(inverse.reshape(array.shape), "int32"))
+    if return_counts:
+        outputs.append(finish(counts, "int32"))
+    return outputs[0] if len(outputs) == 1 else tuple(outputs)

@@ -78,4 +78,36 @@ CASES = [
     case("dtype", "uint32", lambda r: call(integers(r, (2,), 0, 5, "uint32"))),
     case("dtype", "bool", lambda r: call(np.array([True]))),
     case("stop_gradient", "float32", lambda r: call(normal(r, (2, 3))), wrt=(0,), grad_is_zero=True),
+    case("array", "nested-list", lambda r: call(Raw([[1.0, 2.0], [3.0, 4.5]]))),
+    case("array", "dtype-int8", lambda r: call(Raw([1, -2, 3]), "int8")),
+    case("convert_to_numpy", "float32", lambda r: call(normal(r, (2, 3)))),
+    case("copy", "float32", lambda r: call(normal(r, (2, 3))), wrt=(0,)),
+    case("copy", "bool", lambda r: call(np.array([True, False]))),
+    case("empty", "2x3-shape", lambda r: call((2, 3))),
+    case("empty_like", "int8-shape", lambda r: call(integers(r, (2, 2), 0, 5, "int8"))),
+    case("identity", "3", lambda r: call(3)),
+    case("identity", "int32", lambda r: call(2, "int32")),
+    case("tri", "3x4-k1", lambda r: call(3, 4, 1)),
+    case("tri", "3-int32", lambda r: call(3, dtype="int32")),
+    case("ndim", "3d", lambda r: call(np.zeros((2, 1, 3), np.float32))),
+    case("size", "3d", lambda r: call(np.zeros((2, 1, 3), np.float32))),
+    case("saturate_cast", "float32-to-uint8", lambda r: call(np.array([-5.0, 0.5, 254.7, 300.0], np.float32), "uint8")),
+    case("saturate_cast", "float32-to-int32-extremes",
+         lambda r: call(np.array([3e9, -3e9, 2147483520.0, -7.9], np.float32), "int32")),
+    case("saturate_cast", "int32-to-int8", lambda r: call(integers(r, (5,), -500, 500), "int8")),
+    case("saturate_cast", "float32-to-float16", lambda r: call(np.array([1e5, -1e6, 3.5], np.float32), "float16")),
+    case("saturate_cast", "float32-to-float32", lambda r: call(normal(r, (2, 3)), "float32"), wrt=(0,)),
+] + [
+    case(op, f"length-{length}", lambda r, length=length: call(length), rtol=1e-5, atol=1e-6)
+    for op in ("bartlett", "blackman", "hamming", "hanning")
+    for length in (1, 6)
+] + [
+    case("kaiser", "length-7-beta-3", lambda r: call(7, 3.0), rtol=1e-5, atol=1e-6),
+    case("kaiser", "length-1", lambda r: call(1, 5.0)),
+    case("logspace", "scalars", lambda r: call(0.0, 2.0, 5), rtol=1e-5),
+    case("logspace", "base2-no-endpoint", lambda r: call(-1.0, 3.0, 4, endpoint=False, base=2), rtol=1e-5),
+    case("logspace", "tensor-bounds-axis1", lambda r: call(np.array([0.0, 1.0], np.float32),
+                                                         np.array([1.0, 2.0], np.float32), 3, axis=1), rtol=1e-5),
+    case("geomspace", "scalars", lambda r: call(1.0, 1000.0, 4), rtol=1e-5),
+    case("geomspace", "negative", lambda r: call(-2.0, -32.0, 5, endpoint=False), rtol=1e-5),
 ]

@@ -320,6 +320,7 @@ ELEMENTWISE = [
 ] + [
     case("nan_to_num", "replacements", lambda r: call(_with_edges(), nan=-1.0, posinf=9.0, neginf=-9.0)),
     case("nan_to_num", "float16", lambda r: call(_with_edges().astype("float16"))),
+    case("nan_to_num", "float32-finite", lambda r: call(normal(r, (2, 3))), wrt=(0,)),
 ]
 
 _SMALL_INTS = np.array([12, -18, 0, 7, 9, -4], np.int32)
@@ -391,4 +392,91 @@ BINARY_ELEMENTWISE = [
     case("allclose", "far-broadcast", lambda r: call(normal(r, (2, 3)), normal(r, (3,)), atol=0.1)),
 ]
 
-CASES = ARITHMETIC + COMPARISONS + UNARY + REDUCTIONS + ARG_REDUCTIONS + LINALG + ELEMENTWISE + BINARY_ELEMENTWISE
+
+def _with_nans(r: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    values = distinct(r, shape)
+    values.flat[:: 3] = np.nan
+    return values
+
+
+STATISTICS = [
+    case("amax", "axis0", lambda r: call(distinct(r, (3, 4)), axis=0), wrt=(0,)),
+    case("amin", "int32-keepdims", lambda r: call(integers(r, (3, 4), -9, 9), axis=1, keepdims=True)),
+    case("amin", "float32", lambda r: call(distinct(r, (3, 4))), wrt=(0,)),
+    case("ptp", "axis1", lambda r: call(distinct(r, (3, 4)), axis=1), wrt=(0,)),
+    case("ptp", "int32-all", lambda r: call(integers(r, (3, 4), -9, 9))),
+    case("count_nonzero", "all", lambda r: call(integers(r, (3, 4), -1, 2))),
+    case("count_nonzero", "axis-tuple", lambda r: call(_halves(r, (2, 3, 4)), axis=(0, 2))),
+    case("average", "plain", lambda r: call(normal(r, (3, 4)), axis=1), wrt=(0,)),
+    case("average", "weights-1d-axis0", lambda r: call(normal(r, (3, 4)), 0, uniform(r, (3,), 0.5, 2.0)),
+         wrt=(0, 2)),
+    case("average", "weights-full-int32", lambda r: call(integers(r, (2, 3), 0, 9), None, uniform(r, (2, 3), 0.5, 2))),
+    case("nansum", "nans-axis1", lambda r: call(_with_nans(r, (3, 4)), axis=1)),
+    case("nansum", "float32", lambda r: call(normal(r, (2, 3))), wrt=(0,)),
+    case("nansum", "int32", lambda r: call(integers(r, (2, 3), -9, 9), axis=0)),
+    case("nanprod", "nans", lambda r: call(_with_nans(r, (3, 4)), axis=0)),
+    case("nanprod", "float32", lambda r: call(uniform(r, (2, 3), 0.5, 1.5), axis=1), wrt=(0,)),
+    case("nanmean", "nans-keepdims", lambda r: call(_with_nans(r, (3, 4)), axis=1, keepdims=True)),
+    case("nanmean", "float32", lambda r: call(normal(r, (2, 3))), wrt=(0,)),
+    case("nanvar", "nans", lambda r: call(_with_nans(r, (3, 4)), axis=0)),
+    case("nanvar", "float32", lambda r: call(normal(r, (2, 3)), axis=1), wrt=(0,)),
+    case("nanstd", "nans-all", lambda r: call(_with_nans(r, (3, 4)))),
+    case("nanstd", "float32", lambda r: call(normal(r, (2, 3)), axis=1), wrt=(0,)),
+    case("nanmax", "nans-with-all-nan-row", lambda r: call(np.array([[np.nan, np.nan], [1.0, np.nan]], np.float32),
+                                                            axis=1)),
+    case("nanmax", "float32", lambda r: call(distinct(r, (2, 3)), axis=0), wrt=(0,)),
+    case("nanmin", "nans", lambda r: call(_with_nans(r, (3, 4)), axis=0)),
+    case("nanmin", "int32", lambda r: call(integers(r, (2, 3), -9, 9))),
+    case("nanmin", "float32", lambda r: call(distinct(r, (2, 3)), axis=1), wrt=(0,)),
+    case("nanargmax", "nans", lambda r: call(_with_nans(r, (3, 4)), axis=1)),
+    case("nanargmin", "nans-flat", lambda r: call(_with_nans(r, (3, 4)))),
+    case("nancumsum", "nans-axis1", lambda r: call(_with_nans(r, (2, 4)), axis=1)),
+    case("nancumsum", "float32", lambda r: call(normal(r, (2, 3))), wrt=(0,)),
+    case("nancumprod", "nans-flat", lambda r: call(_with_nans(r, (2, 3)))),
+    case("nancumprod", "float32", lambda r: call(uniform(r, (2, 3), 0.5, 1.5), axis=0), wrt=(0,)),
+    case("quantile", "scalar-q", lambda r: call(normal(r, (3, 5)), 0.3, axis=1)),
+    case("quantile", "vector-q-all", lambda r: call(normal(r, (3, 4)), np.array([0.0, 0.25, 1.0], np.float32))),
+    case("quantile", "int32-axis0-keepdims", lambda r: call(integers(r, (4, 3), -9, 9), 0.5, axis=0, keepdims=True)),
+    case("quantile", "nan-gives-nan", lambda r: call(_with_nans(r, (2, 4)), 0.5, axis=1)),
+] + [
+    case("quantile", f"method-{method}", lambda r, method=method: call(normal(r, (2, 6)), np.array([0.15, 0.55, 0.85], np.float32),
+                                                                      axis=-1, method=method))
+    for method in ("lower", "higher", "midpoint", "nearest")
+] + [
+    case("nanquantile", "nans", lambda r: call(_with_nans(r, (3, 4)), 0.4, axis=1)),
+    case("nanquantile", "all-nan-row", lambda r: call(np.array([[np.nan, np.nan], [1.0, 3.0]], np.float32), 0.5, 1)),
+    case("percentile", "vector-q-axis-tuple", lambda r: call(normal(r, (2, 3, 4)), np.array([10.0, 90.0], np.float32),
+                                                             axis=(0, 2))),
+    case("nanpercentile", "nans", lambda r: call(_with_nans(r, (3, 4)), 50.0, axis=0)),
+    case("median", "odd-and-even", lambda r: call(normal(r, (4, 5)), axis=0)),
+    case("median", "all", lambda r: call(normal(r, (3, 5)))),
+    case("nanmedian", "nans", lambda r: call(_with_nans(r, (3, 4)), axis=1)),
+    case("diff", "n1", lambda r: call(normal(r, (2, 5))), wrt=(0,)),
+    case("diff", "n2-axis0-int32", lambda r: call(integers(r, (4, 3), -9, 9), 2, 0)),
+    case("diff", "bool", lambda r: call(booleans(r, (6,)))),
+    case("trapezoid", "dx", lambda r: call(normal(r, (2, 5)), dx=0.5), wrt=(0,)),
+    case("trapezoid", "x-1d-axis0", lambda r: call(normal(r, (4, 2)), np.array([0.0, 0.5, 1.5, 3.0], np.float32), axis=0),
+         wrt=(0,)),
+    case("correlate", "valid", lambda r: call(normal(r, (6,)), normal(r, (3,))), wrt=(0, 1)),
+] + [
+    case("correlate", f"{mode}-{n}-{m}", lambda r, mode=mode, n=n, m=m: call(normal(r, (n,)), normal(r, (m,)), mode))
+    for mode in ("same", "full", "valid")
+    for n, m in ((5, 3), (2, 5))
+] + [
+    case("corrcoef", "3-variables", lambda r: call(normal(r, (3, 6)))),
+    case("corrcoef", "1d", lambda r: call(normal(r, (5,)))),
+    case("histogram", "default-range", lambda r: call(normal(r, (20,)), 4)),
+    case("histogram", "range-edges", lambda r: call(np.array([0.0, 1.0, 1.0, 2.5, 3.9, 4.0, -1.0, 7.0], np.float32),
+                                                    4, (0.0, 4.0))),
+    case("bincount", "minlength", lambda r: call(integers(r, (8,), 0, 4), minlength=6)),
+    case("bincount", "weights", lambda r: call(integers(r, (6,), 0, 5), uniform(r, (6,), 0, 1))),
+    case("bincount", "2d", lambda r: call(integers(r, (2, 5), 0, 4))),
+    case("nonzero", "2d", lambda r: call(integers(r, (3, 4), -1, 2))),
+    case("nonzero", "bool-1d", lambda r: call(booleans(r, (7,)))),
+    case("unique", "1d", lambda r: call(integers(r, (9,), 0, 5))),
+    case("unique", "everything", lambda r: call(integers(r, (8,), 0, 4), return_index=True, return_inverse=True,
+                                                return_counts=True)),
+    case("unique", "2d-float-size-fill", lambda r: call(_halves(r, (3, 3)), size=12, fill_value=-9.0)),
+]
+
+CASES = ARITHMETIC + COMPARISONS + UNARY + REDUCTIONS + ARG_REDUCTIONS + LINALG + ELEMENTWISE + BINARY_ELEMENTWISE + STATISTICS
