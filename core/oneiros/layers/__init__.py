@@ -54,6 +54,13 @@ BUILTINS: list = [
     "oneiros.layers.group_normalization:GroupNormalization",
     "oneiros.layers.rms_normalization:RMSNormalization",
     "oneiros.layers.unit_normalization:UnitNormalization",
+    "oneiros.layers.wrapper:Wrapper",
+    "oneiros.layers.spectral_normalization:SpectralNormalization",
+    "oneiros.layers.pipeline:Pipeline",
+    "oneiros.layers.normalization:Normalization",
+    "oneiros.layers.discretization:Discretization",
+    "oneiros.layers.stft_spectrogram:STFTSpectrogram",
+    "oneiros.layers.mel_spectrogram:MelSpectrogram",
 ]
 """What the core registers through ``register_layers``, as lazy ``"module:Name"`` references (an
 ``(alias, reference)`` pair registers an alias), so plugin discovery imports none of them."""

@@ -178,11 +178,9 @@ def test_recurrent_dropout_uses_one_state_mask_for_every_step(backend):
     np.testing.assert_allclose(outputs, np.stack([mask ** t for t in range(4)], axis=1))
 
 
-def test_stateful_and_stacked_cells_are_refused_with_an_explanation():
+def test_stateful_is_refused_with_an_explanation():
     with pytest.raises(ValueError, match="stateful.*initial_state"):
         layers.LSTM(4, stateful=True)
-    with pytest.raises(ValueError, match="stacked cells"):
-        layers.RNN([layers.LSTMCell(2), layers.LSTMCell(2)])
     with pytest.raises(ValueError, match="units"):
         layers.GRU(0)
     with pytest.raises(ValueError, match="dropout"):

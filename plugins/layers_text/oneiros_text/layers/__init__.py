@@ -24,6 +24,12 @@ _MODULES = {
     "AdditiveAttention": "additive_attention",
     "MultiHeadAttention": "multi_head_attention",
     "TransformerEncoder": "transformer_encoder",
+    "StackedRNNCells": "stacked_rnn_cells",
+    "ConvLSTM1D": "conv_lstm1d",
+    "ConvLSTM2D": "conv_lstm2d",
+    "ConvLSTM3D": "conv_lstm3d",
+    "GroupQueryAttention": "group_query_attention",
+    "ReversibleEmbedding": "reversible_embedding",
 }
 
 __all__ = sorted(_MODULES)

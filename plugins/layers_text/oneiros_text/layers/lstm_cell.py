@@ -5,10 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from oneiros import activations, ops
+from oneiros import activations, arguments, ops
 
-from oneiros_text import _checks
 from oneiros_text.layers._cell import RecurrentCell
+
+
+def lstm_update(cell: Any, z: Any, carry: Any, axis: int) -> tuple[Any, list[Any]]:
+    """The LSTM gates from the pre-activations ``z`` (gates i, f, c, o stacked along ``axis``) and
+    the previous carry: ``(h, [h, c])`` with ``cell``'s activation and recurrent_activation."""
+    z_input, z_forget, z_cell, z_output = ops.split(z, 4, axis=axis)
+    input_gate = cell.recurrent_activation(z_input)
+    forget_gate = cell.recurrent_activation(z_forget)
+    output_gate = cell.recurrent_activation(z_output)
+    carry = ops.add(ops.multiply(forget_gate, carry), ops.multiply(input_gate, cell.activation(z_cell)))
+    hidden = ops.multiply(output_gate, cell.activation(carry))
+    return hidden, [hidden, carry]
 
 
 class LSTMCell(RecurrentCell):
@@ -38,7 +49,7 @@ class LSTMCell(RecurrentCell):
                  bias_regularizer: Any = None, kernel_constraint: Any = None, recurrent_constraint: Any = None,
                  bias_constraint: Any = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
                  seed: int | None = None, **kwargs: Any):
-        unit_forget_bias = _checks.flag(type(self).__name__, "unit_forget_bias", unit_forget_bias)
+        unit_forget_bias = arguments.flag(type(self).__name__, "unit_forget_bias", unit_forget_bias)
         super().__init__(units, activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
                          recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
                          kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
@@ -69,13 +80,7 @@ class LSTMCell(RecurrentCell):
         z = ops.add(ops.matmul(inputs, self.kernel.value), ops.matmul(recurrent_input, self.recurrent_kernel.value))
         if self.bias is not None:
             z = ops.add(z, self.bias.value)
-        z_input, z_forget, z_cell, z_output = ops.split(z, 4, axis=-1)
-        input_gate = self.recurrent_activation(z_input)
-        forget_gate = self.recurrent_activation(z_forget)
-        output_gate = self.recurrent_activation(z_output)
-        carry = ops.add(ops.multiply(forget_gate, carry), ops.multiply(input_gate, self.activation(z_cell)))
-        hidden = ops.multiply(output_gate, self.activation(carry))
-        return hidden, [hidden, carry]
+        return lstm_update(self, z, carry, axis=-1)
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "recurrent_activation": activations.serialize(self.recurrent_activation),

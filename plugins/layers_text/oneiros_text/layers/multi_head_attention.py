@@ -6,11 +6,10 @@ import math
 import numbers
 from typing import Any
 
-from oneiros import constraints, initializers, layers, ops, regularizers
+from oneiros import arguments, constraints, initializers, layers, ops, regularizers
 from oneiros.layers import Layer, SymbolicTensor
 from oneiros.layers.seed_generator import SeedGenerator
 
-from oneiros_text import _checks
 from oneiros_text.layers import _masking
 from oneiros_text.layers._nested import build_sublayer
 
@@ -51,14 +50,14 @@ class MultiHeadAttention(Layer):
                  kernel_regularizer: Any = None, bias_regularizer: Any = None, activity_regularizer: Any = None,
                  kernel_constraint: Any = None, bias_constraint: Any = None, seed: int | None = None, **kwargs: Any):
         owner = type(self).__name__
-        num_heads = _checks.positive_int(owner, "num_heads", num_heads)
-        key_dim = _checks.positive_int(owner, "key_dim", key_dim)
-        value_dim = _checks.optional_positive_int(owner, "value_dim", value_dim)
-        dropout = _checks.rate(owner, "dropout", dropout)
-        use_bias = _checks.flag(owner, "use_bias", use_bias)
+        num_heads = arguments.positive_int(owner, "num_heads", num_heads)
+        key_dim = arguments.positive_int(owner, "key_dim", key_dim)
+        value_dim = arguments.positive_int(owner, "value_dim", value_dim, optional=True)
+        dropout = arguments.fraction(owner, "dropout", dropout, allow_one=False)
+        use_bias = arguments.flag(owner, "use_bias", use_bias)
         output_dim = _output_dim(owner, output_shape)
         _check_attention_axes(owner, attention_axes)
-        seed = _checks.seed(owner, seed)
+        seed = arguments.seed(owner, seed)
         super().__init__(**kwargs)
         self.num_heads = num_heads
         self.key_dim = key_dim
@@ -144,22 +143,28 @@ class MultiHeadAttention(Layer):
         build_sublayer(self.value_dense, value)
         build_sublayer(self.output_dense, (query[0], query[1], self.num_heads, self.value_dim))
 
-    def call(self, inputs: Any, mask: Any = None, training: bool | None = None, query_mask: Any = None,
-             value_mask: Any = None, key_mask: Any = None, return_attention_scores: bool = False,
-             use_causal_mask: bool = False) -> Any:
-        query, value, key = inputs[:3]
+    def _combined_mask(self, inputs: Any, mask: Any, query_mask: Any, value_mask: Any, key_mask: Any,
+                       use_causal_mask: bool) -> Any:
+        """(batch, Tq, Tv): the logical and of every mask that applies, or None when none does."""
+        query, value = inputs[:2]
         attention_mask = inputs[3] if len(inputs) == 4 else None
         if isinstance(mask, (list, tuple)):
             query_mask = mask[0] if query_mask is None else query_mask
             value_mask = mask[1] if value_mask is None else value_mask
             key_mask = mask[2] if key_mask is None and len(mask) > 2 else key_mask
-        combined = _masking.combine(
+        return _masking.combine(
             attention_mask,
             None if query_mask is None else ops.expand_dims(query_mask, -1),
             None if value_mask is None else ops.expand_dims(value_mask, -2),
             None if key_mask is None else ops.expand_dims(key_mask, -2),
             _masking.causal(ops.shape(query)[1], ops.shape(value)[1]) if use_causal_mask else None,
         )
+
+    def call(self, inputs: Any, mask: Any = None, training: bool | None = None, query_mask: Any = None,
+             value_mask: Any = None, key_mask: Any = None, return_attention_scores: bool = False,
+             use_causal_mask: bool = False) -> Any:
+        query, value, key = inputs[:3]
+        combined = self._combined_mask(inputs, mask, query_mask, value_mask, key_mask, use_causal_mask)
         projected_query = ops.multiply(self.query_dense(query), 1.0 / math.sqrt(self.key_dim))
         projected_key = self.key_dense(key)
         projected_value = self.value_dense(value)
@@ -193,13 +198,8 @@ class MultiHeadAttention(Layer):
             "output_shape": list(output_shape) if isinstance(output_shape, tuple) else output_shape,
             "attention_axes": list(self.attention_axes) if isinstance(self.attention_axes, tuple)
             else self.attention_axes,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **self.serialized("kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
+                              "activity_regularizer", "kernel_constraint", "bias_constraint"),
             "seed": self.seed,
         }
 
@@ -210,7 +210,7 @@ def _output_dim(owner: str, output_shape: Any) -> int | None:
         return None
     sizes = [output_shape] if isinstance(output_shape, numbers.Integral) else output_shape
     if isinstance(sizes, (list, tuple)) and len(sizes) == 1:
-        return _checks.positive_int(owner, "output_shape", sizes[0])
+        return arguments.positive_int(owner, "output_shape", sizes[0])
     raise ValueError(f"{owner}: argument `output_shape` must be None, a positive int or a one-element list; "
                      f"received output_shape={output_shape!r}.")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops, regularizers
+from oneiros import ops, regularizers, tree
 from oneiros.layers import InputSpec, Layer
 
 from oneiros_text import _checks
@@ -39,6 +39,8 @@ class RNN(Layer):
       and repeats the previous output (zeros with ``zero_output_for_mask``, as Bidirectional sets).
     - ``stateful=True`` is refused: layers keep no state between calls; ``unroll=True`` unrolls
       the loop in compiled code.
+    - a list of cells is stacked in a :class:`StackedRNNCells`; its states nest per cell, as in
+      Keras (``return_state`` gives the output, then each cell's states).
 
     Example::
 
@@ -54,8 +56,9 @@ class RNN(Layer):
         owner = type(self).__name__
         refuse_stateful(owner, stateful)
         if isinstance(cell, (list, tuple)):
-            raise ValueError(f"{owner}: stacked cells are not supported; received a list of {len(cell)} cells. "
-                             "Stack recurrent layers with return_sequences=True instead.")
+            from oneiros_text.layers.stacked_rnn_cells import StackedRNNCells
+
+            cell = StackedRNNCells(list(cell))
         if not isinstance(cell, Layer) or not hasattr(cell, "state_size"):
             raise ValueError(f"{owner}: argument `cell` must be a Layer with a `state_size` and "
                              f"call(inputs, states) -> (output, new_states); received {cell!r}.")
@@ -93,7 +96,8 @@ class RNN(Layer):
         if hasattr(self.cell, "get_initial_state"):
             states = self.cell.get_initial_state(batch_size)
             return list(states) if isinstance(states, (list, tuple)) else [states]
-        return [ops.zeros((batch_size, size), self.compute_dtype) for size in self.state_size]
+        return [tree.map_structure(lambda width: ops.zeros((batch_size, width), self.compute_dtype), size)
+                for size in self.state_size]
 
     def call(self, inputs: Any, mask: Any = None, training: bool | None = None) -> Any:
         sequences, initial_state = split_initial_state(inputs)
@@ -101,17 +105,20 @@ class RNN(Layer):
         if len(states) != len(self.state_size):
             raise ValueError(f"{type(self).__name__} {self.name!r} has {len(self.state_size)} states of sizes "
                              f"{self.state_size}; received {len(states)} initial states.")
-        step_inputs, step = self._step_function(sequences, training)
+        step_inputs, step = self._step_function(sequences, training, states)
         last_output, outputs, final_states = recur(
-            step, step_inputs, states, self.output_size, mask=first_mask(mask), go_backwards=self.go_backwards,
-            zero_output_for_mask=self.zero_output_for_mask, return_sequences=self.return_sequences,
-            unroll=self.unroll, output_is_first_state=isinstance(self.cell, RecurrentCell),
+            step, step_inputs, tree.flatten(states), self.output_size, mask=first_mask(mask),
+            go_backwards=self.go_backwards, zero_output_for_mask=self.zero_output_for_mask,
+            return_sequences=self.return_sequences, unroll=self.unroll,
+            output_is_first_state=isinstance(self.cell, RecurrentCell),
         )
         output = outputs if self.return_sequences else last_output
+        final_states = tree.pack_sequence_as(list(states), final_states)
         return (output, *final_states) if self.return_state else output
 
-    def _step_function(self, sequences: Any, training: bool | None) -> tuple[Any, Any]:
-        """(what the loop scans over, the step) for this cell."""
+    def _step_function(self, sequences: Any, training: bool | None, states: list[Any]) -> tuple[Any, Any]:
+        """(what the loop scans over, the step) for this cell; the loop carries the states flat and
+        the step gives the cell its nested ``states`` structure (stacked cells)."""
         cell = self.cell
         if isinstance(cell, RecurrentCell):
             shape = ops.shape(sequences)
@@ -124,9 +131,10 @@ class RNN(Layer):
 
             return sequences, dropout_step
 
-        def cell_step(inputs_t: Any, states: tuple) -> tuple[Any, list[Any]]:
-            output, new_states = cell(inputs_t, list(states), training=training)
-            return output, list(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
+        def cell_step(inputs_t: Any, flat_states: tuple) -> tuple[Any, list[Any]]:
+            output, new_states = cell(inputs_t, tree.pack_sequence_as(list(states), list(flat_states)),
+                                      training=training)
+            return output, tree.flatten(new_states)
 
         return sequences, cell_step
 
@@ -135,7 +143,7 @@ class RNN(Layer):
         batch = shape[0]
         output = (batch, shape[1], self.output_size) if self.return_sequences else (batch, self.output_size)
         if self.return_state:
-            return (output, *((batch, size) for size in self.state_size))
+            return (output, *(tree.map_structure(lambda width: (batch, width), size) for size in self.state_size))
         return output
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> Any:

@@ -17,8 +17,9 @@ _MODULES = {
     "Hashing": "hashing",
     "CategoryEncoding": "category_encoding",
     "pad_sequences": "pad_sequences",
+    "HashedCrossing": "hashed_crossing",
 }
-_LAYERS = ("TextVectorization", "StringLookup", "IntegerLookup", "Hashing", "CategoryEncoding")
+_LAYERS = ("TextVectorization", "StringLookup", "IntegerLookup", "Hashing", "CategoryEncoding", "HashedCrossing")
 
 __all__ = sorted(_MODULES)
 
