@@ -28,6 +28,10 @@ __all__ = [
     "elu", "gelu", "hard_sigmoid", "hard_silu", "leaky_relu", "log_sigmoid", "log_softmax",
     "mish", "moments", "one_hot", "relu", "relu6", "selu", "sigmoid", "silu", "softmax",
     "softplus", "softsign",
+    "batch_normalization", "binary_crossentropy", "categorical_crossentropy", "celu", "glu",
+    "hard_shrink", "hard_swish", "hard_tanh", "in_top_k", "layer_normalization", "multi_hot",
+    "normalize", "psnr", "rms_normalization", "soft_shrink", "sparse_categorical_crossentropy",
+    "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "swish", "tanh_shrink", "threshold",
 ]
 
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -166,3 +170,221 @@ def moments(x: Any, axes: Any, keepdims: bool = False) -> tuple[np.ndarray, np.n
         mean = np.mean(values, axis=axis, keepdims=keepdims)
         variance = np.var(values, axis=axis, keepdims=keepdims)
     return finish(mean, name), finish(variance, name)
+
+
+def _in_float64(fn: Callable[..., np.ndarray], x: Any, *others: Any) -> np.ndarray:
+    """``fn`` on float64 copies of ``x`` and ``others``, the result in the float dtype of ``x``."""
+    array = as_tensor(x)
+    name = float_result(array.dtype.name)
+    with quiet():
+        return finish(fn(array.astype(np.float64), *(None if other is None else as_tensor(other).astype(np.float64)
+                                                       for other in others)), name)
+
+
+EPSILON = 1e-7
+
+
+def celu(x: Any, alpha: float = 1.0) -> np.ndarray:
+    return _in_float64(lambda v: np.maximum(v, 0) + alpha * np.minimum(0, np.expm1(v / alpha)), x)
+
+
+def glu(x: Any, axis: int = -1) -> np.ndarray:
+    def gated(v: np.ndarray) -> np.ndarray:
+        first, second = np.split(v, 2, axis=axis)
+        return first / (1 + np.exp(-second))
+
+    return _in_float64(gated, x)
+
+
+def hard_shrink(x: Any, threshold: float = 0.5) -> np.ndarray:
+    return _in_float64(lambda v: np.where(np.abs(v) > threshold, v, 0), x)
+
+
+def soft_shrink(x: Any, threshold: float = 0.5) -> np.ndarray:
+    return _in_float64(lambda v: np.sign(v) * np.maximum(np.abs(v) - threshold, 0), x)
+
+
+def hard_swish(x: Any) -> np.ndarray:
+    return _in_float64(lambda v: v * np.clip(v / 6 + 0.5, 0, 1), x)
+
+
+def swish(x: Any) -> np.ndarray:
+    return _in_float64(lambda v: v / (1 + np.exp(-v)), x)
+
+
+def hard_tanh(x: Any) -> np.ndarray:
+    array = as_tensor(x)
+    return finish(np.clip(array, -1, 1), array.dtype.name)
+
+
+def tanh_shrink(x: Any) -> np.ndarray:
+    return _in_float64(lambda v: v - np.tanh(v), x)
+
+
+def sparse_plus(x: Any) -> np.ndarray:
+    return _in_float64(lambda v: np.where(v <= -1, 0, np.where(v >= 1, v, (v + 1) ** 2 / 4)), x)
+
+
+def sparse_sigmoid(x: Any) -> np.ndarray:
+    return _in_float64(lambda v: np.where(v <= -1, 0, np.where(v >= 1, 1, (v + 1) / 2)), x)
+
+
+def squareplus(x: Any, b: float = 4) -> np.ndarray:
+    return _in_float64(lambda v: (v + np.sqrt(v * v + b)) / 2, x)
+
+
+def threshold(x: Any, threshold: Any, default_value: Any) -> np.ndarray:
+    array = as_tensor(x)
+    return finish(np.where(array > threshold, array, default_value), array.dtype.name)
+
+
+def _simplex_projection(v: np.ndarray, axis: int) -> np.ndarray:
+    """Bisection on the threshold tau with sum(max(v - tau, 0)) = 1 (a method independent of sorting)."""
+    low = np.max(v, axis=axis, keepdims=True) - 1
+    high = np.max(v, axis=axis, keepdims=True)
+    for _ in range(200):
+        middle = (low + high) / 2
+        too_much = np.sum(np.maximum(v - middle, 0), axis=axis, keepdims=True) > 1
+        low, high = np.where(too_much, middle, low), np.where(too_much, high, middle)
+    return np.maximum(v - (low + high) / 2, 0)
+
+
+def sparsemax(x: Any, axis: int = -1) -> np.ndarray:
+    return _in_float64(lambda v: _simplex_projection(v, axis), x)
+
+
+def normalize(x: Any, axis: Any = -1, order: int = 2, epsilon: Any = None) -> np.ndarray:
+    if not isinstance(order, int) or order < 1:
+        raise ValueError(f"order must be an int >= 1; received order={order!r}.")
+    floor = EPSILON if epsilon is None else epsilon
+
+    def divided(v: np.ndarray) -> np.ndarray:
+        v = np.atleast_1d(v)
+        norms = np.sum(np.abs(v) ** order, axis=normalize_axis(axis), keepdims=True) ** (1 / order)
+        return v / np.maximum(norms, floor)
+
+    return _in_float64(divided, x)
+
+
+def _reduced(v: np.ndarray, axis: Any) -> tuple[int, ...]:
+    axes = axis if isinstance(axis, (list, tuple)) else [axis]
+    return tuple(int(one) % v.ndim for one in axes)
+
+
+def _laid_along(vector: np.ndarray | None, v: np.ndarray, axes: tuple[int, ...]) -> Any:
+    if vector is None:
+        return 1.0
+    if vector.ndim == v.ndim:
+        return vector
+    return vector.reshape([v.shape[dim] if dim in axes else 1 for dim in range(v.ndim)])
+
+
+def rms_normalization(x: Any, scale: Any = None, axis: Any = -1, epsilon: Any = None) -> np.ndarray:
+    floor = EPSILON if epsilon is None else epsilon
+
+    def normalized(v: np.ndarray, factor: np.ndarray | None) -> np.ndarray:
+        v = np.atleast_1d(v)
+        axes = _reduced(v, axis)
+        return v / np.sqrt(np.mean(v * v, axis=axes, keepdims=True) + floor) * _laid_along(factor, v, axes)
+
+    return _in_float64(normalized, x, scale)
+
+
+def layer_normalization(x: Any, gamma: Any = None, beta: Any = None, axis: Any = -1, epsilon: Any = None,
+                        **kwargs: Any) -> np.ndarray:
+    floor = EPSILON if epsilon is None else epsilon
+
+    def normalized(v: np.ndarray, scale: np.ndarray | None, offset: np.ndarray | None) -> np.ndarray:
+        axes = _reduced(v, axis)
+        centred = v - np.mean(v, axis=axes, keepdims=True)
+        outputs = centred / np.sqrt(np.mean(centred ** 2, axis=axes, keepdims=True) + floor)
+        return outputs * _laid_along(scale, v, axes) + (0.0 if offset is None else _laid_along(offset, v, axes))
+
+    return _in_float64(normalized, x, gamma, beta)
+
+
+def batch_normalization(x: Any, mean: Any, variance: Any, axis: int, offset: Any = None, scale: Any = None,
+                        epsilon: float = 0.001) -> np.ndarray:
+    def normalized(v, mean_, variance_, offset_, scale_):
+        axes = (int(axis) % v.ndim,)
+        outputs = (v - _laid_along(mean_, v, axes)) / np.sqrt(_laid_along(variance_, v, axes) + epsilon)
+        return outputs * _laid_along(scale_, v, axes) + (0.0 if offset_ is None else _laid_along(offset_, v, axes))
+
+    return _in_float64(normalized, x, mean, variance, offset, scale)
+
+
+def multi_hot(inputs: Any, num_classes: Any = None, axis: int = -1, dtype: Any = None, sparse: bool = False,
+              **kwargs: Any) -> np.ndarray:
+    if num_classes is None:
+        raise ValueError("multi_hot needs num_classes; received num_classes=None.")
+    labels = as_tensor(inputs)
+    rows = labels.reshape(1, -1) if labels.ndim == 1 else labels
+    encoded = np.zeros((rows.shape[0], num_classes))
+    for row, row_labels in enumerate(rows):
+        for label in row_labels:
+            if 0 <= label < num_classes:
+                encoded[row, label] = 1
+    encoded = encoded[0] if labels.ndim == 1 else encoded
+    return finish(np.moveaxis(encoded, -1, axis) if labels.ndim > 1 else encoded, dtype or "float32")
+
+
+def in_top_k(targets: Any, predictions: Any, k: int) -> np.ndarray:
+    scores = as_tensor(predictions).astype(np.float64)
+    labels = as_tensor(targets).astype(np.int64)
+    target_scores = scores[np.arange(len(labels)), labels]
+    larger = np.sum(scores > target_scores[:, None], axis=-1)
+    return finish(larger < k, "bool")
+
+
+def psnr(x1: Any, x2: Any, max_val: Any) -> np.ndarray:
+    def ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if a.shape != b.shape:
+            raise ValueError(f"psnr needs inputs of one shape; received {a.shape} and {b.shape}.")
+        return 10 * np.log10(float(max_val) ** 2 / np.mean((a - b) ** 2))
+
+    return _in_float64(ratio, x1, x2)
+
+
+def _log_probabilities(output: np.ndarray, from_logits: bool, axis: int) -> np.ndarray:
+    if from_logits:
+        shifted = output - np.max(output, axis=axis, keepdims=True)
+        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    return np.log(np.clip(output / np.sum(output, axis=axis, keepdims=True), EPSILON, 1 - EPSILON))
+
+
+def binary_crossentropy(target: Any, output: Any, from_logits: bool = False) -> np.ndarray:
+    def loss(t: np.ndarray, o: np.ndarray) -> np.ndarray:
+        if t.shape != o.shape:
+            raise ValueError(f"binary_crossentropy needs target and output of one shape; received {t.shape} "
+                             f"and {o.shape}.")
+        if from_logits:
+            return np.maximum(o, 0) - o * t + np.log1p(np.exp(-np.abs(o)))
+        o = np.clip(o, EPSILON, 1 - EPSILON)
+        return -(t * np.log(o) + (1 - t) * np.log(1 - o))
+
+    return _in_float64(lambda o, t: loss(t, o), output, target)
+
+
+def categorical_crossentropy(target: Any, output: Any, from_logits: bool = False, axis: int = -1) -> np.ndarray:
+    def loss(o: np.ndarray, t: np.ndarray) -> np.ndarray:
+        if t.shape != o.shape:
+            raise ValueError(f"categorical_crossentropy needs target and output of one shape; received "
+                             f"{t.shape} and {o.shape}.")
+        return -np.sum(t * _log_probabilities(o, from_logits, axis), axis=axis)
+
+    return _in_float64(loss, output, target)
+
+
+def sparse_categorical_crossentropy(target: Any, output: Any, from_logits: bool = False,
+                                    axis: int = -1) -> np.ndarray:
+    labels = as_tensor(target).astype(np.int64)
+
+    def loss(o: np.ndarray) -> np.ndarray:
+        picked = labels[..., 0] if labels.ndim == o.ndim and labels.shape[-1] == 1 else labels
+        if picked.shape != o.shape[:-1]:
+            raise ValueError(f"sparse_categorical_crossentropy needs target of shape output.shape[:-1]; "
+                             f"received {labels.shape} and {o.shape}.")
+        log_probabilities = np.moveaxis(_log_probabilities(o, from_logits, axis), axis, -1)
+        return -np.take_along_axis(log_probabilities, picked[..., None], axis=-1)[..., 0]
+
+    return _in_float64(loss, output)

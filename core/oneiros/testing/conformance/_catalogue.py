@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from oneiros.backend import TRAINABLE
 from oneiros.ops import CONTRACT, OpSpec
 from oneiros.testing.conformance import (
+    _cases_activations,
     _cases_control,
     _cases_core,
     _cases_linalg,
@@ -28,6 +29,7 @@ CASES: list[Case] = [
     *_cases_control.CASES,
     *_cases_linalg.CASES,
     *_cases_signal.CASES,
+    *_cases_activations.CASES,
 ]
 RANDOM_CHECKS = _random_checks.CHECKS
 TRANSFORM_CHECKS = _transform_checks.CHECKS
