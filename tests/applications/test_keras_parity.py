@@ -40,9 +40,23 @@ CASES = [
     Case("ResNet50"), Case("ResNet101", forward=False), Case("ResNet152", forward=False),
     Case("ResNet50V2"), Case("ResNet101V2", forward=False), Case("ResNet152V2", forward=False),
     Case("ResNet50", options={"include_top": False, "pooling": "max"}),
+    Case("VGG16"), Case("VGG19", forward=False), Case("VGG16", options={"include_top": False, "pooling": "avg"}),
+    Case("DenseNet121"), Case("DenseNet169", forward=False), Case("DenseNet201", forward=False),
+    Case("Xception", size=71),
+    Case("InceptionV3", size=75), Case("InceptionResNetV2", size=75),
+    Case("MobileNet", options={"alpha": 0.5}), Case("MobileNet", forward=False),
+    Case("MobileNetV2", options={"alpha": 0.35}), Case("MobileNetV2", forward=False, options={"alpha": 1.3}),
+    Case("MobileNetV3Small"), Case("MobileNetV3Large"),
+    Case("MobileNetV3Small", options={"minimalistic": True, "include_top": False, "pooling": "avg"}),
+    Case("EfficientNetB0"), *(Case(f"EfficientNetB{index}", forward=False) for index in range(1, 8)),
+    Case("EfficientNetV2B0"), Case("EfficientNetV2B1", forward=False), Case("EfficientNetV2B2", forward=False),
+    Case("EfficientNetV2B3", forward=False), Case("EfficientNetV2S"),
+    Case("EfficientNetV2M", forward=False), Case("EfficientNetV2L", forward=False),
+    Case("ConvNeXtTiny"), *(Case(f"ConvNeXt{size}", forward=False) for size in ("Small", "Base", "Large", "XLarge")),
+    Case("NASNetMobile"), Case("NASNetLarge", forward=False),
 ]
 
-BATCH = np.random.default_rng(0).uniform(0, 255, (2, 64, 64, 3)).astype("float32")
+BATCH = np.random.default_rng(0).uniform(0, 255, (2, 96, 96, 3)).astype("float32")
 
 
 def keras_weights(model: Any) -> list[np.ndarray]:

@@ -28,17 +28,22 @@ POOLINGS = (None, "avg", "max")
 
 @dataclass(frozen=True)
 class WeightFile:
-    """One published weight file: ``folder/name`` under Keras's applications bucket, and its hash."""
+    """One published weight file: ``base/folder/name`` and its hash (Keras publishes none for some),
+    cached as ``cached_name`` (default ``name``)."""
 
     folder: str
     name: str
-    file_hash: str
+    file_hash: str | None
+    base: str = KERAS_APPLICATIONS_URL
+    cached_name: str | None = None
 
     def fetch(self) -> str:
+        """The cached local copy, downloaded and checked on first use (from the mirror when one is set)."""
         from oneiros.utils import get_file
 
-        base = os.environ.get(MIRROR_VARIABLE) or KERAS_APPLICATIONS_URL
-        return get_file(self.name, f"{base.rstrip('/')}/{self.folder}/{self.name}", cache_subdir="models",
+        base = (os.environ.get(MIRROR_VARIABLE) or self.base).rstrip("/")
+        path = f"{self.folder}/{self.name}" if self.folder else self.name
+        return get_file(self.cached_name or self.name, f"{base}/{path}", cache_subdir="models",
                         file_hash=self.file_hash)
 
 
@@ -57,6 +62,12 @@ class Arguments:
 
 STANDARD = {field.name: field.default for field in dataclasses.fields(Arguments)}
 """Keras's usual constructor parameters, in its order (``name`` follows them)."""
+
+
+def shape_first(options: dict[str, Any], name: str | None = None) -> dict[str, Any]:
+    """The parameters of the MobileNets and NASNets: ``input_shape``, ``options``, the usual others, ``name``."""
+    return {"input_shape": None, **options, **{key: value for key, value in STANDARD.items() if key != "input_shape"},
+            "name": name}
 
 
 def constructor(public_name: str, build: Callable[..., Any], doc: str, defaults: dict[str, Any]) -> Callable[..., Any]:
@@ -165,12 +176,12 @@ def classifier(x: Any, arguments: Arguments, dropout: float = 0.0) -> Any:
     return layers.Dense(arguments.classes, activation=arguments.classifier_activation, name="predictions")(x)
 
 
-def pooled(x: Any, pooling: str | None) -> Any:
+def pooled(x: Any, pooling: str | None, names: tuple[str | None, str | None] = ("avg_pool", "max_pool")) -> Any:
     """The feature map, or its global average or maximum (``pooling``), without a classifier."""
     if pooling == "avg":
-        return layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        return layers.GlobalAveragePooling2D(name=names[0])(x)
     if pooling == "max":
-        return layers.GlobalMaxPooling2D(name="max_pool")(x)
+        return layers.GlobalMaxPooling2D(name=names[1])(x)
     return x
 
 
