@@ -55,6 +55,12 @@ class Variable(TensorOperators):
             )
         self._value = value
 
+    def replace_value(self, value: Any) -> None:
+        """Takes ``value`` as it is: a tensor already of this variable's dtype and shape (a compiled
+        step's result, or this value placed on other devices). Unlike :meth:`assign` it neither
+        converts nor checks, so handing a step's state back costs nothing per variable."""
+        self._value = value
+
     def assign_add(self, delta: Any) -> None:
         """Adds ``delta`` to the value (in compiled steps too, where the value is traced)."""
         self.assign(ops.add(self._value, ops.cast(delta, self.dtype)))

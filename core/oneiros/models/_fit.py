@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,6 +22,9 @@ from oneiros.models._choices import choice_key
 from oneiros.models._pipeline import AUTO, choose_prediction_steps, choose_steps_per_execution, prefetched
 from oneiros.models._target_checks import check_targets
 
+if TYPE_CHECKING:
+    from oneiros.models.model import Model
+
 DEFAULT_BATCH_SIZE = 32
 
 
@@ -38,13 +41,15 @@ def _to_floats(logs: dict[str, Any], order: list[str]) -> dict[str, float]:
     return {key: float(ops.to_numpy(logs[key])) for key in order if key in logs}
 
 
-def _check_against_model(model: Any, x: Any) -> None:
+def _check_against_model(model: Model, x: Any) -> None:
     """Refuses inputs whose feature sizes contradict the model's declared inputs, before any step."""
     declared = []
-    if hasattr(model, "_flat_inputs"):
-        declared = [(name, tensor.shape) for name, tensor in zip(model.input_names, model._flat_inputs)]
-    elif getattr(model, "input_shape", None) is not None:
-        declared = [("x", model.input_shape)]
+    flat_inputs = getattr(model, "_flat_inputs", None)
+    input_shape = getattr(model, "input_shape", None)
+    if flat_inputs is not None:
+        declared = [(name, tensor.shape) for name, tensor in zip(getattr(model, "input_names"), flat_inputs)]
+    elif input_shape is not None:
+        declared = [("x", input_shape)]
     given = leaves(x, "x")
     if not declared or len(declared) != len(given):
         return
@@ -57,7 +62,7 @@ def _check_against_model(model: Any, x: Any) -> None:
                             f"{tuple(expected)} (None = any size).")
 
 
-def _make_adapter(model: Any, x: Any, y: Any, **options: Any) -> Any:
+def _make_adapter(model: Model, x: Any, y: Any, **options: Any) -> Any:
     adapter = adapter_for(x, y, **options)
     if isinstance(adapter, ArrayAdapter):
         _check_against_model(model, adapter.x)
@@ -80,10 +85,11 @@ def _callback(spec: Any) -> Any:
     return spec
 
 
-def _callbacks(model: Any, callbacks: Any, verbose: int, params: dict[str, Any], history: bool) -> CallbackList:
+def _callbacks(model: Model, callbacks: Any, verbose: int, params: dict[str, Any],
+               history: History | None = None) -> CallbackList:
     chosen = [_callback(spec) for spec in callbacks or []]
-    if history:
-        chosen.append(History())
+    if history is not None:
+        chosen.append(history)
     if verbose and not any(isinstance(c, ProgbarLogger) for c in chosen):
         chosen.append(ProgbarLogger(verbose=verbose, stream=sys.stdout))
     return CallbackList(chosen, model, params)
@@ -102,7 +108,7 @@ def _peek(adapter: Any) -> Any:
     return next(iter(adapter.batches(0)), None)
 
 
-def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verbose: Any, callbacks: Any,
+def fit(model: Model, *, x: Any, y: Any, batch_size: int | None, epochs: int, verbose: Any, callbacks: Any,
         validation_split: float, validation_data: Any, shuffle: bool, class_weight: Any, sample_weight: Any,
         initial_epoch: int, steps_per_epoch: int | None, validation_steps: int | None,
         validation_batch_size: int | None, validation_freq: int, check_finite: bool | None = None) -> History:
@@ -131,19 +137,20 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
         validation = _validation_adapter(model, validation_data, validation_batch_size or batch_size,
                                          validation_steps)
     params = {"epochs": epochs, "steps": adapter.num_batches, "verbose": verbose, "mode": "fit"}
-    callback_list = _callbacks(model, callbacks, verbose, params, history=True)
+    history = History()
+    callback_list = _callbacks(model, callbacks, verbose, params, history)
     sync_every_batch = callback_list.needs_weights_per_batch()
     distribution = current_distribution()
     search = None
-    if model.compiled.steps_per_execution == AUTO and distribution is None and not sync_every_batch:
+    if trainer.config.steps_per_execution == AUTO and distribution is None and not sync_every_batch:
         search = trainer.fusion_search
         first = _peek(adapter)
         if first is not None:
             _prepare(trainer, first, 1, adapter)
-            search.recall(choice_key(model, "train", first, trainer.backend, model.compiled), first)
+            search.recall(choice_key(model, "train", first, trainer.backend, trainer.config), first)
         spe = search.current
     else:
-        spe = trainer.training_steps.resolve(model.compiled.steps_per_execution,
+        spe = trainer.training_steps.resolve(trainer.config.steps_per_execution,
                                              lambda: choose_steps_per_execution(trainer, adapter, sync_every_batch))
     params["steps_per_execution"] = spe
     model.stop_training = False
@@ -168,7 +175,7 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
                         _prepare(trainer, batch, count, adapter)
                         state = trainer.initial_state()
                         if search is not None:
-                            search.recall(choice_key(model, "train", batch, trainer.backend, model.compiled), batch)
+                            search.recall(choice_key(model, "train", batch, trainer.backend, trainer.config), batch)
                     if step == 0:
                         state = _reset_metrics(trainer, state)
                     state = trainer.apply_learning_rate_change(state)
@@ -202,7 +209,7 @@ def fit(model: Any, *, x: Any, y: Any, batch_size: int | None, epochs: int, verb
     if search is not None:
         params["steps_per_execution"] = search.current
     callback_list.call("on_train_end", epoch_logs)
-    return model.history
+    return history
 
 
 def _check_counts(owner: str, **counts: Any) -> None:
@@ -224,31 +231,29 @@ def _prepare(trainer: Any, batch: Any, count: int, adapter: Any) -> None:
 
 def _with_synced_variables(trainer: Any, state: Any) -> Any:
     """Callbacks may have changed weights (e.g. restoring the best ones): take them back."""
-    _, _, optimizer_state, metric_states = state
-    return trainer.state_from_variables(optimizer_state, metric_states)
+    return trainer.state_from_variables(state.optimizer_state, state.metric_states)
 
 
 def _reset_metrics(trainer: Any, state: Any) -> Any:
-    trainable, non_trainable, optimizer_state, _ = state
-    return trainable, non_trainable, optimizer_state, trainer.initial_metric_states()
+    return state._replace(metric_states=trainer.initial_metric_states())
 
 
-def _validation_adapter(model: Any, data: Any, batch_size: int | None, steps: int | None) -> Any:
+def _validation_adapter(model: Model, data: Any, batch_size: int | None, steps: int | None) -> Any:
     if isinstance(data, tuple) and len(data) in (2, 3):
         x, y, sample_weight = (*data, None)[:3]
         return _make_adapter(model, x, y, sample_weight=sample_weight, batch_size=batch_size or DEFAULT_BATCH_SIZE)
     return adapter_for(data, steps=steps)
 
 
-def _evaluate_adapter(model: Any, trainer: Any, adapter: Any, verbose: int, callbacks: Any) -> dict[str, float]:
+def _evaluate_adapter(model: Model, trainer: Any, adapter: Any, verbose: int, callbacks: Any) -> dict[str, float]:
     """Evaluates on ``adapter``. ``callbacks``: evaluate's own (a list or None), or the CallbackList of
     the fit being validated, whose test hooks Keras calls during validation too."""
     params = {"steps": adapter.num_batches, "verbose": verbose, "mode": "evaluate"}
     callback_list = callbacks if isinstance(callbacks, CallbackList) else _callbacks(model, callbacks, verbose,
-                                                                                     params, history=False)
+                                                                                     params)
     per_batch_callbacks = callback_list.needs_weights_per_batch()
     spe = trainer.evaluation_steps.resolve(
-        model.compiled.steps_per_execution,
+        trainer.config.steps_per_execution,
         lambda: choose_steps_per_execution(trainer, adapter, per_batch_callbacks, evaluation=True))
     params["steps_per_execution"] = spe
     callback_list.call("on_test_begin", None)
@@ -266,18 +271,18 @@ def _evaluate_adapter(model: Any, trainer: Any, adapter: Any, verbose: int, call
         callback_list.call("on_test_batch_begin", step, None)
         with StepGuard() as guard, guard.step():
             (non_trainable, metric_states), logs = trainer.test_function(count)(state, batch)
-            state = (state[0], non_trainable, state[2], metric_states)
+            state = state._replace(non_trainable=non_trainable, metric_states=metric_states)
         step += count
         callback_list.call("on_test_batch_end", step - 1, logs)
     if state is None:
         raise DataError("The evaluation data produced no batch.")
-    trainer.sync_non_trainable(state[1])
+    trainer.sync_non_trainable(state.non_trainable)
     result = _to_floats(logs, trainer.metric_names())
     callback_list.call("on_test_end", result)
     return result
 
 
-def evaluate(model: Any, *, x: Any, y: Any, batch_size: int | None, verbose: Any, sample_weight: Any,
+def evaluate(model: Model, *, x: Any, y: Any, batch_size: int | None, verbose: Any, sample_weight: Any,
              steps: int | None, callbacks: Any, return_dict: bool) -> Any:
     trainer = model._get_trainer()
     _check_counts("evaluate", batch_size=batch_size, steps=steps)
@@ -290,14 +295,14 @@ def evaluate(model: Any, *, x: Any, y: Any, batch_size: int | None, verbose: Any
     return values[0] if len(values) == 1 else values
 
 
-def predict(model: Any, x: Any, *, batch_size: int | None, verbose: Any, steps: int | None, callbacks: Any) -> Any:
+def predict(model: Model, x: Any, *, batch_size: int | None, verbose: Any, steps: int | None, callbacks: Any) -> Any:
     from oneiros.models._inference import Predictor
 
     verbose = _verbosity(verbose)
     _check_counts("predict", batch_size=batch_size, steps=steps)
     adapter = _make_adapter(model, x, None, batch_size=batch_size or DEFAULT_BATCH_SIZE, steps=steps)
     params = {"steps": adapter.num_batches, "verbose": verbose, "mode": "predict"}
-    callback_list = _callbacks(model, callbacks, verbose, params, history=False)
+    callback_list = _callbacks(model, callbacks, verbose, params)
     predictor = Predictor.for_model(model)
     distribution = current_distribution()
     fetch = ops.to_numpy if distribution is None else distribution.fetch
@@ -338,7 +343,7 @@ def _unstacked(array: np.ndarray, count: int) -> np.ndarray:
     return array.reshape(-1, *array.shape[2:]) if count > 1 else array
 
 
-def _distributed_inputs(model: Any, distribution: Any, x: Any, place_weights: bool) -> Any:
+def _distributed_inputs(model: Model, distribution: Any, x: Any, place_weights: bool) -> Any:
     """``x`` as a global batch; first moves the model's weights to the distribution's devices."""
     if place_weights:
         if not model.built or not model.variables:
@@ -347,11 +352,11 @@ def _distributed_inputs(model: Any, distribution: Any, x: Any, place_weights: bo
         variables = model.variables
         for variable, value in zip(variables, distribution.distribute_weights([v.value for v in variables],
                                                                               variables)):
-            variable._value = value
+            variable.replace_value(value)
     return distribution.distribute_batch(x)
 
 
-def train_on_batch(model: Any, x: Any, y: Any, *, sample_weight: Any, class_weight: Any, return_dict: bool) -> Any:
+def train_on_batch(model: Model, x: Any, y: Any, *, sample_weight: Any, class_weight: Any, return_dict: bool) -> Any:
     trainer = model._get_trainer()
     trainer.require_training()
     adapter = _make_adapter(model, x, y, sample_weight=sample_weight, class_weight=class_weight,
@@ -368,7 +373,7 @@ def train_on_batch(model: Any, x: Any, y: Any, *, sample_weight: Any, class_weig
     return _batch_result(_to_floats(logs, trainer.metric_names()), return_dict)
 
 
-def test_on_batch(model: Any, x: Any, y: Any, *, sample_weight: Any, return_dict: bool) -> Any:
+def test_on_batch(model: Model, x: Any, y: Any, *, sample_weight: Any, return_dict: bool) -> Any:
     trainer = model._get_trainer()
     adapter = _make_adapter(model, x, y, sample_weight=sample_weight, batch_size=len(leaves(x)[0][1]))
     return _batch_result(_evaluate_adapter(model, trainer, adapter, verbose=0, callbacks=None), return_dict)
@@ -380,7 +385,7 @@ def _batch_result(values: dict[str, float], return_dict: bool) -> Any:
     return list(values.values()) if len(values) > 1 else next(iter(values.values()))
 
 
-def predict_on_batch(model: Any, x: Any) -> Any:
+def predict_on_batch(model: Model, x: Any) -> Any:
     from oneiros.models._inference import Predictor
 
     adapter = _make_adapter(model, x, None, batch_size=len(leaves(x)[0][1]))

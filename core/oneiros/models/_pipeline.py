@@ -250,7 +250,8 @@ class FusionSearch:
         self._reference: tuple | None = None
         self._batch_bytes = 0
         self._compiled: dict[tuple[int, tuple], Callable] = {}
-        self._candidate: int | None = None
+        self._candidate = 0
+        """The group size being compiled or measured (0: none yet)."""
         self._pending: _BackgroundCompile | None = None
         self._phase = "first call"
         self._first_call_seconds = 0.0
@@ -328,7 +329,7 @@ class FusionSearch:
         shapes = _signature(batch) if count == 1 else tuple(shape[1:] for shape in _signature(batch))
         regular = shapes == self._reference
         if self._phase == "compiling" and self._pending is not None and self._pending.finished:
-            self._candidate_ready()
+            self._candidate_ready(self._pending)
         if not regular or self._phase == "compiling":
             self._window = None
             return program(state, batch)
@@ -421,9 +422,9 @@ class FusionSearch:
         self._candidate_signature = _signature(stacked)
         self._pending = _BackgroundCompile(compile)
 
-    def _candidate_ready(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending.error is not None:
+    def _candidate_ready(self, pending: _BackgroundCompile) -> None:
+        self._pending = None
+        if pending.error is not None or pending.program is None:
             warnings.warn(f"steps_per_execution='auto': compiling {self._candidate} fused steps failed "
                           f"({type(pending.error).__name__}: {pending.error}); training goes on with "
                           f"{self.baseline} step(s) per call.")

@@ -10,7 +10,7 @@ every step, evaluation batch and prediction draws new numbers.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from oneiros import ops
 from oneiros.backend import TRAINABLE, get_backend
@@ -25,7 +25,15 @@ from oneiros.variables import swapped_values
 if TYPE_CHECKING:
     from oneiros.models.model import Model
 
-State = tuple[list[Any], list[Any], Any, list[Any]]
+
+
+class State(NamedTuple):
+    """What a training step takes and returns (a pytree of backend tensors)."""
+
+    trainable: list[Any]
+    non_trainable: list[Any]
+    optimizer_state: Any
+    metric_states: list[Any]
 
 
 def _output_names(model: Any, count: int) -> list[str]:
@@ -133,19 +141,18 @@ class Trainer:
     def state_from_variables(self, optimizer_state: Any, metric_states: list[Any]) -> State:
         """The variables' current values with these optimizer and metric states, placed on the
         devices of the active distribution."""
-        return self.distribute(([v.value for v in self.trainable], [v.value for v in self.non_trainable],
-                                optimizer_state, metric_states))
+        return self.distribute(State([v.value for v in self.trainable], [v.value for v in self.non_trainable],
+                                     optimizer_state, metric_states))
 
     def distribute(self, state: State) -> State:
         """``state`` placed on the devices of the active distribution (unchanged without one)."""
         distribution = current_distribution()
         if distribution is None:
             return state
-        trainable, non_trainable, optimizer_state, metric_states = state
-        trainable = distribution.distribute_weights(trainable, self.trainable)
-        non_trainable = distribution.distribute_weights(non_trainable, self.non_trainable)
-        return (trainable, non_trainable, distribution.distribute_state(optimizer_state, trainable),
-                distribution.distribute_state(metric_states, trainable))
+        trainable = distribution.distribute_weights(state.trainable, self.trainable)
+        non_trainable = distribution.distribute_weights(state.non_trainable, self.non_trainable)
+        return State(trainable, non_trainable, distribution.distribute_state(state.optimizer_state, trainable),
+                     distribution.distribute_state(state.metric_states, trainable))
 
     def _all_metrics(self) -> list[Any]:
         return [m for group in self.config.metrics + self.config.weighted_metrics for m in group]
@@ -188,16 +195,15 @@ class Trainer:
 
     def sync(self, state: State) -> None:
         """Writes the state's values into the model's variables."""
-        trainable, non_trainable, optimizer_state, _ = state
-        for variable, value in zip(self.trainable, trainable):
-            variable._value = value
-        self.sync_non_trainable(non_trainable)
-        self.optimizer_state = optimizer_state
+        for variable, value in zip(self.trainable, state.trainable):
+            variable.replace_value(value)
+        self.sync_non_trainable(state.non_trainable)
+        self.optimizer_state = state.optimizer_state
 
     def sync_non_trainable(self, values: list[Any]) -> None:
         """Writes non-trainable values (random-generator states advanced by evaluation) back."""
         for variable, value in zip(self.non_trainable, values):
-            variable._value = value
+            variable.replace_value(value)
 
     def apply_learning_rate_change(self, state: State) -> State:
         """Moves a learning rate set on the optimizer object (by a callback) into the state."""
@@ -205,10 +211,8 @@ class Trainer:
         if optimizer.configured_learning_rate == self._applied_learning_rate:
             return state
         self._applied_learning_rate = optimizer.configured_learning_rate
-        trainable, non_trainable, optimizer_state, metric_states = state
-        new_state = optimizer.with_learning_rate(optimizer_state, optimizer.configured_learning_rate)
-        return trainable, non_trainable, new_state, \
-            metric_states
+        return state._replace(optimizer_state=optimizer.with_learning_rate(state.optimizer_state,
+                                                                          optimizer.configured_learning_rate))
 
     def _forward(self, trainable: list[Any], non_trainable: list[Any], x: Any, training: bool) -> Any:
         with swapped_values(self.trainable, trainable), swapped_values(self.non_trainable, non_trainable):
@@ -289,9 +293,9 @@ class Trainer:
                          for v, value in zip(self.trainable, new_trainable)]
         new_metric_states, logs = self._update_metrics(metric_states, objective, per_output, y, y_pred,
                                                        sample_weight, batch_size)
-        return (new_trainable, new_non_trainable, new_optimizer_state, new_metric_states), logs
+        return State(new_trainable, new_non_trainable, new_optimizer_state, new_metric_states), logs
 
-    def test_step(self, state: State, batch: Any) -> tuple[list[Any], dict[str, Any]]:
+    def test_step(self, state: State, batch: Any) -> tuple[list[Any], list[Any], dict[str, Any]]:
         trainable, non_trainable, _, metric_states = state
         x, y, sample_weight = batch
         batch_size = int(ops.shape(flatten(x)[0])[0])
@@ -314,15 +318,14 @@ class Trainer:
         returning ``((non_trainable, metric_states), logs)``."""
         if steps not in self._test_functions:
             def step(state: State, batch: Any) -> tuple[State, dict[str, Any]]:
-                trainable, _, optimizer_state, _ = state
                 non_trainable, metric_states, logs = self.test_step(state, batch)
-                return (trainable, non_trainable, optimizer_state, metric_states), logs
+                return state._replace(non_trainable=non_trainable, metric_states=metric_states), logs
 
             fused = step if steps == 1 else self.backend.fuse_steps(step, steps)
 
             def run(state: State, batch: Any) -> tuple[tuple[list[Any], list[Any]], dict[str, Any]]:
                 state, logs = fused(state, batch)
-                return (state[1], state[3]), logs
+                return (state.non_trainable, state.metric_states), logs
 
             self._test_functions[steps] = self.backend.jit(run)
         return self._test_functions[steps]

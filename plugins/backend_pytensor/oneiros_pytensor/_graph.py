@@ -68,7 +68,8 @@ def _leaves(tree: Any, found: list[Variable]) -> None:
 
 def _replace(tree: Any, values: Mapping[int, np.ndarray]) -> Any:
     if isinstance(tree, (list, tuple)):
-        return type(tree)(_replace(item, values) for item in tree)
+        replaced = [_replace(item, values) for item in tree]
+        return type(tree)(*replaced) if hasattr(tree, "_fields") else type(tree)(replaced)
     if isinstance(tree, dict):
         return {key: _replace(item, values) for key, item in tree.items()}
     if isinstance(tree, Variable):
