@@ -4,17 +4,19 @@ Every function here dispatches to the active backend (see ``oneiros.backend``). 
 with signatures and docs, is :data:`CONTRACT`; a backend implements each under the same name.
 """
 
-from oneiros.ops import _arrays, _control, _core, _elementwise, _linalg, _math, _nn, _nn_derived, _random, _shape, _signal, _statistics
+from oneiros.ops import _arrays, _control, _core, _elementwise, _image, _linalg, _math, _nn, _nn_derived, _random, _shape, _signal, _statistics
 from oneiros.ops._contract import CONTRACT, OpSpec
 from oneiros.ops._indexing import get_item
 
 globals().update(
     {
         name: getattr(module, name)
-        for module in (_arrays, _control, _core, _elementwise, _linalg, _math, _nn, _nn_derived, _random, _shape, _signal, _statistics)
+        for module in (_arrays, _control, _core, _elementwise, _image, _linalg, _math, _nn, _nn_derived, _random, _shape, _signal, _statistics)
         for name in vars(module)
         if name in CONTRACT
     }
 )
 
-__all__ = sorted([*CONTRACT, "get_item"])
+from oneiros.ops import image, linalg  # noqa: E402  (Keras's sub-namespaces, after the ops they re-export)
+
+__all__ = sorted([*CONTRACT, "get_item", "image", "linalg"])

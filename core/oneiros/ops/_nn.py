@@ -7,8 +7,17 @@ Spatial ops take ``data_format`` "channels_last" (N, *spatial, C) or "channels_f
 from __future__ import annotations
 
 import inspect
+import math
+import numbers
+from collections.abc import Callable
+from typing import Any
 
-from oneiros.ops._contract import op
+import numpy as np
+
+from oneiros import dtypes, ops
+from oneiros.backend.geometry import check_format, per_axis
+from oneiros.ops._contract import derived, op
+from oneiros.ops._derive import floating
 
 ACTIVATION = "a float tensor"
 CONV = (
@@ -100,3 +109,323 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format="
 @op("nn", "images (N, H, W, C) or channels-first, a size (height, width) and method nearest/bilinear")
 def resize(images, size, interpolation="bilinear", data_format="channels_last"):
     """Images resized with half-pixel centers (antialias off), like ``jax.image.resize``."""
+
+
+def _data_format(data_format: Any) -> str:
+    """Keras's ``None`` is the configured image data format: channels_last here."""
+    return "channels_last" if data_format is None else check_format(data_format)
+
+
+def _rank(x: Any) -> int:
+    return len(tuple(x.shape))
+
+
+@derived("nn", "query (B, T, N, H), key and value (B, S, K, H) with N divisible by K (or without B), an "
+               "optional bias broadcastable to (B, N, T, S) and bool mask (True attends)")
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
+                          flash_attention=None, attn_logits_soft_cap=None):
+    """softmax(scale * q k^T + bias, masked) v per head, Keras semantics: scale defaults to
+    1 / sqrt(H), K < N key heads are shared by N / K query heads each, ``is_causal`` masks keys
+    after the query's position, logits are capped by cap * tanh(logits / cap) when
+    ``attn_logits_soft_cap``; ``flash_attention`` selects a kernel, never the values."""
+    if flash_attention:
+        raise ValueError("flash_attention=True needs a fused attention kernel, which no oneiros backend has; "
+                         "received flash_attention=True (None or False compute the same values).")
+    query, key, value = (floating(part) for part in (query, key, value))
+    unbatched = _rank(query) == 3
+    if unbatched:
+        query, key, value = (ops.expand_dims(part, 0) for part in (query, key, value))
+    if _rank(query) != 4 or _rank(key) != 4 or tuple(key.shape) != tuple(value.shape):
+        raise ValueError(f"dot_product_attention needs query (B, T, N, H) and key/value (B, S, K, H) of equal "
+                         f"shapes; received {tuple(query.shape)}, {tuple(key.shape)}, {tuple(value.shape)}.")
+    heads, key_heads = query.shape[2], key.shape[2]
+    if heads % key_heads:
+        raise ValueError(f"dot_product_attention: {heads} query heads are not a multiple of {key_heads} key heads.")
+    if key_heads != heads:
+        key, value = (ops.repeat(part, heads // key_heads, axis=2) for part in (key, value))
+    scale = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
+    logits = ops.multiply(ops.einsum("btnh,bsnh->bnts", query, key), scale)
+    if bias is not None:
+        logits = ops.add(logits, bias)
+    if attn_logits_soft_cap is not None:
+        logits = ops.multiply(ops.tanh(ops.divide(logits, attn_logits_soft_cap)), attn_logits_soft_cap)
+    keep = None if mask is None else ops.cast(mask, "bool")
+    if is_causal:
+        steps, sources = logits.shape[2], logits.shape[3]
+        causal = ops.convert_to_tensor(np.tril(np.ones((steps, sources), bool)))
+        keep = causal if keep is None else ops.logical_and(keep, causal)
+    if keep is not None:
+        lowest = -0.7 * float(np.finfo(np.float32).max)
+        logits = ops.where(keep, logits, ops.full_like(logits, lowest))
+    probabilities = ops.softmax(logits, axis=-1)
+    attended = ops.einsum("bnts,bsnh->btnh", probabilities, value)
+    return ops.squeeze(attended, 0) if unbatched else attended
+
+
+@derived("nn", "inputs (N, *spatial, C), a depthwise kernel (*spatial, C, multiplier), a pointwise kernel "
+               "(1, ..., C * multiplier, out) and conv arguments")
+def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format=None,
+                   dilation_rate=1):
+    """A depthwise convolution followed by a 1x1 convolution mixing the channels."""
+    data_format = _data_format(data_format)
+    depthwise = ops.depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    return ops.conv(depthwise, pointwise_kernel, 1, "valid", data_format)
+
+
+def _block_layout(x: Any, block_size: Any, data_format: str, what: str) -> tuple[int, bool, tuple[int, ...]]:
+    """(block size, whether channels come last, (N, H, W, C)) of a pixel-shuffle input."""
+    if not isinstance(block_size, numbers.Integral) or block_size < 2:
+        raise ValueError(f"block_size must be an int >= 2; received {block_size!r}.")
+    if _rank(x) != 4:
+        raise ValueError(f"{what} needs a 4-D tensor; received shape {tuple(x.shape)}.")
+    channels_last = check_format(data_format) == "channels_last"
+    n, h, w, c = x.shape if channels_last else (x.shape[0], x.shape[2], x.shape[3], x.shape[1])
+    return int(block_size), channels_last, (n, h, w, c)
+
+
+@derived("nn", "a 4-D tensor whose channels are divisible by block_size ** 2, block_size >= 2")
+def depth_to_space(x, block_size, data_format="channels_last"):
+    """Pixel shuffle: (N, H, W, C) to (N, H * b, W * b, C / b^2), channel blocks row-major (as TF)."""
+    block, channels_last, (n, h, w, c) = _block_layout(x, block_size, data_format, "depth_to_space")
+    if c % (block * block):
+        raise ValueError(f"depth_to_space: {c} channels are not divisible by block_size ** 2 = {block * block}.")
+    depth = c // (block * block)
+    if channels_last:
+        blocks = ops.transpose(ops.reshape(x, (n, h, w, block, block, depth)), (0, 1, 3, 2, 4, 5))
+        return ops.reshape(blocks, (n, h * block, w * block, depth))
+    blocks = ops.transpose(ops.reshape(x, (n, depth, block, block, h, w)), (0, 1, 4, 2, 5, 3))
+    return ops.reshape(blocks, (n, depth, h * block, w * block))
+
+
+@derived("nn", "a 4-D tensor whose height and width are divisible by block_size >= 2")
+def space_to_depth(x, block_size, data_format="channels_last"):
+    """The inverse of ``depth_to_space``: (N, H, W, C) to (N, H / b, W / b, C * b^2)."""
+    block, channels_last, (n, h, w, c) = _block_layout(x, block_size, data_format, "space_to_depth")
+    if h % block or w % block:
+        raise ValueError(f"space_to_depth: height {h} and width {w} must be divisible by block_size {block}.")
+    if channels_last:
+        blocks = ops.transpose(ops.reshape(x, (n, h // block, block, w // block, block, c)), (0, 1, 3, 2, 4, 5))
+        return ops.reshape(blocks, (n, h // block, w // block, c * block * block))
+    blocks = ops.transpose(ops.reshape(x, (n, c, h // block, block, w // block, block)), (0, 1, 3, 5, 2, 4))
+    return ops.reshape(blocks, (n, c * block * block, h // block, w // block))
+
+
+def _patch_kernel(channels: int, kernel: tuple[int, int], like: Any) -> Any:
+    """A (kH, kW, C, C * kH * kW) one-hot kernel: output channel (c, i, j) copies input c at (i, j)."""
+    size = channels * kernel[0] * kernel[1]
+    identity = np.eye(size, dtype=np.float32).reshape(channels, kernel[0], kernel[1], size)
+    return ops.convert_to_tensor(identity.transpose(1, 2, 0, 3), ops.dtype(like))
+
+
+def _non_negative_pair(value: Any, what: str) -> tuple[int, int]:
+    items = (value, value) if isinstance(value, numbers.Integral) else tuple(value)
+    if len(items) != 2 or not all(isinstance(item, numbers.Integral) and item >= 0 for item in items):
+        raise ValueError(f"{what} must be a non-negative int or two of them; received {value!r}.")
+    return int(items[0]), int(items[1])
+
+
+@derived("nn", "x (N, C, H, W) channels-first, kernel_size/dilation/stride positive and padding "
+               "non-negative (ints or pairs)")
+def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
+    """Sliding blocks (im2col, as ``torch.nn.functional.unfold``): shape (N, C * kH * kW, L), the
+    channel axis ordered (c, i, j), L the blocks row-major."""
+    if _rank(x) != 4:
+        raise ValueError(f"unfold needs x of shape (N, C, H, W); received {tuple(x.shape)}.")
+    kernel = per_axis(kernel_size, 2, "kernel_size")
+    pad = _non_negative_pair(padding, "padding")
+    padded = ops.pad(x, [(0, 0), (0, 0), (pad[0], pad[0]), (pad[1], pad[1])])
+    blocks = ops.conv(padded, _patch_kernel(x.shape[1], kernel, x), per_axis(stride, 2, "stride"), "valid",
+                      "channels_first", per_axis(dilation, 2, "dilation"))
+    n, size, rows, columns = blocks.shape
+    return ops.reshape(blocks, (n, size, rows * columns))
+
+
+@derived("nn", "x (N, C * kH * kW, L) as ``unfold`` gives for output_size, and the same block arguments")
+def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """The adjoint of ``unfold`` (col2im): blocks summed back into (N, C, oH, oW), overlaps added."""
+    if _rank(x) != 3:
+        raise ValueError(f"fold needs x of shape (N, C * kH * kW, L); received {tuple(x.shape)}.")
+    height, width = per_axis(output_size, 2, "output_size")
+    kernel = per_axis(kernel_size, 2, "kernel_size")
+    dilations, strides = per_axis(dilation, 2, "dilation"), per_axis(stride, 2, "stride")
+    pad = _non_negative_pair(padding, "padding")
+    n, size, count = x.shape
+    if size % (kernel[0] * kernel[1]):
+        raise ValueError(f"fold: {size} rows are not a multiple of the kernel's {kernel[0] * kernel[1]} positions.")
+    rows, columns = ((extent + 2 * p - d * (k - 1) - 1) // s + 1
+                     for extent, p, d, k, s in zip((height, width), pad, dilations, kernel, strides))
+    if rows * columns != count:
+        raise ValueError(f"fold: output_size {(height, width)} with these block arguments has {rows * columns} "
+                         f"blocks; x has {count}.")
+    channels = size // (kernel[0] * kernel[1])
+    blocks = ops.reshape(x, (n, size, rows, columns))
+    padded_size = tuple(extent + 2 * p for extent, p in zip((height, width), pad))
+    # output_padding makes the transposed convolution reach the padded size exactly.
+    extra = tuple(full - ((blocks_along - 1) * s + d * (k - 1) + 1)
+                  for full, blocks_along, s, d, k in zip(padded_size, (rows, columns), strides, dilations, kernel))
+    # conv_transpose takes conv's kernel (*spatial, C, C * kH * kW) and is its adjoint.
+    output = ops.conv_transpose(blocks, _patch_kernel(channels, kernel, x), strides, "valid", extra,
+                                "channels_first", dilations)
+    return ops.slice(output, (0, 0, pad[0], pad[1]), (n, channels, height, width))
+
+
+def _adaptive_windows(size: int, target: int) -> list[tuple[int, int]]:
+    """PyTorch's (and Keras's) windows: [floor(i * size / target), ceil((i + 1) * size / target))."""
+    return [((i * size) // target, -((-(i + 1) * size) // target)) for i in range(target)]
+
+
+def _adaptive_pool(inputs: Any, output_size: Any, data_format: Any, reduce: str) -> Any:
+    rank = _rank(inputs) - 2
+    if rank not in (1, 2, 3):
+        raise ValueError(f"adaptive pooling needs inputs of ndim 3-5 (N, *spatial, C); received shape "
+                         f"{tuple(inputs.shape)}.")
+    channels_last = _data_format(data_format) == "channels_last"
+    targets = per_axis(output_size, rank, "output_size")
+    x = floating(inputs) if reduce == "mean" else inputs
+    for position, target in enumerate(targets):
+        axis = position + (1 if channels_last else 2)
+        windows = _adaptive_windows(x.shape[axis], target)
+        if reduce == "mean":
+            weights = np.zeros((x.shape[axis], target), np.float32)
+            for index, (start, end) in enumerate(windows):
+                weights[start:end, index] = 1 / (end - start)
+            moved = ops.moveaxis(x, axis, -1)
+            x = ops.moveaxis(ops.matmul(moved, ops.convert_to_tensor(weights, ops.dtype(x))), -1, axis)
+        else:
+            widest = max(end - start for start, end in windows)
+            # Each window's indices, the last one repeated to a common width (max ignores repeats).
+            indices = np.array([[min(start + k, end - 1) for k in range(widest)] for start, end in windows], np.int32)
+            gathered = ops.take(x, ops.convert_to_tensor(indices.reshape(-1)), axis=axis)
+            shape = tuple(x.shape[:axis]) + (target, widest) + tuple(x.shape[axis + 1:])
+            x = ops.max(ops.reshape(gathered, shape), axis=axis + 1)
+    return x
+
+
+@derived("nn", "inputs of ndim 3-5 and output_size a positive int or one per spatial axis")
+def adaptive_average_pool(inputs, output_size, data_format=None):
+    """Mean over PyTorch-style adaptive windows giving exactly ``output_size`` outputs per axis."""
+    return _adaptive_pool(inputs, output_size, data_format, "mean")
+
+
+@derived("nn", "inputs of ndim 3-5 and output_size a positive int or one per spatial axis")
+def adaptive_max_pool(inputs, output_size, data_format=None):
+    """Maximum over PyTorch-style adaptive windows giving exactly ``output_size`` outputs per axis."""
+    return _adaptive_pool(inputs, output_size, data_format, "max")
+
+
+IMPOSSIBLE = -1e30
+"""Log-probability of an impossible CTC path: finite, so logsumexp and its gradient stay NaN-free."""
+
+
+def _shifted(alpha: Any, by: int) -> Any:
+    batch, states = alpha.shape
+    filler = ops.full((batch, by), IMPOSSIBLE, ops.dtype(alpha))
+    return ops.concatenate([filler, ops.slice(alpha, (0, 0), (batch, states - by))], axis=1)
+
+
+def _ctc_step(time: Any, carry: tuple[Any, ...]) -> tuple[Any, ...]:
+    alpha, emissions, may_skip, output_length = carry
+    skipped = ops.where(may_skip, _shifted(alpha, 2), ops.full_like(alpha, IMPOSSIBLE))
+    paths = ops.stack([alpha, _shifted(alpha, 1), skipped])
+    advanced = ops.add(ops.logsumexp(paths, axis=0), ops.take(emissions, time, axis=1))
+    running = ops.expand_dims(ops.less(time, output_length), 1)
+    return ops.where(running, advanced, alpha), emissions, may_skip, output_length
+
+
+@derived("nn", "target (B, L) int labels, output (B, T, C) logits, target_length and output_length (B,) ints "
+               "with target_length <= L and 1 <= output_length <= T, and mask_index the blank class")
+def ctc_loss(target, output, target_length, output_length, mask_index=0):
+    """Per-sample CTC negative log-likelihood of ``target[:target_length]`` under the log-softmax of
+    the first ``output_length`` frames of ``output`` (the forward recursion of Graves et al. 2006)."""
+    output = floating(output)
+    if _rank(target) != 2 or _rank(output) != 3:
+        raise ValueError(f"ctc_loss needs target (B, L) and output (B, T, C); received {tuple(target.shape)} and "
+                         f"{tuple(output.shape)}.")
+    labels = ops.cast(target, "int32")
+    batch, max_length = labels.shape
+    frames = output.shape[1]
+    blank = ops.full((batch, max_length), mask_index, "int32")
+    states = 2 * max_length + 1
+    extended = ops.concatenate([ops.reshape(ops.stack([blank, labels], axis=-1), (batch, 2 * max_length)),
+                                ops.full((batch, 1), mask_index, "int32")], axis=1)
+    log_probabilities = ops.log_softmax(output, axis=-1)
+    emissions = ops.take_along_axis(
+        log_probabilities, ops.broadcast_to(ops.expand_dims(extended, 1), (batch, frames, states)), axis=2)
+    two_back = ops.concatenate([ops.full((batch, 2), -1, "int32"), ops.slice(extended, (0, 0), (batch, states - 2))],
+                               axis=1)
+    may_skip = ops.logical_and(ops.not_equal(extended, mask_index), ops.not_equal(extended, two_back))
+    first = ops.take(emissions, 0, axis=1)
+    starts = ops.convert_to_tensor(np.arange(states) < 2)
+    alpha = ops.where(ops.expand_dims(starts, 0), first, ops.full_like(first, IMPOSSIBLE))
+    lengths = ops.cast(output_length, "int32")
+    alpha, _, _, _ = ops.fori_loop(1, frames, _ctc_step, (alpha, emissions, may_skip, lengths))
+    last = ops.expand_dims(2 * ops.cast(target_length, "int32"), 1)
+    before_last = ops.where(ops.greater(last, 0),
+                            ops.take_along_axis(alpha, ops.maximum(ops.subtract(last, 1), 0), axis=1),
+                            ops.full(last.shape, IMPOSSIBLE, ops.dtype(alpha)))
+    ends = ops.concatenate([ops.take_along_axis(alpha, last, axis=1), before_last], axis=1)
+    return ops.negative(ops.logsumexp(ends, axis=1))
+
+
+@derived("nn", "inputs (B, T, C) scores, sequence_lengths (B,) ints <= T, strategy 'greedy'",
+         differentiable=False)
+def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1, merge_repeated=True,
+               mask_index=0):
+    """Best-path decoding as Keras: (decoded (1, B, T) int32 labels moved to the front and padded with
+    -1, scores (B, 1) = minus the sum over frames of the chosen scores). Repeats merge before blanks
+    are dropped when ``merge_repeated``."""
+    if strategy != "greedy":
+        raise ValueError(f"ctc_decode supports strategy='greedy'; received strategy={strategy!r} "
+                         f"(beam search is not implemented).")
+    inputs = floating(inputs)
+    if _rank(inputs) != 3:
+        raise ValueError(f"ctc_decode needs inputs (B, T, C); received {tuple(inputs.shape)}.")
+    batch, frames = inputs.shape[0], inputs.shape[1]
+    beyond = ops.greater_equal(ops.expand_dims(ops.arange(frames), 0),
+                               ops.expand_dims(ops.cast(sequence_lengths, "int32"), 1))
+    labels = ops.where(beyond, mask_index, ops.cast(ops.argmax(inputs, axis=-1), "int32"))
+    scores = ops.where(beyond, 0.0, ops.max(inputs, axis=-1))
+    if merge_repeated:
+        previous = ops.concatenate([ops.full((batch, 1), -1, "int32"),
+                                    ops.slice(labels, (0, 0), (batch, frames - 1))], axis=1)
+        labels = ops.where(ops.equal(labels, previous), mask_index, labels)
+    dropped = ops.equal(labels, mask_index)
+    labels = ops.where(dropped, -1, labels)
+    order = ops.argsort(ops.where(dropped, frames, ops.expand_dims(ops.arange(frames), 0)), axis=-1)
+    decoded = ops.take_along_axis(labels, order, axis=1)
+    return ops.expand_dims(decoded, 0), ops.expand_dims(ops.negative(ops.sum(scores, axis=1)), 1)
+
+
+def _segment_count(segment_ids: Any, num_segments: Any) -> int:
+    if num_segments is not None:
+        return int(num_segments)
+    ids = np.asarray(ops.to_numpy(segment_ids))
+    return int(ids.max()) + 1 if ids.size else 0
+
+
+def _segment_reduce(data: Any, segment_ids: Any, num_segments: Any, empty: Callable[[str], Any],
+                    reduce: Callable[..., Any]) -> Any:
+    count = _segment_count(segment_ids, num_segments)
+    ids = ops.cast(segment_ids, "int32")
+    member = ops.equal(ops.expand_dims(ops.arange(count), 1), ops.expand_dims(ids, 0))
+    member = ops.reshape(member, tuple(member.shape) + (1,) * (_rank(data) - 1))
+    filled = ops.where(member, ops.expand_dims(data, 0), empty(ops.dtype(data)))
+    return reduce(filled, axis=1)
+
+
+def _highest(name: str) -> Any:
+    if name == "bool":
+        return True
+    return float("inf") if name in dtypes.FLOATS else int(np.iinfo(np.dtype(name)).max)
+
+
+@derived("shape", "data (n, ...), int segment ids (n,) in [0, num_segments) and num_segments (None: max + 1)")
+def segment_min(data, segment_ids, num_segments=None, sorted=False):
+    """Minima of the rows of ``data`` per segment id (empty segments hold the dtype's highest)."""
+    return _segment_reduce(data, segment_ids, num_segments, _highest, ops.min)
+
+
+@derived("shape", "data (n, ...), int segment ids (n,) in [0, num_segments) and num_segments (None: max + 1)")
+def segment_prod(data, segment_ids, num_segments=None, sorted=False):
+    """Products of the rows of ``data`` per segment id (empty segments hold 1)."""
+    return _segment_reduce(data, segment_ids, num_segments, lambda name: 1, ops.prod)

@@ -194,3 +194,62 @@ RESIZE_CASES = [
 ]
 
 CASES = ACTIVATION_CASES + SOFTMAX_CASES + MISC_CASES + CONV_CASES + POOL_CASES + RESIZE_CASES
+
+
+def _attention(r: np.random.Generator, heads: int = 4, key_heads: int = 2) -> tuple[np.ndarray, ...]:
+    return normal(r, (2, 3, heads, 4)), normal(r, (2, 5, key_heads, 4)), normal(r, (2, 5, key_heads, 4))
+
+
+def _ctc_arguments(r: np.random.Generator) -> tuple[np.ndarray, ...]:
+    target = np.array([[1, 2, 2, 0], [3, 1, 0, 0], [2, 0, 0, 0]], np.int32)
+    return (target, normal(r, (3, 7, 4)), np.array([3, 2, 1], np.int32), np.array([7, 5, 6], np.int32))
+
+
+def _segments() -> np.ndarray:
+    return np.array([0, 0, 2, 2, 3, 0], np.int32)
+
+
+KERNEL_CASES = [
+    case("dot_product_attention", "grouped-heads", lambda r: call(*_attention(r)), wrt=(0, 1, 2), jit=True),
+    case("dot_product_attention", "causal-bias-scale",
+         lambda r: call(*_attention(r, 2, 2), bias=normal(r, (1, 2, 3, 5)), scale=0.3, is_causal=True), wrt=(0, 1, 2)),
+    case("dot_product_attention", "mask-soft-cap",
+         lambda r: call(*_attention(r, 2, 1), mask=r.random((2, 2, 3, 5)) < 0.7, attn_logits_soft_cap=2.0)),
+    case("separable_conv", "2d-same-stride2",
+         lambda r: call(normal(r, (2, 6, 5, 3)), normal(r, (3, 3, 3, 2), 0.5), normal(r, (1, 1, 6, 4), 0.5), 2, "same"),
+         wrt=(0, 1, 2)),
+    case("separable_conv", "1d-channels_first",
+         lambda r: call(normal(r, (2, 3, 9)), normal(r, (3, 3, 1), 0.5), normal(r, (1, 3, 2), 0.5),
+                        data_format="channels_first", dilation_rate=2)),
+    case("depth_to_space", "channels_last", lambda r: call(normal(r, (2, 3, 2, 8)), 2), wrt=(0,), jit=True),
+    case("depth_to_space", "channels_first", lambda r: call(normal(r, (1, 9, 2, 2)), 3, "channels_first")),
+    case("space_to_depth", "channels_last", lambda r: call(normal(r, (2, 4, 6, 3)), 2), wrt=(0,)),
+    case("space_to_depth", "channels_first", lambda r: call(normal(r, (1, 2, 6, 3)), 3, "channels_first")),
+    case("unfold", "3x3", lambda r: call(normal(r, (2, 3, 5, 4)), 3), wrt=(0,), jit=True),
+    case("unfold", "dilated-padded-strided",
+         lambda r: call(normal(r, (1, 2, 7, 6)), (2, 3), dilation=(1, 2), padding=1, stride=2)),
+    case("fold", "3x3", lambda r: call(normal(r, (2, 27, 6)), (4, 5), 3), wrt=(0,)),
+    case("fold", "dilated-padded-strided",
+         lambda r: call(normal(r, (1, 12, 8)), (7, 6), (2, 3), dilation=(1, 2), padding=1, stride=2), wrt=(0,)),
+    case("adaptive_average_pool", "2d-uneven", lambda r: call(normal(r, (2, 7, 5, 3)), (3, 2)), wrt=(0,), jit=True),
+    case("adaptive_average_pool", "1d-channels_first",
+         lambda r: call(normal(r, (2, 3, 10)), 4, data_format="channels_first"), wrt=(0,)),
+    case("adaptive_average_pool", "3d", lambda r: call(normal(r, (1, 5, 4, 6, 2)), (2, 3, 4))),
+    case("adaptive_max_pool", "2d-uneven", lambda r: call(distinct(r, (2, 7, 5, 3)), (3, 2)), wrt=(0,), jit=True),
+    case("adaptive_max_pool", "1d-channels_first",
+         lambda r: call(distinct(r, (2, 3, 10)), 4, data_format="channels_first"), wrt=(0,)),
+    case("adaptive_max_pool", "3d-grow", lambda r: call(normal(r, (1, 3, 4, 2, 2)), (4, 4, 3))),
+    case("ctc_loss", "lengths", lambda r: call(*_ctc_arguments(r)), wrt=(1,), jit=True),
+    case("ctc_loss", "blank-last", lambda r: call(*_ctc_arguments(r), mask_index=3)),
+    case("ctc_decode", "greedy", lambda r: call(distinct(r, (3, 7, 4)), np.array([7, 4, 6], np.int32)), jit=True),
+    case("ctc_decode", "unmerged-blank2",
+         lambda r: call(distinct(r, (2, 6, 3)), np.array([6, 6], np.int32), merge_repeated=False, mask_index=2)),
+    case("segment_min", "every-segment", lambda r: call(distinct(r, (6, 3)), np.array([0, 1, 2, 2, 1, 0], np.int32), 3),
+         wrt=(0,)),
+    case("segment_min", "empty-segment", lambda r: call(distinct(r, (6, 3)), _segments(), 5)),
+    case("segment_min", "inferred-count-int", lambda r: call(integers(r, (6,), -9, 9), _segments())),
+    case("segment_prod", "empty-segment", lambda r: call(normal(r, (6, 2)), _segments(), 5), wrt=(0,)),
+    case("segment_prod", "inferred-count-int", lambda r: call(integers(r, (6, 2), -3, 4), _segments())),
+]
+
+CASES += KERNEL_CASES

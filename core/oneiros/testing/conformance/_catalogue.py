@@ -11,6 +11,7 @@ from oneiros.testing.conformance import (
     _cases_activations,
     _cases_control,
     _cases_core,
+    _cases_image,
     _cases_linalg,
     _cases_math,
     _cases_nn,
@@ -29,6 +30,7 @@ CASES: list[Case] = [
     *_cases_control.CASES,
     *_cases_linalg.CASES,
     *_cases_signal.CASES,
+    *_cases_image.CASES,
     *_cases_activations.CASES,
 ]
 RANDOM_CHECKS = _random_checks.CHECKS

@@ -1,0 +1,346 @@
+"""Image ops of ``keras.ops.image``: colour spaces, cropping and padding, patches, filters and
+resampling at arbitrary coordinates, all derived from ``oneiros.ops`` (every backend runs them).
+
+Images are (N, H, W, C) or one image (H, W, C); channels-first when ``data_format`` says so.
+``data_format=None`` means channels_last, Keras's default image data format.
+"""
+
+from __future__ import annotations
+
+import itertools
+import numbers
+from typing import Any
+
+import numpy as np
+
+from oneiros import ops
+from oneiros.backend.geometry import check_format, per_axis
+from oneiros.ops._contract import derived
+from oneiros.ops._derive import floating
+
+IMAGES = "images (N, H, W, C) or (H, W, C), channels-first when data_format says so"
+RGB = IMAGES + " with 3 channels (RGB or HSV) of a float dtype"
+FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
+GRAYSCALE_WEIGHTS = (0.2989, 0.5870, 0.1140)
+"""ITU-R 601 luma weights, as ``tf.image.rgb_to_grayscale`` and Keras."""
+
+
+def _layout(images: Any, data_format: Any, what: str) -> tuple[int, bool]:
+    """(the channel axis, whether the images are batched), checking the rank."""
+    rank = len(tuple(images.shape))
+    if rank not in (3, 4):
+        raise ValueError(f"{what} needs images (N, H, W, C) or (H, W, C); received shape {tuple(images.shape)}.")
+    channels_last = (data_format is None) or check_format(data_format) == "channels_last"
+    return (rank - 1 if channels_last else rank - 3), rank == 4
+
+
+def _spatial_axes(images: Any, data_format: Any, what: str) -> tuple[int, int]:
+    channel_axis, _ = _layout(images, data_format, what)
+    rank = len(tuple(images.shape))
+    return (rank - 3, rank - 2) if channel_axis == rank - 1 else (rank - 2, rank - 1)
+
+
+def _channels(images: Any, data_format: Any, what: str) -> tuple[Any, Any, Any, int]:
+    axis, _ = _layout(images, data_format, what)
+    if images.shape[axis] != 3:
+        raise ValueError(f"{what} needs 3 channels; received shape {tuple(images.shape)}.")
+    planes = ops.split(images, 3, axis=axis)
+    return (*(ops.squeeze(plane, axis) for plane in planes), axis)
+
+
+@derived("image", IMAGES + " with 1 or 3 channels")
+def rgb_to_grayscale(images, data_format=None):
+    """Luma 0.2989 R + 0.5870 G + 0.1140 B with the channel axis kept (size 1); one channel passes."""
+    axis, _ = _layout(images, data_format, "rgb_to_grayscale")
+    if images.shape[axis] not in (1, 3):
+        raise ValueError(f"rgb_to_grayscale needs 1 or 3 channels; received shape {tuple(images.shape)}.")
+    if images.shape[axis] == 1:
+        return images
+    name = ops.dtype(images)
+    values = floating(images)
+    weights = ops.convert_to_tensor(np.array(GRAYSCALE_WEIGHTS, np.float32), ops.dtype(values))
+    gray = ops.tensordot(ops.moveaxis(values, axis, -1), weights, axes=1)
+    return ops.cast(ops.expand_dims(gray, axis), name)
+
+
+@derived("image", RGB)
+def rgb_to_hsv(images, data_format=None):
+    """Hue, saturation and value in [0, 1] (the dm_pix formulas Keras uses)."""
+    eps = float(np.finfo(np.float32).eps) if ops.dtype(images) == "float32" else 1e-3
+    images = ops.where(ops.less(ops.abs(images), eps), ops.zeros_like(images), images)
+    red, green, blue, axis = _channels(images, data_format, "rgb_to_hsv")
+    value = ops.maximum(ops.maximum(red, green), blue)
+    spread = ops.subtract(value, ops.minimum(ops.minimum(red, green), blue))
+    safe_value = ops.where(ops.greater(value, 0), value, ops.ones_like(value))
+    safe_spread = ops.where(ops.greater(spread, 0), spread, ops.ones_like(spread))
+    saturation = ops.where(ops.greater(value, 0), ops.divide(spread, safe_value), ops.zeros_like(value))
+    norm = ops.divide(1.0, ops.multiply(safe_spread, 6.0))
+    hue = ops.where(ops.equal(value, green), ops.add(ops.multiply(norm, ops.subtract(blue, red)), 2.0 / 6.0),
+                    ops.add(ops.multiply(norm, ops.subtract(red, green)), 4.0 / 6.0))
+    hue = ops.where(ops.equal(value, red), ops.multiply(norm, ops.subtract(green, blue)), hue)
+    hue = ops.where(ops.greater(spread, 0), hue, ops.zeros_like(hue))
+    hue = ops.add(hue, ops.cast(ops.less(hue, 0.0), ops.dtype(hue)))
+    return ops.stack([hue, saturation, value], axis=axis)
+
+
+@derived("image", RGB)
+def hsv_to_rgb(images, data_format=None):
+    """The inverse of ``rgb_to_hsv`` (hue taken modulo 1)."""
+    hue, saturation, value, axis = _channels(images, data_format, "hsv_to_rgb")
+    sector = ops.multiply(ops.mod(hue, 1.0), 6.0)
+    red = ops.clip(ops.subtract(ops.abs(ops.subtract(sector, 3.0)), 1.0), 0.0, 1.0)
+    green = ops.clip(ops.subtract(2.0, ops.abs(ops.subtract(sector, 2.0))), 0.0, 1.0)
+    blue = ops.clip(ops.subtract(2.0, ops.abs(ops.subtract(sector, 4.0))), 0.0, 1.0)
+    grey = ops.subtract(1.0, saturation)
+    planes = [ops.multiply(value, ops.add(grey, ops.multiply(saturation, part))) for part in (red, green, blue)]
+    return ops.stack(planes, axis=axis)
+
+
+def _two_of_three(before: Any, after: Any, target: Any, size: int, names: tuple[str, str, str],
+                  growing: bool) -> tuple[int, int]:
+    """(before, after) amounts along one axis from exactly two of before, after and the target size."""
+    given = [value is not None for value in (before, after, target)]
+    if sum(given) != 2:
+        raise ValueError(f"give exactly two of {', '.join(names)}; received "
+                         f"{dict(zip(names, (before, after, target)))}.")
+    sign = 1 if growing else -1
+    if before is None:
+        before = sign * (target - size) - after
+    if after is None:
+        after = sign * (target - size) - before
+    if before < 0 or after < 0:
+        raise ValueError(f"{names[0]} and {names[1]} must be >= 0 for an axis of size {size}; they come to "
+                         f"{before} and {after} from {dict(zip(names, given))}.")
+    return int(before), int(after)
+
+
+@derived("image", IMAGES + "; two of top/bottom/target_height and two of left/right/target_width")
+def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None, right_padding=None,
+               target_height=None, target_width=None, data_format=None):
+    """Zero padding around the images, from exactly two of each axis's three arguments."""
+    rows, columns = _spatial_axes(images, data_format, "pad_images")
+    amounts = [(0, 0)] * len(tuple(images.shape))
+    amounts[rows] = _two_of_three(top_padding, bottom_padding, target_height, images.shape[rows],
+                                  ("top_padding", "bottom_padding", "target_height"), growing=True)
+    amounts[columns] = _two_of_three(left_padding, right_padding, target_width, images.shape[columns],
+                                     ("left_padding", "right_padding", "target_width"), growing=True)
+    return ops.pad(images, amounts)
+
+
+@derived("image", IMAGES + "; two of top/bottom/target_height and two of left/right/target_width")
+def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=None, right_cropping=None,
+                target_height=None, target_width=None, data_format=None):
+    """The images cropped, from exactly two of each axis's three arguments."""
+    rows, columns = _spatial_axes(images, data_format, "crop_images")
+    start = [0] * len(tuple(images.shape))
+    size = list(images.shape)
+    for axis, arguments, names in ((rows, (top_cropping, bottom_cropping, target_height),
+                                    ("top_cropping", "bottom_cropping", "target_height")),
+                                   (columns, (left_cropping, right_cropping, target_width),
+                                    ("left_cropping", "right_cropping", "target_width"))):
+        before, after = _two_of_three(*arguments, images.shape[axis], names, growing=False)
+        start[axis], size[axis] = before, images.shape[axis] - before - after
+        if size[axis] < 0:
+            raise ValueError(f"crop_images: cropping {before} + {after} exceeds the axis of size {images.shape[axis]}.")
+    return ops.slice(images, tuple(start), tuple(size))
+
+
+@derived("image", IMAGES + ", size an int or (height, width), strides, dilation_rate and padding as conv")
+def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
+    """Patches as channels: (N, rows, columns, ph * pw * C), each patch flattened (i, j, c) row-major;
+    strides default to ``size`` (non-overlapping)."""
+    patch = per_axis(size, 2, "size")
+    channels_last = (data_format is None) or check_format(data_format) == "channels_last"
+    _, batched = _layout(images, data_format, "extract_patches")
+    x = images if batched else ops.expand_dims(images, 0)
+    if not channels_last:
+        x = ops.transpose(x, (0, 2, 3, 1))
+    channels = x.shape[-1]
+    depth = patch[0] * patch[1] * channels
+    kernel = ops.convert_to_tensor(np.eye(depth, dtype=np.float32).reshape(*patch, channels, depth),
+                                   ops.dtype(x))
+    patches = ops.conv(x, kernel, patch if strides is None else strides, padding, "channels_last", dilation_rate)
+    if not channels_last:
+        patches = ops.transpose(patches, (0, 3, 1, 2))
+    return patches if batched else ops.squeeze(patches, 0)
+
+
+def _depthwise_filter(images: Any, kernel: np.ndarray, data_format: Any, what: str) -> Any:
+    """``images`` convolved channel by channel with the 2-D ``kernel``, 'same' zero padding."""
+    channel_axis, batched = _layout(images, data_format, what)
+    x = floating(images)
+    x = x if batched else ops.expand_dims(x, 0)
+    channels = x.shape[channel_axis + (0 if batched else 1)]
+    fmt = "channels_last" if channel_axis == len(tuple(images.shape)) - 1 else "channels_first"
+    depthwise = ops.convert_to_tensor(np.repeat(kernel[:, :, None, None], channels, axis=2).astype(np.float32),
+                                      ops.dtype(x))
+    filtered = ops.depthwise_conv(x, depthwise, 1, "same", fmt)
+    return filtered if batched else ops.squeeze(filtered, 0)
+
+
+@derived("image", IMAGES + ", kernel_size two positive ints and sigma two positive floats")
+def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None):
+    """Each channel convolved with a normalised Gaussian ('same' zero padding); as Keras, the first
+    of kernel_size and sigma apply along the width and the second along the height."""
+    width_size, height_size = per_axis(kernel_size, 2, "kernel_size")
+    width_sigma, height_sigma = (float(value) for value in (sigma if not isinstance(sigma, numbers.Number)
+                                                             else (sigma, sigma)))
+
+    def bell(size: int, spread: float) -> np.ndarray:
+        offsets = np.arange(size) - (size - 1) / 2
+        values = np.exp(-0.5 * (offsets / spread) ** 2)
+        return values / values.sum()
+
+    kernel = np.outer(bell(height_size, height_sigma), bell(width_size, width_sigma))
+    return _depthwise_filter(images, kernel, data_format, "gaussian_blur")
+
+
+SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], np.float32)
+
+
+@derived("image", "images (N, H, W, C) or channels-first")
+def sobel_edges(images, data_format=None):
+    """Sobel responses per channel, stacked last as (..., 2): [d/dy, d/dx] ('same' zero padding)."""
+    if len(tuple(images.shape)) != 4:
+        raise ValueError(f"sobel_edges needs images (N, H, W, C); received shape {tuple(images.shape)}.")
+    vertical = _depthwise_filter(images, SOBEL_X.T, data_format, "sobel_edges")
+    horizontal = _depthwise_filter(images, SOBEL_X, data_format, "sobel_edges")
+    return ops.stack([vertical, horizontal], axis=-1)
+
+
+def _fixed_index(index: Any, size: int, fill_mode: str) -> Any:
+    """An integer coordinate mapped into [0, size) by the fill mode (jax.scipy.ndimage's rules)."""
+    if fill_mode == "nearest":
+        return ops.clip(index, 0, size - 1)
+    if fill_mode == "wrap":
+        return ops.mod(index, size)
+    if fill_mode == "mirror":
+        period = max(size - 1, 1)
+        return ops.abs(ops.subtract(ops.mod(ops.add(index, period), 2 * period), period))
+    if fill_mode == "reflect":
+        doubled = ops.add(ops.multiply(index, 2), 1)
+        period = 2 * size
+        mirrored = ops.abs(ops.subtract(ops.mod(ops.add(doubled, period), 2 * period), period))
+        return ops.floor_divide(ops.subtract(mirrored, 1), 2)
+    return index
+
+
+def _neighbours(coordinate: Any, order: int) -> list[tuple[Any, Any]]:
+    """(integer index, weight) pairs interpolating at ``coordinate``: nearest rounds half away from 0."""
+    if order == 0:
+        rounded = ops.multiply(ops.sign(coordinate), ops.floor(ops.add(ops.abs(coordinate), 0.5)))
+        return [(ops.cast(rounded, "int32"), None)]
+    lower = ops.floor(coordinate)
+    upper_weight = ops.subtract(coordinate, lower)
+    index = ops.cast(lower, "int32")
+    return [(index, ops.subtract(1.0, upper_weight)), (ops.add(index, 1), upper_weight)]
+
+
+def _resample(values: Any, rows: list[Any], order: int, fill_mode: str, fill_value: Any,
+              exact: frozenset[int] = frozenset()) -> Any:
+    """``values`` sampled at one coordinate tensor per axis; axes in ``exact`` hold integer indices
+    inside the input (no interpolation, no fill)."""
+    shape = tuple(values.shape)
+    flat = ops.reshape(values, (-1,))
+    strides = np.cumprod((1,) + shape[:0:-1])[::-1]
+    choices = [[(ops.cast(row, "int32"), None)] if axis in exact else _neighbours(row, order)
+               for axis, row in enumerate(rows)]
+    result = None
+    for corner in itertools.product(*choices):
+        linear, weight, valid = 0, None, None
+        for axis, ((index, corner_weight), size, stride) in enumerate(zip(corner, shape, strides)):
+            if axis not in exact:
+                inside = ops.logical_and(ops.greater_equal(index, 0), ops.less(index, size))
+                valid = inside if valid is None else ops.logical_and(valid, inside)
+                index = ops.clip(_fixed_index(index, size, fill_mode), 0, size - 1)
+            linear = ops.add(linear, ops.multiply(index, int(stride)))
+            if corner_weight is not None:
+                weight = corner_weight if weight is None else ops.multiply(weight, corner_weight)
+        sample = ops.take(flat, linear)
+        if fill_mode == "constant" and valid is not None:
+            sample = ops.where(valid, sample, ops.full_like(sample, fill_value))
+        contribution = sample if weight is None else ops.multiply(weight, sample)
+        result = contribution if result is None else ops.add(result, contribution)
+    return result
+
+
+def _check_fill(order: Any, fill_mode: Any) -> None:
+    if order not in (0, 1):
+        raise ValueError(f"order (interpolation) must be 0 (nearest) or 1 (linear); received {order!r}.")
+    if fill_mode not in FILL_MODES:
+        raise ValueError(f"fill_mode must be one of {', '.join(FILL_MODES)}; received {fill_mode!r}.")
+
+
+@derived("image", "inputs of rank R, coordinates (R, ...) floats, order 0 or 1 and a fill mode")
+def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value=0):
+    """``inputs`` sampled at ``coordinates`` (one row per input axis), like
+    ``scipy.ndimage.map_coordinates`` with order 0 (nearest) or 1 (linear); outside the input,
+    ``fill_mode`` 'constant' gives ``fill_value`` and the others fold the index back in."""
+    _check_fill(order, fill_mode)
+    values = floating(inputs)
+    shape = tuple(values.shape)
+    if tuple(coordinates.shape)[:1] != (len(shape),):
+        raise ValueError(f"map_coordinates needs coordinates ({len(shape)}, ...) for inputs of shape {shape}; "
+                         f"received {tuple(coordinates.shape)}.")
+    rows = [ops.take(floating(coordinates), axis_index, axis=0) for axis_index in range(len(shape))]
+    return _resample(values, rows, order, fill_mode, fill_value)
+
+
+INTERPOLATION_ORDERS = {"nearest": 0, "bilinear": 1}
+
+
+@derived("image", IMAGES + ", transform (8,) or (N, 8) [a0, a1, a2, b0, b1, b2, c0, c1]")
+def affine_transform(images, transform, interpolation="bilinear", fill_mode="constant", fill_value=0,
+                     data_format=None):
+    """Output pixel (x, y) samples the input at ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k),
+    k = c0 x + c1 y + 1 (``tf.raw_ops.ImageProjectiveTransformV3``'s convention, as Keras)."""
+    if interpolation not in INTERPOLATION_ORDERS:
+        raise ValueError(f"interpolation must be one of {', '.join(INTERPOLATION_ORDERS)}; received "
+                         f"{interpolation!r}.")
+    _check_fill(INTERPOLATION_ORDERS[interpolation], fill_mode)
+    channel_axis, batched = _layout(images, data_format, "affine_transform")
+    x = floating(images)
+    x = x if batched else ops.expand_dims(x, 0)
+    if channel_axis != len(tuple(images.shape)) - 1:
+        x = ops.transpose(x, (0, 2, 3, 1))
+    batch, height, width, channels = x.shape
+    transform = floating(transform)
+    if len(tuple(transform.shape)) == 1:
+        transform = ops.expand_dims(transform, 0)
+    if tuple(transform.shape)[-1:] != (8,) or transform.shape[0] not in (1, batch):
+        raise ValueError(f"affine_transform needs transform (8,) or ({batch}, 8); received "
+                         f"{tuple(transform.shape)}.")
+    transform = ops.broadcast_to(transform, (batch, 8))
+    grid_y, grid_x = np.meshgrid(np.arange(height, dtype=np.float32), np.arange(width, dtype=np.float32),
+                                 indexing="ij")
+    grid_x, grid_y = (ops.convert_to_tensor(grid, ops.dtype(x)) for grid in (grid_x, grid_y))
+    a0, a1, a2, b0, b1, b2, c0, c1 = (ops.reshape(ops.take(transform, i, axis=1), (batch, 1, 1)) for i in range(8))
+
+    def mix(p: Any, q: Any, r: Any) -> Any:
+        return ops.add(ops.add(ops.multiply(p, grid_x), ops.multiply(q, grid_y)), r)
+
+    k = mix(c0, c1, 1.0)
+    source_x, source_y = ops.divide(mix(a0, a1, a2), k), ops.divide(mix(b0, b1, b2), k)
+    shape = (batch, height, width, channels)
+    rows = [ops.broadcast_to(ops.reshape(ops.arange(batch), (batch, 1, 1, 1)), shape),
+            ops.broadcast_to(ops.expand_dims(source_y, -1), shape),
+            ops.broadcast_to(ops.expand_dims(source_x, -1), shape),
+            ops.broadcast_to(ops.arange(channels), shape)]
+    warped = _resample(x, rows, INTERPOLATION_ORDERS[interpolation], fill_mode, fill_value, frozenset({0, 3}))
+    if channel_axis != len(tuple(images.shape)) - 1:
+        warped = ops.transpose(warped, (0, 3, 1, 2))
+    return warped if batched else ops.squeeze(warped, 0)
+
+
+def resize_images(images: Any, size: Any, interpolation: str = "bilinear", antialias: bool = False,
+                  crop_to_aspect_ratio: bool = False, pad_to_aspect_ratio: bool = False,
+                  fill_mode: str = "constant", fill_value: float = 0.0, data_format: Any = None) -> Any:
+    """``keras.ops.image.resize``: ``ops.resize`` (half-pixel centres, no antialiasing) with Keras's
+    arguments; antialiasing and the aspect-ratio options are refused, naming what was asked."""
+    refused = {name: value for name, value in (("antialias", antialias), ("crop_to_aspect_ratio", crop_to_aspect_ratio),
+                                               ("pad_to_aspect_ratio", pad_to_aspect_ratio)) if value}
+    if refused:
+        raise ValueError(f"image.resize supports antialias=False without aspect-ratio cropping or padding; "
+                         f"received {refused}.")
+    return ops.resize(images, size, interpolation, "channels_last" if data_format is None else data_format)
+
