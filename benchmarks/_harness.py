@@ -79,8 +79,10 @@ def print_table(title: str, results: dict[str, dict[str, Any]], *baselines: str,
         table.add_row(name, f"{rate:,.0f}", f"{result['first_epoch_seconds']:.2f}", f"{result['peak_rss_mib']:.0f}",
                       *(f"{rate / base:.2f}x" if base else "-" for base in bases),
                       *(str(result.get(key, "-")) for key in extra))
-    console = Console()
-    if not console.is_terminal:
-        # Piped output would get 80 columns, which wraps every cell of a many-column table.
-        console = Console(width=TABLE_WIDTH)
-    console.print(table)
+    console().print(table)
+
+
+def console() -> Console:
+    """The terminal, or TABLE_WIDTH columns when piped: 80 would wrap every cell of a wide table."""
+    terminal = Console()
+    return terminal if terminal.is_terminal else Console(width=TABLE_WIDTH)
