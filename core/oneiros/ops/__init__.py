@@ -7,6 +7,7 @@ with signatures and docs, is :data:`CONTRACT`; a backend implements each under t
 from oneiros.ops import _arrays, _control, _core, _elementwise, _image, _linalg, _math, _nn, _nn_derived, _random, _shape, _signal, _statistics
 from oneiros.ops._contract import CONTRACT, OpSpec
 from oneiros.ops._indexing import get_item
+from oneiros.ops._vectorize import vectorize
 
 globals().update(
     {
@@ -17,6 +18,6 @@ globals().update(
     }
 )
 
-from oneiros.ops import image, linalg  # noqa: E402  (Keras's sub-namespaces, after the ops they re-export)
+from oneiros.ops import image, linalg, nn, numpy  # noqa: E402  (Keras's sub-namespaces, after the ops they re-export)
 
-__all__ = sorted([*CONTRACT, "get_item", "image", "linalg"])
+__all__ = sorted([*CONTRACT, "get_item", "image", "linalg", "nn", "numpy", "vectorize"])

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import builtins
 import math
+import re
 
 import numpy as np
 
 from oneiros import dtypes, ops
-from oneiros.ops._contract import derived
+from oneiros.ops._contract import derived, op
 from oneiros.ops._derive import finfo, floating, normalized_axis, tensor
 
 NOT_DIFF = {"differentiable": False}
@@ -58,6 +59,13 @@ def identity(n, dtype=None):
 def tri(N, M=None, k=0, dtype=None):
     """An N x M matrix with ones at and below diagonal ``k``."""
     return ops.convert_to_tensor(np.tri(N, M, k), dtype or "float32")
+
+
+@op("core", "a tensor whose last axis holds a whole number of the new dtype's items, and a dtype",
+    **NOT_DIFF)
+def view(x, dtype=None):
+    """The bits of ``x`` read as ``dtype`` (numpy's ``ndarray.view``): a wider dtype merges items of
+    the last axis, a narrower one splits them; None keeps the dtype."""
 
 
 @derived("core", "a tensor", **NOT_DIFF)
@@ -536,3 +544,45 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     exponents = _spaced(ops.log(ops.abs(start_t)), ops.log(ops.abs(stop_t)), num, endpoint, axis)
     values = ops.multiply(sign, ops.exp(exponents))
     return ops.cast(values, dtype) if dtype else values
+
+
+def _einops_axes(side: str) -> list[list[str]]:
+    """'b (h w) c' as [['b'], ['h', 'w'], ['c']]."""
+    groups = re.findall(r"\(([^)]*)\)|(\w+)", side)
+    return [grouped.split() if grouped else [single] for grouped, single in groups]
+
+
+@derived("shape", "a tensor, an einops pattern 'in -> out' over named axes and the sizes of split axes")
+def rearrange(tensor, pattern, **axes_lengths):
+    """Axes reordered, merged '(a b)' and split, einops-style (``'b h w c -> b (h w) c'``)."""
+    x = tensor if ops.is_tensor(tensor) else ops.convert_to_tensor(tensor)
+    source, arrow, target = pattern.partition("->")
+    if not arrow:
+        raise ValueError(f"rearrange needs a pattern 'inputs -> outputs'; received {pattern!r}.")
+    inputs, outputs = _einops_axes(source), _einops_axes(target)
+    shape = ops.shape(x)
+    if len(inputs) != len(shape):
+        raise ValueError(f"rearrange pattern {pattern!r} names {len(inputs)} input axes; the tensor has shape {shape}.")
+    sizes = dict(axes_lengths)
+    for group, dim in zip(inputs, shape):
+        unknown = [axis for axis in group if axis not in sizes]
+        known = math.prod(sizes[axis] for axis in group if axis in sizes)
+        if len(unknown) > 1:
+            raise ValueError(f"rearrange cannot infer the sizes of {unknown} in {pattern!r}; pass them as keywords.")
+        if unknown:
+            sizes[unknown[0]] = dim // known
+    flat_inputs = [axis for group in inputs for axis in group]
+    flat_outputs = [axis for group in outputs for axis in group]
+    if sorted(flat_inputs) != sorted(flat_outputs):
+        raise ValueError(f"rearrange pattern {pattern!r} must use the same axes on both sides.")
+    x = ops.reshape(x, [sizes[axis] for axis in flat_inputs])
+    x = ops.transpose(x, [flat_inputs.index(axis) for axis in flat_outputs])
+    return ops.reshape(x, [math.prod(sizes[axis] for axis in group) for group in outputs])
+
+
+@derived("linalg", "float tensors (..., m, d) and (..., n, d)")
+def cdist(x, y):
+    """Euclidean distances between every row of x and every row of y: shape (..., m, n)."""
+    x, y = floating(x), floating(y)
+    gaps = ops.subtract(ops.expand_dims(x, -2), ops.expand_dims(y, -3))
+    return ops.sqrt(ops.sum(ops.square(gaps), axis=-1))

@@ -16,6 +16,7 @@ from oneiros_jax._dtypes import resolve, resolve_optional
 __all__ = [
     "arange", "cast", "convert_to_tensor", "dtype", "eye", "full", "full_like", "is_tensor",
     "linspace", "ones", "ones_like", "shape", "stop_gradient", "to_numpy", "zeros", "zeros_like",
+    "view",
 ]
 
 
@@ -97,3 +98,8 @@ def dtype(x):
 
 def stop_gradient(x):
     return lax.stop_gradient(x)
+
+
+def view(x, dtype=None):
+    x = jnp.asarray(x)
+    return x if dtype is None else x.view(resolve(dtype))

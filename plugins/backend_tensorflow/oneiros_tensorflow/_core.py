@@ -13,6 +13,7 @@ from oneiros_tensorflow._dtypes import tensor
 __all__ = [
     "arange", "cast", "convert_to_tensor", "dtype", "eye", "full", "full_like", "is_tensor",
     "linspace", "ones", "ones_like", "shape", "stop_gradient", "to_numpy", "zeros", "zeros_like",
+    "view",
 ]
 
 
@@ -94,3 +95,20 @@ def dtype(x):
 
 def stop_gradient(x):
     return tf.stop_gradient(tensor(x))
+
+
+def view(x, dtype=None):
+    x = tensor(x)
+    if dtype is None:
+        return x
+    target = resolve(dtype)
+    source_bytes, target_bytes = x.dtype.size, target.size
+    if source_bytes == target_bytes:
+        return tf.bitcast(x, target)
+    shape = x.shape.as_list()
+    if source_bytes > target_bytes:  # each item splits into a new last axis, merged into the old one
+        return tf.reshape(tf.bitcast(x, target), shape[:-1] + [shape[-1] * (source_bytes // target_bytes)])
+    ratio = target_bytes // source_bytes
+    if shape[-1] % ratio:
+        raise ValueError(f"view to {target.name} needs a last axis divisible by {ratio}; received shape {shape}.")
+    return tf.bitcast(tf.reshape(x, shape[:-1] + [shape[-1] // ratio, ratio]), target)

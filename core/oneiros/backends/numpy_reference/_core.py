@@ -24,6 +24,7 @@ __all__ = [
     "linspace", "ones", "ones_like", "shape", "stop_gradient", "to_numpy", "zeros", "zeros_like",
     "array", "bartlett", "blackman", "convert_to_numpy", "copy", "empty", "empty_like", "geomspace",
     "hamming", "hanning", "identity", "kaiser", "logspace", "ndim", "saturate_cast", "size", "tri",
+    "view",
 ]
 
 
@@ -215,3 +216,8 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
               axis: int = 0) -> np.ndarray:
     values = np.geomspace(np.asarray(start, np.float64), np.asarray(stop, np.float64), num, endpoint, axis=axis)
     return finish(values, dtype or "float32")
+
+
+def view(x: Any, dtype: Any = None) -> np.ndarray:
+    array = as_tensor(x)
+    return array if dtype is None else np.ascontiguousarray(array).view(numpy_dtype(dtype))

@@ -21,7 +21,7 @@ __all__ = [
     "cholesky", "cholesky_inverse", "det", "eig", "eigh", "einsum", "inv", "logdet", "lstsq",
     "lu_factor", "matmul", "matrix_rank", "norm", "pinv", "qr", "slogdet", "solve",
     "solve_triangular", "svd", "tensordot",
-    "cross", "dot", "inner", "outer", "vdot",
+    "cdist", "cross", "dot", "inner", "outer", "vdot",
 ]
 
 
@@ -244,3 +244,10 @@ def dot(x1: Any, x2: Any) -> np.ndarray:
 
 def cross(x1: Any, x2: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: Any = None) -> np.ndarray:
     return _contracted(lambda a, b: np.cross(a, b, axisa, axisb, axisc, axis), x1, x2)
+
+
+def cdist(x: Any, y: Any) -> np.ndarray:
+    a, b = as_tensor(x), as_tensor(y)
+    name = float_result(dtypes.result_type(a, b))
+    gaps = a.astype(np.float64)[..., :, None, :] - b.astype(np.float64)[..., None, :, :]
+    return finish(np.sqrt(np.sum(gaps * gaps, axis=-1)), name)

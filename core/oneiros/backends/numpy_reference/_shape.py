@@ -30,7 +30,7 @@ __all__ = [
     "append", "argpartition", "array_split", "diag", "diagflat", "diagonal", "digitize", "dsplit",
     "dstack", "fliplr", "flipud", "hsplit", "hstack", "isin", "kron", "meshgrid", "ravel", "roll",
     "rot90", "searchsorted", "select", "swapaxes", "trace", "tril", "triu", "unravel_index",
-    "unstack", "vander", "vsplit", "vstack", "nonzero", "unique",
+    "unstack", "vander", "vsplit", "vstack", "nonzero", "unique", "rearrange",
 ]
 
 PAD_MODES = ("constant", "reflect", "symmetric")
@@ -399,3 +399,27 @@ def unique(x: Any, sorted: bool = True, return_index: bool = False, return_inver
     if return_counts:
         outputs.append(finish(counts, "int32"))
     return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+
+def rearrange(tensor: Any, pattern: str, **axes_lengths: Any) -> np.ndarray:
+    """By einsum-style index bookkeeping: split, permute with numpy.einsum, merge."""
+    array = as_tensor(tensor)
+    source, _, target = pattern.partition("->")
+
+    def groups(side: str) -> list[list[str]]:
+        import re
+
+        return [grouped.split() if grouped else [single] for grouped, single in re.findall(r"\(([^)]*)\)|(\w+)", side)]
+
+    inputs, outputs = groups(source), groups(target)
+    sizes = dict(axes_lengths)
+    for group, dim in zip(inputs, array.shape):
+        known = int(np.prod([sizes[axis] for axis in group if axis in sizes]))
+        for axis in group:
+            sizes.setdefault(axis, dim // known)
+    names = [axis for group in inputs for axis in group]
+    letters = {axis: chr(ord("a") + index) for index, axis in enumerate(names)}
+    split = array.reshape([sizes[axis] for axis in names])
+    order = "".join(letters[axis] for group in outputs for axis in group)
+    moved = np.einsum(f"{''.join(letters[axis] for axis in names)}->{order}", split)
+    return np.ascontiguousarray(moved).reshape([int(np.prod([sizes[axis] for axis in group])) for group in outputs])

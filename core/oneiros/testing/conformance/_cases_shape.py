@@ -158,4 +158,10 @@ CASES = [
     case("select", "two-conditions", lambda r: call([booleans(r, (4,)), booleans(r, (4,))],
                                                     [normal(r, (4,)), normal(r, (4,))], -1.0), wrt=(1,)),
     case("select", "int32-default", lambda r: call([booleans(r, (2, 3))], [integers(r, (2, 3), 0, 9)])),
+    case("rearrange", "transpose", lambda r: call(normal(r, (2, 3, 4)), "b h w -> b w h"), wrt=(0,)),
+    case("rearrange", "merge", lambda r: call(normal(r, (2, 3, 4)), "b h w -> (b h) w")),
+    case("rearrange", "split-and-merge", lambda r: call(integers(r, (2, 4, 6), 0, 9), "b (h1 h) (w w1) -> b h w (h1 w1)",
+                                                        h1=2, w1=3)),
+    case("cdist", "2d", lambda r: call(normal(r, (3, 4)), normal(r, (2, 4))), wrt=(0, 1)),
+    case("cdist", "batch-int32", lambda r: call(integers(r, (2, 3, 2), -3, 3), integers(r, (2, 1, 2), -3, 3))),
 ]
