@@ -43,11 +43,12 @@ def _jvp(backend: Backend, has_aux: bool) -> tuple[Any, ...]:
         return tuple(ops.to_numpy(item) for item in result)
 
 
-@pytest.mark.parametrize("check", CHECKS, ids=lambda check: check.id)
-def test_transform(check: Any, backend_under_test: Backend) -> None:
-    require(backend_under_test, check.requires)
-    if check.op == "jvp":
-        has_aux = check.label == "has-aux"
+@pytest.mark.parametrize("case", CHECKS, ids=lambda case: case.id)
+def test_transform(case: Any, backend_under_test: Backend) -> None:
+    """``case`` (the parameter name exclusions read) is a TransformCheck."""
+    require(backend_under_test, case.requires)
+    if case.op == "jvp":
+        has_aux = case.label == "has-aux"
         outputs = _jvp(backend_under_test, has_aux)
         x, y = X.astype(np.float64), Y.astype(np.float64)
         np.testing.assert_allclose(outputs[0], np.sin(x) * np.exp(0.5 * y), rtol=1e-5, atol=1e-6)
