@@ -40,7 +40,7 @@ COMPLETE = {"activations", "regularizers", "random", "models", "tree", "initiali
 """Namespaces that provide every Keras name not in ``EXEMPT``."""
 
 FLOORS = {
-    "ops": 130, "layers": 129, "optimizers": 17, "callbacks": 14,
+    "ops": 130, "layers": 143, "optimizers": 17, "callbacks": 14,
     "utils": 32, "saving": 12, "mixed_precision": 6, "applications": 0,
 }
 """The number of Keras names each incomplete namespace provides now: the count may only grow."""
