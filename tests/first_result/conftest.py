@@ -25,9 +25,9 @@ def home(tmp_path, monkeypatch):
 @pytest.fixture
 def eager_search(monkeypatch):
     """The fusion search with its decisions forced, so tiny models exercise every path quickly:
-    one candidate of 4 steps, started whatever the planned training, timed as soon as it is
-    compiled (the training loop waits for the compile). ``eager_search(adopt=...)`` makes the
-    candidate win or lose whatever the timings."""
+    the 2-step probe, then one candidate of 4 steps, started whatever the planned training,
+    timed as soon as it is compiled (the training loop waits for the compile).
+    ``eager_search(adopt=...)`` makes the probe and candidate pass or fail whatever the timings."""
     monkeypatch.setattr(_pipeline, "FUSION_CANDIDATES", (4,))
     monkeypatch.setattr(_pipeline, "PAYBACK", 0.0)
     monkeypatch.setattr(_pipeline._BackgroundCompile, "finished",

@@ -24,7 +24,7 @@ def test_background_compilation_never_changes_the_trained_weights(home, eager_se
                                                                   adopt):
     eager_search(adopt)
     weights, result = _weights(program, "auto")
-    assert result["compiled"] == [1, 4]
+    assert result["compiled"] == ([1, 2, 4] if adopt else [1, 2])  # a 2-step probe first
     assert result["at_end"] == (4 if adopt else 1)
     for expected, got in zip(single_step_weights, weights):
         np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)

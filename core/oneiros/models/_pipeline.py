@@ -166,9 +166,14 @@ MNIST convnet's fused loop on XLA:CPU: 4-15x); a first call is otherwise a warm-
 inflated by one-time costs (measured up to 2-3x on a loaded 2-core machine), and not counted."""
 DROP_RATIO = 1.25
 """A candidate is dropped after its first timed call whose steps take over 1.25x the baseline's."""
-PAYBACK = 1.0
+PAYBACK = 3.0
 """A candidate is compiled only while the training planned ahead is expected to take at least
-this many times its compile time: a short fit never starts a compile it cannot profit from."""
+this many times its compile time: a short fit never starts a compile, or risks a slow probe
+call, that it cannot profit from."""
+PROBE_GROUP = 2
+"""Before the first candidate, a fused group this small is compiled and called once: where a
+fused loop is pathologically slow (the MNIST convnet on XLA:CPU, 4-15x), finding out costs two
+slow steps rather than a candidate's eight."""
 COMPILE_ESTIMATE = 1.5
 """A fused program's expected compile time, in first single-step calls (trace and compile)."""
 ESTIMATE_STEPS = 8
@@ -225,7 +230,8 @@ class FusionSearch:
     Training runs one step per call from the first batch. Once a single step's time is known,
     the next fused group size of :data:`FUSION_CANDIDATES` is lowered and then compiled by a
     low-priority background thread (only when the training planned ahead can repay the compile,
-    see :data:`PAYBACK`). When it is ready, real batches time it against the group size in use:
+    see :data:`PAYBACK`), after a :data:`PROBE_GROUP` whose one call shows whether a fused loop
+    is usable at all. When it is ready, real batches time it against the group size in use:
     it is dropped after a first (warm-up) call over :data:`FIRST_CALL_DROP_RATIO` times the
     baseline or a later one over :data:`DROP_RATIO`, and adopted only when it wins by
     :data:`REQUIRED_GAIN` (from single steps) or :data:`ESCALATION_GAIN` (from a smaller group)
@@ -264,6 +270,7 @@ class FusionSearch:
         self._candidate_signature: tuple = ()
         self._retry = False
         self._warmed_up = False
+        self._probed = False
 
     @property
     def current(self) -> int:
@@ -357,7 +364,7 @@ class FusionSearch:
             self._window = [time.perf_counter(), 0.0]
         state, logs = program(state, batch)
         self._window[1] += count
-        window_steps = ESTIMATE_STEPS if self._phase == "estimate" else self._candidate
+        window_steps = ESTIMATE_STEPS if self._phase == "estimate" else max(self._candidate, ESTIMATE_STEPS)
         if self._window[1] >= window_steps:
             self.backend.block_until_ready(state)
             seconds = (time.perf_counter() - self._window[0]) / self._window[1]
@@ -384,6 +391,10 @@ class FusionSearch:
             self._judge(state)
         elif seconds > FIRST_CALL_DROP_RATIO * min(self._baseline_times):
             self._decide(self.baseline)
+        elif self._candidate == PROBE_GROUP and self.baseline == 1:
+            self._probed = True
+            self._phase = "idle"
+            self._next_candidate(state)
         self._warmed_up = True
         return state, logs
 
@@ -412,7 +423,7 @@ class FusionSearch:
         if self._steps_left * self._seconds_per_step < PAYBACK * expected_compile:
             self._phase = "waiting"  # reconsidered when the next fit begins
             return
-        count = larger[0]
+        count = PROBE_GROUP if self.baseline == 1 and not self._probed else larger[0]
         stacked = tuple(map_arrays(lambda a: np.broadcast_to(np.asarray(a)[None], (count, *a.shape)), part)
                         for part in self._example)
         compile = self.backend.ahead_of_time(self.function_for(count), state, stacked)
