@@ -89,23 +89,22 @@ def associative_scan(f, elems, reverse=False, axis=0):
     when ``reverse``); any association order gives the same result for an associative ``f``."""
     leaves, rebuild = _leaves_of(elems)
     moved = [ops.moveaxis(leaf, axis, 0) for leaf in leaves]
-    if reverse:
-        moved = [ops.flip(leaf, 0) for leaf in moved]
-    first = rebuild([ops.take(leaf, 0, axis=0) for leaf in moved])
-    rest = rebuild([ops.take(leaf, ops.arange(1, leaf.shape[0]), axis=0) for leaf in moved])
+    length = ops.shape(moved[0])[0]
+    # One scan over every element (no concatenation, whose static length traced loops may lose):
+    # the first element visited passes through, each later one combines with the carry.
+    start = length - 1 if reverse else 0
 
-    def combine(carry: Any, x: Any) -> tuple[Any, Any]:
-        combined = f(carry, x)
-        return combined, combined
+    def combine(carry: Any, step: tuple[Any, Any]) -> tuple[Any, Any]:
+        index, x = step
+        combined, _ = _leaves_of(f(carry, x))
+        fresh, _ = _leaves_of(x)
+        chosen = rebuild([ops.where(ops.equal(index, start), new, old) for new, old in zip(fresh, combined)])
+        return chosen, chosen
 
-    _, later = ops.scan(combine, first, rest)
-    first_leaves, _ = _leaves_of(first)
-    later_leaves, _ = _leaves_of(later)
-    stacked = [ops.concatenate([ops.expand_dims(head, 0), tail], axis=0)
-               for head, tail in zip(first_leaves, later_leaves)]
-    if reverse:
-        stacked = [ops.flip(leaf, 0) for leaf in stacked]
-    return rebuild([ops.moveaxis(leaf, 0, axis) for leaf in stacked])
+    init = rebuild([ops.take(leaf, start, axis=0) for leaf in moved])
+    _, scanned = ops.scan(combine, init, (ops.arange(length), rebuild(moved)), reverse=reverse)
+    scanned_leaves, _ = _leaves_of(scanned)
+    return rebuild([ops.moveaxis(leaf, 0, axis) for leaf in scanned_leaves])
 
 
 def _leaves_of(tree: Any) -> tuple[list[Any], Callable[[list[Any]], Any]]:

@@ -27,23 +27,23 @@ GRAYSCALE_WEIGHTS = (0.2989, 0.5870, 0.1140)
 
 def _layout(images: Any, data_format: Any, what: str) -> tuple[int, bool]:
     """(the channel axis, whether the images are batched), checking the rank."""
-    rank = len(tuple(images.shape))
+    rank = len(ops.shape(images))
     if rank not in (3, 4):
-        raise ValueError(f"{what} needs images (N, H, W, C) or (H, W, C); received shape {tuple(images.shape)}.")
+        raise ValueError(f"{what} needs images (N, H, W, C) or (H, W, C); received shape {ops.shape(images)}.")
     channels_last = (data_format is None) or check_format(data_format) == "channels_last"
     return (rank - 1 if channels_last else rank - 3), rank == 4
 
 
 def _spatial_axes(images: Any, data_format: Any, what: str) -> tuple[int, int]:
     channel_axis, _ = _layout(images, data_format, what)
-    rank = len(tuple(images.shape))
+    rank = len(ops.shape(images))
     return (rank - 3, rank - 2) if channel_axis == rank - 1 else (rank - 2, rank - 1)
 
 
 def _channels(images: Any, data_format: Any, what: str) -> tuple[Any, Any, Any, int]:
     axis, _ = _layout(images, data_format, what)
-    if images.shape[axis] != 3:
-        raise ValueError(f"{what} needs 3 channels; received shape {tuple(images.shape)}.")
+    if ops.shape(images)[axis] != 3:
+        raise ValueError(f"{what} needs 3 channels; received shape {ops.shape(images)}.")
     planes = ops.split(images, 3, axis=axis)
     return (*(ops.squeeze(plane, axis) for plane in planes), axis)
 
@@ -52,9 +52,9 @@ def _channels(images: Any, data_format: Any, what: str) -> tuple[Any, Any, Any, 
 def rgb_to_grayscale(images, data_format=None):
     """Luma 0.2989 R + 0.5870 G + 0.1140 B with the channel axis kept (size 1); one channel passes."""
     axis, _ = _layout(images, data_format, "rgb_to_grayscale")
-    if images.shape[axis] not in (1, 3):
-        raise ValueError(f"rgb_to_grayscale needs 1 or 3 channels; received shape {tuple(images.shape)}.")
-    if images.shape[axis] == 1:
+    if ops.shape(images)[axis] not in (1, 3):
+        raise ValueError(f"rgb_to_grayscale needs 1 or 3 channels; received shape {ops.shape(images)}.")
+    if ops.shape(images)[axis] == 1:
         return images
     name = ops.dtype(images)
     values = floating(images)
@@ -119,10 +119,10 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
                target_height=None, target_width=None, data_format=None):
     """Zero padding around the images, from exactly two of each axis's three arguments."""
     rows, columns = _spatial_axes(images, data_format, "pad_images")
-    amounts = [(0, 0)] * len(tuple(images.shape))
-    amounts[rows] = _two_of_three(top_padding, bottom_padding, target_height, images.shape[rows],
+    amounts = [(0, 0)] * len(ops.shape(images))
+    amounts[rows] = _two_of_three(top_padding, bottom_padding, target_height, ops.shape(images)[rows],
                                   ("top_padding", "bottom_padding", "target_height"), growing=True)
-    amounts[columns] = _two_of_three(left_padding, right_padding, target_width, images.shape[columns],
+    amounts[columns] = _two_of_three(left_padding, right_padding, target_width, ops.shape(images)[columns],
                                      ("left_padding", "right_padding", "target_width"), growing=True)
     return ops.pad(images, amounts)
 
@@ -132,16 +132,16 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
                 target_height=None, target_width=None, data_format=None):
     """The images cropped, from exactly two of each axis's three arguments."""
     rows, columns = _spatial_axes(images, data_format, "crop_images")
-    start = [0] * len(tuple(images.shape))
-    size = list(images.shape)
+    start = [0] * len(ops.shape(images))
+    size = list(ops.shape(images))
     for axis, arguments, names in ((rows, (top_cropping, bottom_cropping, target_height),
                                     ("top_cropping", "bottom_cropping", "target_height")),
                                    (columns, (left_cropping, right_cropping, target_width),
                                     ("left_cropping", "right_cropping", "target_width"))):
-        before, after = _two_of_three(*arguments, images.shape[axis], names, growing=False)
-        start[axis], size[axis] = before, images.shape[axis] - before - after
+        before, after = _two_of_three(*arguments, ops.shape(images)[axis], names, growing=False)
+        start[axis], size[axis] = before, ops.shape(images)[axis] - before - after
         if size[axis] < 0:
-            raise ValueError(f"crop_images: cropping {before} + {after} exceeds the axis of size {images.shape[axis]}.")
+            raise ValueError(f"crop_images: cropping {before} + {after} exceeds the axis of size {ops.shape(images)[axis]}.")
     return ops.slice(images, tuple(start), tuple(size))
 
 
@@ -155,7 +155,7 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
     x = images if batched else ops.expand_dims(images, 0)
     if not channels_last:
         x = ops.transpose(x, (0, 2, 3, 1))
-    channels = x.shape[-1]
+    channels = ops.shape(x)[-1]
     depth = patch[0] * patch[1] * channels
     kernel = ops.convert_to_tensor(np.eye(depth, dtype=np.float32).reshape(*patch, channels, depth),
                                    ops.dtype(x))
@@ -170,8 +170,8 @@ def _depthwise_filter(images: Any, kernel: np.ndarray, data_format: Any, what: s
     channel_axis, batched = _layout(images, data_format, what)
     x = floating(images)
     x = x if batched else ops.expand_dims(x, 0)
-    channels = x.shape[channel_axis + (0 if batched else 1)]
-    fmt = "channels_last" if channel_axis == len(tuple(images.shape)) - 1 else "channels_first"
+    channels = ops.shape(x)[channel_axis + (0 if batched else 1)]
+    fmt = "channels_last" if channel_axis == len(ops.shape(images)) - 1 else "channels_first"
     depthwise = ops.convert_to_tensor(np.repeat(kernel[:, :, None, None], channels, axis=2).astype(np.float32),
                                       ops.dtype(x))
     filtered = ops.depthwise_conv(x, depthwise, 1, "same", fmt)
@@ -201,8 +201,8 @@ SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], np.float32)
 @derived("image", "images (N, H, W, C) or channels-first")
 def sobel_edges(images, data_format=None):
     """Sobel responses per channel, stacked last as (..., 2): [d/dy, d/dx] ('same' zero padding)."""
-    if len(tuple(images.shape)) != 4:
-        raise ValueError(f"sobel_edges needs images (N, H, W, C); received shape {tuple(images.shape)}.")
+    if len(ops.shape(images)) != 4:
+        raise ValueError(f"sobel_edges needs images (N, H, W, C); received shape {ops.shape(images)}.")
     vertical = _depthwise_filter(images, SOBEL_X.T, data_format, "sobel_edges")
     horizontal = _depthwise_filter(images, SOBEL_X, data_format, "sobel_edges")
     return ops.stack([vertical, horizontal], axis=-1)
@@ -240,7 +240,7 @@ def _resample(values: Any, rows: list[Any], order: int, fill_mode: str, fill_val
               exact: frozenset[int] = frozenset()) -> Any:
     """``values`` sampled at one coordinate tensor per axis; axes in ``exact`` hold integer indices
     inside the input (no interpolation, no fill)."""
-    shape = tuple(values.shape)
+    shape = ops.shape(values)
     flat = ops.reshape(values, (-1,))
     strides = np.cumprod((1,) + shape[:0:-1])[::-1]
     choices = [[(ops.cast(row, "int32"), None)] if axis in exact else _neighbours(row, order)
@@ -278,10 +278,10 @@ def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value
     ``fill_mode`` 'constant' gives ``fill_value`` and the others fold the index back in."""
     _check_fill(order, fill_mode)
     values = floating(inputs)
-    shape = tuple(values.shape)
-    if tuple(coordinates.shape)[:1] != (len(shape),):
+    shape = ops.shape(values)
+    if ops.shape(coordinates)[:1] != (len(shape),):
         raise ValueError(f"map_coordinates needs coordinates ({len(shape)}, ...) for inputs of shape {shape}; "
-                         f"received {tuple(coordinates.shape)}.")
+                         f"received {ops.shape(coordinates)}.")
     rows = [ops.take(floating(coordinates), axis_index, axis=0) for axis_index in range(len(shape))]
     return _resample(values, rows, order, fill_mode, fill_value)
 
@@ -301,15 +301,15 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     channel_axis, batched = _layout(images, data_format, "affine_transform")
     x = floating(images)
     x = x if batched else ops.expand_dims(x, 0)
-    if channel_axis != len(tuple(images.shape)) - 1:
+    if channel_axis != len(ops.shape(images)) - 1:
         x = ops.transpose(x, (0, 2, 3, 1))
-    batch, height, width, channels = x.shape
+    batch, height, width, channels = ops.shape(x)
     transform = floating(transform)
-    if len(tuple(transform.shape)) == 1:
+    if len(ops.shape(transform)) == 1:
         transform = ops.expand_dims(transform, 0)
-    if tuple(transform.shape)[-1:] != (8,) or transform.shape[0] not in (1, batch):
+    if ops.shape(transform)[-1:] != (8,) or ops.shape(transform)[0] not in (1, batch):
         raise ValueError(f"affine_transform needs transform (8,) or ({batch}, 8); received "
-                         f"{tuple(transform.shape)}.")
+                         f"{ops.shape(transform)}.")
     transform = ops.broadcast_to(transform, (batch, 8))
     grid_y, grid_x = np.meshgrid(np.arange(height, dtype=np.float32), np.arange(width, dtype=np.float32),
                                  indexing="ij")
@@ -327,7 +327,7 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
             ops.broadcast_to(ops.expand_dims(source_x, -1), shape),
             ops.broadcast_to(ops.arange(channels), shape)]
     warped = _resample(x, rows, INTERPOLATION_ORDERS[interpolation], fill_mode, fill_value, frozenset({0, 3}))
-    if channel_axis != len(tuple(images.shape)) - 1:
+    if channel_axis != len(ops.shape(images)) - 1:
         warped = ops.transpose(warped, (0, 3, 1, 2))
     return warped if batched else ops.squeeze(warped, 0)
 

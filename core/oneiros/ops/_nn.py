@@ -117,7 +117,7 @@ def _data_format(data_format: Any) -> str:
 
 
 def _rank(x: Any) -> int:
-    return len(tuple(x.shape))
+    return len(ops.shape(x))
 
 
 @derived("nn", "query (B, T, N, H), key and value (B, S, K, H) with N divisible by K (or without B), an "
@@ -135,15 +135,15 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     unbatched = _rank(query) == 3
     if unbatched:
         query, key, value = (ops.expand_dims(part, 0) for part in (query, key, value))
-    if _rank(query) != 4 or _rank(key) != 4 or tuple(key.shape) != tuple(value.shape):
+    if _rank(query) != 4 or _rank(key) != 4 or ops.shape(key) != ops.shape(value):
         raise ValueError(f"dot_product_attention needs query (B, T, N, H) and key/value (B, S, K, H) of equal "
-                         f"shapes; received {tuple(query.shape)}, {tuple(key.shape)}, {tuple(value.shape)}.")
-    heads, key_heads = query.shape[2], key.shape[2]
+                         f"shapes; received {ops.shape(query)}, {ops.shape(key)}, {ops.shape(value)}.")
+    heads, key_heads = ops.shape(query)[2], ops.shape(key)[2]
     if heads % key_heads:
         raise ValueError(f"dot_product_attention: {heads} query heads are not a multiple of {key_heads} key heads.")
     if key_heads != heads:
         key, value = (ops.repeat(part, heads // key_heads, axis=2) for part in (key, value))
-    scale = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
+    scale = 1 / math.sqrt(ops.shape(query)[-1]) if scale is None else scale
     logits = ops.multiply(ops.einsum("btnh,bsnh->bnts", query, key), scale)
     if bias is not None:
         logits = ops.add(logits, bias)
@@ -151,7 +151,7 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
         logits = ops.multiply(ops.tanh(ops.divide(logits, attn_logits_soft_cap)), attn_logits_soft_cap)
     keep = None if mask is None else ops.cast(mask, "bool")
     if is_causal:
-        steps, sources = logits.shape[2], logits.shape[3]
+        steps, sources = ops.shape(logits)[2], ops.shape(logits)[3]
         causal = ops.convert_to_tensor(np.tril(np.ones((steps, sources), bool)))
         keep = causal if keep is None else ops.logical_and(keep, causal)
     if keep is not None:
@@ -177,9 +177,10 @@ def _block_layout(x: Any, block_size: Any, data_format: str, what: str) -> tuple
     if not isinstance(block_size, numbers.Integral) or block_size < 2:
         raise ValueError(f"block_size must be an int >= 2; received {block_size!r}.")
     if _rank(x) != 4:
-        raise ValueError(f"{what} needs a 4-D tensor; received shape {tuple(x.shape)}.")
+        raise ValueError(f"{what} needs a 4-D tensor; received shape {ops.shape(x)}.")
     channels_last = check_format(data_format) == "channels_last"
-    n, h, w, c = x.shape if channels_last else (x.shape[0], x.shape[2], x.shape[3], x.shape[1])
+    shape = ops.shape(x)
+    n, h, w, c = shape if channels_last else (shape[0], shape[2], shape[3], shape[1])
     return int(block_size), channels_last, (n, h, w, c)
 
 
@@ -230,13 +231,13 @@ def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
     """Sliding blocks (im2col, as ``torch.nn.functional.unfold``): shape (N, C * kH * kW, L), the
     channel axis ordered (c, i, j), L the blocks row-major."""
     if _rank(x) != 4:
-        raise ValueError(f"unfold needs x of shape (N, C, H, W); received {tuple(x.shape)}.")
+        raise ValueError(f"unfold needs x of shape (N, C, H, W); received {ops.shape(x)}.")
     kernel = per_axis(kernel_size, 2, "kernel_size")
     pad = _non_negative_pair(padding, "padding")
     padded = ops.pad(x, [(0, 0), (0, 0), (pad[0], pad[0]), (pad[1], pad[1])])
-    blocks = ops.conv(padded, _patch_kernel(x.shape[1], kernel, x), per_axis(stride, 2, "stride"), "valid",
+    blocks = ops.conv(padded, _patch_kernel(ops.shape(x)[1], kernel, x), per_axis(stride, 2, "stride"), "valid",
                       "channels_first", per_axis(dilation, 2, "dilation"))
-    n, size, rows, columns = blocks.shape
+    n, size, rows, columns = ops.shape(blocks)
     return ops.reshape(blocks, (n, size, rows * columns))
 
 
@@ -244,12 +245,12 @@ def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
 def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """The adjoint of ``unfold`` (col2im): blocks summed back into (N, C, oH, oW), overlaps added."""
     if _rank(x) != 3:
-        raise ValueError(f"fold needs x of shape (N, C * kH * kW, L); received {tuple(x.shape)}.")
+        raise ValueError(f"fold needs x of shape (N, C * kH * kW, L); received {ops.shape(x)}.")
     height, width = per_axis(output_size, 2, "output_size")
     kernel = per_axis(kernel_size, 2, "kernel_size")
     dilations, strides = per_axis(dilation, 2, "dilation"), per_axis(stride, 2, "stride")
     pad = _non_negative_pair(padding, "padding")
-    n, size, count = x.shape
+    n, size, count = ops.shape(x)
     if size % (kernel[0] * kernel[1]):
         raise ValueError(f"fold: {size} rows are not a multiple of the kernel's {kernel[0] * kernel[1]} positions.")
     rows, columns = ((extent + 2 * p - d * (k - 1) - 1) // s + 1
@@ -278,15 +279,15 @@ def _adaptive_pool(inputs: Any, output_size: Any, data_format: Any, reduce: str)
     rank = _rank(inputs) - 2
     if rank not in (1, 2, 3):
         raise ValueError(f"adaptive pooling needs inputs of ndim 3-5 (N, *spatial, C); received shape "
-                         f"{tuple(inputs.shape)}.")
+                         f"{ops.shape(inputs)}.")
     channels_last = _data_format(data_format) == "channels_last"
     targets = per_axis(output_size, rank, "output_size")
     x = floating(inputs) if reduce == "mean" else inputs
     for position, target in enumerate(targets):
         axis = position + (1 if channels_last else 2)
-        windows = _adaptive_windows(x.shape[axis], target)
+        windows = _adaptive_windows(ops.shape(x)[axis], target)
         if reduce == "mean":
-            weights = np.zeros((x.shape[axis], target), np.float32)
+            weights = np.zeros((ops.shape(x)[axis], target), np.float32)
             for index, (start, end) in enumerate(windows):
                 weights[start:end, index] = 1 / (end - start)
             moved = ops.moveaxis(x, axis, -1)
@@ -296,7 +297,7 @@ def _adaptive_pool(inputs: Any, output_size: Any, data_format: Any, reduce: str)
             # Each window's indices, the last one repeated to a common width (max ignores repeats).
             indices = np.array([[min(start + k, end - 1) for k in range(widest)] for start, end in windows], np.int32)
             gathered = ops.take(x, ops.convert_to_tensor(indices.reshape(-1)), axis=axis)
-            shape = tuple(x.shape[:axis]) + (target, widest) + tuple(x.shape[axis + 1:])
+            shape = ops.shape(x)[:axis] + (target, widest) + ops.shape(x)[axis + 1:]
             x = ops.max(ops.reshape(gathered, shape), axis=axis + 1)
     return x
 
@@ -318,7 +319,7 @@ IMPOSSIBLE = -1e30
 
 
 def _shifted(alpha: Any, by: int) -> Any:
-    batch, states = alpha.shape
+    batch, states = ops.shape(alpha)
     filler = ops.full((batch, by), IMPOSSIBLE, ops.dtype(alpha))
     return ops.concatenate([filler, ops.slice(alpha, (0, 0), (batch, states - by))], axis=1)
 
@@ -339,11 +340,11 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     the first ``output_length`` frames of ``output`` (the forward recursion of Graves et al. 2006)."""
     output = floating(output)
     if _rank(target) != 2 or _rank(output) != 3:
-        raise ValueError(f"ctc_loss needs target (B, L) and output (B, T, C); received {tuple(target.shape)} and "
-                         f"{tuple(output.shape)}.")
+        raise ValueError(f"ctc_loss needs target (B, L) and output (B, T, C); received {ops.shape(target)} and "
+                         f"{ops.shape(output)}.")
     labels = ops.cast(target, "int32")
-    batch, max_length = labels.shape
-    frames = output.shape[1]
+    batch, max_length = ops.shape(labels)
+    frames = ops.shape(output)[1]
     blank = ops.full((batch, max_length), mask_index, "int32")
     states = 2 * max_length + 1
     extended = ops.concatenate([ops.reshape(ops.stack([blank, labels], axis=-1), (batch, 2 * max_length)),
@@ -359,10 +360,10 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     alpha = ops.where(ops.expand_dims(starts, 0), first, ops.full_like(first, IMPOSSIBLE))
     lengths = ops.cast(output_length, "int32")
     alpha, _, _, _ = ops.fori_loop(1, frames, _ctc_step, (alpha, emissions, may_skip, lengths))
-    last = ops.expand_dims(2 * ops.cast(target_length, "int32"), 1)
+    last = ops.expand_dims(ops.multiply(ops.cast(target_length, "int32"), 2), 1)
     before_last = ops.where(ops.greater(last, 0),
                             ops.take_along_axis(alpha, ops.maximum(ops.subtract(last, 1), 0), axis=1),
-                            ops.full(last.shape, IMPOSSIBLE, ops.dtype(alpha)))
+                            ops.full(ops.shape(last), IMPOSSIBLE, ops.dtype(alpha)))
     ends = ops.concatenate([ops.take_along_axis(alpha, last, axis=1), before_last], axis=1)
     return ops.negative(ops.logsumexp(ends, axis=1))
 
@@ -379,8 +380,8 @@ def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_
                          f"(beam search is not implemented).")
     inputs = floating(inputs)
     if _rank(inputs) != 3:
-        raise ValueError(f"ctc_decode needs inputs (B, T, C); received {tuple(inputs.shape)}.")
-    batch, frames = inputs.shape[0], inputs.shape[1]
+        raise ValueError(f"ctc_decode needs inputs (B, T, C); received {ops.shape(inputs)}.")
+    batch, frames = ops.shape(inputs)[0], ops.shape(inputs)[1]
     beyond = ops.greater_equal(ops.expand_dims(ops.arange(frames), 0),
                                ops.expand_dims(ops.cast(sequence_lengths, "int32"), 1))
     labels = ops.where(beyond, mask_index, ops.cast(ops.argmax(inputs, axis=-1), "int32"))
@@ -408,7 +409,7 @@ def _segment_reduce(data: Any, segment_ids: Any, num_segments: Any, empty: Calla
     count = _segment_count(segment_ids, num_segments)
     ids = ops.cast(segment_ids, "int32")
     member = ops.equal(ops.expand_dims(ops.arange(count), 1), ops.expand_dims(ids, 0))
-    member = ops.reshape(member, tuple(member.shape) + (1,) * (_rank(data) - 1))
+    member = ops.reshape(member, ops.shape(member) + (1,) * (_rank(data) - 1))
     filled = ops.where(member, ops.expand_dims(data, 0), empty(ops.dtype(data)))
     return reduce(filled, axis=1)
 

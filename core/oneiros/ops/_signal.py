@@ -23,9 +23,9 @@ def _pair(x: Any) -> tuple[Any, Any]:
     if not isinstance(x, (tuple, list)) or len(x) != 2:
         raise ValueError(f"expected a (real, imag) pair of tensors; received {type(x).__name__} {x!r:.80}.")
     real, imag = (floating(part) for part in x)
-    if tuple(real.shape) != tuple(imag.shape):
-        raise ValueError(f"the real and imaginary parts differ in shape: {tuple(real.shape)} and "
-                         f"{tuple(imag.shape)}.")
+    if ops.shape(real) != ops.shape(imag):
+        raise ValueError(f"the real and imaginary parts differ in shape: {ops.shape(real)} and "
+                         f"{ops.shape(imag)}.")
     return real, imag
 
 
@@ -40,7 +40,7 @@ def _constant(values: np.ndarray, like: Any) -> Any:
 
 
 def _transform_last(real: Any, imag: Any, inverse: bool) -> tuple[Any, Any]:
-    length = real.shape[-1]
+    length = ops.shape(real)[-1]
     angles = _angles(length, length, length)
     cosine, sine = _constant(np.cos(angles), real), _constant(np.sin(angles), real)
     if inverse:
@@ -54,8 +54,8 @@ def _transform_last(real: Any, imag: Any, inverse: bool) -> tuple[Any, Any]:
 
 def _transform_last_two(x: Any, inverse: bool) -> tuple[Any, Any]:
     real, imag = _pair(x)
-    if len(real.shape) < 2:
-        raise ValueError(f"expected tensors of ndim >= 2; received shape {tuple(real.shape)}.")
+    if len(ops.shape(real)) < 2:
+        raise ValueError(f"expected tensors of ndim >= 2; received shape {ops.shape(real)}.")
     real, imag = _transform_last(real, imag, inverse)
     swapped = (ops.moveaxis(real, -1, -2), ops.moveaxis(imag, -1, -2))
     real, imag = _transform_last(*swapped, inverse)
@@ -64,10 +64,10 @@ def _transform_last_two(x: Any, inverse: bool) -> tuple[Any, Any]:
 
 def _fit_last(x: Any, length: int) -> Any:
     """``x`` cut or zero-padded on its last axis to ``length``."""
-    size = x.shape[-1]
+    size = ops.shape(x)[-1]
     if size >= length:
         return ops.take(x, ops.arange(length), axis=-1) if size > length else x
-    return ops.pad(x, [(0, 0)] * (len(x.shape) - 1) + [(0, length - size)])
+    return ops.pad(x, [(0, 0)] * (len(ops.shape(x)) - 1) + [(0, length - size)])
 
 
 def _length(value: Any, what: str) -> int:
@@ -80,7 +80,7 @@ def _length(value: Any, what: str) -> int:
 def fft(x):
     """The discrete Fourier transform along the last axis; returns (real, imag)."""
     real, imag = _pair(x)
-    if len(real.shape) < 1:
+    if len(ops.shape(real)) < 1:
         raise ValueError("fft needs tensors of ndim >= 1; received scalars.")
     return _transform_last(real, imag, inverse=False)
 
@@ -102,9 +102,9 @@ def rfft(x, fft_length=None):
     """The Fourier transform of real ``x`` along the last axis, cut or zero-padded to ``fft_length``:
     the fft_length // 2 + 1 non-negative frequencies as (real, imag)."""
     x = floating(x)
-    if len(x.shape) < 1:
+    if len(ops.shape(x)) < 1:
         raise ValueError("rfft needs a tensor of ndim >= 1; received a scalar.")
-    length = x.shape[-1] if fft_length is None else _length(fft_length, "fft_length")
+    length = ops.shape(x)[-1] if fft_length is None else _length(fft_length, "fft_length")
     angles = _angles(length, length // 2 + 1, length)
     x = _fit_last(x, length)
     return (ops.matmul(x, _constant(np.cos(angles), x)),
@@ -117,9 +117,9 @@ def irfft(x, fft_length=None):
     non-negative frequencies (cut or zero-padded to fft_length // 2 + 1; imaginary parts of the
     zero and Nyquist frequencies are ignored)."""
     real, imag = _pair(x)
-    length = 2 * (real.shape[-1] - 1) if fft_length is None else _length(fft_length, "fft_length")
+    length = 2 * (ops.shape(real)[-1] - 1) if fft_length is None else _length(fft_length, "fft_length")
     if length < 1:
-        raise ValueError(f"irfft needs fft_length >= 1; received a last axis of {real.shape[-1]} and "
+        raise ValueError(f"irfft needs fft_length >= 1; received a last axis of {ops.shape(real)[-1]} and "
                          f"fft_length={fft_length!r}.")
     bins = length // 2 + 1
     real, imag = _fit_last(real, bins), _fit_last(imag, bins)
@@ -139,10 +139,10 @@ def extract_sequences(x, sequence_length, sequence_stride):
     shape (..., 1 + (samples - sequence_length) // sequence_stride, sequence_length)."""
     length = _length(sequence_length, "sequence_length")
     stride = _length(sequence_stride, "sequence_stride")
-    samples = x.shape[-1]
+    samples = ops.shape(x)[-1]
     if samples < length:
         raise ValueError(f"extract_sequences needs at least sequence_length={length} samples; received "
-                         f"shape {tuple(x.shape)}.")
+                         f"shape {ops.shape(x)}.")
     count = 1 + (samples - length) // stride
     indices = np.arange(count)[:, None] * stride + np.arange(length)[None, :]
     return ops.take(x, ops.convert_to_tensor(indices.astype(np.int32)), axis=-1)
@@ -197,10 +197,10 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
 
 
 def _reflect_pad_last(x: Any, amount: int) -> Any:
-    samples = x.shape[-1]
+    samples = ops.shape(x)[-1]
     if amount >= samples:
         raise ValueError(f"center=True reflect-pads fft_length // 2 = {amount} samples, which needs more than "
-                         f"{amount} samples; received shape {tuple(x.shape)}.")
+                         f"{amount} samples; received shape {ops.shape(x)}.")
     indices = np.concatenate([np.arange(amount, 0, -1), np.arange(samples),
                               samples - 2 - np.arange(amount)])
     return ops.take(x, ops.convert_to_tensor(indices.astype(np.int32)), axis=-1)
@@ -215,14 +215,14 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="
     frame_length, stride, size = _frame_sizes(sequence_length, sequence_stride, fft_length)
     frames = irfft(x, size)
     window_values = _window(window, frame_length, size, real)
-    count = real.shape[-2]
+    count = ops.shape(real)[-2]
     total = size + stride * (count - 1)
     # Overlap-add as one product: frame f's sample j lands on output sample f * stride + j.
     placement = np.zeros((count, size, total))
     for frame in range(count):
         placement[frame, np.arange(size), frame * stride + np.arange(size)] = 1.0
     weighted = ops.multiply(frames, _constant(window_values, frames))
-    batch_shape = tuple(weighted.shape[:-2])
+    batch_shape = tuple(ops.shape(weighted)[:-2])
     flat = ops.reshape(weighted, (*batch_shape, count * size))
     summed = ops.matmul(flat, _constant(placement.reshape(count * size, total), flat))
     norm = np.einsum("fjt,j->t", placement, window_values**2)
