@@ -238,7 +238,8 @@ def conjugate(x):
 def angle(x):
     """The argument of x as a complex number: pi for negative x (and -0.0), else 0; float result."""
     x = floating(x)
-    return ops.arctan2(ops.zeros_like(x), x)
+    half_turn = ops.where(ops.signbit(x), ops.full_like(x, math.pi), ops.zeros_like(x))
+    return ops.where(ops.isnan(x), x, half_turn)
 
 
 @derived("math", UNARY + " and numbers nan, posinf, neginf (None: the dtype's extremes)")

@@ -11,6 +11,7 @@ from oneiros_mxnet import (
     _elementwise,
     _image,
     _linalg,
+    _math,
     _nn,
     _pool,
     _random,
@@ -19,7 +20,7 @@ from oneiros_mxnet import (
 )
 from oneiros_mxnet._engine import translating_errors
 
-_MODULES = (_control, _conv, _core, _elementwise, _image, _linalg, _nn, _pool, _random, _reduce, _shape)
+_MODULES = (_control, _conv, _core, _elementwise, _image, _linalg, _math, _nn, _pool, _random, _reduce, _shape)
 
 globals().update(
     {name: translating_errors(getattr(module, name)) for module in _MODULES for name in module.__all__}

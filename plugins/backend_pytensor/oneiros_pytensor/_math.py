@@ -36,6 +36,7 @@ __all__ = [
     "negative", "norm", "not_equal", "power", "prod", "reciprocal", "round", "rsqrt", "sign", "sin",
     "sinh", "sort", "sqrt", "square", "std", "subtract", "sum", "tan", "tanh", "tensordot",
     "top_k", "var",
+    "bitwise_and", "bitwise_or", "bitwise_xor",
 ]
 
 
@@ -447,3 +448,19 @@ def top_k(x, k, sorted=True):
     ascending_of_reversed = pt.argsort(_sortable(x)[..., ::-1], axis=-1, stable=True)
     indices = (size - 1 - ascending_of_reversed[..., ::-1])[..., : int(k)]
     return pt.take_along_axis(x, indices, axis=-1), finish(indices, "int32")
+
+
+def _bitwise(pytensor_op: Any, name: str) -> Any:
+    @graph_op
+    def run(x, y):
+        (x, y), promoted_name = promoted(x, y)
+        if promoted_name not in (*dtypes.SIGNED, *dtypes.UNSIGNED, "bool"):
+            raise TypeError(f"{name} needs integer (or bool) tensors; received dtype {promoted_name}.")
+        return pytensor_op(x, y)
+
+    return run
+
+
+bitwise_and = _bitwise(pt.and_, "bitwise_and")
+bitwise_or = _bitwise(pt.or_, "bitwise_or")
+bitwise_xor = _bitwise(pt.xor, "bitwise_xor")
