@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from oneiros.layers import Layer
+
 from oneiros_text.layers.rnn import RNN, refuse_stateful
 
 _LAYER_KEYS = ("name", "trainable", "dtype", "input_shape")
@@ -33,8 +35,8 @@ class CellLayer(RNN):
         return self.cell.units
 
     def get_config(self) -> dict[str, Any]:
-        config = super().get_config()
-        cell_config = config.pop("cell")["config"]
+        config = {**Layer.get_config(self), **self._loop_config()}
+        cell_config = self.cell.get_config()
         for key in _LAYER_KEYS:
             cell_config.pop(key, None)
         return {**config, **cell_config}

@@ -45,13 +45,16 @@ class StackedRNNCells(Layer):
         return size[0] if isinstance(size, (list, tuple)) else size
 
     def get_initial_state(self, batch_size: int) -> list[Any]:
+        """Per cell: a list of states where its ``state_size`` is a list, else one tensor (Keras's nesting)."""
         states = []
         for cell in self.cells:
             if hasattr(cell, "get_initial_state"):
-                states.append(cell.get_initial_state(batch_size))
+                cell_states = cell.get_initial_state(batch_size)
             else:
-                states.append(tree.map_structure(lambda width: ops.zeros((batch_size, width), self.compute_dtype),
-                                                 cell.state_size))
+                cell_states = tree.map_structure(lambda width: ops.zeros((batch_size, width), self.compute_dtype),
+                                                 cell.state_size)
+            single = not isinstance(cell.state_size, (list, tuple)) and isinstance(cell_states, (list, tuple))
+            states.append(cell_states[0] if single else cell_states)
         return states
 
     def build(self, input_shape: tuple) -> None:

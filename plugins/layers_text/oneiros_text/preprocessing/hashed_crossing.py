@@ -63,6 +63,10 @@ class HashedCrossing(Layer):
         self.output_mode = output_mode
         self.sparse = False
 
+    def _autocast_inputs(self, inputs: Any) -> Any:
+        # Features are ids or strings, never cast to the int64 output dtype (a float feature is refused).
+        return inputs
+
     def _features(self, inputs: Any) -> list[np.ndarray]:
         owner = type(self).__name__
         if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
