@@ -228,6 +228,8 @@ class Optimizer(abc.ABC):
         ``grad`` and ``learning_rate`` are cast to ``param``'s dtype; ``step`` is the 1-based
         number of this update (iterations + 1), also in ``param``'s dtype.
         """
+        raise NotImplementedError(f"{type(self).__name__} must implement update_step(grad, param, slots, "
+                                  "learning_rate, step) -> (new_param, new_slots).")
 
     def step_scalars(self, learning_rate: Any, step: Any) -> dict[str, Any]:
         """The values :meth:`update_with_scalars` shares across every parameter of one dtype in a
