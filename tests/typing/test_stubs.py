@@ -34,7 +34,8 @@ def test_stub_of_ops_carries_each_contract_signature():
     assert set(functions) == set(CONTRACT)
     for name, spec in CONTRACT.items():
         arguments = functions[name].args
-        stub_names = [a.arg for a in arguments.args] + ([arguments.vararg.arg] if arguments.vararg else [])
+        stub_names = ([a.arg for a in arguments.args] + ([arguments.vararg.arg] if arguments.vararg else [])
+                      + [a.arg for a in arguments.kwonlyargs] + ([arguments.kwarg.arg] if arguments.kwarg else []))
         assert stub_names == list(spec.signature.parameters), name
         assert ast.get_docstring(functions[name]) == spec.doc.strip().splitlines()[0], name
 

@@ -2,9 +2,14 @@
 
 from typing import Any
 
+from oneiros.ops import image as image
+from oneiros.ops import linalg as linalg
+from oneiros.ops import nn as nn
+from oneiros.ops import numpy as numpy
 from oneiros.ops._contract import CONTRACT as CONTRACT
 from oneiros.ops._contract import OpSpec as OpSpec
 from oneiros.ops._indexing import get_item as get_item
+from oneiros.ops._vectorize import vectorize as vectorize
 
 def associative_scan(f: Any, elems: Any, reverse: Any = False, axis: Any = 0) -> Any:
     """Inclusive prefix combination: out[i] = f(out[i - 1], elems[i]) along ``axis`` (from the end"""
@@ -39,14 +44,35 @@ def while_loop(cond: Any, body: Any, loop_vars: Any, maximum_iterations: Any = N
 def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None) -> Any:
     """Evenly spaced values in [start, stop), like ``numpy.arange``."""
 
+def array(x: Any, dtype: Any = None) -> Any:
+    """A tensor from ``x`` (``convert_to_tensor``)."""
+
+def bartlett(x: Any) -> Any:
+    """The Bartlett (triangular) window of length ``x``; float32."""
+
+def blackman(x: Any) -> Any:
+    """The Blackman window of length ``x``; float32."""
+
 def cast(x: Any, dtype: Any) -> Any:
     """``x`` converted to ``dtype`` (float to int truncates toward zero)."""
+
+def convert_to_numpy(x: Any) -> Any:
+    """A numpy array holding the value of ``x`` (``to_numpy``)."""
 
 def convert_to_tensor(x: Any, dtype: Any = None) -> Any:
     """A backend tensor from ``x``. 64-bit inputs become 32-bit (see ``oneiros.dtypes``)."""
 
+def copy(x: Any) -> Any:
+    """A tensor holding the same values as ``x``."""
+
 def dtype(x: Any) -> Any:
     """The dtype name of ``x``, e.g. ``"float32"``."""
+
+def empty(shape: Any, dtype: Any = None) -> Any:
+    """A tensor of ``shape`` (its values are zeros here: no backend hands out uninitialised memory)."""
+
+def empty_like(x: Any, dtype: Any = None) -> Any:
+    """A tensor with the shape (and by default the dtype) of ``x``, holding zeros."""
 
 def eye(n: Any, m: Any = None, k: Any = 0, dtype: Any = 'float32') -> Any:
     """An n x m matrix with ones on diagonal ``k``."""
@@ -57,11 +83,32 @@ def full(shape: Any, fill_value: Any, dtype: Any = None) -> Any:
 def full_like(x: Any, fill_value: Any, dtype: Any = None) -> Any:
     """``fill_value`` with the shape (and by default the dtype) of ``x``."""
 
+def geomspace(start: Any, stop: Any, num: Any = 50, endpoint: Any = True, dtype: Any = None, axis: Any = 0) -> Any:
+    """``num`` points evenly spaced on a log scale from start to stop (a geometric progression)."""
+
+def hamming(x: Any) -> Any:
+    """The Hamming window of length ``x``; float32."""
+
+def hanning(x: Any) -> Any:
+    """The Hann window of length ``x``; float32."""
+
+def identity(n: Any, dtype: Any = None) -> Any:
+    """The n x n identity matrix."""
+
 def is_tensor(x: Any) -> Any:
     """True when ``x`` is this backend's tensor type."""
 
+def kaiser(x: Any, beta: Any) -> Any:
+    """The Kaiser window of length ``x`` and shape ``beta``; float32."""
+
 def linspace(start: Any, stop: Any, num: Any = 50, endpoint: Any = True, dtype: Any = 'float32') -> Any:
     """``num`` evenly spaced values from start to stop."""
+
+def logspace(start: Any, stop: Any, num: Any = 50, endpoint: Any = True, base: Any = 10, dtype: Any = None, axis: Any = 0) -> Any:
+    """``base ** t`` for ``num`` evenly spaced exponents t from start to stop."""
+
+def ndim(x: Any) -> Any:
+    """The number of axes of ``x``, a Python int."""
 
 def ones(shape: Any, dtype: Any = 'float32') -> Any:
     """A tensor of ones."""
@@ -69,8 +116,14 @@ def ones(shape: Any, dtype: Any = 'float32') -> Any:
 def ones_like(x: Any, dtype: Any = None) -> Any:
     """Ones with the shape (and by default the dtype) of ``x``."""
 
+def saturate_cast(x: Any, dtype: Any) -> Any:
+    """``x`` cast to ``dtype``, values outside its range clipped to its extremes first."""
+
 def shape(x: Any) -> Any:
     """The static shape of ``x`` as a tuple of ints."""
+
+def size(x: Any) -> Any:
+    """The number of elements of ``x``, a Python int."""
 
 def stop_gradient(x: Any) -> Any:
     """``x``, with gradients blocked."""
@@ -78,11 +131,50 @@ def stop_gradient(x: Any) -> Any:
 def to_numpy(x: Any) -> Any:
     """A numpy array holding the value of ``x``."""
 
+def tri(N: Any, M: Any = None, k: Any = 0, dtype: Any = None) -> Any:
+    """An N x M matrix with ones at and below diagonal ``k``."""
+
+def view(x: Any, dtype: Any = None) -> Any:
+    """The bits of ``x`` read as ``dtype`` (numpy's ``ndarray.view``): a wider dtype merges items of"""
+
 def zeros(shape: Any, dtype: Any = 'float32') -> Any:
     """A tensor of zeros."""
 
 def zeros_like(x: Any, dtype: Any = None) -> Any:
     """Zeros with the shape (and by default the dtype) of ``x``."""
+
+def affine_transform(images: Any, transform: Any, interpolation: Any = 'bilinear', fill_mode: Any = 'constant', fill_value: Any = 0, data_format: Any = None) -> Any:
+    """Output pixel (x, y) samples the input at ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k),"""
+
+def crop_images(images: Any, top_cropping: Any = None, left_cropping: Any = None, bottom_cropping: Any = None, right_cropping: Any = None, target_height: Any = None, target_width: Any = None, data_format: Any = None) -> Any:
+    """The images cropped, from exactly two of each axis's three arguments."""
+
+def extract_patches(images: Any, size: Any, strides: Any = None, dilation_rate: Any = 1, padding: Any = 'valid', data_format: Any = None) -> Any:
+    """Patches as channels: (N, rows, columns, ph * pw * C), each patch flattened (i, j, c) row-major;"""
+
+def gaussian_blur(images: Any, kernel_size: Any = (3, 3), sigma: Any = (1.0, 1.0), data_format: Any = None) -> Any:
+    """Each channel convolved with a normalised Gaussian ('same' zero padding); as Keras, the first"""
+
+def hsv_to_rgb(images: Any, data_format: Any = None) -> Any:
+    """The inverse of ``rgb_to_hsv`` (hue taken modulo 1)."""
+
+def map_coordinates(inputs: Any, coordinates: Any, order: Any, fill_mode: Any = 'constant', fill_value: Any = 0) -> Any:
+    """``inputs`` sampled at ``coordinates`` (one row per input axis), like"""
+
+def pad_images(images: Any, top_padding: Any = None, left_padding: Any = None, bottom_padding: Any = None, right_padding: Any = None, target_height: Any = None, target_width: Any = None, data_format: Any = None) -> Any:
+    """Zero padding around the images, from exactly two of each axis's three arguments."""
+
+def rgb_to_grayscale(images: Any, data_format: Any = None) -> Any:
+    """Luma 0.2989 R + 0.5870 G + 0.1140 B with the channel axis kept (size 1); one channel passes."""
+
+def rgb_to_hsv(images: Any, data_format: Any = None) -> Any:
+    """Hue, saturation and value in [0, 1] (the dm_pix formulas Keras uses)."""
+
+def sobel_edges(images: Any, data_format: Any = None) -> Any:
+    """Sobel responses per channel, stacked last as (..., 2): [d/dy, d/dx] ('same' zero padding)."""
+
+def cdist(x: Any, y: Any) -> Any:
+    """Euclidean distances between every row of x and every row of y: shape (..., m, n)."""
 
 def cholesky(x: Any, upper: Any = False) -> Any:
     """The Cholesky factor L (lower, x = L L^T); the upper factor L^T when ``upper``."""
@@ -90,8 +182,14 @@ def cholesky(x: Any, upper: Any = False) -> Any:
 def cholesky_inverse(x: Any, upper: Any = False) -> Any:
     """The inverse of the matrix whose Cholesky factor is ``x``: (L L^T)^-1, or (U^T U)^-1."""
 
+def cross(x1: Any, x2: Any, axisa: Any = -1, axisb: Any = -1, axisc: Any = -1, axis: Any = None) -> Any:
+    """The cross product of 2- or 3-vectors (two 2-vectors give the z component), like ``numpy.cross``."""
+
 def det(x: Any) -> Any:
     """Determinants, shape (...)."""
+
+def dot(x1: Any, x2: Any) -> Any:
+    """numpy.dot: a product with scalars, an inner product of vectors, else a contraction."""
 
 def eig(x: Any) -> Any:
     """Eigenvalues and right eigenvectors of general matrices, as (real, imag) pairs."""
@@ -101,6 +199,9 @@ def eigh(x: Any) -> Any:
 
 def einsum(subscripts: Any, *operands: Any) -> Any:
     """Einstein summation, like ``numpy.einsum``."""
+
+def inner(x1: Any, x2: Any) -> Any:
+    """Sum product over the last axes of x1 and x2, like ``numpy.inner``."""
 
 def inv(x: Any) -> Any:
     """Matrix inverses."""
@@ -123,6 +224,9 @@ def matrix_rank(x: Any, tol: Any = None) -> Any:
 def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: Any = False) -> Any:
     """Vector or matrix norm, like ``numpy.linalg.norm``."""
 
+def outer(x1: Any, x2: Any) -> Any:
+    """The outer product of the flattened x1 and x2."""
+
 def pinv(x: Any, rcond: Any = None) -> Any:
     """The Moore-Penrose pseudo-inverse; singular values below ``rcond`` times the largest are"""
 
@@ -143,6 +247,9 @@ def svd(x: Any, full_matrices: Any = True, compute_uv: Any = True) -> Any:
 
 def tensordot(x1: Any, x2: Any, axes: Any = 2) -> Any:
     """Tensor contraction over ``axes``, like ``numpy.tensordot``."""
+
+def vdot(x1: Any, x2: Any) -> Any:
+    """The dot product of the flattened x1 and x2."""
 
 def abs(x: Any) -> Any:
     """|x|."""
@@ -189,6 +296,9 @@ def argmin(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
 def argsort(x: Any, axis: Any = -1) -> Any:
     """Indices (int32) that sort ``x`` ascending along ``axis``, stable."""
 
+def bincount(x: Any, weights: Any = None, minlength: Any = 0, sparse: Any = False) -> Any:
+    """Occurrences of each value 0..max(x) (weighted sums with ``weights``), per row for 2-D x."""
+
 def bitwise_and(x: Any, y: Any) -> Any:
     """Bitwise AND of integers (logical AND of bools)."""
 
@@ -225,6 +335,12 @@ def conj(x: Any) -> Any:
 def conjugate(x: Any) -> Any:
     """The complex conjugate: ``x`` itself (the supported dtypes are real)."""
 
+def corrcoef(x: Any) -> Any:
+    """Pearson correlation coefficients of the rows of ``x``; float result."""
+
+def correlate(x1: Any, x2: Any, mode: Any = 'valid') -> Any:
+    """Cross-correlation of two 1-D sequences, like ``numpy.correlate``."""
+
 def cos(x: Any) -> Any:
     """Cosine; float result."""
 
@@ -239,6 +355,9 @@ def cumsum(x: Any, axis: Any = None) -> Any:
 
 def deg2rad(x: Any) -> Any:
     """Degrees to radians; float result."""
+
+def diff(a: Any, n: Any = 1, axis: Any = -1) -> Any:
+    """The n-th discrete difference along ``axis``: a[1:] - a[:-1], n times."""
 
 def divide(x1: Any, x2: Any) -> Any:
     """True division x1 / x2; integer inputs give float32."""
@@ -296,6 +415,9 @@ def greater_equal(x1: Any, x2: Any) -> Any:
 
 def heaviside(x1: Any, x2: Any) -> Any:
     """0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0; float result."""
+
+def histogram(x: Any, bins: Any = 10, range: Any = None) -> Any:
+    """(counts, bin edges) of ``x`` in ``bins`` equal bins over ``range`` (default: min to max);"""
 
 def hypot(x1: Any, x2: Any) -> Any:
     """sqrt(x1**2 + x2**2) without overflow for large operands; float result."""
@@ -387,6 +509,12 @@ def multiply(x1: Any, x2: Any) -> Any:
 def nan_to_num(x: Any, nan: Any = 0.0, posinf: Any = None, neginf: Any = None) -> Any:
     """NaN replaced by ``nan``, +-inf by ``posinf``/``neginf`` (default: the largest finite values)."""
 
+def nancumprod(x: Any, axis: Any = None, dtype: Any = None) -> Any:
+    """Cumulative product along ``axis`` treating NaN as 1."""
+
+def nancumsum(x: Any, axis: Any = None, dtype: Any = None) -> Any:
+    """Cumulative sum along ``axis`` treating NaN as 0."""
+
 def negative(x: Any) -> Any:
     """-x."""
 
@@ -453,14 +581,35 @@ def tanh(x: Any) -> Any:
 def top_k(x: Any, k: Any, sorted: Any = True) -> Any:
     """(values, int32 indices) of the k largest entries of the last axis, largest first."""
 
+def trapezoid(y: Any, x: Any = None, dx: Any = 1.0, axis: Any = -1) -> Any:
+    """The integral of y along ``axis`` by the trapezoidal rule; float result."""
+
 def true_divide(x1: Any, x2: Any) -> Any:
     """x1 / x2 (``divide``'s numpy name)."""
 
 def trunc(x: Any) -> Any:
     """x rounded toward zero, same dtype."""
 
+def adaptive_average_pool(inputs: Any, output_size: Any, data_format: Any = None) -> Any:
+    """Mean over PyTorch-style adaptive windows giving exactly ``output_size`` outputs per axis."""
+
+def adaptive_max_pool(inputs: Any, output_size: Any, data_format: Any = None) -> Any:
+    """Maximum over PyTorch-style adaptive windows giving exactly ``output_size`` outputs per axis."""
+
 def average_pool(inputs: Any, pool_size: Any, strides: Any = None, padding: Any = 'valid', data_format: Any = 'channels_last') -> Any:
     """Mean over windows; strides default to pool_size; 'same' averages only real elements."""
+
+def batch_normalization(x: Any, mean: Any, variance: Any, axis: Any, offset: Any = None, scale: Any = None, epsilon: Any = 0.001) -> Any:
+    """(x - mean) / sqrt(variance + epsilon) * scale + offset, the vectors laid along ``axis``."""
+
+def binary_crossentropy(target: Any, output: Any, from_logits: Any = False) -> Any:
+    """Elementwise -(t log p + (1 - t) log(1 - p)), p clipped to [1e-7, 1 - 1e-7] (sigmoid of logits)."""
+
+def categorical_crossentropy(target: Any, output: Any, from_logits: Any = False, axis: Any = -1) -> Any:
+    """-sum(t log p) over ``axis``, p the output renormalized and clipped (softmax of logits)."""
+
+def celu(x: Any, alpha: Any = 1.0) -> Any:
+    """max(x, 0) + alpha * min(0, exp(x / alpha) - 1)."""
 
 def conv(inputs: Any, kernel: Any, strides: Any = 1, padding: Any = 'valid', data_format: Any = 'channels_last', dilation_rate: Any = 1) -> Any:
     """N-d cross-correlation (1-3 spatial dims); groups = C // kernel.shape[-2]."""
@@ -468,20 +617,53 @@ def conv(inputs: Any, kernel: Any, strides: Any = 1, padding: Any = 'valid', dat
 def conv_transpose(inputs: Any, kernel: Any, strides: Any = 1, padding: Any = 'valid', output_padding: Any = None, data_format: Any = 'channels_last', dilation_rate: Any = 1) -> Any:
     """The gradient of ``conv`` with respect to its input (Keras Conv*Transpose semantics)."""
 
+def ctc_decode(inputs: Any, sequence_lengths: Any, strategy: Any = 'greedy', beam_width: Any = 100, top_paths: Any = 1, merge_repeated: Any = True, mask_index: Any = 0) -> Any:
+    """Best-path decoding as Keras: (decoded (1, B, T) int32 labels moved to the front and padded with"""
+
+def ctc_loss(target: Any, output: Any, target_length: Any, output_length: Any, mask_index: Any = 0) -> Any:
+    """Per-sample CTC negative log-likelihood of ``target[:target_length]`` under the log-softmax of"""
+
+def depth_to_space(x: Any, block_size: Any, data_format: Any = 'channels_last') -> Any:
+    """Pixel shuffle: (N, H, W, C) to (N, H * b, W * b, C / b^2), channel blocks row-major (as TF)."""
+
 def depthwise_conv(inputs: Any, kernel: Any, strides: Any = 1, padding: Any = 'valid', data_format: Any = 'channels_last', dilation_rate: Any = 1) -> Any:
     """Per-channel convolution; output channels = C * multiplier, ordered c * multiplier + m."""
+
+def dot_product_attention(query: Any, key: Any, value: Any, bias: Any = None, mask: Any = None, scale: Any = None, is_causal: Any = False, flash_attention: Any = None, attn_logits_soft_cap: Any = None) -> Any:
+    """softmax(scale * q k^T + bias, masked) v per head, Keras semantics: scale defaults to"""
 
 def elu(x: Any, alpha: Any = 1.0) -> Any:
     """x if x > 0 else alpha * (exp(x) - 1)."""
 
+def fold(x: Any, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Any:
+    """The adjoint of ``unfold`` (col2im): blocks summed back into (N, C, oH, oW), overlaps added."""
+
 def gelu(x: Any, approximate: Any = True) -> Any:
     """x * Phi(x); the tanh approximation when ``approximate``."""
+
+def glu(x: Any, axis: Any = -1) -> Any:
+    """Gated linear unit: a * sigmoid(b), a and b the two halves of x along ``axis``."""
+
+def hard_shrink(x: Any, threshold: Any = 0.5) -> Any:
+    """x where |x| > threshold, else 0."""
 
 def hard_sigmoid(x: Any) -> Any:
     """clip(x / 6 + 0.5, 0, 1)."""
 
 def hard_silu(x: Any) -> Any:
     """x * hard_sigmoid(x)."""
+
+def hard_swish(x: Any) -> Any:
+    """x * hard_sigmoid(x) (``hard_silu``)."""
+
+def hard_tanh(x: Any) -> Any:
+    """x clipped to [-1, 1]."""
+
+def in_top_k(targets: Any, predictions: Any, k: Any) -> Any:
+    """Whether each target's prediction is among the k largest of its row (ties count as in)."""
+
+def layer_normalization(x: Any, gamma: Any = None, beta: Any = None, axis: Any = -1, epsilon: Any = None, **kwargs: Any) -> Any:
+    """(x - mean) / sqrt(var + epsilon) * gamma + beta, the statistics over ``axis``."""
 
 def leaky_relu(x: Any, negative_slope: Any = 0.2) -> Any:
     """x if x >= 0 else negative_slope * x."""
@@ -501,8 +683,17 @@ def mish(x: Any) -> Any:
 def moments(x: Any, axes: Any, keepdims: Any = False) -> Any:
     """(mean, population variance) of ``x`` over ``axes``."""
 
+def multi_hot(inputs: Any, num_classes: Any = None, axis: Any = -1, dtype: Any = None, sparse: Any = False, **kwargs: Any) -> Any:
+    """1 for each class that occurs among a sample's labels, else 0 (Keras's MultiHot)."""
+
+def normalize(x: Any, axis: Any = -1, order: Any = 2, epsilon: Any = None) -> Any:
+    """x divided by its ``order``-norm along ``axis`` (at least ``epsilon``, default 1e-7)."""
+
 def one_hot(x: Any, num_classes: Any, axis: Any = -1, dtype: Any = 'float32') -> Any:
     """One-hot encoding; out-of-range values (including negatives) give all zeros."""
+
+def psnr(x1: Any, x2: Any, max_val: Any) -> Any:
+    """Peak signal-to-noise ratio in dB: 20 log10(max_val) - 10 log10(mean((x1 - x2)**2))."""
 
 def relu(x: Any) -> Any:
     """max(x, 0)."""
@@ -513,14 +704,23 @@ def relu6(x: Any) -> Any:
 def resize(images: Any, size: Any, interpolation: Any = 'bilinear', data_format: Any = 'channels_last') -> Any:
     """Images resized with half-pixel centers (antialias off), like ``jax.image.resize``."""
 
+def rms_normalization(x: Any, scale: Any = None, axis: Any = -1, epsilon: Any = None) -> Any:
+    """x / sqrt(mean(x**2 over ``axis``) + epsilon), times ``scale`` (Zhang and Sennrich, 2019)."""
+
 def selu(x: Any) -> Any:
     """scale * elu(x, alpha) with the self-normalizing constants."""
+
+def separable_conv(inputs: Any, depthwise_kernel: Any, pointwise_kernel: Any, strides: Any = 1, padding: Any = 'valid', data_format: Any = None, dilation_rate: Any = 1) -> Any:
+    """A depthwise convolution followed by a 1x1 convolution mixing the channels."""
 
 def sigmoid(x: Any) -> Any:
     """1 / (1 + exp(-x)), stable for large |x|."""
 
 def silu(x: Any) -> Any:
     """x * sigmoid(x)."""
+
+def soft_shrink(x: Any, threshold: Any = 0.5) -> Any:
+    """x - threshold above it, x + threshold below -threshold, else 0."""
 
 def softmax(x: Any, axis: Any = -1) -> Any:
     """exp(x) / sum(exp(x)) along ``axis``, stable for large |x|."""
@@ -530,6 +730,36 @@ def softplus(x: Any) -> Any:
 
 def softsign(x: Any) -> Any:
     """x / (1 + |x|)."""
+
+def space_to_depth(x: Any, block_size: Any, data_format: Any = 'channels_last') -> Any:
+    """The inverse of ``depth_to_space``: (N, H, W, C) to (N, H / b, W / b, C * b^2)."""
+
+def sparse_categorical_crossentropy(target: Any, output: Any, from_logits: Any = False, axis: Any = -1) -> Any:
+    """``categorical_crossentropy`` of the one-hot target."""
+
+def sparse_plus(x: Any) -> Any:
+    """0 below -1, x above 1, (x + 1)**2 / 4 between: a smooth relu."""
+
+def sparse_sigmoid(x: Any) -> Any:
+    """0 below -1, 1 above 1, (x + 1) / 2 between."""
+
+def sparsemax(x: Any, axis: Any = -1) -> Any:
+    """The Euclidean projection of x onto the probability simplex along ``axis`` (Martins and"""
+
+def squareplus(x: Any, b: Any = 4) -> Any:
+    """(x + sqrt(x**2 + b)) / 2: a smooth relu."""
+
+def swish(x: Any) -> Any:
+    """x * sigmoid(x) (``silu``)."""
+
+def tanh_shrink(x: Any) -> Any:
+    """x - tanh(x)."""
+
+def threshold(x: Any, threshold: Any, default_value: Any) -> Any:
+    """x where x > threshold, else ``default_value``."""
+
+def unfold(x: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Any:
+    """Sliding blocks (im2col, as ``torch.nn.functional.unfold``): shape (N, C * kH * kW, L), the"""
 
 def bernoulli(shape: Any, p: Any = 0.5, seed: Any = None) -> Any:
     """Boolean samples that are true with probability ``p``."""
@@ -564,8 +794,20 @@ def uniform(shape: Any, minval: Any = 0.0, maxval: Any = 1.0, dtype: Any = 'floa
 def all(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
     """Whether every element over ``axis`` is true; bool result."""
 
+def amax(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """Largest value over ``axis`` (``max``)."""
+
+def amin(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """Smallest value over ``axis`` (``min``)."""
+
 def any(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
     """Whether any element over ``axis`` is true; bool result."""
+
+def average(x: Any, axis: Any = None, weights: Any = None) -> Any:
+    """The weighted mean over ``axis`` (the plain mean without weights); float result."""
+
+def count_nonzero(x: Any, axis: Any = None) -> Any:
+    """The number of non-zero elements over ``axis``; int32."""
 
 def logsumexp(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
     """log(sum(exp(x))) over ``axis``, stable for large |x|."""
@@ -576,11 +818,59 @@ def max(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
 def mean(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
     """Arithmetic mean over ``axis``; float result."""
 
+def median(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """The median over ``axis`` (mean of the two middle values for even counts); float result."""
+
 def min(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
     """Smallest value over ``axis`` (non-empty)."""
 
+def nanargmax(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """Index (int32) of the first largest non-NaN value along ``axis``."""
+
+def nanargmin(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """Index (int32) of the first smallest non-NaN value along ``axis``."""
+
+def nanmax(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """Largest non-NaN value over ``axis`` (NaN where all are NaN)."""
+
+def nanmean(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """Mean over ``axis`` of the non-NaN elements (NaN where there are none); float result."""
+
+def nanmedian(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """The median over ``axis`` of the non-NaN values; float result."""
+
+def nanmin(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """Smallest non-NaN value over ``axis`` (NaN where all are NaN)."""
+
+def nanpercentile(x: Any, q: Any, axis: Any = None, method: Any = 'linear', keepdims: Any = False) -> Any:
+    """The q-th percentile(s) of the non-NaN values over ``axis``; float result."""
+
+def nanprod(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """Product over ``axis`` treating NaN as 1."""
+
+def nanquantile(x: Any, q: Any, axis: Any = None, method: Any = 'linear', keepdims: Any = False) -> Any:
+    """The q-th quantile(s) of the non-NaN values over ``axis``; float result."""
+
+def nanstd(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """Population standard deviation over ``axis`` of the non-NaN elements; float result."""
+
+def nansum(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """Sum over ``axis`` treating NaN as 0."""
+
+def nanvar(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """Population variance over ``axis`` of the non-NaN elements; float result."""
+
+def percentile(x: Any, q: Any, axis: Any = None, method: Any = 'linear', keepdims: Any = False) -> Any:
+    """The q-th percentile(s), q in [0, 100], over ``axis``; float result."""
+
 def prod(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
     """Product over ``axis``: bool and signed ints give int32, unsigned uint32."""
+
+def ptp(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """max - min over ``axis`` (peak to peak)."""
+
+def quantile(x: Any, q: Any, axis: Any = None, method: Any = 'linear', keepdims: Any = False) -> Any:
+    """The q-th quantile(s), q in [0, 1], over ``axis`` (NaN if the slice holds one); float result."""
 
 def std(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
     """Population standard deviation over ``axis``; float result."""
@@ -591,11 +881,38 @@ def sum(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
 def var(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
     """Population variance (ddof=0) over ``axis``; float result."""
 
+def append(x1: Any, x2: Any, axis: Any = None) -> Any:
+    """``x2`` appended to ``x1`` along ``axis`` (flattened first when None)."""
+
+def argpartition(x: Any, kth: Any, axis: Any = -1) -> Any:
+    """Indices (int32) that place the kth smallest element where sorting would, smaller ones before:"""
+
+def array_split(x: Any, indices_or_sections: Any, axis: Any = 0) -> Any:
+    """A list of sub-tensors; unlike ``split`` a section count need not divide the axis."""
+
 def broadcast_to(x: Any, shape: Any) -> Any:
     """``x`` broadcast to ``shape``."""
 
 def concatenate(xs: Any, axis: Any = 0) -> Any:
     """Tensors joined along an existing axis."""
+
+def diag(x: Any, k: Any = 0) -> Any:
+    """A square matrix with ``x`` on diagonal ``k``, or the diagonal ``k`` of a matrix."""
+
+def diagflat(x: Any, k: Any = 0) -> Any:
+    """A square matrix with the flattened ``x`` on diagonal ``k``."""
+
+def diagonal(x: Any, offset: Any = 0, axis1: Any = 0, axis2: Any = 1) -> Any:
+    """The diagonal ``offset`` of the planes (axis1, axis2), as the last axis."""
+
+def digitize(x: Any, bins: Any) -> Any:
+    """The index of the bin each value falls in (bins[i-1] <= x < bins[i]), like ``numpy.digitize``."""
+
+def dsplit(x: Any, indices_or_sections: Any) -> Any:
+    """``split`` along axis 2 of a tensor of ndim >= 3."""
+
+def dstack(xs: Any) -> Any:
+    """Tensors joined along axis 2 (depth), after making them at least 3-D."""
 
 def expand_dims(x: Any, axis: Any) -> Any:
     """``x`` with new size-1 axes inserted at ``axis``."""
@@ -603,11 +920,41 @@ def expand_dims(x: Any, axis: Any) -> Any:
 def flip(x: Any, axis: Any = None) -> Any:
     """``x`` reversed along ``axis``."""
 
+def fliplr(x: Any) -> Any:
+    """``x`` reversed along axis 1."""
+
+def flipud(x: Any) -> Any:
+    """``x`` reversed along axis 0."""
+
+def hsplit(x: Any, indices_or_sections: Any) -> Any:
+    """``split`` along axis 1 (axis 0 for 1-D tensors)."""
+
+def hstack(xs: Any) -> Any:
+    """Tensors joined column-wise (along axis 1, or axis 0 when they are 1-D)."""
+
+def isin(x1: Any, x2: Any, assume_unique: Any = False, invert: Any = False) -> Any:
+    """Whether each element of x1 occurs in x2; bool result (negated when ``invert``)."""
+
+def kron(x1: Any, x2: Any) -> Any:
+    """The Kronecker product: blocks x1[i, j] * x2, like ``numpy.kron``."""
+
+def meshgrid(*x: Any, indexing: Any = 'xy') -> Any:
+    """Coordinate grids from 1-D tensors, like ``numpy.meshgrid`` ('xy': Cartesian, 'ij': matrix)."""
+
 def moveaxis(x: Any, source: Any, destination: Any) -> Any:
     """``x`` with axes moved, like ``numpy.moveaxis``."""
 
+def nonzero(x: Any) -> Any:
+    """A tuple of int32 index tensors, one per axis, of the non-zero elements in row-major order."""
+
 def pad(x: Any, pad_width: Any, mode: Any = 'constant', constant_values: Any = 0) -> Any:
     """``x`` padded, like ``numpy.pad``."""
+
+def ravel(x: Any) -> Any:
+    """``x`` flattened to 1-D."""
+
+def rearrange(tensor: Any, pattern: Any, **axes_lengths: Any) -> Any:
+    """Axes reordered, merged '(a b)' and split, einops-style (``'b h w c -> b (h w) c'``)."""
 
 def repeat(x: Any, repeats: Any, axis: Any = None) -> Any:
     """Each element repeated, like ``numpy.repeat``."""
@@ -615,17 +962,35 @@ def repeat(x: Any, repeats: Any, axis: Any = None) -> Any:
 def reshape(x: Any, newshape: Any) -> Any:
     """``x`` with a new shape."""
 
+def roll(x: Any, shift: Any, axis: Any = None) -> Any:
+    """Elements shifted along ``axis`` with wrap-around (the flattened tensor when None)."""
+
+def rot90(array: Any, k: Any = 1, axes: Any = (0, 1)) -> Any:
+    """``array`` rotated by 90 degrees ``k`` times in the plane of ``axes`` (first toward second)."""
+
 def scatter(indices: Any, values: Any, shape: Any) -> Any:
     """A zero tensor of ``shape`` with ``values`` added at ``indices`` (duplicates add up)."""
 
 def scatter_update(x: Any, indices: Any, updates: Any) -> Any:
     """``x`` with the entries at ``indices`` replaced by ``updates`` (duplicates: the last wins)."""
 
+def searchsorted(sorted_sequence: Any, values: Any, side: Any = 'left') -> Any:
+    """Insertion points (int32) that keep ``sorted_sequence`` sorted, like ``numpy.searchsorted``."""
+
 def segment_max(data: Any, segment_ids: Any, num_segments: Any) -> Any:
     """Maxima of the rows of ``data`` per segment id (empty segments hold the dtype's lowest)."""
 
+def segment_min(data: Any, segment_ids: Any, num_segments: Any = None, sorted: Any = False) -> Any:
+    """Minima of the rows of ``data`` per segment id (empty segments hold the dtype's highest)."""
+
+def segment_prod(data: Any, segment_ids: Any, num_segments: Any = None, sorted: Any = False) -> Any:
+    """Products of the rows of ``data`` per segment id (empty segments hold 1)."""
+
 def segment_sum(data: Any, segment_ids: Any, num_segments: Any) -> Any:
     """Sums of the rows of ``data`` that share a segment id; shape (num_segments, ...)."""
+
+def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
+    """The first choice whose condition holds, elementwise, else ``default`` (``numpy.select``)."""
 
 def slice(x: Any, start_indices: Any, shape: Any) -> Any:
     """The block of ``x`` of size ``shape`` starting at ``start_indices``."""
@@ -642,6 +1007,9 @@ def squeeze(x: Any, axis: Any = None) -> Any:
 def stack(xs: Any, axis: Any = 0) -> Any:
     """Tensors joined along a new axis."""
 
+def swapaxes(x: Any, axis1: Any, axis2: Any) -> Any:
+    """``x`` with two axes exchanged."""
+
 def take(x: Any, indices: Any, axis: Any = None) -> Any:
     """Elements of ``x`` at ``indices`` along ``axis``, like ``numpy.take``."""
 
@@ -651,8 +1019,35 @@ def take_along_axis(x: Any, indices: Any, axis: Any = None) -> Any:
 def tile(x: Any, repeats: Any) -> Any:
     """``x`` repeated as a whole, like ``numpy.tile``."""
 
+def trace(x: Any, offset: Any = 0, axis1: Any = 0, axis2: Any = 1) -> Any:
+    """The sum of diagonal ``offset`` of the planes (axis1, axis2)."""
+
 def transpose(x: Any, axes: Any = None) -> Any:
     """``x`` with its axes permuted."""
+
+def tril(x: Any, k: Any = 0) -> Any:
+    """``x`` with the elements above diagonal ``k`` zeroed."""
+
+def triu(x: Any, k: Any = 0) -> Any:
+    """``x`` with the elements below diagonal ``k`` zeroed."""
+
+def unique(x: Any, sorted: Any = True, return_index: Any = False, return_inverse: Any = False, return_counts: Any = False, axis: Any = None, size: Any = None, fill_value: Any = None) -> Any:
+    """The sorted distinct values of the flattened ``x``, and optionally the index of each one's"""
+
+def unravel_index(indices: Any, shape: Any) -> Any:
+    """A tuple of coordinate tensors, one per axis of ``shape``, for the flat ``indices``."""
+
+def unstack(x: Any, num: Any = None, axis: Any = 0) -> Any:
+    """The slices of ``x`` along ``axis``, as a list."""
+
+def vander(x: Any, N: Any = None, increasing: Any = False) -> Any:
+    """The Vandermonde matrix: columns are powers of ``x`` (decreasing unless ``increasing``)."""
+
+def vsplit(x: Any, indices_or_sections: Any) -> Any:
+    """``split`` along axis 0 of a tensor of ndim >= 2."""
+
+def vstack(xs: Any) -> Any:
+    """Tensors joined row-wise (1-D tensors become rows)."""
 
 def where(condition: Any, x1: Any, x2: Any) -> Any:
     """``x1`` where ``condition`` is true, else ``x2``."""
