@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,22 @@ def test_an_interrupt_inside_a_step_is_delivered_after_it():
             time.sleep(0.05)
     assert stored == ["result"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_an_interrupt_swallowed_by_a_weakref_callback_is_raised_before_the_next_step():
+    class Owner:
+        pass
+
+    steps = []
+    with StepGuard() as guard:
+        owner = Owner()
+        # Python drops exceptions raised in weakref callbacks, as a real interrupt landing in a
+        # garbage-collection callback between two steps was seen to be dropped.
+        watcher = weakref.ref(owner, lambda _: os.kill(os.getpid(), signal.SIGINT))
+        del owner
+        time.sleep(0.05)
+        assert watcher() is None
+        with pytest.raises(KeyboardInterrupt, match="swallowed"):
+            with guard.step():
+                steps.append("ran")
+    assert steps == []

@@ -15,8 +15,11 @@ class StepGuard:
 
     A compiled step may consume (donate) the buffers of the state it receives. An interrupt
     landing after the call returned but before its result was stored would leave the loop holding
-    only consumed buffers, and the model unusable. Outside steps, SIGINT acts at once. Only the
-    main thread receives signals, so elsewhere the guard does nothing.
+    only consumed buffers, and the model unusable. Outside steps, SIGINT acts at once; but Python
+    runs the handler wherever the main thread is, and a KeyboardInterrupt raised inside a
+    weakref or garbage-collection callback is printed and dropped ("Exception ignored in"). So
+    an interrupt raised here that the loop survived is raised again when the next step begins.
+    Only the main thread receives signals, so elsewhere the guard does nothing.
 
     Example::
 
@@ -31,6 +34,7 @@ class StepGuard:
         self._installed = False
         self._in_step = False
         self._pending: tuple[int, FrameType | None] | None = None
+        self._raised = False
 
     def __enter__(self) -> StepGuard:
         if threading.current_thread() is threading.main_thread():
@@ -49,6 +53,9 @@ class StepGuard:
     @contextmanager
     def step(self) -> Iterator[None]:
         """The block is one step: an interrupt inside it is delivered when the block ends."""
+        if self._raised:
+            self._raised = False
+            raise KeyboardInterrupt("an earlier interrupt was swallowed by a callback; raised before the next step")
         self._in_step = True
         try:
             yield
@@ -66,7 +73,8 @@ class StepGuard:
             self._deliver(signum, frame)
 
     def _deliver(self, signum: int, frame: FrameType | None) -> None:
-        if callable(self._previous):
+        if callable(self._previous) and self._previous is not signal.default_int_handler:
             self._previous(signum, frame)
-        else:
-            raise KeyboardInterrupt
+            return
+        self._raised = True
+        raise KeyboardInterrupt
