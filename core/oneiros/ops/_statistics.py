@@ -163,15 +163,17 @@ def _order_statistic(x, q, axis, method, keepdims, ignore_nan):
     axes = tuple(sorted(normalized_axis(one, rank) for one in axes))
     kept = [dim for position, dim in enumerate(ops.shape(x)) if position not in axes]
     moved = ops.moveaxis(x, axes, tuple(range(rank - len(axes), rank))) if axes else x
-    rows = ops.sort(ops.reshape(moved, (*kept, -1)), axis=-1)  # NaN sorts last
+    rows = ops.reshape(moved, (*kept, -1))
+    has_nan = ops.any(ops.isnan(rows), axis=-1, keepdims=True)
+    if ignore_nan:
+        count = ops.sum(ops.cast(ops.logical_not(ops.isnan(rows)), ops.dtype(x)), axis=-1, keepdims=True)
+    # NaN becomes +inf so that it sorts after every value on every engine
+    rows = ops.sort(_without_nan(rows, math.inf), axis=-1)
     length = ops.shape(rows)[-1]
     q = ops.cast(tensor(q), ops.dtype(x))
     scalar_q = not ops.shape(q)
     fractions = ops.reshape(q, (1,) * len(kept) + (-1,))
-    has_nan = ops.any(ops.isnan(rows), axis=-1, keepdims=True)
-    if ignore_nan:
-        count = ops.sum(ops.cast(ops.logical_not(ops.isnan(rows)), ops.dtype(x)), axis=-1, keepdims=True)
-    else:
+    if not ignore_nan:
         count = ops.full_like(has_nan, length, dtype=ops.dtype(x))
     position = ops.multiply(fractions, ops.subtract(count, 1))
     below, above = ops.floor(position), ops.ceil(position)
