@@ -1,4 +1,4 @@
-"""Ftrl and Lamb: bad arguments, names and configs (their 20-step trajectories against Keras 3 are
+"""Ftrl, Lamb and ScheduleFreeAdamW: bad arguments, names and configs (their 20-step trajectories against Keras 3 are
 cases of tests/optimizers/test_keras_parity.py)."""
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from oneiros import optimizers  # noqa: E402
     ("Ftrl", {"initial_accumulator_value": -1.0}, "initial_accumulator_value"),
     ("Ftrl", {"l1_regularization_strength": -0.1}, "l1_regularization_strength"),
     ("Lamb", {"beta_1": 1.0}, "beta_1"),
+    ("ScheduleFreeAdamW", {"warmup_steps": -1}, "warmup_steps=-1"),
+    ("ScheduleFreeAdamW", {"beta_1": 0.0}, "beta_1"),
 ])
 def test_bad_arguments_are_refused_naming_them(name, arguments, message):
     with pytest.raises(ValueError, match=message):
@@ -26,9 +28,10 @@ def test_bad_arguments_are_refused_naming_them(name, arguments, message):
 
 # Keras's get_config reads its float32 variable through np.array(copy=False), which numpy 2 flags.
 @pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy:DeprecationWarning")
-@pytest.mark.parametrize("name", ["Ftrl", "Lamb"])
-def test_config_has_keras_keys_and_round_trips(name):
-    assert optimizers.get(name.lower()) is getattr(optimizers, name)
+@pytest.mark.parametrize("name,alias", [("Ftrl", "ftrl"), ("Lamb", "lamb"),
+                                        ("ScheduleFreeAdamW", "schedule_free_adamw")])
+def test_config_has_keras_keys_and_round_trips(name, alias):
+    assert optimizers.get(alias) is getattr(optimizers, name)
     ours = getattr(optimizers, name)()
     config = ours.get_config()
     assert type(ours).from_config(config).get_config() == config

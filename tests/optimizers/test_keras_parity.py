@@ -46,6 +46,8 @@ CASES = {
                                            "l2_shrinkage_regularization_strength": 0.03, "beta": 0.1}, None),
     "lamb": ("Lamb", {"learning_rate": 0.02}, None),
     "lamb-weight-decay-clipnorm": ("Lamb", {"learning_rate": 0.01, "weight_decay": 0.1, "clipnorm": 1.0}, None),
+    "schedule-free-adamw": ("ScheduleFreeAdamW", {"learning_rate": 0.01, "warmup_steps": 5}, None),
+    "schedule-free-adamw-decay-clipnorm": ("ScheduleFreeAdamW", {"weight_decay": 0.1, "clipnorm": 1.0}, None),
     "sgd-piecewise": ("SGD", {},
                       ("PiecewiseConstantDecay", {"boundaries": [3, 9], "values": [0.1, 0.05, 0.01]})),
 }

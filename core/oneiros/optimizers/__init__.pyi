@@ -22,6 +22,8 @@ from oneiros.optimizers._ftrl import Ftrl as Ftrl
 from oneiros.optimizers._ftrl import Ftrl as ftrl
 from oneiros.optimizers._lamb import Lamb as Lamb
 from oneiros.optimizers._lamb import Lamb as lamb
+from oneiros.optimizers._schedule_free import ScheduleFreeAdamW as ScheduleFreeAdamW
+from oneiros.optimizers._schedule_free import ScheduleFreeAdamW as schedule_free_adamw
 from oneiros.optimizers._lion import Lion as Lion
 from oneiros.optimizers._lion import Lion as lion
 from oneiros.optimizers._rmsprop import RMSprop as RMSprop
