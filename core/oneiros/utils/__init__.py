@@ -42,6 +42,10 @@ _NAMES = {
     "save_img": "oneiros.utils._images",
     "img_to_array": "oneiros.utils._images",
     "array_to_img": "oneiros.utils._images",
+    "Config": "oneiros.utils._config",
+    "enable_interactive_logging": "oneiros.utils._logging",
+    "disable_interactive_logging": "oneiros.utils._logging",
+    "is_interactive_logging_enabled": "oneiros.utils._logging",
 }
 SAVING_NAMES = ("serialize_keras_object", "deserialize_keras_object", "get_custom_objects", "custom_object_scope",
                 "CustomObjectScope", "register_keras_serializable", "get_registered_name",

@@ -152,8 +152,9 @@ class Progbar:
 
     @staticmethod
     def _write(message: str) -> None:
-        sys.stdout.write(message)
-        sys.stdout.flush()
+        from oneiros.utils._logging import print_msg
+
+        print_msg(message, line_break=False)
 
 
 def format_eta(seconds: float) -> str:
