@@ -296,6 +296,7 @@ class FusionSearch:
 
     def groups(self, adapter: Any, epoch: int) -> Iterator[tuple[Any, int]]:
         """The epoch's batches, grouped as the search wants them at the time each is formed."""
+        self._window = None  # a timing window never spans an epoch's end (callbacks, validation)
         if self.decided is not None:
             return adapter.stacked_batches(epoch, self.decided)
         return self._regrouped(adapter.batches(epoch))
