@@ -204,11 +204,15 @@ class Model(Layer):
 
         ``steps_per_execution``: batches per compiled call of ``fit``, ``evaluate`` and ``predict``
         (fused calls run the steps in order inside one compiled loop, with the same results;
-        per-batch callbacks then see the index of each call's last step, as in Keras). ``"auto"``
-        (the default) measures, on the first batches of the first call with enough data, single
-        steps against fused groups of 8, then 16, then 32 while each larger group is still
-        clearly faster on this device, and keeps the best (single steps unless fusion wins); an
-        int fixes it.
+        per-batch callbacks then see the index of each call's last step, as in Keras). An int fixes
+        it. ``"auto"`` (the default): ``fit`` trains one step per call from the first batch while
+        fused groups (a 2-step probe, then 8, 16, 32) compile in a low-priority background thread,
+        each timed on real batches once ready and kept only while clearly faster on this device;
+        the choice is remembered in ``$ONEIROS_HOME/choices`` for the same layers, batch shapes,
+        losses, optimizer, backend and device kind, and used from the first batch of the next run
+        (``ONEIROS_REMEMBER_CHOICES=0`` or ``"remember_choices": false`` in config.json turns
+        remembering off). ``evaluate`` and ``predict`` measure single steps against fused groups
+        on the first batches of their first call with enough data.
         """
         from oneiros.models._compile import CompileConfig
 
