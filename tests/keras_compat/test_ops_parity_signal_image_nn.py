@@ -37,6 +37,7 @@ PAIR = (normal(2, 6), normal(2, 6))
 IMAGES = unit(2, 5, 6, 3)
 TRANSFORMS = np.array([[1.1, 0.2, -1.0, -0.1, 0.9, 0.5, 0, 0], [0.8, -0.3, 2.0, 0.3, 1.2, -1.0, 0, 0]], np.float32)
 COORDINATES = (RNG.random((2, 4, 5)) * 10 - 2).astype(np.float32)
+CORNERS = np.array([[0, 0], [5, 0], [0, 4], [5, 4]], np.float32)
 TARGET = np.array([[1, 2, 2, 0], [3, 1, 0, 0]], np.int32)
 LOGITS = normal(2, 8, 5)
 
@@ -79,6 +80,12 @@ CALLS: list[Call] = [
     ("image", "affine_transform", (IMAGES, TRANSFORMS), {"fill_mode": "mirror"}),
     ("image", "affine_transform", (IMAGES[0], TRANSFORMS[0]), {"interpolation": "nearest"}),
     ("image", "resize", (IMAGES, (7, 4)), {}),
+    ("image", "extract_patches_3d", (normal(2, 2, 6, 5, 4), 2), {"data_format": "channels_first", "padding": "same"}),
+    ("image", "perspective_transform", (IMAGES[0], CORNERS, CORNERS * 0.9 + 0.3), {"interpolation": "nearest"}),
+    ("image", "scale_and_translate", (IMAGES, (2, 3, 9, 3), np.array([0.6, 1.4], np.float32),
+                                      np.array([0.5, -1.0], np.float32), (1, 2), "cubic"), {}),
+    ("image", "ssim", (IMAGES, IMAGES[::-1]), {"filter_size": 3}),
+    ("image", "elastic_transform", (IMAGES,), {"alpha": 0.0, "seed": 1}),
 ]
 """(namespace, name, positional arguments, keyword arguments) given to Keras and Oneiros alike."""
 
@@ -140,9 +147,17 @@ def test_control_flow_matches_keras(numpy_backend: Any) -> None:
         np.testing.assert_allclose(ops.to_numpy(got), np.asarray(want), rtol=1e-5, atol=1e-6)
 
 
-def test_linalg_namespace_has_keras_names() -> None:
-    names = sorted(name for name in dir(keras.ops.linalg) if not name.startswith("_"))
-    assert [name for name in names if not callable(getattr(oneiros.ops.linalg, name, None))] == []
+def test_elastic_transform_is_seeded_and_moves_pixels(numpy_backend: Any) -> None:
+    first, second = (ops.to_numpy(ops.image.elastic_transform(IMAGES, alpha=5.0, sigma=1.0, seed=4)) for _ in range(2))
+    np.testing.assert_array_equal(first, second)
+    assert first.shape == IMAGES.shape and np.abs(first - IMAGES).mean() > 0.01
+
+
+@pytest.mark.parametrize("namespace", ["image", "linalg"])
+def test_sub_namespaces_have_keras_names(namespace: str) -> None:
+    names = sorted(name for name in dir(getattr(keras.ops, namespace)) if not name.startswith("_"))
+    provided = getattr(oneiros.ops, namespace)
+    assert [name for name in names if not callable(getattr(provided, name, None))] == []
 
 
 @pytest.mark.parametrize("bad, message", [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import numbers
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -145,28 +146,46 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
     return ops.slice(images, tuple(start), tuple(size))
 
 
-@derived("image", IMAGES + ", size an int or (height, width), strides, dilation_rate and padding as conv")
-def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
-    """Patches as channels: (N, rows, columns, ph * pw * C), each patch flattened (i, j, c) row-major;
-    strides default to ``size`` (non-overlapping)."""
-    patch = per_axis(size, 2, "size")
+def _patches(images: Any, size: Any, strides: Any, dilation_rate: Any, padding: Any, data_format: Any,
+             rank: int, what: str) -> Any:
+    """Patches of ``rank`` spatial axes as channels, via a convolution with a one-hot kernel."""
+    patch = per_axis(size, rank, "size")
     channels_last = (data_format is None) or check_format(data_format) == "channels_last"
-    _, batched = _layout(images, data_format, "extract_patches")
+    ndim = len(ops.shape(images))
+    if ndim not in (rank + 1, rank + 2):
+        raise ValueError(f"{what} needs {rank + 2}-D batched or {rank + 1}-D inputs; received shape "
+                         f"{ops.shape(images)}.")
+    batched = ndim == rank + 2
     x = images if batched else ops.expand_dims(images, 0)
     if not channels_last:
-        x = ops.transpose(x, (0, 2, 3, 1))
+        x = ops.moveaxis(x, 1, -1)
     channels = ops.shape(x)[-1]
-    depth = patch[0] * patch[1] * channels
-    kernel = ops.convert_to_tensor(np.eye(depth, dtype=np.float32).reshape(*patch, channels, depth),
-                                   ops.dtype(x))
+    depth = int(np.prod(patch)) * channels
+    kernel = ops.convert_to_tensor(np.eye(depth, dtype=np.float32).reshape(*patch, channels, depth), ops.dtype(x))
     patches = ops.conv(x, kernel, patch if strides is None else strides, padding, "channels_last", dilation_rate)
     if not channels_last:
-        patches = ops.transpose(patches, (0, 3, 1, 2))
+        patches = ops.moveaxis(patches, -1, 1)
     return patches if batched else ops.squeeze(patches, 0)
 
 
-def _depthwise_filter(images: Any, kernel: np.ndarray, data_format: Any, what: str) -> Any:
-    """``images`` convolved channel by channel with the 2-D ``kernel``, 'same' zero padding."""
+@derived("image", IMAGES + ", size an int, (height, width) or (depth, height, width), strides, dilation_rate "
+                           "and padding as conv")
+def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
+    """Patches as channels: (N, rows, columns, ph * pw * C), each patch flattened (i, j, c) row-major;
+    strides default to ``size`` (non-overlapping); a 3-tuple ``size`` gives ``extract_patches_3d``."""
+    if not isinstance(size, numbers.Integral) and len(size) == 3:
+        return extract_patches_3d(images, size, strides, dilation_rate, padding, data_format)
+    return _patches(images, size, strides, dilation_rate, padding, data_format, 2, "extract_patches")
+
+
+@derived("image", "volumes (N, D, H, W, C) or (D, H, W, C), size an int or three, conv-style arguments")
+def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
+    """3-D patches as channels: (N, d, h, w, pd * ph * pw * C), each flattened (i, j, k, c) row-major."""
+    return _patches(volumes, size, strides, dilation_rate, padding, data_format, 3, "extract_patches_3d")
+
+
+def _depthwise_filter(images: Any, kernel: np.ndarray, data_format: Any, what: str, padding: str = "same") -> Any:
+    """``images`` convolved channel by channel with the 2-D ``kernel`` (zero padding when 'same')."""
     channel_axis, batched = _layout(images, data_format, what)
     x = floating(images)
     x = x if batched else ops.expand_dims(x, 0)
@@ -174,7 +193,7 @@ def _depthwise_filter(images: Any, kernel: np.ndarray, data_format: Any, what: s
     fmt = "channels_last" if channel_axis == len(ops.shape(images)) - 1 else "channels_first"
     depthwise = ops.convert_to_tensor(np.repeat(kernel[:, :, None, None], channels, axis=2).astype(np.float32),
                                       ops.dtype(x))
-    filtered = ops.depthwise_conv(x, depthwise, 1, "same", fmt)
+    filtered = ops.depthwise_conv(x, depthwise, 1, padding, fmt)
     return filtered if batched else ops.squeeze(filtered, 0)
 
 
@@ -344,3 +363,162 @@ def resize_images(images: Any, size: Any, interpolation: str = "bilinear", antia
                          f"received {refused}.")
     return ops.resize(images, size, interpolation, "channels_last" if data_format is None else data_format)
 
+
+
+def _homographies(start_points: Any, end_points: Any) -> Any:
+    """(N, 8) projective transforms mapping each end quadrilateral onto its start one."""
+    start, end = floating(start_points), floating(end_points)
+    start_x, start_y, end_x, end_y = (ops.take(points, index, axis=-1)
+                                      for points, index in ((start, 0), (start, 1), (end, 0), (end, 1)))
+    zeros, ones = ops.zeros_like(end_x), ops.ones_like(end_x)
+    x_rows = ops.stack([end_x, end_y, ones, zeros, zeros, zeros, ops.negative(ops.multiply(start_x, end_x)),
+                        ops.negative(ops.multiply(start_x, end_y))], axis=-1)
+    y_rows = ops.stack([zeros, zeros, zeros, end_x, end_y, ones, ops.negative(ops.multiply(start_y, end_x)),
+                        ops.negative(ops.multiply(start_y, end_y))], axis=-1)
+    system = ops.concatenate([x_rows, y_rows], axis=1)
+    return ops.solve(system, ops.concatenate([start_x, start_y], axis=-1))
+
+
+@derived("image", IMAGES + ", start_points and end_points (4, 2) or (N, 4, 2) corner (x, y) coordinates")
+def perspective_transform(images, start_points, end_points, interpolation="bilinear", fill_value=0,
+                          data_format=None):
+    """The projective warp taking the ``start_points`` quadrilateral to ``end_points`` (the output at
+    an end point samples the input at its start point); outside the input is ``fill_value``."""
+    points = [floating(start_points), floating(end_points)]
+    shapes = [ops.shape(item) for item in points]
+    if shapes[0] != shapes[1] or shapes[0][-2:] != (4, 2) or len(shapes[0]) not in (2, 3):
+        raise ValueError(f"perspective_transform needs start_points and end_points of one shape, (4, 2) or (N, 4, 2); "
+                         f"received {shapes[0]} and {shapes[1]}.")
+    points = [item if len(shapes[0]) == 3 else ops.expand_dims(item, 0) for item in points]
+    return affine_transform(images, _homographies(*points), interpolation, "constant", fill_value, data_format)
+
+
+def _keys_cubic(x: Any) -> Any:
+    x = ops.abs(x)
+    near = ops.add(ops.multiply(ops.multiply(ops.subtract(ops.multiply(x, 1.5), 2.5), x), x), 1.0)
+    far = ops.add(ops.multiply(ops.subtract(ops.multiply(ops.add(ops.multiply(x, -0.5), 2.5), x), 4.0), x), 2.0)
+    return ops.where(ops.greater_equal(x, 2.0), ops.zeros_like(x), ops.where(ops.greater_equal(x, 1.0), far, near))
+
+
+def _lanczos(radius: int) -> Callable[[Any], Any]:
+    def kernel(x: Any) -> Any:
+        y = ops.multiply(ops.multiply(radius, ops.sin(ops.multiply(x, np.pi))), ops.sin(ops.multiply(x, np.pi / radius)))
+        safe = ops.where(ops.equal(x, 0.0), ops.ones_like(x), ops.multiply(ops.square(x), np.pi**2))
+        out = ops.where(ops.greater(x, 1e-3), ops.divide(y, safe), ops.ones_like(x))
+        return ops.where(ops.greater(x, float(radius)), ops.zeros_like(x), out)
+
+    return kernel
+
+
+SCALE_KERNELS: dict[str, Callable[[Any], Any]] = {
+    **dict.fromkeys(("linear", "bilinear", "trilinear", "triangle"),
+                    lambda x: ops.maximum(ops.subtract(1.0, ops.abs(x)), 0.0)),
+    **dict.fromkeys(("cubic", "bicubic", "tricubic"), _keys_cubic),
+    "lanczos3": _lanczos(3),
+    "lanczos5": _lanczos(5),
+}
+
+
+def _scale_weights(input_size: int, output_size: int, scale: Any, translation: Any,
+                   kernel: Callable[[Any], Any], antialias: bool) -> Any:
+    """(input_size, output_size) resampling weights of one axis (``jax.image.scale_and_translate``)."""
+    inverse = ops.divide(1.0, scale)
+    kernel_scale = ops.maximum(inverse, 1.0) if antialias else 1.0
+    sample = ops.subtract(ops.subtract(ops.multiply(ops.add(ops.arange(output_size, dtype="float32"), 0.5), inverse),
+                                       ops.multiply(translation, inverse)), 0.5)
+    distance = ops.abs(ops.subtract(ops.expand_dims(sample, 0),
+                                    ops.expand_dims(ops.arange(input_size, dtype="float32"), 1)))
+    weights = kernel(ops.divide(distance, kernel_scale))
+    total = ops.sum(weights, axis=0, keepdims=True)
+    usable = ops.greater(ops.abs(total), 1000.0 * float(np.finfo(np.float32).eps))
+    weights = ops.where(usable, ops.divide(weights, ops.where(ops.equal(total, 0.0), ops.ones_like(total), total)),
+                        ops.zeros_like(weights))
+    inside = ops.logical_and(ops.greater_equal(sample, -0.5), ops.less_equal(sample, input_size - 0.5))
+    return ops.where(ops.expand_dims(inside, 0), weights, ops.zeros_like(weights))
+
+
+@derived("image", "images of any rank, output_shape of the same rank, scale and translation (one per spatial "
+                  "dim), spatial_dims and a method linear/cubic/lanczos3/lanczos5")
+def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method, antialias=True):
+    """Resampling with a scale and translation per spatial axis, as ``jax.image.scale_and_translate``:
+    output sample o reads input position (o + 0.5 - translation) / scale - 0.5 through ``method``'s
+    kernel, widened by 1 / scale when downscaling with ``antialias``."""
+    if method not in SCALE_KERNELS:
+        raise ValueError(f"method must be one of {', '.join(SCALE_KERNELS)}; received {method!r}.")
+    x = floating(images)
+    shape = ops.shape(x)
+    if len(output_shape) != len(shape):
+        raise ValueError(f"output_shape {tuple(output_shape)} must have the rank of images {shape}.")
+    scale, translation = floating(scale), floating(translation)
+    for position, axis in enumerate(spatial_dims):
+        weights = _scale_weights(shape[axis], int(output_shape[axis]), ops.take(scale, position),
+                                 ops.take(translation, position), SCALE_KERNELS[method], antialias)
+        moved = ops.moveaxis(x, axis, -1)
+        x = ops.moveaxis(ops.matmul(moved, ops.cast(weights, ops.dtype(x))), -1, axis)
+    return x
+
+
+@derived("image", "two float image batches of one shape, max_val > 0, an odd filter_size and sigma")
+def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03, data_format=None):
+    """Mean structural similarity (Wang et al. 2004) per image: Gaussian-weighted local means,
+    variances and covariance over 'valid' windows, averaged over positions and channels."""
+    first, second = floating(image1), floating(image2)
+    if ops.shape(first) != ops.shape(second):
+        raise ValueError(f"ssim needs images of one shape; received {ops.shape(first)} and {ops.shape(second)}.")
+    channel_axis, batched = _layout(first, data_format, "ssim")
+    offsets = np.arange(filter_size) - (filter_size - 1) / 2
+    bell = np.exp(-(offsets**2) / (2.0 * filter_sigma**2))
+    bell = bell / bell.sum()
+    kernel = np.outer(bell, bell)
+
+    def local_mean(values: Any) -> Any:
+        return _depthwise_filter(values, kernel, data_format, "ssim", "valid")
+
+    mean1, mean2 = local_mean(first), local_mean(second)
+    variance1 = ops.subtract(local_mean(ops.square(first)), ops.square(mean1))
+    variance2 = ops.subtract(local_mean(ops.square(second)), ops.square(mean2))
+    covariance = ops.subtract(local_mean(ops.multiply(first, second)), ops.multiply(mean1, mean2))
+    c1, c2 = (k1 * max_val) ** 2, (k2 * max_val) ** 2
+    numerator = ops.multiply(ops.add(ops.multiply(ops.multiply(mean1, mean2), 2.0), c1),
+                             ops.add(ops.multiply(covariance, 2.0), c2))
+    denominator = ops.multiply(ops.add(ops.add(ops.square(mean1), ops.square(mean2)), c1),
+                               ops.add(ops.add(variance1, variance2), c2))
+    similarity = ops.divide(numerator, denominator)
+    rank = len(ops.shape(similarity))
+    return ops.mean(similarity, axis=tuple(range(1 if batched else 0, rank)))
+
+
+@derived("image", IMAGES + ", alpha and sigma >= 0, an interpolation, a fill mode and a seed", differentiable=False)
+def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear", fill_mode="reflect", fill_value=0.0,
+                      seed=None, data_format=None):
+    """Elastic distortion (Simard et al. 2003): every pixel moves by alpha times a Gaussian-blurred
+    (kernel int(6 sigma) | 1) field of normal noise times sigma, then the image is resampled there."""
+    if interpolation not in INTERPOLATION_ORDERS:
+        raise ValueError(f"interpolation must be one of {', '.join(INTERPOLATION_ORDERS)}; received "
+                         f"{interpolation!r}.")
+    _check_fill(INTERPOLATION_ORDERS[interpolation], fill_mode)
+    channel_axis, batched = _layout(images, data_format, "elastic_transform")
+    x = floating(images)
+    x = x if batched else ops.expand_dims(x, 0)
+    if channel_axis != len(ops.shape(images)) - 1:
+        x = ops.transpose(x, (0, 2, 3, 1))
+    batch, height, width, channels = ops.shape(x)
+    size = int(6 * sigma) | 1
+    keys = None if seed is None else ops.split_seed(
+        ops.make_seed(seed) if isinstance(seed, numbers.Integral) else seed, 2)
+    fields = []
+    for index in range(2):
+        key = None if keys is None else ops.take(keys, index, axis=0)
+        noise = ops.multiply(ops.normal((batch, height, width, 1), seed=key), sigma)
+        fields.append(ops.multiply(ops.squeeze(gaussian_blur(noise, (size, size), (sigma, sigma)), -1), alpha))
+    grid_y, grid_x = np.meshgrid(np.arange(height, dtype=np.float32), np.arange(width, dtype=np.float32),
+                                 indexing="ij")
+    shape = (batch, height, width, channels)
+    rows = [ops.broadcast_to(ops.reshape(ops.arange(batch), (batch, 1, 1, 1)), shape),
+            ops.broadcast_to(ops.expand_dims(ops.add(fields[1], grid_y), -1), shape),
+            ops.broadcast_to(ops.expand_dims(ops.add(fields[0], grid_x), -1), shape),
+            ops.broadcast_to(ops.arange(channels), shape)]
+    warped = _resample(x, rows, INTERPOLATION_ORDERS[interpolation], fill_mode, fill_value, frozenset({0, 3}))
+    if channel_axis != len(ops.shape(images)) - 1:
+        warped = ops.transpose(warped, (0, 3, 1, 2))
+    return warped if batched else ops.squeeze(warped, 0)

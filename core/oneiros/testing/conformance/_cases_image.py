@@ -20,6 +20,8 @@ def _coordinates(r: np.random.Generator) -> np.ndarray:
     return (np.floor(uniform(r, (2, 4, 5), -2, 9)) + uniform(r, (2, 4, 5), 0.1, 0.9)).astype(np.float32)
 
 
+CORNERS = np.array([[0, 0], [6, 0], [0, 7], [6, 7]], np.float32)
+MOVED = np.array([[1, 1.5], [5.5, 0], [0, 6.5], [6, 6]], np.float32)
 TRANSFORMS = np.array([[1.1, 0.2, -1.0, -0.1, 0.9, 0.5, 0.0, 0.0],
                        [0.8, -0.3, 2.0, 0.3, 1.2, -1.0, 0.01, -0.02]], np.float32)
 
@@ -55,4 +57,24 @@ CASES = [
       for mode in FILL_MODES),
     case("affine_transform", "nearest-single",
          lambda r: call(_images(r)[0], TRANSFORMS[0], "nearest", fill_value=0.5)),
+    case("extract_patches_3d", "2x2x2", lambda r: call(normal(r, (2, 4, 5, 4, 2)), 2), wrt=(0,)),
+    case("extract_patches_3d", "same-channels_first",
+         lambda r: call(normal(r, (2, 2, 5, 4, 3)), (2, 3, 2), strides=1, padding="same", data_format="channels_first")),
+    case("perspective_transform", "batched-points",
+         lambda r: call(_images(r, (2, 8, 7, 2)), np.stack([CORNERS, CORNERS]), np.stack([MOVED, CORNERS + 1])),
+         wrt=(0,)),
+    case("perspective_transform", "nearest-single", lambda r: call(_images(r, (8, 7, 2)), CORNERS, MOVED, "nearest", 0.3)),
+    *(case("scale_and_translate", method,
+           lambda r, method=method: call(normal(r, (2, 9, 8, 2)), (2, 5, 12, 2), np.array([0.6, 1.4], np.float32),
+                                         np.array([0.5, -1.0], np.float32), (1, 2), method),
+           wrt=(0,) if method == "linear" else ())
+      for method in ("linear", "cubic", "lanczos3")),
+    case("scale_and_translate", "linear-no-antialias",
+         lambda r: call(normal(r, (9, 8)), (5, 12), np.array([0.6, 1.4], np.float32), np.array([0.5, -1.0], np.float32),
+                        (0, 1), "linear", antialias=False)),
+    case("ssim", "batched", lambda r: call(_images(r, (2, 9, 8, 2)), _images(r, (2, 9, 8, 2)), filter_size=5),
+         wrt=(0, 1)),
+    case("ssim", "single-channels_first",
+         lambda r: call(_images(r, (3, 6, 6)), _images(r, (3, 6, 6)), 2.0, 3, 1.0, data_format="channels_first")),
+    case("elastic_transform", "alpha0-is-identity", lambda r: call(_images(r), alpha=0.0, sigma=1.0, seed=3)),
 ]
