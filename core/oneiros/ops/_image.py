@@ -308,47 +308,65 @@ def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value
 INTERPOLATION_ORDERS = {"nearest": 0, "bilinear": 1}
 
 
-@derived("image", IMAGES + ", transform (8,) or (N, 8) [a0, a1, a2, b0, b1, b2, c0, c1]")
-def affine_transform(images, transform, interpolation="bilinear", fill_mode="constant", fill_value=0,
-                     data_format=None):
-    """Output pixel (x, y) samples the input at ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k),
-    k = c0 x + c1 y + 1 (``tf.raw_ops.ImageProjectiveTransformV3``'s convention, as Keras)."""
+def _pixel_grid(height: int, width: int, like: Any) -> tuple[Any, Any]:
+    """(rows, columns) coordinates of every pixel, each (height, width)."""
+    grid_y, grid_x = np.meshgrid(np.arange(height, dtype=np.float32), np.arange(width, dtype=np.float32),
+                                 indexing="ij")
+    return tuple(ops.convert_to_tensor(grid, ops.dtype(like)) for grid in (grid_y, grid_x))
+
+
+def _warp(images: Any, data_format: Any, interpolation: str, fill_mode: str, fill_value: Any, what: str,
+          sources: Callable[[Any], tuple[Any, Any]]) -> Any:
+    """Each output pixel sampled at the input position ``sources`` gives: (rows, columns), each
+    (N, H, W), computed from the channels-last batched images."""
     if interpolation not in INTERPOLATION_ORDERS:
         raise ValueError(f"interpolation must be one of {', '.join(INTERPOLATION_ORDERS)}; received "
                          f"{interpolation!r}.")
     _check_fill(INTERPOLATION_ORDERS[interpolation], fill_mode)
-    channel_axis, batched = _layout(images, data_format, "affine_transform")
+    channel_axis, batched = _layout(images, data_format, what)
+    channels_first = channel_axis != len(ops.shape(images)) - 1
     x = floating(images)
     x = x if batched else ops.expand_dims(x, 0)
-    if channel_axis != len(ops.shape(images)) - 1:
+    if channels_first:
         x = ops.transpose(x, (0, 2, 3, 1))
-    batch, height, width, channels = ops.shape(x)
-    transform = floating(transform)
-    if len(ops.shape(transform)) == 1:
-        transform = ops.expand_dims(transform, 0)
-    if ops.shape(transform)[-1:] != (8,) or ops.shape(transform)[0] not in (1, batch):
-        raise ValueError(f"affine_transform needs transform (8,) or ({batch}, 8); received "
-                         f"{ops.shape(transform)}.")
-    transform = ops.broadcast_to(transform, (batch, 8))
-    grid_y, grid_x = np.meshgrid(np.arange(height, dtype=np.float32), np.arange(width, dtype=np.float32),
-                                 indexing="ij")
-    grid_x, grid_y = (ops.convert_to_tensor(grid, ops.dtype(x)) for grid in (grid_x, grid_y))
-    a0, a1, a2, b0, b1, b2, c0, c1 = (ops.reshape(ops.take(transform, i, axis=1), (batch, 1, 1)) for i in range(8))
-
-    def mix(p: Any, q: Any, r: Any) -> Any:
-        return ops.add(ops.add(ops.multiply(p, grid_x), ops.multiply(q, grid_y)), r)
-
-    k = mix(c0, c1, 1.0)
-    source_x, source_y = ops.divide(mix(a0, a1, a2), k), ops.divide(mix(b0, b1, b2), k)
-    shape = (batch, height, width, channels)
+    shape = ops.shape(x)
+    batch, channels = shape[0], shape[3]
+    source_y, source_x = sources(x)
     rows = [ops.broadcast_to(ops.reshape(ops.arange(batch), (batch, 1, 1, 1)), shape),
             ops.broadcast_to(ops.expand_dims(source_y, -1), shape),
             ops.broadcast_to(ops.expand_dims(source_x, -1), shape),
             ops.broadcast_to(ops.arange(channels), shape)]
     warped = _resample(x, rows, INTERPOLATION_ORDERS[interpolation], fill_mode, fill_value, frozenset({0, 3}))
-    if channel_axis != len(ops.shape(images)) - 1:
+    if channels_first:
         warped = ops.transpose(warped, (0, 3, 1, 2))
     return warped if batched else ops.squeeze(warped, 0)
+
+
+@derived("image", IMAGES + ", transform (8,) or (N, 8) [a0, a1, a2, b0, b1, b2, c0, c1]")
+def affine_transform(images, transform, interpolation="bilinear", fill_mode="constant", fill_value=0,
+                     data_format=None):
+    """Output pixel (x, y) samples the input at ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k),
+    k = c0 x + c1 y + 1 (``tf.raw_ops.ImageProjectiveTransformV3``'s convention, as Keras)."""
+    transform = floating(transform)
+    if len(ops.shape(transform)) == 1:
+        transform = ops.expand_dims(transform, 0)
+
+    def sources(x: Any) -> tuple[Any, Any]:
+        batch, height, width, _ = ops.shape(x)
+        if ops.shape(transform)[-1:] != (8,) or ops.shape(transform)[0] not in (1, batch):
+            raise ValueError(f"affine_transform needs transform (8,) or ({batch}, 8); received "
+                             f"{ops.shape(transform)}.")
+        grid_y, grid_x = _pixel_grid(height, width, x)
+        a0, a1, a2, b0, b1, b2, c0, c1 = (ops.reshape(ops.take(ops.broadcast_to(transform, (batch, 8)), i, axis=1),
+                                                      (batch, 1, 1)) for i in range(8))
+
+        def mix(p: Any, q: Any, r: Any) -> Any:
+            return ops.add(ops.add(ops.multiply(p, grid_x), ops.multiply(q, grid_y)), r)
+
+        k = mix(c0, c1, 1.0)
+        return ops.divide(mix(b0, b1, b2), k), ops.divide(mix(a0, a1, a2), k)
+
+    return _warp(images, data_format, interpolation, fill_mode, fill_value, "affine_transform", sources)
 
 
 def resize_images(images: Any, size: Any, interpolation: str = "bilinear", antialias: bool = False,
@@ -493,32 +511,19 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear", f
                       seed=None, data_format=None):
     """Elastic distortion (Simard et al. 2003): every pixel moves by alpha times a Gaussian-blurred
     (kernel int(6 sigma) | 1) field of normal noise times sigma, then the image is resampled there."""
-    if interpolation not in INTERPOLATION_ORDERS:
-        raise ValueError(f"interpolation must be one of {', '.join(INTERPOLATION_ORDERS)}; received "
-                         f"{interpolation!r}.")
-    _check_fill(INTERPOLATION_ORDERS[interpolation], fill_mode)
-    channel_axis, batched = _layout(images, data_format, "elastic_transform")
-    x = floating(images)
-    x = x if batched else ops.expand_dims(x, 0)
-    if channel_axis != len(ops.shape(images)) - 1:
-        x = ops.transpose(x, (0, 2, 3, 1))
-    batch, height, width, channels = ops.shape(x)
     size = int(6 * sigma) | 1
     keys = None if seed is None else ops.split_seed(
         ops.make_seed(seed) if isinstance(seed, numbers.Integral) else seed, 2)
-    fields = []
-    for index in range(2):
-        key = None if keys is None else ops.take(keys, index, axis=0)
-        noise = ops.multiply(ops.normal((batch, height, width, 1), seed=key), sigma)
-        fields.append(ops.multiply(ops.squeeze(gaussian_blur(noise, (size, size), (sigma, sigma)), -1), alpha))
-    grid_y, grid_x = np.meshgrid(np.arange(height, dtype=np.float32), np.arange(width, dtype=np.float32),
-                                 indexing="ij")
-    shape = (batch, height, width, channels)
-    rows = [ops.broadcast_to(ops.reshape(ops.arange(batch), (batch, 1, 1, 1)), shape),
-            ops.broadcast_to(ops.expand_dims(ops.add(fields[1], grid_y), -1), shape),
-            ops.broadcast_to(ops.expand_dims(ops.add(fields[0], grid_x), -1), shape),
-            ops.broadcast_to(ops.arange(channels), shape)]
-    warped = _resample(x, rows, INTERPOLATION_ORDERS[interpolation], fill_mode, fill_value, frozenset({0, 3}))
-    if channel_axis != len(ops.shape(images)) - 1:
-        warped = ops.transpose(warped, (0, 3, 1, 2))
-    return warped if batched else ops.squeeze(warped, 0)
+
+    def sources(x: Any) -> tuple[Any, Any]:
+        batch, height, width, _ = ops.shape(x)
+        grids = _pixel_grid(height, width, x)
+        displaced = []
+        for index, grid in enumerate(grids):
+            key = None if keys is None else ops.take(keys, index, axis=0)
+            noise = ops.multiply(ops.normal((batch, height, width, 1), seed=key), sigma)
+            field = ops.squeeze(gaussian_blur(noise, (size, size), (sigma, sigma)), -1)
+            displaced.append(ops.add(ops.multiply(field, alpha), grid))
+        return displaced[0], displaced[1]
+
+    return _warp(images, data_format, interpolation, fill_mode, fill_value, "elastic_transform", sources)
