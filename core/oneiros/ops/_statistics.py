@@ -329,9 +329,12 @@ def histogram(x, bins=10, range=None):
     starts, ends = _along(edges, 0, 0, bins), _along(edges, 0, 1, bins + 1)
     column = ops.expand_dims(x, -1)
     inside = ops.logical_and(ops.greater_equal(column, starts), ops.less(column, ends))
-    on_last_edge = ops.logical_and(ops.equal(column, high), ops.equal(ops.arange(bins), bins - 1))
-    counts = ops.sum(ops.cast(ops.logical_or(inside, on_last_edge), "int32"), axis=0)
-    return counts, edges
+    counts = ops.sum(ops.cast(inside, "int32"), axis=0)
+    # the right edge itself belongs to the last bin (unless rounding already put it inside)
+    past_last_edge = ops.greater_equal(x, _along(edges, 0, bins, bins + 1))
+    on_last_edge = ops.sum(ops.cast(ops.logical_and(ops.equal(x, high), past_last_edge), "int32"))
+    last_bin = ops.convert_to_tensor(np.eye(bins, dtype=np.int32)[-1])
+    return ops.add(counts, ops.multiply(on_last_edge, last_bin)), edges
 
 
 @derived("math", "a 1-D or 2-D tensor of non-negative ints, weights like it, minlength >= 0"
