@@ -153,6 +153,11 @@ class Optimizer(abc.ABC):
         value = check_real(type(self).__name__, "learning_rate", learning_rate, minimum=0)
         return {**state, "learning_rate": ops.convert_to_tensor(value, "float32")}
 
+    def scale_loss(self, loss: Any, state: dict[str, Any]) -> Any:
+        """The loss a training step differentiates: ``loss`` itself, or scaled by a
+        LossScaleOptimizer's dynamic scale; pure."""
+        return loss
+
     def current_learning_rate(self, state: dict[str, Any]) -> Any:
         """The learning rate the next update of ``state`` uses (a float32 scalar tensor)."""
         if isinstance(self._learning_rate, LearningRateSchedule):
