@@ -284,9 +284,10 @@ class Trainer:
             y_pred, new_non_trainable, extra_losses = self._forward(trainable_values, non_trainable, x, True)
             total, per_output = self._losses(y, y_pred, sample_weight)
             objective = self._objective(total, trainable_values, extra_losses)
-            return objective, (y_pred, new_non_trainable, per_output)
+            scaled = self.config.optimizer.scale_loss(objective, optimizer_state)
+            return scaled, (objective, y_pred, new_non_trainable, per_output)
 
-        (objective, (y_pred, new_non_trainable, per_output)), grads = self.backend.value_and_grad(
+        (_, (objective, y_pred, new_non_trainable, per_output)), grads = self.backend.value_and_grad(
             loss_fn, has_aux=True)(trainable)
         new_trainable, new_optimizer_state = self.config.optimizer.apply(grads, trainable, optimizer_state)
         new_trainable = [v.constraint(value) if v.constraint is not None else value

@@ -26,6 +26,7 @@ BUILTINS: list = [
     "oneiros.optimizers._ftrl:Ftrl",
     "oneiros.optimizers._lamb:Lamb",
     "oneiros.optimizers._schedule_free:ScheduleFreeAdamW",
+    "oneiros.optimizers._loss_scale:LossScaleOptimizer",
     ("sgd", "oneiros.optimizers._sgd:SGD"),
     ("rmsprop", "oneiros.optimizers._rmsprop:RMSprop"),
     ("adam", "oneiros.optimizers._adam:Adam"),

@@ -25,6 +25,7 @@ from oneiros.optimizers._lamb import Lamb as lamb
 from oneiros.optimizers._schedule_free import ScheduleFreeAdamW as ScheduleFreeAdamW
 from oneiros.optimizers._schedule_free import ScheduleFreeAdamW as schedule_free_adamw
 from oneiros.optimizers._lion import Lion as Lion
+from oneiros.optimizers._loss_scale import LossScaleOptimizer as LossScaleOptimizer
 from oneiros.optimizers._lion import Lion as lion
 from oneiros.optimizers._rmsprop import RMSprop as RMSprop
 from oneiros.optimizers._rmsprop import RMSprop as rmsprop
