@@ -3,6 +3,8 @@ the argument checks of oi.applications, each against Keras 3 itself (KERAS_BACKE
 
 "imagenet" is only ever fetched from a server on 127.0.0.1 serving files this module writes from
 Keras models built with ``weights=None`` (in Keras 2's ``.h5`` layout, as Keras publishes them).
+Loading from a file path runs on the default backend (JAX); the other model-building tests use the
+numpy reference backend, whose weight initialization compiles nothing.
 """
 
 from __future__ import annotations
@@ -76,9 +78,10 @@ def keras_mobilenet():
 
 def test_imagenet_weights_come_from_the_mirror_and_load_in_keras_layer_order(mirror, keras_mobilenet):
     keras2_h5(keras_mobilenet, mirror / "mobilenet" / "mobilenet_2_5_128_tf_no_top.h5")
-    ours = oi.applications.MobileNet(weights="imagenet", alpha=0.25, include_top=False, input_shape=(128, 128, 3))
     x = np.random.default_rng(4).uniform(-1, 1, (1, 128, 128, 3)).astype("float32")
-    np.testing.assert_allclose(np.asarray(ours(x)), np.asarray(keras_mobilenet(x)), rtol=1e-4, atol=1e-4)
+    with oi.backend_scope("numpy"):
+        ours = oi.applications.MobileNet(weights="imagenet", alpha=0.25, include_top=False, input_shape=(128, 128, 3))
+        np.testing.assert_allclose(np.asarray(ours(x)), np.asarray(keras_mobilenet(x)), rtol=1e-4, atol=1e-4)
     assert Path(os.environ["ONEIROS_HOME"], "models", "mobilenet_2_5_128_tf_no_top.h5").is_file()
 
 
@@ -87,13 +90,14 @@ def test_imagenet_weights_are_checked_against_their_published_checksum(mirror, m
                                                                  input_shape=(32, 32, 3)))
     served = keras2_h5(keras_model, mirror / "mobilenet_v3" / "weights_mobilenet_v3_small_224_1.0_float_no_top_v2.h5")
     cached = Path(os.environ["ONEIROS_HOME"], "models", served.name)
-    with pytest.warns(UserWarning, match="224x224"), pytest.raises(ValueError, match="does not match"):
-        oi.applications.MobileNetV3Small(weights="imagenet", include_top=False, input_shape=(32, 32, 3))
-    assert not cached.exists()
-    monkeypatch.setitem(mobilenet_v3.WEIGHT_HASHES, "small_224_1.0_float", (None, md5(served)))
-    with pytest.warns(UserWarning, match="224x224"):
-        ours = oi.applications.MobileNetV3Small(weights="imagenet", include_top=False, input_shape=(32, 32, 3))
-    np.testing.assert_allclose(np.asarray(ours(IMAGES)), np.asarray(keras_model(IMAGES)), rtol=1e-4, atol=1e-4)
+    with oi.backend_scope("numpy"):
+        with pytest.warns(UserWarning, match="224x224"), pytest.raises(ValueError, match="does not match"):
+            oi.applications.MobileNetV3Small(weights="imagenet", include_top=False, input_shape=(32, 32, 3))
+        assert not cached.exists()
+        monkeypatch.setitem(mobilenet_v3.WEIGHT_HASHES, "small_224_1.0_float", (None, md5(served)))
+        with pytest.warns(UserWarning, match="224x224"):
+            ours = oi.applications.MobileNetV3Small(weights="imagenet", include_top=False, input_shape=(32, 32, 3))
+        np.testing.assert_allclose(np.asarray(ours(IMAGES)), np.asarray(keras_model(IMAGES)), rtol=1e-4, atol=1e-4)
 
 
 @pytest.mark.parametrize("suffix", [".h5", ".weights.h5"])
@@ -182,8 +186,9 @@ def test_an_input_tensor_that_is_not_symbolic_is_refused():
 
 def test_an_input_tensor_becomes_the_models_input():
     image = oi.Input((32, 32, 3))
-    model = oi.applications.MobileNetV2(weights=None, alpha=0.35, include_top=False, input_tensor=image,
-                                        pooling="avg")
+    with oi.backend_scope("numpy"):
+        model = oi.applications.MobileNetV2(weights=None, alpha=0.35, include_top=False, input_tensor=image,
+                                            pooling="avg")
     assert model.inputs[0] is image
     assert model.name == "mobilenetv2_0.35_32"
     assert tuple(model.output.shape) == (None, 1280)

@@ -156,6 +156,13 @@ def input_shape(name: str, arguments: Arguments, *, default_size: int, min_size:
     return shape
 
 
+def with_tensor_shape(arguments: Arguments) -> Arguments:
+    """``arguments`` whose missing ``input_shape`` is read from ``input_tensor`` (the MobileNetV2/V3 rule)."""
+    if arguments.input_shape is None and arguments.input_tensor is not None:
+        return dataclasses.replace(arguments, input_shape=(*tuple(arguments.input_tensor.shape[1:3]), 3))
+    return arguments
+
+
 def image_input(name: str, arguments: Arguments, shape: tuple) -> Any:
     """The symbolic image the body starts from: ``input_tensor`` or a new ``Input(shape)``."""
     if arguments.input_tensor is None:

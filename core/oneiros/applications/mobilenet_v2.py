@@ -41,6 +41,7 @@ def block_names(block_id: int) -> dict[str, str]:
 
 def build_mobilenet_v2(arguments: _base.Arguments, alpha: float, name: str | None) -> Any:
     label = name or "MobileNetV2"
+    arguments = _base.with_tensor_shape(arguments)
     given = tuple(arguments.input_shape) if arguments.input_shape is not None else None
     square = given is not None and given[0] == given[1] and given[0] in IMAGENET_SIZES
     shape = _base.input_shape(label, arguments, default_size=given[0] if square else 224, min_size=32)

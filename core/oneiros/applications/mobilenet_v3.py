@@ -135,9 +135,8 @@ def build_mobilenet_v3(arguments: _base.Arguments, alpha: float, minimalistic: b
 
 def _input_shape(name: str, arguments: _base.Arguments) -> tuple:
     """The given shape, that of ``input_tensor``, or (None, None, 3): the classifier needs no static size."""
-    if arguments.input_shape is None and arguments.input_tensor is not None:
-        return (*tuple(arguments.input_tensor.shape[1:3]), 3)
-    return _base.input_shape(name, arguments, default_size=224, min_size=32, require_flatten=False)
+    return _base.input_shape(name, _base.with_tensor_shape(arguments), default_size=224, min_size=32,
+                             require_flatten=False)
 
 
 def _mobilenet_v3(model_type: str, blocks: tuple, last_point_filters: int) -> Any:
