@@ -28,7 +28,7 @@ from oneiros.saving._limits import DEFAULT_LIMITS, LoadLimits, parse_json
 from oneiros.saving._safe_mode import refuse_code, safe_mode_enabled, safe_mode_scope
 from oneiros.saving._serialization import deserialize_keras_object, serialize_keras_object
 
-__all__ = ["CustomObjectScope", "LoadLimits", "clone_model", "custom_object_scope", "deserialize_keras_object",
+__all__ = ["CustomObjectScope", "KerasFileEditor", "LoadLimits", "clone_model", "custom_object_scope", "deserialize_keras_object",
            "get_custom_objects", "get_registered_name", "get_registered_object", "load_model", "load_weights",
            "model_from_json", "model_to_json", "refuse_code", "register_keras_serializable", "register_serializable",
            "safe_mode_enabled", "safe_mode_scope", "save_model", "save_weights", "serialize_keras_object"]
@@ -490,3 +490,11 @@ def clone_model(model: Any, *, clone_function: Any = None, custom_objects: dict[
             return functional_from_config(functional_config(model), built)
         raise ValueError(f"clone_function applies to Sequential and functional models (as in Keras); "
                          f"{model.name!r} is a subclassed {type(model).__name__}.")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "KerasFileEditor":
+        from oneiros.saving._file_editor import KerasFileEditor
+
+        return KerasFileEditor
+    raise AttributeError(f"module 'oneiros.saving' has no attribute {name!r}")
