@@ -39,12 +39,12 @@ EXEMPT = {
 ``keras.quantizers`` is not counted here: it belongs to the quantized-export issue."""
 
 COMPLETE = {"ops", "activations", "regularizers", "random", "models", "tree", "initializers",
-            "constraints", "datasets", "metrics", "losses", "applications", "mixed_precision"}
+            "constraints", "datasets", "metrics", "losses", "applications", "mixed_precision", "saving"}
 """Namespaces that provide every Keras name not in ``EXEMPT``."""
 
 FLOORS = {
     "layers": 143, "optimizers": 19, "callbacks": 14,
-    "utils": 36, "saving": 12,
+    "utils": 36,
 }
 """The number of Keras names each incomplete namespace provides now: the count may only grow."""
 
