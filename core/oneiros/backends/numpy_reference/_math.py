@@ -218,19 +218,20 @@ def lcm(x1: Any, x2: Any) -> np.ndarray:
     return elementwise(np.lcm, None, x1, x2)
 
 
-def bitwise_and(x: Any, y: Any) -> np.ndarray:
-    _integers_only("bitwise_and", x, y)
-    return elementwise(np.bitwise_and, None, x, y)
+def _integer_op(function: Any, name: str) -> Any:
+    def run(x: Any, y: Any) -> np.ndarray:
+        _integers_only(name, x, y)
+        return elementwise(function, None, x, y)
+
+    run.__name__ = run.__qualname__ = name
+    return run
 
 
-def bitwise_or(x: Any, y: Any) -> np.ndarray:
-    _integers_only("bitwise_or", x, y)
-    return elementwise(np.bitwise_or, None, x, y)
-
-
-def bitwise_xor(x: Any, y: Any) -> np.ndarray:
-    _integers_only("bitwise_xor", x, y)
-    return elementwise(np.bitwise_xor, None, x, y)
+bitwise_and = _integer_op(np.bitwise_and, "bitwise_and")
+bitwise_or = _integer_op(np.bitwise_or, "bitwise_or")
+bitwise_xor = _integer_op(np.bitwise_xor, "bitwise_xor")
+left_shift = _integer_op(np.left_shift, "left_shift")
+right_shift = _integer_op(np.right_shift, "right_shift")
 
 
 def bitwise_invert(x: Any) -> np.ndarray:
@@ -240,16 +241,6 @@ def bitwise_invert(x: Any) -> np.ndarray:
 
 def bitwise_not(x: Any) -> np.ndarray:
     return bitwise_invert(x)
-
-
-def left_shift(x: Any, y: Any) -> np.ndarray:
-    _integers_only("left_shift", x, y)
-    return elementwise(np.left_shift, None, x, y)
-
-
-def right_shift(x: Any, y: Any) -> np.ndarray:
-    _integers_only("right_shift", x, y)
-    return elementwise(np.right_shift, None, x, y)
 
 
 def bitwise_left_shift(x: Any, y: Any) -> np.ndarray:
