@@ -167,13 +167,17 @@ inflated by one-time costs (measured up to 2-3x on a loaded 2-core machine), and
 DROP_RATIO = 1.25
 """A candidate is dropped after its first timed call whose steps take over 1.25x the baseline's."""
 PAYBACK = 3.0
-"""A candidate is compiled only while the training planned ahead is expected to take at least
-this many times its compile time: a short fit never starts a compile, or risks a slow probe
-call, that it cannot profit from."""
+"""A candidate is compiled only while the training ahead is expected to take this many times
+what trying it can cost: its compile, and the probe's worst case (:data:`PROBE_RISK_STEPS`).
+The training ahead is what this fit plans plus as much as the trainer has already trained (a
+process that trained N steps tends to train as many more), so a short fit never starts a
+compile nor risks a slow probe it cannot repay, while repeated fits of a long session do."""
 PROBE_GROUP = 2
 """Before the first candidate, a fused group this small is compiled and called once: where a
 fused loop is pathologically slow (the MNIST convnet on XLA:CPU, 4-15x), finding out costs two
 slow steps rather than a candidate's eight."""
+PROBE_RISK_STEPS = PROBE_GROUP * 14
+"""What a pathological probe call costs, in single steps (two steps 15x slower)."""
 COMPILE_ESTIMATE = 1.5
 """A fused program's expected compile time, in first single-step calls (trace and compile)."""
 ESTIMATE_STEPS = 8
@@ -266,6 +270,7 @@ class FusionSearch:
         self._baseline_times: list[float] = []
         self._candidate_times: list[float] = []
         self._steps_left = 0.0
+        self._steps_done = 0
         self._example: Any = None
         self._candidate_signature: tuple = ()
         self._retry = False
@@ -278,7 +283,7 @@ class FusionSearch:
 
     def begin(self, planned_steps: int | None) -> None:
         """A fit of about ``planned_steps`` steps (None: unknown) starts."""
-        self._steps_left = float("inf") if planned_steps is None else float(planned_steps)
+        self._steps_left = float("inf") if planned_steps is None else float(planned_steps) + self._steps_done
         self._retry = self._phase == "waiting"
 
     def recall(self, key: str, batch: Any) -> None:
@@ -321,6 +326,7 @@ class FusionSearch:
     def run(self, state: Any, batch: Any, count: int) -> tuple[Any, Any]:
         """One call of ``count`` steps on ``batch``, timed when the search needs it."""
         self._steps_left -= count
+        self._steps_done += count
         program = self._program(count, batch)
         if self._retry:
             self._retry = False
@@ -420,8 +426,8 @@ class FusionSearch:
         if FUSED_STEPS not in self.backend.capabilities or self._reference is None or not larger:
             self._decide(self.baseline)
             return
-        expected_compile = COMPILE_ESTIMATE * self._first_call_seconds
-        if self._steps_left * self._seconds_per_step < PAYBACK * expected_compile:
+        risk = COMPILE_ESTIMATE * self._first_call_seconds + PROBE_RISK_STEPS * self._seconds_per_step
+        if self._steps_left * self._seconds_per_step < PAYBACK * risk:
             self._phase = "waiting"  # reconsidered when the next fit begins
             return
         count = PROBE_GROUP if self.baseline == 1 and not self._probed else larger[0]
