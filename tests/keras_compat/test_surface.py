@@ -43,7 +43,7 @@ COMPLETE = {"ops", "activations", "regularizers", "random", "models", "tree", "i
 """Namespaces that provide every Keras name not in ``EXEMPT``."""
 
 FLOORS = {
-    "layers": 143, "optimizers": 19, "callbacks": 14,
+    "layers": 171, "optimizers": 19, "callbacks": 14,
     "utils": 36,
 }
 """The number of Keras names each incomplete namespace provides now: the count may only grow."""

@@ -58,3 +58,29 @@ def bilinear_half_pixel(image, out_height, out_width):
 def bilinear_oracle():
     """:func:`bilinear_half_pixel`, the independent resize oracle several test files share."""
     return bilinear_half_pixel
+
+
+@pytest.fixture(scope="session")
+def augmentation_images():
+    """The image augmentation tests' images: 4 RGB images of 13 x 17 in [0, 255] (float32), one
+    with 16 grey levels in its green channel, one of low contrast, one with a constant channel."""
+    import numpy as np
+
+    images = np.random.default_rng(21).uniform(0, 255, size=(4, 13, 17, 3)).astype("float32")
+    images[..., 1] = np.floor(images[..., 1] / 16) * 16
+    images[1] = images[1] * 0.3 + 50
+    images[2, ..., 2] = 90
+    return images
+
+
+@pytest.fixture(scope="session")
+def keras_oracle():
+    """Keras 3 on JAX, the oracle of the Keras parity tests."""
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    import keras
+
+    if keras.backend.backend() != "jax":
+        raise RuntimeError(f"the Keras parity tests need KERAS_BACKEND=jax; Keras runs on {keras.backend.backend()}")
+    return keras

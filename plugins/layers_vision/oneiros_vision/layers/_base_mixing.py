@@ -6,11 +6,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from oneiros import ops
+from oneiros import ops, random
 
 from oneiros_vision.layers import _images
 from oneiros_vision.layers._base_random_image import BaseRandomImageLayer
 from oneiros_vision.layers._casting import floating
+
+
+def beta_weights(count: int, alpha: Any, seed: Any) -> Any:
+    """``count`` draws from Beta(alpha, alpha); where both gamma draws underflow (alpha near 0)
+    the limit, a fair coin between 0 and 1, replaces the 0/0."""
+    beta_key, coin_key = ops.split_seed(seed, 2)
+    weights = random.beta((count,), alpha, alpha, seed=beta_key)
+    coin = ops.cast(ops.less(ops.uniform((count,), seed=coin_key), 0.5), ops.dtype(weights))
+    return ops.where(ops.isnan(weights), coin, weights)
 
 
 class BaseMixingLayer(BaseRandomImageLayer):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops, random
+from oneiros import ops
 
 from oneiros_vision.layers import _affine, _color, _images
 from oneiros_vision.layers._augment_arguments import bounded_range
-from oneiros_vision.layers._base_mixing import BaseMixingLayer
+from oneiros_vision.layers._base_mixing import BaseMixingLayer, beta_weights
 from oneiros_vision.layers._base_random_image import draw_uniform
 
 ALPHA_FLOOR = 1e-6
@@ -62,7 +62,7 @@ class CutMix(BaseMixingLayer):
         batch = ops.shape(images)[0]
         height, width = _images.height_width(tuple(ops.shape(images)), self.data_format)
         alpha = ops.add(draw_uniform((), self.factor[0], self.factor[1], alpha_key), ALPHA_FLOOR)
-        ratio = ops.sqrt(ops.subtract(1.0, random.beta((batch,), alpha, alpha, seed=weight_key)))
+        ratio = ops.sqrt(ops.subtract(1.0, beta_weights(batch, alpha, seed=weight_key)))
         left, top, box_width, box_height = random_box(self, images, (ratio, ratio), box_key)
         partners = ops.shuffle(ops.arange(batch, dtype="int32"), seed=order_key)
         inside = box_mask(height, width, left, top, box_width, box_height, self.data_format)

@@ -16,7 +16,8 @@ class MaxNumBoundingBoxes(Layer):
     ``max_number`` boxes per image: the first ``max_number`` are kept, missing ones are filled
     with ``fill_value``. Takes Keras's dict ``{"images": ..., "bounding_boxes": {"boxes": ...,
     "labels": ...}}`` and returns it with the boxes changed; images pass through untouched, and
-    a plain images tensor is returned as it is.
+    a plain images tensor is returned as it is. ``bounding_box_format`` ("xyxy", ...) is kept
+    for Keras compatibility: truncating and padding do not depend on it.
 
     Example::
 
@@ -24,7 +25,7 @@ class MaxNumBoundingBoxes(Layer):
         data = layer({"images": images, "bounding_boxes": {"boxes": boxes, "labels": labels}})
     """
 
-    def __init__(self, max_number: int, fill_value: int = -1, **kwargs: Any):
+    def __init__(self, max_number: int, fill_value: int = -1, bounding_box_format: str | None = None, **kwargs: Any):
         owner = type(self).__name__
         max_number = _arguments.positive_int(owner, "max_number", max_number)
         if not isinstance(fill_value, (int, float)) or isinstance(fill_value, bool):
@@ -32,6 +33,7 @@ class MaxNumBoundingBoxes(Layer):
         super().__init__(**kwargs)
         self.max_number = max_number
         self.fill_value = int(fill_value)
+        self.bounding_box_format = bounding_box_format
 
     def build(self, input_shape: Any) -> None:
         if isinstance(input_shape, Mapping) and "bounding_boxes" in input_shape:
@@ -62,4 +64,5 @@ class MaxNumBoundingBoxes(Layer):
         return {**input_shape, "bounding_boxes": boxes}
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "max_number": self.max_number, "fill_value": self.fill_value}
+        return {**super().get_config(), "max_number": self.max_number, "fill_value": self.fill_value,
+                "bounding_box_format": self.bounding_box_format}

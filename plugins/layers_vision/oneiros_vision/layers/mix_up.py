@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops, random
+from oneiros import ops
 
 from oneiros_vision.layers import _color
 from oneiros_vision.layers._augment_arguments import positive_real
-from oneiros_vision.layers._base_mixing import BaseMixingLayer
+from oneiros_vision.layers._base_mixing import BaseMixingLayer, beta_weights
 
 
 class MixUp(BaseMixingLayer):
@@ -32,7 +32,7 @@ class MixUp(BaseMixingLayer):
         order_key, weight_key = ops.split_seed(seed, 2)
         batch = ops.shape(images)[0]
         partners = ops.shuffle(ops.arange(batch, dtype="int32"), seed=order_key)
-        weights = random.beta((batch,), self.alpha, self.alpha, seed=weight_key)
+        weights = beta_weights(batch, self.alpha, seed=weight_key)
         own = _color.per_image(ops.cast(weights, ops.dtype(images)))
         mixed = ops.add(ops.multiply(own, images), ops.multiply(ops.subtract(1.0, own), ops.take(images, partners, axis=0)))
         return mixed, partners, weights

@@ -48,6 +48,31 @@ def _product(a: Matrix, b: Matrix) -> Matrix:
                      ops.multiply(a[i][2], b[2][j])) for j in range(3)] for i in range(3)]
 
 
+def perspective_transform(images: Any, start_points: Any, end_points: Any, interpolation: str = "bilinear",
+                          fill_value: float = 0.0, data_format: str = "channels_last") -> Any:
+    """Keras's ``ops.image.perspective_transform``: ``images`` (batch, H, W, C) warped so that
+    output pixels at ``end_points`` show the input at ``start_points``; points (batch, 4, 2) as
+    (x, y) of the top-left, top-right, bottom-left and bottom-right corners. Pixels mapped from
+    outside the image get ``fill_value``."""
+    def corners(points: Any) -> list[tuple[Any, Any]]:
+        x, y = (ops.squeeze(part, 2) for part in ops.split(ops.cast(points, "float32"), 2, axis=2))
+        xs, ys = ([ops.squeeze(part, 1) for part in ops.split(coordinate, 4, axis=1)] for coordinate in (x, y))
+        # The unit square's corners run round: top-left, top-right, bottom-right, bottom-left.
+        return [(xs[0], ys[0]), (xs[1], ys[1]), (xs[3], ys[3]), (xs[2], ys[2])]
+
+    homography = _product(_square_to_quad(corners(start_points)), _adjugate(_square_to_quad(corners(end_points))))
+    height, width = _images.height_width(tuple(ops.shape(images)), data_format)
+    rows, columns = _affine.pixel_grid(height, width)
+
+    def projected(row: list[Any]) -> Any:
+        return ops.add(ops.add(ops.multiply(ops.expand_dims(row[0], 1), columns),
+                               ops.multiply(ops.expand_dims(row[1], 1), rows)), ops.expand_dims(row[2], 1))
+
+    depth = projected(homography[2])
+    return _affine.warp(images, ops.divide(projected(homography[0]), depth), ops.divide(projected(homography[1]), depth),
+                        interpolation, "constant", fill_value, data_format)
+
+
 class RandomPerspective(BaseRandomImageLayer):
     """While training, moves each chosen image's corners by up to ``scale / 2`` times their own
     coordinates (the top-left corner (0, 0) stays, as in Keras) and warps the image so that the
@@ -78,28 +103,12 @@ class RandomPerspective(BaseRandomImageLayer):
         chance_key, corner_key = ops.split_seed(seed, 2)
         height, width = _images.height_width(tuple(ops.shape(images)), self.data_format)
         batch = ops.shape(images)[0]
-        moves = ops.add(1.0, draw_uniform((batch, 8), -0.5 * self.scale, 0.5 * self.scale, corner_key))
-        move = [ops.squeeze(column, 1) for column in ops.split(moves, 8, axis=1)]
-        right, bottom = float(width - 1), float(height - 1)
-        zeros = ops.zeros((batch,), dtype="float32")
-        rights, bottoms = ops.full((batch,), right, dtype="float32"), ops.full((batch,), bottom, dtype="float32")
-        # Keras draws (x, y) moves for the corners top-left, top-right, bottom-left, bottom-right
-        # (moves 0-7); the unit square's corners run round instead.
-        start = [(zeros, zeros), (rights, zeros), (rights, bottoms), (zeros, bottoms)]
-        end = [(zeros, zeros), (ops.multiply(move[2], right), zeros),
-               (ops.multiply(move[6], right), ops.multiply(move[7], bottom)), (zeros, ops.multiply(move[5], bottom))]
-        homography = _product(_square_to_quad(start), _adjugate(_square_to_quad(end)))
-        rows, columns = _affine.pixel_grid(height, width)
-
-        def projected(row: list[Any]) -> Any:
-            return ops.add(ops.add(ops.multiply(ops.expand_dims(row[0], 1), columns),
-                                   ops.multiply(ops.expand_dims(row[1], 1), rows)), ops.expand_dims(row[2], 1))
-
-        depth = projected(homography[2])
-        source_x = ops.divide(projected(homography[0]), depth)
-        source_y = ops.divide(projected(homography[1]), depth)
-        warped = _affine.warp(images, source_x, source_y, self.interpolation, "constant", self.fill_value,
-                              self.data_format)
+        corners = ops.convert_to_tensor([[0.0, 0.0], [width - 1, 0.0], [0.0, height - 1], [width - 1, height - 1]],
+                                        "float32")
+        start = ops.broadcast_to(ops.expand_dims(corners, 0), (batch, 4, 2))
+        moves = draw_uniform((batch, 4, 2), -0.5 * self.scale, 0.5 * self.scale, corner_key)
+        end = ops.add(start, ops.multiply(start, moves))
+        warped = perspective_transform(images, start, end, self.interpolation, self.fill_value, self.data_format)
         return ops.where(_color.per_image(self.batch_chance(images, self.factor, chance_key)), warped, images)
 
     def get_config(self) -> dict[str, Any]:

@@ -16,7 +16,9 @@ class RandomSaturation(BaseRandomColorLayer):
     """While training, multiplies the HSV saturation of each RGB image by ``s / (1 - s)``, s drawn
     per image in [-f, f] for a number ``factor`` f or in [lower, upper] for a pair (within
     [-1, 1]): s = 0.5 keeps the image, 0 makes it grey, 1 saturates it fully. The saturation is
-    clipped to ``value_range`` as Keras does. Outside training: the identity.
+    clipped to [0, 1] (Keras clips it to ``value_range``, so with (0, 255) an over-saturated
+    image leaves the range; within [0, 1] both agree): ``value_range`` is accepted as in Keras but
+    not needed. Outside training: the identity.
 
     Example::
 
@@ -29,5 +31,5 @@ class RandomSaturation(BaseRandomColorLayer):
         scale = _color.per_image(ops.cast(ops.divide(drawn, ops.add(ops.subtract(1.0, drawn), EPSILON)),
                                           ops.dtype(images)), 3)
         hue, saturation, value = _color.hsv_planes(images, self.data_format)
-        saturation = ops.clip(ops.multiply(saturation, scale), self.value_range[0], self.value_range[1])
+        saturation = ops.clip(ops.multiply(saturation, scale), 0.0, 1.0)
         return _color.from_hsv_planes(hue, saturation, value, self.data_format)
