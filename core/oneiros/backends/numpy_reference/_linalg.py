@@ -243,7 +243,17 @@ def dot(x1: Any, x2: Any) -> np.ndarray:
 
 
 def cross(x1: Any, x2: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: Any = None) -> np.ndarray:
-    return _contracted(lambda a, b: np.cross(a, b, axisa, axisb, axisc, axis), x1, x2)
+    if axis is not None:
+        axisa = axisb = axisc = axis
+
+    def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        a, b = np.moveaxis(a, axisa, -1), np.moveaxis(b, axisb, -1)
+        if a.shape[-1] == b.shape[-1] == 2:  # numpy >= 2 deprecates 2-vectors in np.cross
+            return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
+        a, b = (np.concatenate([v, np.zeros(v.shape[:-1] + (3 - v.shape[-1],))], -1) for v in (a, b))
+        return np.moveaxis(np.cross(a, b), -1, axisc)
+
+    return _contracted(product, x1, x2)
 
 
 def cdist(x: Any, y: Any) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -180,8 +181,8 @@ def average(x: Any, axis: Axis = None, weights: Any = None) -> np.ndarray:
 def _nan_same_dtype(fn: Any, x: Any, axis: Axis, keepdims: bool, result: Any = None) -> np.ndarray:
     array = as_tensor(x)
     name = result(array.dtype.name) if result is not None else array.dtype.name
-    with quiet(), np.testing.suppress_warnings() as silenced:
-        silenced.filter(RuntimeWarning)
+    with quiet(), warnings.catch_warnings():  # all-NaN slices warn; their NaN result is the contract
+        warnings.simplefilter("ignore", RuntimeWarning)
         return finish(fn(array.astype(compute_dtype(array.dtype.name)), axis=normalize_axis(axis), keepdims=keepdims),
                       name)
 
