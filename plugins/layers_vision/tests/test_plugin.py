@@ -28,7 +28,7 @@ ALIASES = {"Convolution2D": "Conv2D", "MaxPool2D": "MaxPooling2D", "AvgPool1D": 
 
 def test_registers_cleanly_in_an_isolated_host(register_plugin):
     record = register_plugin(plugin, "vision")
-    assert record.registered == {"layers": 41 + 20, "data_loaders": 3}
+    assert record.registered == {"layers": 69 + 20, "data_loaders": 3}
     for name in CONV_AND_POOLING + RESHAPING + PREPROCESSING:
         cls = oi.layers.get(f"vision>{name}")
         assert cls.__name__ == name and oi.layers.get(name) is cls

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any, ClassVar
-
-import numpy as np
 
 from oneiros import ops
 from oneiros.layers import InputSpec, Layer
@@ -13,32 +10,6 @@ from oneiros.layers import InputSpec, Layer
 from oneiros_vision.layers import _arguments, _shapes
 from oneiros_vision.layers._casting import floating
 from oneiros_vision.layers._config import as_list
-
-
-def windows(length: int, size: int) -> list[tuple[int, int]]:
-    """PyTorch's and Keras's adaptive windows: output i covers [floor(i L / n), ceil((i + 1) L / n))."""
-    return [(i * length // size, math.ceil((i + 1) * length / size)) for i in range(size)]
-
-
-def _average_along(values: Any, axis: int, size: int) -> Any:
-    length = ops.shape(values)[axis]
-    weights = np.zeros((length, size), dtype=np.float32)
-    for index, (start, stop) in enumerate(windows(length, size)):
-        weights[start:stop, index] = 1.0 / (stop - start)
-    pooled = ops.tensordot(values, ops.convert_to_tensor(weights, ops.dtype(values)), axes=([axis], [0]))
-    return ops.moveaxis(pooled, -1, axis)
-
-
-def _max_along(values: Any, axis: int, size: int) -> Any:
-    shape = tuple(ops.shape(values))
-    spans = windows(shape[axis], size)
-    widest = max(stop - start for start, stop in spans)
-    # Short windows repeat their first element, which leaves their maximum unchanged.
-    picks = np.array([[start + min(k, stop - start - 1) for k in range(widest)] for start, stop in spans],
-                     dtype=np.int32)
-    gathered = ops.take(values, ops.convert_to_tensor(picks.reshape(-1), "int32"), axis=axis)
-    gathered = ops.reshape(gathered, shape[:axis] + (size, widest) + shape[axis + 1:])
-    return ops.max(gathered, axis=axis + 1)
 
 
 class BaseAdaptivePooling(Layer):
@@ -59,11 +30,10 @@ class BaseAdaptivePooling(Layer):
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def call(self, inputs: Any) -> Any:
-        pool_along = _average_along if self.pool_mode == "average" else _max_along
-        values = floating(inputs, self.compute_dtype) if self.pool_mode == "average" else inputs
-        for axis, size in zip(_shapes.spatial_axes(self.data_format, self.rank), self.output_size):
-            values = pool_along(values, axis, size)
-        return values
+        if self.pool_mode == "average":
+            return ops.adaptive_average_pool(floating(inputs, self.compute_dtype), self.output_size,
+                                             data_format=self.data_format)
+        return ops.adaptive_max_pool(inputs, self.output_size, data_format=self.data_format)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         channels = input_shape[_shapes.channel_axis(self.data_format)]

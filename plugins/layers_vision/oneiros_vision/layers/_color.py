@@ -1,8 +1,8 @@
 """Colour arithmetic the colour augmentation layers share, written in ``oneiros.ops``.
 
 Images are batches ``(batch, height, width, channels)`` or channels-first; the formulas are
-Keras 3's (``keras.ops.image``): ITU-R 601 grey weights, dm_pix's HSV conversion, a separable
-Gaussian kernel, and histogram equalization with a lookup table per channel.
+Keras 3's: grey and HSV from ``ops.image``, a Gaussian kernel whose sigma may be a tensor (a
+random draw), and histogram equalization with a lookup table per channel.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from typing import Any
 
 from oneiros import ops
 
-GRAY_WEIGHTS = (0.2989, 0.5870, 0.1140)
 EIGHT_BIT = (0.0, 255.0)
 
 
@@ -34,57 +33,20 @@ def per_image(values: Any, ndim: int = 4) -> Any:
 
 def grayscale(images: Any, data_format: str) -> Any:
     """Luma of RGB images, one channel (one-channel images are returned as they are)."""
-    axis = channel_axis(data_format, len(ops.shape(images)))
-    if ops.shape(images)[axis] == 1:
-        return images
-    weight_shape = [1] * len(ops.shape(images))
-    weight_shape[axis] = 3
-    weights = ops.reshape(ops.convert_to_tensor(GRAY_WEIGHTS, ops.dtype(images)), tuple(weight_shape))
-    return ops.sum(ops.multiply(images, weights), axis=axis, keepdims=True)
-
-
-def _planes(images: Any, axis: int) -> list[Any]:
-    return [ops.squeeze(plane, axis) for plane in ops.split(images, 3, axis=axis)]
-
-
-def rgb_to_hsv(images: Any, data_format: str) -> Any:
-    """Hue in [0, 1), saturation and value (the maximum channel) of RGB images."""
-    axis = channel_axis(data_format, len(ops.shape(images)))
-    red, green, blue = _planes(images, axis)
-    value = ops.maximum(ops.maximum(red, green), blue)
-    spread = ops.subtract(value, ops.minimum(ops.minimum(red, green), blue))
-    safe_value = ops.where(ops.greater(value, 0.0), value, 1.0)
-    safe_spread = ops.where(ops.greater(spread, 0.0), spread, 1.0)
-    saturation = ops.where(ops.greater(value, 0.0), ops.divide(spread, safe_value), 0.0)
-    norm = ops.divide(1.0, ops.multiply(safe_spread, 6.0))
-    hue = ops.where(ops.equal(value, green), ops.add(ops.multiply(norm, ops.subtract(blue, red)), 2.0 / 6.0),
-                    ops.add(ops.multiply(norm, ops.subtract(red, green)), 4.0 / 6.0))
-    hue = ops.where(ops.equal(value, red), ops.multiply(norm, ops.subtract(green, blue)), hue)
-    hue = ops.add(ops.where(ops.greater(spread, 0.0), hue, 0.0), ops.cast(ops.less(hue, 0.0), ops.dtype(hue)))
-    return ops.stack([hue, saturation, value], axis=axis)
+    return ops.image.rgb_to_grayscale(images, data_format=data_format)
 
 
 def hsv_planes(images: Any, data_format: str) -> list[Any]:
     """The (hue, saturation, value) planes of RGB images, each without its channel axis."""
-    return _planes(rgb_to_hsv(images, data_format), channel_axis(data_format, len(ops.shape(images))))
+    axis = channel_axis(data_format, len(ops.shape(images)))
+    hsv = ops.image.rgb_to_hsv(images, data_format=data_format)
+    return [ops.squeeze(plane, axis) for plane in ops.split(hsv, 3, axis=axis)]
 
 
 def from_hsv_planes(hue: Any, saturation: Any, value: Any, data_format: str) -> Any:
     """RGB images from (hue, saturation, value) planes."""
-    return hsv_to_rgb(ops.stack([hue, saturation, value], axis=channel_axis(data_format, len(ops.shape(hue)) + 1)),
-                      data_format)
-
-
-def hsv_to_rgb(images: Any, data_format: str) -> Any:
-    axis = channel_axis(data_format, len(ops.shape(images)))
-    hue, saturation, value = _planes(images, axis)
-    sector = ops.multiply(ops.mod(hue, 1.0), 6.0)
-    weights = (ops.clip(ops.subtract(ops.abs(ops.subtract(sector, 3.0)), 1.0), 0.0, 1.0),
-               ops.clip(ops.subtract(2.0, ops.abs(ops.subtract(sector, 2.0))), 0.0, 1.0),
-               ops.clip(ops.subtract(2.0, ops.abs(ops.subtract(sector, 4.0))), 0.0, 1.0))
-    grey = ops.subtract(1.0, saturation)
-    return ops.stack([ops.multiply(value, ops.add(grey, ops.multiply(saturation, weight))) for weight in weights],
-                     axis=axis)
+    axis = channel_axis(data_format, len(ops.shape(hue)) + 1)
+    return ops.image.hsv_to_rgb(ops.stack([hue, saturation, value], axis=axis), data_format=data_format)
 
 
 def gaussian_kernel(size: int, sigma: Any) -> Any:
