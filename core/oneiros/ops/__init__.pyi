@@ -149,8 +149,14 @@ def affine_transform(images: Any, transform: Any, interpolation: Any = 'bilinear
 def crop_images(images: Any, top_cropping: Any = None, left_cropping: Any = None, bottom_cropping: Any = None, right_cropping: Any = None, target_height: Any = None, target_width: Any = None, data_format: Any = None) -> Any:
     """The images cropped, from exactly two of each axis's three arguments."""
 
+def elastic_transform(images: Any, alpha: Any = 20.0, sigma: Any = 5.0, interpolation: Any = 'bilinear', fill_mode: Any = 'reflect', fill_value: Any = 0.0, seed: Any = None, data_format: Any = None) -> Any:
+    """Elastic distortion (Simard et al. 2003): every pixel moves by alpha times a Gaussian-blurred"""
+
 def extract_patches(images: Any, size: Any, strides: Any = None, dilation_rate: Any = 1, padding: Any = 'valid', data_format: Any = None) -> Any:
     """Patches as channels: (N, rows, columns, ph * pw * C), each patch flattened (i, j, c) row-major;"""
+
+def extract_patches_3d(volumes: Any, size: Any, strides: Any = None, dilation_rate: Any = 1, padding: Any = 'valid', data_format: Any = None) -> Any:
+    """3-D patches as channels: (N, d, h, w, pd * ph * pw * C), each flattened (i, j, k, c) row-major."""
 
 def gaussian_blur(images: Any, kernel_size: Any = (3, 3), sigma: Any = (1.0, 1.0), data_format: Any = None) -> Any:
     """Each channel convolved with a normalised Gaussian ('same' zero padding); as Keras, the first"""
@@ -164,14 +170,23 @@ def map_coordinates(inputs: Any, coordinates: Any, order: Any, fill_mode: Any = 
 def pad_images(images: Any, top_padding: Any = None, left_padding: Any = None, bottom_padding: Any = None, right_padding: Any = None, target_height: Any = None, target_width: Any = None, data_format: Any = None) -> Any:
     """Zero padding around the images, from exactly two of each axis's three arguments."""
 
+def perspective_transform(images: Any, start_points: Any, end_points: Any, interpolation: Any = 'bilinear', fill_value: Any = 0, data_format: Any = None) -> Any:
+    """The projective warp taking the ``start_points`` quadrilateral to ``end_points`` (the output at"""
+
 def rgb_to_grayscale(images: Any, data_format: Any = None) -> Any:
     """Luma 0.2989 R + 0.5870 G + 0.1140 B with the channel axis kept (size 1); one channel passes."""
 
 def rgb_to_hsv(images: Any, data_format: Any = None) -> Any:
     """Hue, saturation and value in [0, 1] (the dm_pix formulas Keras uses)."""
 
+def scale_and_translate(images: Any, output_shape: Any, scale: Any, translation: Any, spatial_dims: Any, method: Any, antialias: Any = True) -> Any:
+    """Resampling with a scale and translation per spatial axis, as ``jax.image.scale_and_translate``:"""
+
 def sobel_edges(images: Any, data_format: Any = None) -> Any:
     """Sobel responses per channel, stacked last as (..., 2): [d/dy, d/dx] ('same' zero padding)."""
+
+def ssim(image1: Any, image2: Any, max_val: Any = 1.0, filter_size: Any = 11, filter_sigma: Any = 1.5, k1: Any = 0.01, k2: Any = 0.03, data_format: Any = None) -> Any:
+    """Mean structural similarity (Wang et al. 2004) per image: Gaussian-weighted local means,"""
 
 def cdist(x: Any, y: Any) -> Any:
     """Euclidean distances between every row of x and every row of y: shape (..., m, n)."""
