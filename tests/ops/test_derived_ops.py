@@ -92,3 +92,7 @@ def test_each_definition_matches_numpy_on_every_conformance_case(case, definitio
     """The numpy reference computes each derived op straight from numpy: the oracle for the
     definitions, which every backend without an override runs."""
     assert_same_outcome(case, run_eager(definitions_only, case), run_eager(get_backend("numpy"), case))
+
+
+def test_ndim_of_a_symbolic_tensor_is_a_python_int_as_in_keras():
+    assert ops.ndim(oi.Input((4, 3))) == 3

@@ -108,6 +108,8 @@ def _symbolic_inspection(name: str, args: tuple, kwargs: dict) -> Any:
         return x.shape
     if name == "dtype":
         return x.dtype
+    if name == "ndim":
+        return len(x.shape)
     if name == "is_tensor":
         return False
     if name == "to_numpy":
