@@ -18,9 +18,12 @@ Tasks (the same sizes on both sides; chosen to keep the whole run near 25 CPU-mi
 - ``sms_textvec``: the same model, each side vectorizing with its own
   ``keras.layers.TextVectorization(max_tokens=10000, output_sequence_length=64)`` adapted on
   the training texts (Keras's runs on TensorFlow, which must be installed).
-- ``diabetes``: Dense(32, relu) -> Dense(1), Adam, MSE, 50 epochs, batch 32,
-  on scikit-learn's diabetes data (features standardized, target divided by its training
-  standard deviation), split 80/20 (fixed seed). Metric: test R^2 (%).
+- ``diabetes``: Dense(256, relu) -> Dense(1), Adam(learning_rate=0.003), MSE, 100 full-batch
+  epochs, on scikit-learn's diabetes data (features standardized, target divided by its
+  training standard deviation), split 80/20 (fixed seed). Metric: test R^2 (%). Full batches
+  and a wide layer keep the seed-to-seed spread near one point: with batch 32 and 32 units the
+  R^2 of 89 test samples moved by +-3 points between seeds and epochs alike, which would drown
+  any difference between the frameworks.
 
 The table gives, per task and side, the mean, standard deviation and minimum of the metric over
 the seeds, and a bootstrap 95% interval of mean(Oneiros) - mean(Keras) (each side resampled on
@@ -167,12 +170,12 @@ def diabetes(keras: Any, seed: int) -> float:
     keras.utils.set_random_seed(seed)
     model = keras.Sequential([
         keras.Input((features.shape[1],)),
-        keras.layers.Dense(32, activation="relu"),
+        keras.layers.Dense(256, activation="relu"),
         keras.layers.Dense(1),
     ])
-    model.compile(optimizer="adam", loss="mse")
-    model.fit(x_train.astype(np.float32), (y_train / scale).astype(np.float32)[:, None], batch_size=32,
-              epochs=50, verbose=0)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.003), loss="mse")
+    model.fit(x_train.astype(np.float32), (y_train / scale).astype(np.float32)[:, None], batch_size=len(x_train),
+              epochs=100, verbose=0)
     predicted = np.asarray(model.predict(x_test.astype(np.float32), verbose=0))[:, 0] * scale
     return 100.0 * float(1 - np.sum((y_test - predicted) ** 2) / np.sum((y_test - y_test.mean()) ** 2))
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from oneiros import dtypes, ops
+from oneiros.layers._keras_mask import get_keras_mask
 from oneiros.losses._numerics import divide_no_nan
 from oneiros.losses._shapes import align_sample_weight, shape_of
 
@@ -84,11 +85,17 @@ class Loss:
         self.dtype = float_dtype(self.name, dtype)
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:
+        # A mask the model attached to its predictions (padded time steps after
+        # Embedding(mask_zero=True)) keeps those steps out of the loss, as in Keras.
+        prediction_mask = get_keras_mask(y_pred)
         y_pred = ops.convert_to_tensor(y_pred, self.dtype)
         y_true = ops.convert_to_tensor(y_true, self.dtype)
         losses = self.call(y_true, y_pred)
-        return reduce_weighted_values(losses, sample_weight, self.valid_mask(y_true, y_pred),
-                                      self.reduction, self.dtype, owner=self.name)
+        mask = self.valid_mask(y_true, y_pred)
+        if prediction_mask is not None:
+            prediction_mask = ops.cast(prediction_mask, "bool")
+            mask = prediction_mask if mask is None else ops.logical_and(mask, prediction_mask)
+        return reduce_weighted_values(losses, sample_weight, mask, self.reduction, self.dtype, owner=self.name)
 
     def call(self, y_true: Any, y_pred: Any) -> Any:
         """Per-sample losses (typically ``y_pred``'s shape without its last axis)."""
