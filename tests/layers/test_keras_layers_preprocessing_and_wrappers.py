@@ -224,3 +224,28 @@ def test_new_layers_train_inside_a_compiled_fit():
         restored.build((None, 64, 1))
         restored.set_weights(model.get_weights())
         np.testing.assert_allclose(numpy_of(restored(x)), predictions, atol=1e-5)
+
+
+def test_keras_files_load_both_ways(tmp_path):
+    """Keras 3's .keras files of these layers load into Oneiros with the same outputs, and the
+    files Oneiros writes load into Keras."""
+    cases = {
+        "spectrogram": (keras.Sequential([keras.Input((64, 1)), keras.layers.STFTSpectrogram(frame_length=16),
+                                          keras.layers.Normalization(axis=None, mean=0.5, variance=2.0)]),
+                        SIGNALS[:, :64, :1]),
+        "mel": (keras.Sequential([keras.Input((512,)), keras.layers.MelSpectrogram(fft_length=128, sequence_stride=64,
+                                                                                   num_mel_bins=8)]),
+                AUDIO[:, :512]),
+        "spectral": (keras.Sequential([keras.Input((3,)), keras.layers.SpectralNormalization(keras.layers.Dense(2)),
+                                       keras.layers.Discretization(bin_boundaries=[0.0, 1.0])]), FEATURES[:4]),
+    }
+    with oi.backend_scope("jax"):
+        for name, (keras_model, inputs) in cases.items():
+            expected = np.asarray(keras_model(inputs))
+            keras_model.save(tmp_path / f"{name}.keras")
+            model = oi.load_model(tmp_path / f"{name}.keras")
+            np.testing.assert_allclose(numpy_of(model(inputs)), expected, rtol=1e-5, atol=1e-5 * np.abs(expected).max())
+            model.save(tmp_path / f"{name}_oneiros.keras")
+            reloaded = keras.saving.load_model(tmp_path / f"{name}_oneiros.keras")
+            np.testing.assert_allclose(np.asarray(reloaded(inputs)), expected, rtol=1e-5,
+                                       atol=1e-5 * np.abs(expected).max())

@@ -95,8 +95,10 @@ class Discretization(Layer):
         return "int32" if self.output_mode == "int" else self.compute_dtype
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "bin_boundaries": self.bin_boundaries, "num_bins": self.num_bins,
-                "epsilon": self.epsilon, "output_mode": self.output_mode, "sparse": self.sparse}
+        # Keras's keys only (no `trainable`), so Keras reads the config too.
+        return {"name": self.name, "dtype": self.dtype_policy.name, "bin_boundaries": self.bin_boundaries,
+                "num_bins": self.num_bins, "epsilon": self.epsilon, "output_mode": self.output_mode,
+                "sparse": self.sparse}
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Discretization:

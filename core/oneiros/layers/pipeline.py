@@ -45,7 +45,8 @@ class Pipeline(Layer):
     def get_config(self) -> dict[str, Any]:
         from oneiros.saving import serialize_keras_object
 
-        return {**super().get_config(), "layers": serialize_keras_object(self._pipeline_layers)}
+        # Keras's keys only (name and layers), so Keras reads the config too.
+        return {"name": self.name, "layers": serialize_keras_object(self._pipeline_layers)}
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Pipeline:

@@ -231,3 +231,27 @@ def test_new_layers_train_inside_a_compiled_fit():
         restored = oi.Model.from_config(model.get_config())
         restored.set_weights(model.get_weights())
         np.testing.assert_allclose(numpy_of(restored([x, tokens])), predictions, atol=1e-5)
+
+
+def test_keras_files_load_both_ways(tmp_path):
+    """Keras 3's .keras files of these layers load into Oneiros with the same outputs, and Oneiros
+    writes files Keras loads (weight paths and class names are Keras's)."""
+    query = keras.Input((5, 8))
+    attention = keras.layers.GroupQueryAttention(head_dim=2, num_query_heads=4, num_key_value_heads=2)
+    cases = {
+        "conv_lstm": (keras.Sequential([keras.Input((3, 6, 2)), keras.layers.ConvLSTM1D(2, 3, return_sequences=True)]),
+                      SEQUENCES_1D[:, :3, :6, :2]),
+        "stacked": (keras.Sequential([keras.Input((5, 4)),
+                                      keras.layers.RNN([keras.layers.LSTMCell(3), keras.layers.GRUCell(2)])]), VECTORS),
+        "reversible": (keras.Sequential([keras.Input((3,), dtype="int32"), keras.layers.ReversibleEmbedding(10, 3)]),
+                       np.array([[1, 2, 3]], "int32")),
+        "attention": (keras.Model(query, attention(query, query)), QUERY),
+    }
+    with oi.backend_scope("jax"):
+        for name, (keras_model, inputs) in cases.items():
+            keras_model.save(tmp_path / f"{name}.keras")
+            model = oi.load_model(tmp_path / f"{name}.keras")
+            np.testing.assert_allclose(numpy_of(model(inputs)), np.asarray(keras_model(inputs)), atol=1e-5)
+            model.save(tmp_path / f"{name}_oneiros.keras")
+            reloaded = keras.saving.load_model(tmp_path / f"{name}_oneiros.keras")
+            np.testing.assert_allclose(np.asarray(reloaded(inputs)), np.asarray(keras_model(inputs)), atol=1e-5)

@@ -13,13 +13,17 @@ import oneiros_text.plugin as text_plugin
 
 LAYERS = ["Embedding", "PositionalEmbedding", "SimpleRNNCell", "LSTMCell", "GRUCell", "RNN", "SimpleRNN", "LSTM",
           "GRU", "Bidirectional", "TimeDistributed", "Attention", "AdditiveAttention", "MultiHeadAttention",
-          "TransformerEncoder", "TextVectorization", "StringLookup", "IntegerLookup", "Hashing", "CategoryEncoding"]
+          "TransformerEncoder", "TextVectorization", "StringLookup", "IntegerLookup", "Hashing", "CategoryEncoding",
+          "StackedRNNCells", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "GroupQueryAttention", "GroupedQueryAttention",
+          "ReversibleEmbedding", "HashedCrossing"]
+CLASS_NAMES = {"GroupQueryAttention": "GroupedQueryAttention"}
+"""Keras exports GroupedQueryAttention under a second name; both are registered."""
 
 
 def test_every_layer_and_loader_is_registered_under_the_text_plugin():
     for name in LAYERS:
         assert oi.layers.get(f"text>{name}") is oi.layers.get(name)
-        assert oi.layers.get(name).__name__ == name
+        assert oi.layers.get(name).__name__ == CLASS_NAMES.get(name, name)
     assert {"text>text_folder", "text>delimited"} <= set(oi.data.loaders())
 
 
@@ -43,8 +47,8 @@ def test_importing_the_plugin_module_imports_no_engine_and_no_layer():
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
 
 
-def test_the_plugin_depends_on_the_core_only():
+def test_the_plugin_depends_on_the_core_and_farmhash_only():
     from importlib.metadata import distribution
 
     requirements = distribution("oneiros-text").requires or []
-    assert [r.split(">")[0].split("<")[0].split("=")[0].strip() for r in requirements] == ["oneiros"]
+    assert [r.split(">")[0].split("<")[0].split("=")[0].strip() for r in requirements] == ["oneiros", "pyfarmhash"]

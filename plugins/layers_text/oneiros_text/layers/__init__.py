@@ -29,6 +29,7 @@ _MODULES = {
     "ConvLSTM2D": "conv_lstm2d",
     "ConvLSTM3D": "conv_lstm3d",
     "GroupQueryAttention": "group_query_attention",
+    "GroupedQueryAttention": "group_query_attention",
     "ReversibleEmbedding": "reversible_embedding",
 }
 

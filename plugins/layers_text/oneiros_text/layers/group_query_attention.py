@@ -14,7 +14,7 @@ from oneiros_text.layers._nested import build_sublayer
 from oneiros_text.layers.multi_head_attention import MultiHeadAttention
 
 
-class GroupQueryAttention(MultiHeadAttention):
+class GroupedQueryAttention(MultiHeadAttention):
     """Grouped-query attention with Keras 3's arguments and weights: ``num_query_heads`` query
     heads of ``head_dim``, in groups that share each of the ``num_key_value_heads`` key and value
     heads. Projections ``query`` (kernel (dim, num_query_heads, head_dim)), ``key``, optional
@@ -29,6 +29,10 @@ class GroupQueryAttention(MultiHeadAttention):
     Example::
 
         gqa = GroupQueryAttention(head_dim=16, num_query_heads=8, num_key_value_heads=2)
+
+    Keras's class is ``GroupedQueryAttention``, exported as ``GroupQueryAttention``; both names
+    reach this class, whose default layer names and weight paths are Keras's
+    (``grouped_query_attention``).
         y = gqa(x, x, use_causal_mask=True)                # (batch, steps, dim)
     """
 
@@ -64,22 +68,23 @@ class GroupQueryAttention(MultiHeadAttention):
         self.seed_generator = SeedGenerator(seed) if self.dropout else None
 
     def build(self, input_shape: Any) -> None:
+        # Keras's attribute names: a .keras file stores the projections under them.
         query, value, key = self._input_shapes(input_shape)
         query_heads = (None, self.num_query_heads, self.head_dim)
         shared_heads = (None, self.num_key_value_heads, self.head_dim)
-        self.query_dense = self._projection("query", "bqm,muh->bquh", query_heads, "uh")
-        self.key_dense = self._projection("key", "bkm,mvh->bkvh", shared_heads, "vh")
-        build_sublayer(self.query_dense, query)
-        build_sublayer(self.key_dense, key)
-        self.gate_dense = None
+        self._query_dense = self._projection("query", "bqm,muh->bquh", query_heads, "uh")
+        self._key_dense = self._projection("key", "bkm,mvh->bkvh", shared_heads, "vh")
+        build_sublayer(self._query_dense, query)
+        build_sublayer(self._key_dense, key)
+        self._gate_dense = None
         if self.use_gate:
-            self.gate_dense = self._projection("gate", "bqm,muh->bquh", query_heads, "uh")
-            self.gate_dense.activation = activations.get("sigmoid")
-            build_sublayer(self.gate_dense, query)
-        self.value_dense = self._projection("value", "bkm,mvh->bkvh", shared_heads, "vh")
-        self.output_dense = self._projection("attention_output", "bquh,uhm->bqm", (None, query[-1]), "m")
-        build_sublayer(self.value_dense, value)
-        build_sublayer(self.output_dense, (query[0], query[1], self.num_query_heads, self.head_dim))
+            self._gate_dense = self._projection("gate", "bqm,muh->bquh", query_heads, "uh")
+            self._gate_dense.activation = activations.get("sigmoid")
+            build_sublayer(self._gate_dense, query)
+        self._value_dense = self._projection("value", "bkm,mvh->bkvh", shared_heads, "vh")
+        self._output_dense = self._projection("attention_output", "bquh,uhm->bqm", (None, query[-1]), "m")
+        build_sublayer(self._value_dense, value)
+        build_sublayer(self._output_dense, (query[0], query[1], self.num_query_heads, self.head_dim))
 
     def call(self, inputs: Any, mask: Any = None, training: bool | None = None, query_mask: Any = None,
              value_mask: Any = None, key_mask: Any = None, return_attention_scores: bool = False,
@@ -89,10 +94,10 @@ class GroupQueryAttention(MultiHeadAttention):
         if self.sliding_window is not None:
             band = _band(ops.shape(query)[1], ops.shape(value)[1], self.sliding_window)
             combined = _masking.combine(combined, band)
-        gate = None if self.gate_dense is None else self.gate_dense(query)
-        projected_query = ops.multiply(self.query_dense(query), 1.0 / math.sqrt(self.head_dim))
-        projected_key = ops.repeat(self.key_dense(key), self.num_repeats, axis=2)
-        projected_value = ops.repeat(self.value_dense(value), self.num_repeats, axis=2)
+        gate = None if self._gate_dense is None else self._gate_dense(query)
+        projected_query = ops.multiply(self._query_dense(query), 1.0 / math.sqrt(self.head_dim))
+        projected_key = ops.repeat(self._key_dense(key), self.num_repeats, axis=2)
+        projected_value = ops.repeat(self._value_dense(value), self.num_repeats, axis=2)
         scores = ops.einsum("bquh,bkuh->buqk", projected_query, projected_key)
         weights = _masking.masked_softmax(scores, None if combined is None else ops.expand_dims(combined, 1))
         attended = weights
@@ -101,7 +106,7 @@ class GroupQueryAttention(MultiHeadAttention):
         outputs = ops.einsum("buqk,bkuh->bquh", attended, projected_value)
         if gate is not None:
             outputs = ops.multiply(outputs, gate)
-        outputs = self.output_dense(outputs)
+        outputs = self._output_dense(outputs)
         return (outputs, weights) if return_attention_scores else outputs
 
     def get_config(self) -> dict[str, Any]:
@@ -118,3 +123,6 @@ def _band(query_steps: int, key_steps: int, window: int) -> Any:
     rows = ops.reshape(ops.arange(query_steps, dtype="int32"), (1, query_steps, 1))
     columns = ops.reshape(ops.arange(key_steps, dtype="int32"), (1, 1, key_steps))
     return ops.less(ops.abs(ops.subtract(rows, columns)), window)
+
+
+GroupQueryAttention = GroupedQueryAttention

@@ -7,7 +7,7 @@ from typing import Any
 from oneiros import ops, tree
 from oneiros.layers import Layer
 
-from oneiros_text.layers._nested import build_sublayer, deserialize_layer, serialize_layer
+from oneiros_text.layers._nested import build_sublayer
 
 
 class StackedRNNCells(Layer):
@@ -77,9 +77,14 @@ class StackedRNNCells(Layer):
         return inputs, new_states
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "cells": [serialize_layer(cell) for cell in self.cells]}
+        """The cells as Keras serializes them (with their module), so Keras reads the config too."""
+        from oneiros.saving import serialize_keras_object
+
+        return {**super().get_config(), "cells": [serialize_keras_object(cell) for cell in self.cells]}
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> StackedRNNCells:
+        from oneiros.saving import deserialize_keras_object
+
         config = dict(config)
-        return cls([deserialize_layer(entry) for entry in config.pop("cells")], **config)
+        return cls([deserialize_keras_object(entry) for entry in config.pop("cells")], **config)

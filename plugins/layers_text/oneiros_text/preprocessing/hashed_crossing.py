@@ -110,8 +110,9 @@ class HashedCrossing(Layer):
         return self.dtype if self.output_mode == "int" else self.compute_dtype
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "num_bins": self.num_bins, "output_mode": self.output_mode,
-                "sparse": self.sparse}
+        # Keras's keys only (no `trainable`), so Keras reads the config too.
+        return {"name": self.name, "dtype": self.dtype_policy.name, "num_bins": self.num_bins,
+                "output_mode": self.output_mode, "sparse": self.sparse}
 
 
 def _fingerprints(values: np.ndarray) -> list[int]:
