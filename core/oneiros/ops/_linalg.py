@@ -2,9 +2,9 @@
 
 Every op takes (..., M, N) float tensors (integers give float32) and works on the last two axes.
 The LU family (``lu_factor``, ``solve``, ``solve_triangular``, ``inv``, ``det``, ``slogdet``,
-``logdet``, ``cholesky_inverse``) is derived: Gaussian elimination with partial pivoting written
-in ``oneiros.ops`` (a static loop over the columns), so engines without solvers still have them;
-engines with LAPACK-backed kernels override it.
+``logdet``, ``cholesky_inverse``) and ``cholesky`` are derived: Gaussian elimination with partial
+pivoting and column-by-column Cholesky written in ``oneiros.ops`` (static loops over the columns),
+so engines without solvers still have them; engines with LAPACK-backed kernels override them.
 Where a decomposition is unique only up to signs (``eigh``, ``svd``), the contract fixes them: the
 largest-magnitude entry of every eigenvector / left singular vector is positive, so engines agree.
 """
@@ -107,9 +107,25 @@ def _lu_solve(lu: Any, order: Any, right: Any) -> Any:
     return _substitute(lu, _substitute(lu, permuted, lower=True, unit_diagonal=True), lower=False)
 
 
-@op("linalg", POSITIVE_DEFINITE)
+@derived("linalg", POSITIVE_DEFINITE)
 def cholesky(x, upper=False):
-    """The Cholesky factor L (lower, x = L L^T); the upper factor L^T when ``upper``."""
+    """The Cholesky factor L (lower, x = L L^T); the upper factor L^T when ``upper``.
+
+    The definition builds L column by column (Cholesky-Banachiewicz) from the lower triangle.
+    """
+    a = _square(x, "cholesky")
+    size = ops.shape(a)[-1]
+    indices = ops.arange(size)
+    columns: list[Any] = []
+    for j in range(size):
+        column = ops.take(a, j, axis=-1)
+        for previous in columns:
+            column = ops.subtract(column, ops.multiply(previous, _column(ops.take(previous, j, axis=-1))))
+        root = ops.sqrt(ops.take(column, j, axis=-1))
+        columns.append(ops.where(ops.greater(indices, j), ops.divide(column, _column(root)),
+                                 ops.where(ops.equal(indices, j), _column(root), 0.0)))
+    factor = ops.stack(columns, axis=-1)
+    return ops.moveaxis(factor, -1, -2) if upper else factor
 
 
 @derived("linalg", "a float tensor (..., N, N) holding Cholesky factors (lower, or upper when ``upper``)")
