@@ -31,7 +31,13 @@ $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS)) $(TF_PLUGIN)/py
 demo: setup
 	$(PY) examples/demo.py
 
+# The suite keeps its own $$ONEIROS_HOME, starts it empty, and neither caches compiled programs nor
+# remembers fusion choices between tests (the tests of those features set their own homes).
+test: export ONEIROS_HOME := $(CURDIR)/.test-home
+test: export ONEIROS_COMPILATION_CACHE := 0
+test: export ONEIROS_REMEMBER_CHOICES := 0
 test: setup setup-mxnet
+	rm -rf "$(ONEIROS_HOME)"
 	$(PY) -m pytest
 	$(PY) -m pytest --pyargs oneiros.testing.conformance --oneiros-backend jax -q
 	$(PY) -m pytest --pyargs oneiros.testing.conformance --oneiros-backend tensorflow -q
