@@ -61,6 +61,17 @@ SPECS: dict[str, Spec] = {
     "SpatialDropout3D": (lambda: layers.SpatialDropout3D(0.5), [(3, 3, 3, 2)], "float32"),
     "Subtract": (lambda: layers.Subtract(), [(5,), (5,)], "float32"),
     "UnitNormalization": (lambda: layers.UnitNormalization(), [(5,)], "float32"),
+    "Normalization": (lambda: layers.Normalization(mean=[0.5, 1.0, 2.0], variance=[1.0, 4.0, 0.25]), [(4, 3)],
+                      "float32"),
+    "Discretization": (lambda: layers.Discretization(bin_boundaries=[-0.5, 0.0, 0.5], output_mode="count"), [(5,)],
+                       "float32"),
+    "STFTSpectrogram": (lambda: layers.STFTSpectrogram(mode="magnitude", frame_length=8, frame_step=4), [(32, 2)],
+                        "float32"),
+    "MelSpectrogram": (lambda: layers.MelSpectrogram(fft_length=32, sequence_stride=8, num_mel_bins=4,
+                                                     sampling_rate=800), [(64,)], "float32"),
+    "SpectralNormalization": (lambda: layers.SpectralNormalization(layers.Dense(3)), [(5,)], "float32"),
+    "Wrapper": (lambda: layers.Wrapper(layers.Dense(3)), [(5,)], "float32"),
+    "Pipeline": (lambda: layers.Pipeline([layers.Dense(3), layers.ReLU()]), [(5,)], "float32"),
 }
 
 NOT_LAYERS_TO_WRAP = {"Functional", "Input", "InputLayer", "Model", "Sequential"}

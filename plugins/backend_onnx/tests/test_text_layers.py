@@ -16,7 +16,7 @@ import pytest
 import oneiros as oi
 from oneiros import layers
 
-HOST_SIDE = {"Hashing", "IntegerLookup", "StringLookup", "TextVectorization"}
+HOST_SIDE = {"HashedCrossing", "Hashing", "IntegerLookup", "StringLookup", "TextVectorization"}
 
 Spec = tuple[Callable[[], Any], list[tuple], str]
 
@@ -40,6 +40,13 @@ SPECS: dict[str, Spec] = {
     "SimpleRNNCell": (lambda: layers.RNN(layers.SimpleRNNCell(3), return_sequences=True), SEQUENCE, "float32"),
     "TimeDistributed": (lambda: layers.TimeDistributed(layers.Dense(3)), [(4, 5)], "float32"),
     "TransformerEncoder": (lambda: layers.TransformerEncoder(8, 2), [(5, 6)], "float32"),
+    "ConvLSTM1D": (lambda: layers.ConvLSTM1D(3, 3, return_sequences=True), [(4, 6, 2)], "float32"),
+    "ConvLSTM2D": (lambda: layers.ConvLSTM2D(2, 2, padding="same"), [(3, 4, 4, 2)], "float32"),
+    "ConvLSTM3D": (lambda: layers.ConvLSTM3D(2, 2), [(2, 3, 3, 3, 1)], "float32"),
+    "GroupedQueryAttention": (lambda: layers.GroupQueryAttention(head_dim=3, num_query_heads=4, num_key_value_heads=2),
+                              [(4, 6), (5, 6)], "float32"),
+    "ReversibleEmbedding": (lambda: layers.ReversibleEmbedding(20, 4), TOKENS, "int32"),
+    "StackedRNNCells": (lambda: layers.RNN([layers.LSTMCell(3), layers.GRUCell(2)]), SEQUENCE, "float32"),
 }
 
 
@@ -83,9 +90,13 @@ def test_every_text_layer_is_covered_or_host_side() -> None:
 def test_host_side_layers_refuse_tracing_naming_the_layer(name: str) -> None:
     from oneiros_onnx import to_onnx
 
-    layer = layers.IntegerLookup(vocabulary=[3, 7, 11]) if name == "IntegerLookup" else layers.Hashing(5)
     with oi.backend_scope("onnx"):
-        tokens = oi.Input((4,), dtype="int32")
-        model = oi.Model(tokens, layer(tokens))
+        if name == "HashedCrossing":
+            features = [oi.Input((1,), dtype="int32"), oi.Input((1,), dtype="int32")]
+            model = oi.Model(features, layers.HashedCrossing(5)(features))
+        else:
+            layer = layers.IntegerLookup(vocabulary=[3, 7, 11]) if name == "IntegerLookup" else layers.Hashing(5)
+            tokens = oi.Input((4,), dtype="int32")
+            model = oi.Model(tokens, layer(tokens))
     with pytest.raises(TypeError, match=name):
         to_onnx(model)
