@@ -15,11 +15,11 @@ from oneiros._tree import tree_leaves, tree_map
 from oneiros.backend.eager_loops import EagerArrays, eager_fori_loop, eager_scan, scan_length, tree_structure
 from pytensor.graph.basic import Variable
 
-from oneiros_pytensor._graph import any_traced
+from oneiros_pytensor._graph import any_traced, evaluate_tree
 from oneiros_pytensor._linker import linker_name, loop_body_mode
 from oneiros_pytensor._tensors import as_numpy, finish, static_shape, tensor
 
-__all__ = ["cond", "fori_loop", "scan"]
+__all__ = ["cond", "fori_loop", "jvp", "scan"]
 
 
 class _TracedInside(Exception):
@@ -147,3 +147,26 @@ def fori_loop(lower, upper, body_fun, init_val):
 
     carry, _ = _traced_scan(step, init_val, indices, None, False, 1)
     return carry
+
+
+def jvp(fun: Any, primals: Any, tangents: Any, has_aux: bool = False) -> Any:
+    """Forward-mode derivatives by ``pytensor.gradient.Rop`` on the graph of ``fun``; eager
+    primals become placeholders whose values are substituted when the graph is evaluated."""
+    leaves = tree_leaves(primals)
+    traced = any_traced(primals) or any_traced(tangents)
+    arrays = [] if traced else [as_numpy(leaf) for leaf in leaves]
+    inputs = ([pt.tensor_copy(tensor(leaf)) for leaf in leaves] if traced
+              else [pt.tensor(dtype=array.dtype.name, shape=array.shape) for array in arrays])
+    remaining = iter(inputs)
+    result = fun(*tree_map(lambda _: next(remaining), primals))
+    outputs, aux = result if has_aux else (result, None)
+    output_leaves = [tensor(leaf) for leaf in tree_leaves(outputs)]
+    directions = [finish(tensor(direction), variable.dtype) for direction, variable in zip(tree_leaves(tangents), inputs)]
+    derivatives = pytensor.gradient.Rop(output_leaves, inputs, directions)
+    remaining_derivatives = iter(derivatives)
+    tangents_out = tree_map(lambda _: next(remaining_derivatives), outputs)
+    found = (outputs, tangents_out, aux)
+    if not traced:
+        found = evaluate_tree(found, dict(zip(inputs, arrays)))
+    outputs, tangents_out, aux = found
+    return (outputs, tangents_out, aux) if has_aux else (outputs, tangents_out)
