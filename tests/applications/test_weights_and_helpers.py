@@ -202,3 +202,11 @@ def test_keras_signatures():
         theirs = inspect.signature(getattr(keras.applications, name))
         assert list(ours.parameters) == list(theirs.parameters), name
         assert [p.default for p in ours.parameters.values()] == [p.default for p in theirs.parameters.values()], name
+
+
+def test_an_application_saves_and_loads_with_its_outputs(tmp_path):
+    with oi.backend_scope("numpy"):
+        model = oi.applications.MobileNetV3Small(weights=None, input_shape=(32, 32, 3), classes=3)
+        model.save(tmp_path / "small.oneiros")
+        loaded = oi.load_model(tmp_path / "small.oneiros")
+        np.testing.assert_array_equal(np.asarray(loaded(IMAGES)), np.asarray(model(IMAGES)))
