@@ -1,9 +1,10 @@
 """What every application shares: argument checks, the input, the head, and the weights.
 
-Each architecture module builds its body from registered layers (``oi.layers.Conv2D``...) and
-hands it to :func:`build`, which checks Keras's constructor arguments before any layer exists,
-adds the classifier or the pooling, and loads the weights (``None``, a file, or ``"imagenet"``
-fetched with its checksum into ``$ONEIROS_HOME/models``).
+Each public constructor (``ResNet50``...) is made by :func:`constructor`, which gives it Keras's
+signature and checks Keras's arguments before any layer exists; the architecture module then
+builds its body from registered layers (``oi.layers.Conv2D``...) and hands the output to
+:func:`model`, which makes the functional model and loads the weights (``None``, a file, or
+``"imagenet"`` fetched with its checksum into ``$ONEIROS_HOME/models``).
 """
 
 from __future__ import annotations
@@ -198,11 +199,11 @@ def model(name: str, image: Any, outputs: Any, arguments: Arguments,
 
     ``weight_files`` are the published (with top, without top) ImageNet files.
     """
-    from oneiros.models import Model
+    from oneiros.models.functional import Functional
     from oneiros.utils import get_source_inputs
 
     inputs = get_source_inputs(arguments.input_tensor) if arguments.input_tensor is not None else image
-    built = Model(inputs, outputs, name=name)
+    built = Functional(inputs, outputs, name=name)
     if arguments.weights == "imagenet":
         top, notop = weight_files or (None, None)
         chosen = top if arguments.include_top else notop

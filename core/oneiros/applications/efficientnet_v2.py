@@ -54,7 +54,7 @@ BLOCKS = {
 }
 """(kernel size, repeats, filters in, filters out, expansion, squeeze ratio, stride, fused) of each stage."""
 
-BATCH_NORM = {"momentum": 0.9}
+BATCH_NORM: dict[str, Any] = {"momentum": 0.9}
 DROP_CONNECT_RATE = 0.2
 TOP_DROPOUT = 0.2
 

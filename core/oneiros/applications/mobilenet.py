@@ -61,7 +61,7 @@ def build_mobilenet(arguments: _base.Arguments, alpha: float, depth_multiplier: 
         raise ValueError(f"{label}: ImageNet weights need depth_multiplier=1; received {depth_multiplier!r}.")
     given = tuple(arguments.input_shape) if arguments.input_shape is not None else None
     square = given is not None and given[0] == given[1] and given[0] in IMAGENET_SIZES
-    shape = _base.input_shape(label, arguments, default_size=given[0] if square else 224, min_size=32)
+    shape = _base.input_shape(label, arguments, default_size=given[0] if given is not None and square else 224, min_size=32)
     rows = imagenet_size(label, shape, alpha, arguments.weights)
     image = _base.image_input(label, arguments, shape)
     x = layers.Conv2D(int(32 * alpha), (3, 3), padding="same", use_bias=False, strides=(2, 2), name="conv1")(image)

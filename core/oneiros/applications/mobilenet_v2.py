@@ -20,7 +20,7 @@ __all__ = ["MobileNetV2", "decode_predictions", "preprocess_input"]
 
 IMAGENET_SIZES = (96, 128, 160, 192, 224)
 IMAGENET_ALPHAS = (0.35, 0.5, 0.75, 1.0, 1.3, 1.4)
-BATCH_NORM = {"epsilon": 1e-3, "momentum": 0.999}
+BATCH_NORM: dict[str, Any] = {"epsilon": 1e-3, "momentum": 0.999}
 
 BLOCKS = ((16, 1, 1), (24, 2, 6), (24, 1, 6), (32, 2, 6), (32, 1, 6), (32, 1, 6), (64, 2, 6), (64, 1, 6), (64, 1, 6),
           (64, 1, 6), (96, 1, 6), (96, 1, 6), (96, 1, 6), (160, 2, 6), (160, 1, 6), (160, 1, 6), (320, 1, 6))
@@ -44,7 +44,7 @@ def build_mobilenet_v2(arguments: _base.Arguments, alpha: float, name: str | Non
     arguments = _base.with_tensor_shape(arguments)
     given = tuple(arguments.input_shape) if arguments.input_shape is not None else None
     square = given is not None and given[0] == given[1] and given[0] in IMAGENET_SIZES
-    shape = _base.input_shape(label, arguments, default_size=given[0] if square else 224, min_size=32)
+    shape = _base.input_shape(label, arguments, default_size=given[0] if given is not None and square else 224, min_size=32)
     rows = shape[0]
     if arguments.weights == "imagenet":
         if alpha not in IMAGENET_ALPHAS:

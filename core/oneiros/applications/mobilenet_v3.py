@@ -20,7 +20,7 @@ from oneiros.applications.imagenet_utils import decode_predictions
 
 __all__ = ["MobileNetV3Large", "MobileNetV3Small", "decode_predictions", "preprocess_input"]
 
-BATCH_NORM = {"epsilon": 1e-3, "momentum": 0.999}
+BATCH_NORM: dict[str, Any] = {"epsilon": 1e-3, "momentum": 0.999}
 
 WEIGHT_HASHES = {
     "large_224_0.75_float": ("765b44a33ad4005b3ac83185abf1d0eb", "40af19a13ebea4e2ee0c676887f69a2e"),

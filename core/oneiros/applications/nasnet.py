@@ -20,11 +20,11 @@ from oneiros.applications.resnet_v2 import preprocess_input
 
 __all__ = ["NASNetLarge", "NASNetMobile", "decode_predictions", "preprocess_input"]
 
-BATCH_NORM = {"momentum": 0.9997, "epsilon": 1e-3}
+BATCH_NORM: dict[str, Any] = {"momentum": 0.9997, "epsilon": 1e-3}
 MULTIPLIER = 2
 """How much the filters grow at each reduction."""
 
-VARIANTS = {
+VARIANTS: dict[str, dict[str, Any]] = {
     "mobile": {"penultimate_filters": 1056, "blocks": 4, "stem_filters": 32, "skip_reduction": False,
                "default_size": 224, "files": (("nasnet_mobile.h5", "NASNet-mobile.h5", "020fb642bf7360b370c678b08e0adf61"),
                                               ("nasnet_mobile_no_top.h5", "NASNet-mobile-no-top.h5",
@@ -154,8 +154,9 @@ def build_nasnet(arguments: _base.Arguments, name: str, *, variant: str) -> Any:
         x = layers.Dense(arguments.classes, activation=arguments.classifier_activation, name="predictions")(x)
     else:
         x = _base.pooled(x, arguments.pooling, (None, None))
-    files = tuple(_base.WeightFile("nasnet", published, file_hash, cached_name=cached)
+    top, notop = (_base.WeightFile("nasnet", published, file_hash, cached_name=cached)
                   for cached, published, file_hash in settings["files"])
+    files = (top, notop)
     return _base.model(name, image, x, arguments, files)
 
 
