@@ -9,6 +9,7 @@ from oneiros import dtypes
 from oneiros_tensorflow._dtypes import dims, name_of, resolve
 from oneiros_tensorflow._dtypes import is_tensor as _is_tensor
 from oneiros_tensorflow._dtypes import tensor
+from oneiros_tensorflow.distribution._inputs import local_tensor
 
 __all__ = [
     "arange", "cast", "convert_to_tensor", "dtype", "eye", "full", "full_like", "is_tensor",
@@ -23,7 +24,11 @@ def convert_to_tensor(x, dtype=None):
 
 def to_numpy(x):
     if isinstance(x, (tf.Tensor, tf.Variable)):
-        return x.numpy()
+        try:
+            return x.numpy()
+        except tf.errors.UnimplementedError:
+            # A DTensor split over devices (weights under ModelParallel) is gathered first.
+            return local_tensor(x).numpy()
     return np.asarray(x)
 
 

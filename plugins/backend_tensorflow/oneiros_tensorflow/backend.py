@@ -12,11 +12,13 @@ import numpy as np
 import tensorflow as tf
 from oneiros import dtypes
 from oneiros._tree import tree_leaves, tree_map
-from oneiros.backend import BFLOAT16, FUSED_STEPS, JIT, TRAINABLE, Backend
+from oneiros.backend import BFLOAT16, DISTRIBUTED, FUSED_STEPS, JIT, TRAINABLE, Backend
 
 from oneiros_tensorflow import ops as tensorflow_ops
 from oneiros_tensorflow._dtypes import INT32, name_of, tensor
 from oneiros_tensorflow._xla import prefers_xla
+from oneiros_tensorflow.distribution._devices import split_cpu_from_environment
+from oneiros_tensorflow.distribution._inputs import aligned
 
 
 def _rebuild(tree: Any, leaves: list[Any]) -> Any:
@@ -40,7 +42,7 @@ class TensorflowBackend(Backend):
     """
 
     name: ClassVar[str] = "tensorflow"
-    capabilities: ClassVar[frozenset[str]] = frozenset({TRAINABLE, JIT, FUSED_STEPS, BFLOAT16})
+    capabilities: ClassVar[frozenset[str]] = frozenset({TRAINABLE, JIT, FUSED_STEPS, BFLOAT16, DISTRIBUTED})
     ops = tensorflow_ops
     conformance_exclusions: ClassVar[Path] = Path(__file__).with_name("conformance_exclusions.txt")
 
@@ -48,6 +50,14 @@ class TensorflowBackend(Backend):
         if jit_compile not in (None, True, False):
             raise ValueError(f"jit_compile must be None (choose per function), True or False; received {jit_compile!r}.")
         self.jit_compile = jit_compile
+        split_cpu_from_environment()
+
+    @functools.cached_property
+    def distribution(self) -> Any:
+        """Meshes and layouts for ``oneiros.distribution`` (tf.experimental.dtensor, this process's devices)."""
+        from oneiros_tensorflow.distribution import TensorflowDistributionSupport
+
+        return TensorflowDistributionSupport()
 
     def devices(self) -> list[str]:
         return [device.name for device in tf.config.list_logical_devices()]
@@ -82,7 +92,7 @@ class TensorflowBackend(Backend):
         chosen: list[Callable] = [] if self.jit_compile is None else [graph]
 
         def run(*args: Any, **kwargs: Any) -> Any:
-            args, kwargs = _host_to_tensors(args), _host_to_tensors(kwargs)
+            args, kwargs = aligned(_host_to_tensors(args)), aligned(_host_to_tensors(kwargs))
             if chosen:
                 return chosen[0](*args, **kwargs)
             if prefers_xla(graph.get_concrete_function(*args, **kwargs), self._on_gpu):
@@ -100,6 +110,9 @@ class TensorflowBackend(Backend):
             return graph(*args, **kwargs)
 
         return run
+
+    def output_spec(self, fn: Callable, *args: Any) -> Any:
+        return fn(*aligned(args))
 
     def fuse_steps(self, step: Callable, steps: int) -> Callable:
         """One traced call running ``steps`` steps: the first one peeled (it fixes the structure

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from oneiros import ops
 from oneiros.backend import Backend
-from oneiros.errors import CapabilityError, OpError
+from oneiros.errors import OpError
 from oneiros.ops import CONTRACT
 from oneiros.testing.conformance._catalogue import CASES, RANDOM_CHECKS
 from oneiros.testing.conformance._exclusions import parse_exclusions
@@ -62,13 +62,8 @@ def test_the_factory_gives_the_tensorflow_backend(tensorflow_backend):
 
     assert isinstance(tensorflow_backend, TensorflowBackend) and isinstance(tensorflow_backend, Backend)
     assert tensorflow_backend.name == "tensorflow"
-    assert tensorflow_backend.capabilities == {"trainable", "jit", "fused_steps", "bfloat16"}
+    assert tensorflow_backend.capabilities == {"trainable", "jit", "fused_steps", "bfloat16", "distributed"}
     assert tensorflow_backend.devices()[0].endswith("CPU:0") or "GPU" in tensorflow_backend.devices()[0]
-
-
-def test_undeclared_capabilities_are_refused(tensorflow_backend):
-    with pytest.raises(CapabilityError, match="distributed"):
-        tensorflow_backend.require("distributed")
 
 
 def test_ops_namespace_is_exactly_the_contract_with_its_signatures(tensorflow_backend):
