@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import _arguments, ops
+from oneiros import arguments, ops
 from oneiros._catalog import Catalog
 
 __all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "deserialize", "get",
@@ -40,16 +40,16 @@ class Constraint:
         return cls(**config)
 
     def __repr__(self) -> str:
-        arguments = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
-        return f"{type(self).__name__}({arguments})"
+        shown = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
+        return f"{type(self).__name__}({shown})"
 
 
 class MaxNorm(Constraint):
     """Slices along ``axis`` (e.g. 0: each unit's incoming weights) rescaled to norm <= max_value."""
 
     def __init__(self, max_value=2, axis=0):
-        self.max_value = _arguments.real("MaxNorm", "max_value", max_value, minimum=0.0)
-        self.axis = _arguments.axes("MaxNorm", "axis", axis)
+        self.max_value = arguments.real("MaxNorm", "max_value", max_value, minimum=0.0)
+        self.axis = arguments.axes("MaxNorm", "axis", axis)
 
     def __call__(self, w):
         w = ops.convert_to_tensor(w)
@@ -57,7 +57,7 @@ class MaxNorm(Constraint):
         return _rescaled(w, norms, ops.clip(norms, 0.0, self.max_value))
 
     def get_config(self):
-        return {"max_value": self.max_value, "axis": _arguments.config_axes(self.axis)}
+        return {"max_value": self.max_value, "axis": arguments.config_axes(self.axis)}
 
 
 class MinMaxNorm(Constraint):
@@ -65,11 +65,11 @@ class MinMaxNorm(Constraint):
 
     def __init__(self, min_value=0.0, max_value=1.0, rate=1.0, axis=0):
         owner = "MinMaxNorm"
-        min_value = _arguments.real(owner, "min_value", min_value, minimum=0.0)
-        self.max_value = _arguments.real(owner, "max_value", max_value, minimum=min_value)
+        min_value = arguments.real(owner, "min_value", min_value, minimum=0.0)
+        self.max_value = arguments.real(owner, "max_value", max_value, minimum=min_value)
         self.min_value = min_value
-        self.rate = _arguments.real(owner, "rate", rate, minimum=0.0, maximum=1.0)
-        self.axis = _arguments.axes(owner, "axis", axis)
+        self.rate = arguments.real(owner, "rate", rate, minimum=0.0, maximum=1.0)
+        self.axis = arguments.axes(owner, "axis", axis)
 
     def __call__(self, w):
         w = ops.convert_to_tensor(w)
@@ -80,7 +80,7 @@ class MinMaxNorm(Constraint):
 
     def get_config(self):
         return {"min_value": self.min_value, "max_value": self.max_value, "rate": self.rate,
-                "axis": _arguments.config_axes(self.axis)}
+                "axis": arguments.config_axes(self.axis)}
 
 
 class NonNeg(Constraint):
@@ -94,7 +94,7 @@ class UnitNorm(Constraint):
     """Slices along ``axis`` rescaled to unit norm."""
 
     def __init__(self, axis=0):
-        self.axis = _arguments.axes("UnitNorm", "axis", axis)
+        self.axis = arguments.axes("UnitNorm", "axis", axis)
 
     def __call__(self, w):
         w = ops.convert_to_tensor(w)
@@ -102,7 +102,7 @@ class UnitNorm(Constraint):
         return ops.divide(w, ops.add(norms, EPSILON))
 
     def get_config(self):
-        return {"axis": _arguments.config_axes(self.axis)}
+        return {"axis": arguments.config_axes(self.axis)}
 
 
 _CATALOG = Catalog("constraint", Constraint, {

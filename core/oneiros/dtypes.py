@@ -55,6 +55,16 @@ def is_int(dtype: Any) -> bool:
     return name_of(dtype) in SIGNED + UNSIGNED
 
 
+def accumulator(name: str) -> str:
+    """The dtype sums and products of ``name`` accumulate in: bool and signed ints widen to int32,
+    unsigned ints to uint32, as JAX does; floats keep their dtype."""
+    if name == "bool" or name in SIGNED:
+        return "int32"
+    if name in UNSIGNED:
+        return "uint32"
+    return name
+
+
 def _bits(name: str) -> int:
     return int("".join(ch for ch in name if ch.isdigit()))
 

@@ -13,7 +13,7 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
-from oneiros import _arguments, dtypes, ops, random_state
+from oneiros import arguments, dtypes, ops, random_state
 from oneiros._catalog import Catalog
 
 __all__ = [
@@ -82,8 +82,8 @@ class Initializer:
         return cls(**config)
 
     def __repr__(self) -> str:
-        arguments = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
-        return f"{type(self).__name__}({arguments})"
+        shown = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
+        return f"{type(self).__name__}({shown})"
 
 
 class Zeros(Initializer):
@@ -106,7 +106,7 @@ class Constant(Initializer):
     """Every element equal to the scalar ``value``."""
 
     def __init__(self, value=0.0):
-        self.value = _arguments.real("Constant", "value", value)
+        self.value = arguments.real("Constant", "value", value)
 
     def __call__(self, shape, dtype="float32"):
         shape = _checked_shape("Constant", shape)
@@ -120,7 +120,7 @@ class Identity(Initializer):
     """``gain`` times the identity matrix (2-D shapes only; rectangular ones allowed)."""
 
     def __init__(self, gain=1.0):
-        self.gain = _arguments.real("Identity", "gain", gain)
+        self.gain = arguments.real("Identity", "gain", gain)
 
     def __call__(self, shape, dtype="float32"):
         shape = _checked_shape("Identity", shape)
@@ -137,7 +137,7 @@ class RandomInitializer(Initializer):
     """Base class of the random initializers: holds the seed and draws one when it is None."""
 
     def __init__(self, seed=None):
-        self.seed = _arguments.seed(type(self).__name__, seed)
+        self.seed = arguments.seed(type(self).__name__, seed)
 
     def _call_seed(self) -> int:
         return random_state.next_seed() if self.seed is None else self.seed
@@ -151,8 +151,8 @@ class RandomUniform(RandomInitializer):
 
     def __init__(self, minval=-0.05, maxval=0.05, seed=None):
         owner = "RandomUniform"
-        minval = _arguments.real(owner, "minval", minval)
-        self.maxval = _arguments.real(owner, "maxval", maxval, minimum=minval, exclusive_minimum=True)
+        minval = arguments.real(owner, "minval", minval)
+        self.maxval = arguments.real(owner, "maxval", maxval, minimum=minval, exclusive_minimum=True)
         self.minval = minval
         super().__init__(seed)
 
@@ -170,8 +170,8 @@ class RandomNormal(RandomInitializer):
 
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
         owner = type(self).__name__
-        self.mean = _arguments.real(owner, "mean", mean)
-        self.stddev = _arguments.real(owner, "stddev", stddev, minimum=0.0)
+        self.mean = arguments.real(owner, "mean", mean)
+        self.stddev = arguments.real(owner, "stddev", stddev, minimum=0.0)
         super().__init__(seed)
 
     def __call__(self, shape, dtype="float32"):
@@ -208,15 +208,15 @@ class VarianceScaling(RandomInitializer):
     def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None,
                  input_axes=None, output_axes=None):
         owner = type(self).__name__
-        scale = _arguments.real(owner, "scale", scale, minimum=0.0, exclusive_minimum=True)
-        mode = _arguments.choice(owner, "mode", mode, VARIANCE_MODES)
+        scale = arguments.real(owner, "scale", scale, minimum=0.0, exclusive_minimum=True)
+        mode = arguments.choice(owner, "mode", mode, VARIANCE_MODES)
         if isinstance(distribution, str):
             distribution = distribution.lower()
         if distribution == "normal":
             distribution = "truncated_normal"
-        distribution = _arguments.choice(owner, "distribution", distribution, VARIANCE_DISTRIBUTIONS)
-        input_axes = _arguments.axes(owner, "input_axes", input_axes, optional=True)
-        output_axes = _arguments.axes(owner, "output_axes", output_axes, optional=True)
+        distribution = arguments.choice(owner, "distribution", distribution, VARIANCE_DISTRIBUTIONS)
+        input_axes = arguments.axes(owner, "input_axes", input_axes, optional=True)
+        output_axes = arguments.axes(owner, "output_axes", output_axes, optional=True)
         if (input_axes is None) != (output_axes is None):
             raise ValueError(f"{owner}: give both `input_axes` and `output_axes` or neither; "
                              f"received input_axes={input_axes!r}, output_axes={output_axes!r}.")
@@ -248,8 +248,8 @@ class VarianceScaling(RandomInitializer):
                 **super().get_config(), **self._axes_config()}
 
     def _axes_config(self) -> dict[str, Any]:
-        return {"input_axes": _arguments.config_axes(self.input_axes),
-                "output_axes": _arguments.config_axes(self.output_axes)}
+        return {"input_axes": arguments.config_axes(self.input_axes),
+                "output_axes": arguments.config_axes(self.output_axes)}
 
 
 class _FixedVarianceScaling(VarianceScaling):
@@ -312,7 +312,7 @@ class Orthogonal(RandomInitializer):
     """
 
     def __init__(self, gain=1.0, seed=None):
-        self.gain = _arguments.real("Orthogonal", "gain", gain)
+        self.gain = arguments.real("Orthogonal", "gain", gain)
         super().__init__(seed)
 
     def __call__(self, shape, dtype="float32"):

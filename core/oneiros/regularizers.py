@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import _arguments, ops
+from oneiros import arguments, ops
 from oneiros._catalog import Catalog
 
 __all__ = ["L1", "L1L2", "L2", "OrthogonalRegularizer", "Regularizer", "deserialize", "get", "l1", "l1_l2",
@@ -20,7 +20,7 @@ EPSILON = 1e-7
 
 def _factor(owner: str, argument: str, value: Any, default: float) -> float:
     """A non-negative factor; None means ``default``, as in Keras."""
-    return _arguments.real(owner, argument, default if value is None else value, minimum=0.0)
+    return arguments.real(owner, argument, default if value is None else value, minimum=0.0)
 
 
 class Regularizer:
@@ -37,8 +37,8 @@ class Regularizer:
         return cls(**config)
 
     def __repr__(self) -> str:
-        arguments = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
-        return f"{type(self).__name__}({arguments})"
+        shown = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
+        return f"{type(self).__name__}({shown})"
 
 
 class L1(Regularizer):
@@ -98,7 +98,7 @@ class OrthogonalRegularizer(Regularizer):
 
     def __init__(self, factor=0.01, mode="rows"):
         self.factor = _factor("OrthogonalRegularizer", "factor", factor, 0.01)
-        self.mode = _arguments.choice("OrthogonalRegularizer", "mode", mode, ORTHOGONAL_MODES)
+        self.mode = arguments.choice("OrthogonalRegularizer", "mode", mode, ORTHOGONAL_MODES)
 
     def __call__(self, x):
         x = ops.convert_to_tensor(x)

@@ -70,7 +70,7 @@ def test_repeat_vector_repeats_each_sample(backend):
     assert out.shape == (2, 3, 4)
     for step in range(3):
         np.testing.assert_array_equal(out[:, step], x)
-    with pytest.raises(ValueError, match="positive int"):
+    with pytest.raises(ValueError, match=r"`n` must be an int >= 1; received n=0"):
         layers.RepeatVector(0)
 
 

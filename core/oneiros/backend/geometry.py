@@ -20,6 +20,17 @@ def check_format(data_format: str) -> str:
     return data_format
 
 
+def output_padding(value: Any, rank: int) -> tuple[int | None, ...]:
+    """``conv_transpose``'s ``output_padding``: None (per axis too: the shape 'same'/'valid' give),
+    or a non-negative int, or ``rank`` of them, as a tuple of ``rank`` entries."""
+    items = (value,) * rank if value is None or isinstance(value, numbers.Integral) else tuple(value)
+    if len(items) != rank or not all(item is None or (isinstance(item, numbers.Integral) and not isinstance(item, bool)
+                                                      and item >= 0) for item in items):
+        raise ValueError(f"conv_transpose: output_padding must be None, a non-negative int or {rank} of them; "
+                         f"received {value!r}.")
+    return tuple(None if item is None else int(item) for item in items)
+
+
 def per_axis(value: Any, rank: int, what: str) -> tuple[int, ...]:
     """An int, or one int per spatial axis, as a tuple of ``rank`` positive ints."""
     items = (value,) * rank if isinstance(value, numbers.Integral) else tuple(value)

@@ -12,12 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from oneiros import saving
+from oneiros import arguments, saving
 from oneiros.callbacks._base import Callback
 from oneiros.callbacks._checkpointing import SaveSchedule, non_finite
 from oneiros.distribution import is_chief
 from oneiros.errors import CorruptFileError, ModelFileError, ResourceLimitError, WeightsMismatchError
-from oneiros.optimizers._checks import check_bool
 from oneiros.saving import OPTIMIZER_PREFIX, _weights
 from oneiros.saving._atomic import atomic_write
 from oneiros.saving._limits import parse_json
@@ -63,7 +62,7 @@ class BackupAndRestore(Callback):
             raise ValueError(f"{owner}: argument `backup_dir` must be a non-empty folder path; received "
                              f"backup_dir={backup_dir!r}.")
         self.backup_dir = Path(backup_dir)
-        self.delete_checkpoint = check_bool(owner, "delete_checkpoint", delete_checkpoint)
+        self.delete_checkpoint = arguments.flag(owner, "delete_checkpoint", delete_checkpoint)
         self.save_freq = save_freq
         self._schedule = SaveSchedule(owner, save_freq)
         self._epochs_done = 0

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from oneiros import arguments
 from oneiros.callbacks._base import Callback
 from oneiros.callbacks._monitor import infer_direction, is_improvement, warn_missing
-from oneiros.optimizers._checks import check_bool, check_int, check_real
 
 
 class EarlyStopping(Callback):
@@ -41,11 +41,11 @@ class EarlyStopping(Callback):
         super().__init__()
         owner = type(self).__name__
         self.direction = infer_direction(owner, monitor, mode)
-        self.min_delta = abs(check_real(owner, "min_delta", min_delta))
-        self.patience = check_int(owner, "patience", patience, minimum=0)
-        self.baseline = check_real(owner, "baseline", baseline, optional=True)
-        self.restore_best_weights = check_bool(owner, "restore_best_weights", restore_best_weights)
-        self.start_from_epoch = check_int(owner, "start_from_epoch", start_from_epoch, minimum=0)
+        self.min_delta = abs(arguments.real(owner, "min_delta", min_delta))
+        self.patience = arguments.integer(owner, "patience", patience, minimum=0)
+        self.baseline = arguments.real(owner, "baseline", baseline, optional=True)
+        self.restore_best_weights = arguments.flag(owner, "restore_best_weights", restore_best_weights)
+        self.start_from_epoch = arguments.integer(owner, "start_from_epoch", start_from_epoch, minimum=0)
         self.monitor = monitor
         self.mode = mode
         self.verbose = verbose

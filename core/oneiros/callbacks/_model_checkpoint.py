@@ -6,10 +6,10 @@ import os
 import warnings
 from typing import Any
 
+from oneiros import arguments
 from oneiros.callbacks._base import Callback
 from oneiros.callbacks._checkpointing import SaveSchedule, model_state, non_finite
 from oneiros.callbacks._monitor import infer_direction, is_improvement
-from oneiros.optimizers._checks import check_bool, check_real
 
 MODEL_SUFFIXES = (".oneiros", ".keras")
 WEIGHTS_SUFFIXES = (".safetensors", ".weights.h5")
@@ -53,15 +53,15 @@ class ModelCheckpoint(Callback):
         super().__init__()
         owner = type(self).__name__
         self.filepath = os.fspath(filepath)
-        self.save_best_only = check_bool(owner, "save_best_only", save_best_only)
-        self.save_weights_only = check_bool(owner, "save_weights_only", save_weights_only)
+        self.save_best_only = arguments.flag(owner, "save_best_only", save_best_only)
+        self.save_weights_only = arguments.flag(owner, "save_weights_only", save_weights_only)
         suffixes = WEIGHTS_SUFFIXES if self.save_weights_only else MODEL_SUFFIXES
         if not self.filepath.endswith(suffixes):
             what = "weights-only checkpoints (save_weights_only=True)" if self.save_weights_only else "model files"
             raise ValueError(f"{owner}: {what} end in {' or '.join(map(repr, suffixes))}; received "
                              f"filepath={self.filepath!r}.")
         self.direction = infer_direction(owner, monitor, mode)
-        self.best = check_real(owner, "initial_value_threshold", initial_value_threshold, optional=True)
+        self.best = arguments.real(owner, "initial_value_threshold", initial_value_threshold, optional=True)
         self.monitor = monitor
         self.mode = mode
         self.verbose = verbose

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from oneiros import arguments
 from oneiros.callbacks._base import Callback
 from oneiros.callbacks._learning_rate import constant_learning_rate, log_learning_rate
 from oneiros.callbacks._monitor import infer_direction, is_improvement, warn_missing
-from oneiros.optimizers._checks import check_int, check_real
 
 
 class ReduceLROnPlateau(Callback):
@@ -41,15 +41,15 @@ class ReduceLROnPlateau(Callback):
         super().__init__()
         owner = type(self).__name__
         self.direction = infer_direction(owner, monitor, mode)
-        factor = check_real(owner, "factor", factor)
+        factor = arguments.real(owner, "factor", factor)
         if not 0.0 < factor < 1.0:
             raise ValueError(f"{owner} does not support a factor outside (0, 1); received "
                              f"factor={factor!r}.")
         self.factor = factor
-        self.patience = check_int(owner, "patience", patience, minimum=0)
-        self.min_delta = abs(check_real(owner, "min_delta", min_delta))
-        self.cooldown = check_int(owner, "cooldown", cooldown, minimum=0)
-        self.min_lr = check_real(owner, "min_lr", min_lr, minimum=0)
+        self.patience = arguments.integer(owner, "patience", patience, minimum=0)
+        self.min_delta = abs(arguments.real(owner, "min_delta", min_delta))
+        self.cooldown = arguments.integer(owner, "cooldown", cooldown, minimum=0)
+        self.min_lr = arguments.real(owner, "min_lr", min_lr, minimum=0)
         self.monitor = monitor
         self.mode = mode
         self.verbose = verbose

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
+from oneiros import arguments
 from oneiros.callbacks._base import Callback
-from oneiros.optimizers._checks import check_bool
 
 
 class TerminateOnNaN(Callback):
@@ -26,7 +26,7 @@ class TerminateOnNaN(Callback):
 
     def __init__(self, raise_error: bool = False) -> None:
         super().__init__()
-        self.raise_error = check_bool(type(self).__name__, "raise_error", raise_error)
+        self.raise_error = arguments.flag(type(self).__name__, "raise_error", raise_error)
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         loss = (logs or {}).get("loss")

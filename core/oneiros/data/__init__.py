@@ -15,9 +15,11 @@ from oneiros.data.adapters import (
 from oneiros.data._finite import NonFiniteDataWarning, set_finite_check
 from oneiros.data.array_dataset import ArrayDataset
 from oneiros.data.dataset import Dataset
+from oneiros.data.directory import index_directory
 
 __all__ = ["ArrayAdapter", "ArrayDataset", "DataAdapter", "DataError", "Dataset", "DatasetAdapter",
-           "GeneratorAdapter", "NonFiniteDataWarning", "adapter_for", "load", "loaders", "set_finite_check"]
+           "GeneratorAdapter", "NonFiniteDataWarning", "adapter_for", "index_directory", "load", "loaders",
+           "set_finite_check"]
 
 
 def loaders() -> list[str]:

@@ -1,4 +1,4 @@
-"""Checks shared by the core layers: constructor arguments and input shapes.
+"""Checks shared by the core layers on their input shapes (constructor arguments: ``oneiros.arguments``).
 
 Every error names the layer class (and the layer, once it has a name), what it received and
 what it expected.
@@ -9,53 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from oneiros import _arguments
-
-DATA_FORMATS = ("channels_last", "channels_first")
-
 
 def describe(layer: Any) -> str:
     """``Dense 'dense_1'``: how errors name a layer."""
     return f"{type(layer).__name__} {layer.name!r}"
-
-
-def fraction(owner: str, argument: str, value: Any, *, allow_one: bool = True) -> float:
-    """A rate or standard deviation in [0, 1] (or [0, 1) without ``allow_one``)."""
-    number = _arguments.real(owner, argument, value, minimum=0.0, maximum=1.0)
-    if number == 1.0 and not allow_one:
-        raise ValueError(f"{owner}: argument `{argument}` must be a finite number in [0, 1); "
-                         f"received {argument}={value!r}.")
-    return number
-
-
-def data_format(owner: str, value: Any) -> str:
-    """``"channels_last"`` (the default, for None) or ``"channels_first"``."""
-    return _arguments.choice(owner, "data_format", "channels_last" if value is None else value, DATA_FORMATS)
-
-
-def axis_argument(owner: str, value: Any) -> int | list[int]:
-    """An int axis or a non-empty list of distinct int axes (as a list, ready for a config)."""
-    axes = _arguments.axes(owner, "axis", value)
-    return list(axes) if isinstance(axes, tuple) else axes
-
-
-def positive_int(owner: str, argument: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{owner}: argument `{argument}` must be a positive int; "
-                         f"received {argument}={value!r}.")
-    return value
-
-
-def noise_shape(owner: str, value: Any) -> tuple[int | None, ...] | None:
-    """None, or a dropout noise shape: positive ints, with None for "the input's size"."""
-    if value is None:
-        return None
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or any(
-            size is not None and (isinstance(size, bool) or not isinstance(size, int) or size <= 0)
-            for size in value):
-        raise ValueError(f"{owner}: argument `noise_shape` must be None or a sequence of positive ints "
-                         f"and None; received noise_shape={value!r}.")
-    return tuple(value)
 
 
 def concrete_noise_shape(layer: Any, noise_shape: tuple[int | None, ...] | None,

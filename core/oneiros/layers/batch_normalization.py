@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import _arguments, constraints, initializers, ops, regularizers
+from oneiros import arguments, constraints, initializers, ops, regularizers
 import oneiros.layers._validation as _validation
 from oneiros.layers.layer import InputSpec, Layer
 
@@ -44,8 +44,8 @@ class BatchNormalization(Layer):
             raise ValueError(f"{owner}: synchronized=True (batch statistics shared across devices) is not "
                              "supported; Keras offers it only on TensorFlow. Use synchronized=False.")
         self.axis = axis
-        self.momentum = _arguments.real(owner, "momentum", momentum, minimum=0.0, maximum=1.0)
-        self.epsilon = _arguments.real(owner, "epsilon", epsilon, minimum=0.0, exclusive_minimum=True)
+        self.momentum = arguments.real(owner, "momentum", momentum, minimum=0.0, maximum=1.0)
+        self.epsilon = arguments.real(owner, "epsilon", epsilon, minimum=0.0, exclusive_minimum=True)
         self.center = bool(center)
         self.scale = bool(scale)
         self.synchronized = False
@@ -117,14 +117,9 @@ class BatchNormalization(Layer):
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
-            "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **self.serialized("beta_initializer", "gamma_initializer", "moving_mean_initializer",
+                              "moving_variance_initializer", "beta_regularizer", "gamma_regularizer",
+                              "beta_constraint", "gamma_constraint"),
             "synchronized": self.synchronized,
         }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 import oneiros.layers._validation as _validation
 from oneiros.layers.layer import Layer
 from oneiros.layers.seed_generator import SeedGenerator
@@ -32,8 +32,8 @@ class Dropout(Layer):
                  **kwargs: Any):
         super().__init__(**kwargs)
         owner = type(self).__name__
-        self.rate = _validation.fraction(owner, "rate", rate)
-        self.noise_shape = _validation.noise_shape(owner, noise_shape)
+        self.rate = arguments.fraction(owner, "rate", rate)
+        self.noise_shape = arguments.noise_shape(owner, noise_shape)
         self.seed = seed
         self.seed_generator = SeedGenerator(seed) if self.rate > 0 else None
 

@@ -126,13 +126,8 @@ class EinsumDense(Layer):
             "output_shape": list(self.partial_output_shape),
             "activation": activations.serialize(self.activation),
             "bias_axes": self.bias_axes,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **self.serialized("kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
+                              "activity_regularizer", "kernel_constraint", "bias_constraint"),
             **quantized.config_entries(self.quantization_config),
         }
 

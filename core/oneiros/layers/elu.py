@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import _arguments, activations
+from oneiros import arguments, activations
 from oneiros.layers.layer import Layer
 
 
@@ -22,7 +22,7 @@ class ELU(Layer):
     supports_masking = True
 
     def __init__(self, alpha: float = 1.0, **kwargs: Any):
-        self.alpha = _arguments.real(type(self).__name__, "alpha", alpha)
+        self.alpha = arguments.real(type(self).__name__, "alpha", alpha)
         super().__init__(**kwargs)
 
     def call(self, inputs: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 import oneiros.layers._validation as _validation
 from oneiros.layers.layer import InputSpec, Layer
 
@@ -23,7 +23,7 @@ class Flatten(Layer):
 
     def __init__(self, data_format: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
-        self.data_format = _validation.data_format(type(self).__name__, data_format)
+        self.data_format = arguments.data_format(type(self).__name__, data_format)
         self.input_spec = InputSpec(min_ndim=1)
 
     def call(self, inputs: Any) -> Any:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from oneiros import ops
-import oneiros.layers._validation as _validation
+from oneiros import arguments, ops
 from oneiros.layers.layer import Layer
 from oneiros.layers.seed_generator import SeedGenerator
 
@@ -27,7 +26,7 @@ class GaussianDropout(Layer):
 
     def __init__(self, rate: float, seed: int | None = None, **kwargs: Any):
         super().__init__(**kwargs)
-        self.rate = _validation.fraction(type(self).__name__, "rate", rate, allow_one=False)
+        self.rate = arguments.fraction(type(self).__name__, "rate", rate, allow_one=False)
         self.seed = seed
         self.seed_generator = SeedGenerator(seed) if self.rate > 0 else None
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
-import oneiros.layers._validation as _validation
+from oneiros import arguments, ops
 from oneiros.layers.layer import Layer
 from oneiros.layers.seed_generator import SeedGenerator
 
@@ -24,7 +23,7 @@ class GaussianNoise(Layer):
 
     def __init__(self, stddev: float, seed: int | None = None, **kwargs: Any):
         super().__init__(**kwargs)
-        self.stddev = _validation.fraction(type(self).__name__, "stddev", stddev)
+        self.stddev = arguments.fraction(type(self).__name__, "stddev", stddev)
         self.seed = seed
         self.seed_generator = SeedGenerator(seed) if self.stddev > 0 else None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import _arguments, constraints, initializers, ops, regularizers
+from oneiros import arguments, constraints, initializers, ops, regularizers
 import oneiros.layers._validation as _validation
 from oneiros.layers.layer import InputSpec, Layer
 
@@ -37,7 +37,7 @@ class GroupNormalization(Layer):
             raise ValueError(f"{owner}: argument `axis` must be an int; received axis={axis!r}.")
         self.groups = groups
         self.axis = axis
-        self.epsilon = _arguments.real(owner, "epsilon", epsilon, minimum=0.0)
+        self.epsilon = arguments.real(owner, "epsilon", epsilon, minimum=0.0)
         self.center = bool(center)
         self.scale = bool(scale)
         self.beta_initializer = initializers.get(beta_initializer)
@@ -101,12 +101,8 @@ class GroupNormalization(Layer):
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **self.serialized("beta_initializer", "gamma_initializer", "beta_regularizer", "gamma_regularizer",
+                              "beta_constraint", "gamma_constraint"),
         }
 
     def _grouped(self, weight: Any) -> Any:

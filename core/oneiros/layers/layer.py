@@ -504,6 +504,27 @@ class Layer:
             config["input_shape"] = list(self._input_shape_argument)
         return config
 
+    def serialized(self, *names: str) -> dict[str, Any]:
+        """``{name: config value}`` for the attributes ``names`` that hold an initializer, regularizer
+        or constraint (told by the name's ending, as in Keras's argument names), for :meth:`get_config`:
+        ``{**super().get_config(), **self.serialized("kernel_initializer", "kernel_regularizer")}``.
+
+        Activations are not among them: ``oneiros.activations`` saves through ``oneiros.saving``,
+        which builds models from layers, and this module must not import what imports it.
+        """
+        from oneiros import constraints, initializers, regularizers
+
+        by_suffix = (("_initializer", initializers.serialize), ("_regularizer", regularizers.serialize),
+                     ("_constraint", constraints.serialize))
+        config = {}
+        for name in names:
+            serializer = next((function for suffix, function in by_suffix if name.endswith(suffix)), None)
+            if serializer is None:
+                raise ValueError(f"{type(self).__name__}.serialized: {name!r} does not end in _initializer, "
+                                 "_regularizer or _constraint.")
+            config[name] = serializer(getattr(self, name))
+        return config
+
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Layer:
         return cls(**config)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from oneiros import _arguments, constraints, initializers, ops, regularizers
+from oneiros import arguments, constraints, initializers, ops, regularizers
 import oneiros.layers._validation as _validation
 from oneiros.layers.layer import Layer
 
@@ -34,8 +34,8 @@ class LayerNormalization(Layer):
                  gamma_constraint: Any = None, rms_scaling: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
         owner = type(self).__name__
-        self.axis = _validation.axis_argument(owner, axis)
-        self.epsilon = _arguments.real(owner, "epsilon", epsilon, minimum=0.0)
+        self.axis = arguments.config_axes(arguments.axes(owner, "axis", axis))
+        self.epsilon = arguments.real(owner, "epsilon", epsilon, minimum=0.0)
         self.center = bool(center)
         self.scale = bool(scale)
         self.rms_scaling = bool(rms_scaling)
@@ -93,12 +93,8 @@ class LayerNormalization(Layer):
             "center": self.center,
             "scale": self.scale,
             "rms_scaling": self.rms_scaling,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **self.serialized("beta_initializer", "gamma_initializer", "beta_regularizer", "gamma_regularizer",
+                              "beta_constraint", "gamma_constraint"),
         }
 
     def _broadcast(self, weight: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from oneiros import _arguments, activations
+from oneiros import arguments, activations
 from oneiros.layers.layer import Layer
 
 
@@ -26,7 +26,7 @@ class LeakyReLU(Layer):
             negative_slope = kwargs.pop("alpha")
             warnings.warn("LeakyReLU: argument `alpha` is deprecated; use `negative_slope` instead.",
                           DeprecationWarning, stacklevel=2)
-        self.negative_slope = _arguments.real(type(self).__name__, "negative_slope", negative_slope, minimum=0.0)
+        self.negative_slope = arguments.real(type(self).__name__, "negative_slope", negative_slope, minimum=0.0)
         super().__init__(**kwargs)
 
     def call(self, inputs: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import constraints, initializers, ops, regularizers
+from oneiros import arguments, constraints, initializers, ops, regularizers
 import oneiros.layers._validation as _validation
 from oneiros.layers.layer import InputSpec, Layer
 
@@ -29,7 +29,7 @@ class PReLU(Layer):
         self.alpha_initializer = initializers.get(alpha_initializer)
         self.alpha_regularizer = regularizers.get(alpha_regularizer)
         self.alpha_constraint = constraints.get(alpha_constraint)
-        self.shared_axes = None if shared_axes is None else _validation.axis_argument(owner, shared_axes)
+        self.shared_axes = arguments.config_axes(arguments.axes(owner, "shared_axes", shared_axes, optional=True))
         if isinstance(self.shared_axes, int):
             self.shared_axes = [self.shared_axes]
         if self.shared_axes is not None and any(axis < 1 for axis in self.shared_axes):
@@ -60,8 +60,6 @@ class PReLU(Layer):
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
-            "alpha_initializer": initializers.serialize(self.alpha_initializer),
-            "alpha_regularizer": regularizers.serialize(self.alpha_regularizer),
-            "alpha_constraint": constraints.serialize(self.alpha_constraint),
+            **self.serialized("alpha_initializer", "alpha_regularizer", "alpha_constraint"),
             "shared_axes": self.shared_axes,
         }

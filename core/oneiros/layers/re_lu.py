@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import _arguments, activations
+from oneiros import arguments, activations
 from oneiros.layers.layer import Layer
 
 
@@ -23,9 +23,9 @@ class ReLU(Layer):
     def __init__(self, max_value: float | None = None, negative_slope: float = 0.0, threshold: float = 0.0,
                  **kwargs: Any):
         owner = type(self).__name__
-        self.max_value = None if max_value is None else _arguments.real(owner, "max_value", max_value, minimum=0.0)
-        self.negative_slope = _arguments.real(owner, "negative_slope", negative_slope, minimum=0.0)
-        self.threshold = _arguments.real(owner, "threshold", threshold, minimum=0.0)
+        self.max_value = None if max_value is None else arguments.real(owner, "max_value", max_value, minimum=0.0)
+        self.negative_slope = arguments.real(owner, "negative_slope", negative_slope, minimum=0.0)
+        self.threshold = arguments.real(owner, "threshold", threshold, minimum=0.0)
         super().__init__(**kwargs)
 
     def call(self, inputs: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 import oneiros.layers._validation as _validation
 from oneiros.layers.layer import InputSpec, Layer
 
@@ -19,7 +19,7 @@ class RepeatVector(Layer):
 
     def __init__(self, n: int, **kwargs: Any):
         super().__init__(**kwargs)
-        self.n = _validation.positive_int(type(self).__name__, "n", n)
+        self.n = arguments.positive_int(type(self).__name__, "n", n)
         self.input_spec = InputSpec(ndim=2)
 
     def call(self, inputs: Any) -> Any:

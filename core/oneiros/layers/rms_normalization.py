@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import _arguments, ops
+from oneiros import arguments, ops
 import oneiros.layers._validation as _validation
 from oneiros.layers.layer import Layer
 
@@ -23,8 +23,8 @@ class RMSNormalization(Layer):
     def __init__(self, axis: int | list[int] = -1, epsilon: float = 1e-6, **kwargs: Any):
         super().__init__(**kwargs)
         owner = type(self).__name__
-        self.axis = _validation.axis_argument(owner, axis)
-        self.epsilon = _arguments.real(owner, "epsilon", epsilon, minimum=0.0)
+        self.axis = arguments.config_axes(arguments.axes(owner, "axis", axis))
+        self.epsilon = arguments.real(owner, "epsilon", epsilon, minimum=0.0)
 
     def build(self, input_shape: tuple) -> None:
         self._axes = _validation.resolve_axes(self, self.axis, input_shape)

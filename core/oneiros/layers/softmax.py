@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import activations, ops
+from oneiros import activations, arguments, ops
 import oneiros.layers._validation as _validation
 from oneiros.layers.layer import Layer
 
@@ -28,7 +28,7 @@ class Softmax(Layer):
     supports_masking = True
 
     def __init__(self, axis: int | list[int] = -1, **kwargs: Any):
-        self.axis = _validation.axis_argument(type(self).__name__, axis)
+        self.axis = arguments.config_axes(arguments.axes(type(self).__name__, "axis", axis))
         super().__init__(**kwargs)
 
     def call(self, inputs: Any, mask: Any = None) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import oneiros.layers._validation as _validation
+from oneiros import arguments
 from oneiros.layers._spatial_dropout import SpatialDropoutBase
 
 
@@ -21,7 +21,7 @@ class SpatialDropout3D(SpatialDropoutBase):
     spatial_rank = 3
 
     def __init__(self, rate: float, data_format: str | None = None, seed: int | None = None, **kwargs: Any):
-        checked_format = _validation.data_format(type(self).__name__, data_format)
+        checked_format = arguments.data_format(type(self).__name__, data_format)
         super().__init__(rate, data_format=checked_format, seed=seed, **kwargs)
 
     def get_config(self) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 import oneiros.layers._validation as _validation
 from oneiros.layers.layer import Layer
 
@@ -24,7 +24,7 @@ class UnitNormalization(Layer):
 
     def __init__(self, axis: int | list[int] = -1, **kwargs: Any):
         super().__init__(**kwargs)
-        self.axis = _validation.axis_argument(type(self).__name__, axis)
+        self.axis = arguments.config_axes(arguments.axes(type(self).__name__, "axis", axis))
 
     def call(self, inputs: Any) -> Any:
         axes = _validation.resolve_axes(self, self.axis, tuple(ops.shape(inputs)))

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.optimizers._base import Optimizer
-from oneiros.optimizers._checks import check_bool, check_real
 
 
 def _rms(x: Any) -> Any:
@@ -30,12 +29,12 @@ class Adafactor(Optimizer):
                  clipnorm: float | None = None, clipvalue: float | None = None,
                  global_clipnorm: float | None = None, name: str | None = None, **kwargs: Any):
         owner = type(self).__name__
-        beta_2_decay = check_real(owner, "beta_2_decay", beta_2_decay, maximum=0)
-        epsilon_1 = check_real(owner, "epsilon_1", epsilon_1, minimum=0)
-        epsilon_2 = check_real(owner, "epsilon_2", epsilon_2, minimum=0)
-        clip_threshold = check_real(owner, "clip_threshold", clip_threshold, minimum=0,
-                                    exclusive_minimum=True)
-        relative_step = check_bool(owner, "relative_step", relative_step)
+        beta_2_decay = arguments.real(owner, "beta_2_decay", beta_2_decay, maximum=0)
+        epsilon_1 = arguments.real(owner, "epsilon_1", epsilon_1, minimum=0)
+        epsilon_2 = arguments.real(owner, "epsilon_2", epsilon_2, minimum=0)
+        clip_threshold = arguments.real(owner, "clip_threshold", clip_threshold, minimum=0,
+                                        exclusive_minimum=True)
+        relative_step = arguments.flag(owner, "relative_step", relative_step)
         super().__init__(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
                          clipvalue=clipvalue, global_clipnorm=global_clipnorm, name=name, **kwargs)
         self.beta_2_decay = beta_2_decay

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.optimizers._base import Optimizer, zeros_slots
-from oneiros.optimizers._checks import check_real
 
 
 class Adagrad(Optimizer):
@@ -18,9 +17,9 @@ class Adagrad(Optimizer):
                  clipnorm: float | None = None, clipvalue: float | None = None,
                  global_clipnorm: float | None = None, name: str | None = None, **kwargs: Any):
         owner = type(self).__name__
-        initial_accumulator_value = check_real(owner, "initial_accumulator_value",
-                                               initial_accumulator_value, minimum=0)
-        epsilon = check_real(owner, "epsilon", epsilon, minimum=0)
+        initial_accumulator_value = arguments.real(owner, "initial_accumulator_value",
+                                                   initial_accumulator_value, minimum=0)
+        epsilon = arguments.real(owner, "epsilon", epsilon, minimum=0)
         super().__init__(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
                          clipvalue=clipvalue, global_clipnorm=global_clipnorm, name=name, **kwargs)
         self.initial_accumulator_value = initial_accumulator_value
@@ -50,8 +49,8 @@ class Adadelta(Optimizer):
                  clipvalue: float | None = None, global_clipnorm: float | None = None,
                  name: str | None = None, **kwargs: Any):
         owner = type(self).__name__
-        rho = check_real(owner, "rho", rho, minimum=0, maximum=1)
-        epsilon = check_real(owner, "epsilon", epsilon, minimum=0)
+        rho = arguments.real(owner, "rho", rho, minimum=0, maximum=1)
+        epsilon = arguments.real(owner, "epsilon", epsilon, minimum=0)
         super().__init__(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
                          clipvalue=clipvalue, global_clipnorm=global_clipnorm, name=name, **kwargs)
         self.rho = rho

@@ -10,16 +10,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.optimizers._base import FusedRule, Optimizer, zeros_slots
-from oneiros.optimizers._checks import check_bool, check_real
 
 
 def _check_betas_and_epsilon(owner: str, beta_1: float, beta_2: float,
                              epsilon: float) -> tuple[float, float, float]:
-    return (check_real(owner, "beta_1", beta_1, minimum=0, maximum=1, exclusive_maximum=True),
-            check_real(owner, "beta_2", beta_2, minimum=0, maximum=1, exclusive_maximum=True),
-            check_real(owner, "epsilon", epsilon, minimum=0))
+    return (arguments.real(owner, "beta_1", beta_1, minimum=0, maximum=1, exclusive_maximum=True),
+            arguments.real(owner, "beta_2", beta_2, minimum=0, maximum=1, exclusive_maximum=True),
+            arguments.real(owner, "epsilon", epsilon, minimum=0))
 
 
 def _one_minus_power(beta: float, step: Any) -> Any:
@@ -46,7 +45,7 @@ class Adam(Optimizer):
                  global_clipnorm: float | None = None, name: str | None = None, **kwargs: Any):
         owner = type(self).__name__
         beta_1, beta_2, epsilon = _check_betas_and_epsilon(owner, beta_1, beta_2, epsilon)
-        amsgrad = check_bool(owner, "amsgrad", amsgrad)
+        amsgrad = arguments.flag(owner, "amsgrad", amsgrad)
         super().__init__(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
                          clipvalue=clipvalue, global_clipnorm=global_clipnorm, name=name, **kwargs)
         self.beta_1 = beta_1

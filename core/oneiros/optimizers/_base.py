@@ -20,9 +20,8 @@ import numbers
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from oneiros import dtypes, ops
+from oneiros import arguments, dtypes, ops
 from oneiros.backend import get_backend
-from oneiros.optimizers._checks import check_real
 from oneiros.optimizers._clipping import clip_by_global_norm, clip_by_norm, clip_by_value
 from oneiros.optimizers._schedules import (
     LearningRateSchedule,
@@ -84,9 +83,9 @@ class Optimizer(abc.ABC):
         owner = type(self).__name__
         _check_keras_only_arguments(owner, kwargs)
         learning_rate = _check_learning_rate(owner, learning_rate)
-        weight_decay = check_real(owner, "weight_decay", weight_decay, minimum=0, optional=True)
+        weight_decay = arguments.real(owner, "weight_decay", weight_decay, minimum=0, optional=True)
         clips = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
-        clips = {key: check_real(owner, key, value, minimum=0, exclusive_minimum=True, optional=True)
+        clips = {key: arguments.real(owner, key, value, minimum=0, exclusive_minimum=True, optional=True)
                  for key, value in clips.items()}
         if sum(value is not None for value in clips.values()) > 1:
             raise ValueError(f"{owner}: only one of `clipnorm`, `clipvalue` and `global_clipnorm` "
@@ -150,7 +149,7 @@ class Optimizer(abc.ABC):
         if "learning_rate" not in state:
             raise TypeError(f"{type(self).__name__} follows the schedule {self._learning_rate!r}; "
                             "its learning rate cannot be set to a constant.")
-        value = check_real(type(self).__name__, "learning_rate", learning_rate, minimum=0)
+        value = arguments.real(type(self).__name__, "learning_rate", learning_rate, minimum=0)
         return {**state, "learning_rate": ops.convert_to_tensor(value, "float32")}
 
     def scale_loss(self, loss: Any, state: dict[str, Any]) -> Any:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.optimizers._base import Optimizer
-from oneiros.optimizers._checks import check_real
 
 
 class Ftrl(Optimizer):
@@ -24,16 +23,16 @@ class Ftrl(Optimizer):
                  clipvalue: float | None = None, global_clipnorm: float | None = None,
                  name: str | None = None, **kwargs: Any):
         owner = type(self).__name__
-        self.learning_rate_power = check_real(owner, "learning_rate_power", learning_rate_power, maximum=0)
-        self.initial_accumulator_value = check_real(owner, "initial_accumulator_value",
-                                                    initial_accumulator_value, minimum=0)
-        self.l1_regularization_strength = check_real(owner, "l1_regularization_strength",
-                                                     l1_regularization_strength, minimum=0)
-        self.l2_regularization_strength = check_real(owner, "l2_regularization_strength",
-                                                     l2_regularization_strength, minimum=0)
-        self.l2_shrinkage_regularization_strength = check_real(
+        self.learning_rate_power = arguments.real(owner, "learning_rate_power", learning_rate_power, maximum=0)
+        self.initial_accumulator_value = arguments.real(owner, "initial_accumulator_value",
+                                                        initial_accumulator_value, minimum=0)
+        self.l1_regularization_strength = arguments.real(owner, "l1_regularization_strength",
+                                                         l1_regularization_strength, minimum=0)
+        self.l2_regularization_strength = arguments.real(owner, "l2_regularization_strength",
+                                                         l2_regularization_strength, minimum=0)
+        self.l2_shrinkage_regularization_strength = arguments.real(
             owner, "l2_shrinkage_regularization_strength", l2_shrinkage_regularization_strength, minimum=0)
-        self.beta = check_real(owner, "beta", beta)
+        self.beta = arguments.real(owner, "beta", beta)
         super().__init__(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
                          clipvalue=clipvalue, global_clipnorm=global_clipnorm, name=name, **kwargs)
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.optimizers._base import Optimizer, zeros_slots
-from oneiros.optimizers._checks import check_real
 
 
 class Lamb(Optimizer):
@@ -22,9 +21,9 @@ class Lamb(Optimizer):
                  clipvalue: float | None = None, global_clipnorm: float | None = None,
                  name: str | None = None, **kwargs: Any):
         owner = type(self).__name__
-        self.beta_1 = check_real(owner, "beta_1", beta_1, minimum=0, maximum=1, exclusive_maximum=True)
-        self.beta_2 = check_real(owner, "beta_2", beta_2, minimum=0, maximum=1, exclusive_maximum=True)
-        self.epsilon = check_real(owner, "epsilon", epsilon, minimum=0)
+        self.beta_1 = arguments.real(owner, "beta_1", beta_1, minimum=0, maximum=1, exclusive_maximum=True)
+        self.beta_2 = arguments.real(owner, "beta_2", beta_2, minimum=0, maximum=1, exclusive_maximum=True)
+        self.epsilon = arguments.real(owner, "epsilon", epsilon, minimum=0)
         super().__init__(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
                          clipvalue=clipvalue, global_clipnorm=global_clipnorm, name=name, **kwargs)
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.optimizers._base import Optimizer, zeros_slots
-from oneiros.optimizers._checks import check_real
 
 
 class Lion(Optimizer):
@@ -19,8 +18,8 @@ class Lion(Optimizer):
                  name: str | None = None, **kwargs: Any):
         owner = type(self).__name__
         # beta_1 = 0 would make Lion plain sign SGD, which Keras refuses too.
-        beta_1 = check_real(owner, "beta_1", beta_1, minimum=0, maximum=1, exclusive_minimum=True)
-        beta_2 = check_real(owner, "beta_2", beta_2, minimum=0, maximum=1)
+        beta_1 = arguments.real(owner, "beta_1", beta_1, minimum=0, maximum=1, exclusive_minimum=True)
+        beta_2 = arguments.real(owner, "beta_2", beta_2, minimum=0, maximum=1)
         super().__init__(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
                          clipvalue=clipvalue, global_clipnorm=global_clipnorm, name=name, **kwargs)
         self.beta_1 = beta_1

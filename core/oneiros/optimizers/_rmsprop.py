@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.optimizers._base import Optimizer, zeros_slots
-from oneiros.optimizers._checks import check_bool, check_real
 
 
 class RMSprop(Optimizer):
@@ -20,10 +19,10 @@ class RMSprop(Optimizer):
                  clipnorm: float | None = None, clipvalue: float | None = None,
                  global_clipnorm: float | None = None, name: str | None = None, **kwargs: Any):
         owner = type(self).__name__
-        rho = check_real(owner, "rho", rho, minimum=0, maximum=1)
-        momentum = check_real(owner, "momentum", momentum, minimum=0, maximum=1)
-        epsilon = check_real(owner, "epsilon", epsilon, minimum=0)
-        centered = check_bool(owner, "centered", centered)
+        rho = arguments.real(owner, "rho", rho, minimum=0, maximum=1)
+        momentum = arguments.real(owner, "momentum", momentum, minimum=0, maximum=1)
+        epsilon = arguments.real(owner, "epsilon", epsilon, minimum=0)
+        centered = arguments.flag(owner, "centered", centered)
         super().__init__(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
                          clipvalue=clipvalue, global_clipnorm=global_clipnorm, name=name, **kwargs)
         self.rho = rho

@@ -8,8 +8,7 @@ import abc
 import math
 from typing import Any
 
-from oneiros import ops
-from oneiros.optimizers._checks import check_bool, check_real
+from oneiros import arguments, ops
 
 FLOAT = "float32"
 
@@ -34,62 +33,58 @@ class LearningRateSchedule(abc.ABC):
         return cls(**config)
 
     def __repr__(self) -> str:
-        arguments = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
-        return f"{type(self).__name__}({arguments})"
+        shown = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
+        return f"{type(self).__name__}({shown})"
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _StepDecay(LearningRateSchedule):
+    """The arguments ExponentialDecay and InverseTimeDecay share: a rate decayed by ``decay_rate``
+    every ``decay_steps`` steps, smoothly or (``staircase``) in whole periods."""
+
+    def __init__(self, initial_learning_rate: float, decay_steps: float, decay_rate: float, staircase: bool,
+                 name: str):
+        owner = type(self).__name__
+        self.initial_learning_rate = arguments.real(owner, "initial_learning_rate", initial_learning_rate,
+                                                    minimum=0)
+        self.decay_steps = arguments.real(owner, "decay_steps", decay_steps, minimum=0, exclusive_minimum=True)
+        self.decay_rate = arguments.real(owner, "decay_rate", decay_rate, minimum=0)
+        self.staircase = arguments.flag(owner, "staircase", staircase)
+        self.name = name
+
+    def _periods(self, step: Any) -> Any:
+        """``step / decay_steps``, floored when ``staircase``."""
+        progress = ops.divide(_as_float(step), self.decay_steps)
+        return ops.floor(progress) if self.staircase else progress
+
+    def get_config(self) -> dict[str, Any]:
+        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
+                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+
+
+class ExponentialDecay(_StepDecay):
     """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (exponent floored when
     ``staircase``)."""
 
     def __init__(self, initial_learning_rate: float, decay_steps: float, decay_rate: float,
                  staircase: bool = False, name: str = "ExponentialDecay"):
-        owner = type(self).__name__
-        self.initial_learning_rate = check_real(owner, "initial_learning_rate",
-                                                initial_learning_rate, minimum=0)
-        self.decay_steps = check_real(owner, "decay_steps", decay_steps, minimum=0,
-                                      exclusive_minimum=True)
-        self.decay_rate = check_real(owner, "decay_rate", decay_rate, minimum=0)
-        self.staircase = check_bool(owner, "staircase", staircase)
-        self.name = name
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step: Any) -> Any:
-        progress = ops.divide(_as_float(step), self.decay_steps)
-        if self.staircase:
-            progress = ops.floor(progress)
-        decay = ops.power(ops.convert_to_tensor(self.decay_rate, FLOAT), progress)
+        decay = ops.power(ops.convert_to_tensor(self.decay_rate, FLOAT), self._periods(step))
         return ops.multiply(decay, self.initial_learning_rate)
 
-    def get_config(self) -> dict[str, Any]:
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
 
-
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_StepDecay):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)`` (the ratio floored when
     ``staircase``)."""
 
     def __init__(self, initial_learning_rate: float, decay_steps: float, decay_rate: float,
                  staircase: bool = False, name: str = "InverseTimeDecay"):
-        owner = type(self).__name__
-        self.initial_learning_rate = check_real(owner, "initial_learning_rate",
-                                                initial_learning_rate, minimum=0)
-        self.decay_steps = check_real(owner, "decay_steps", decay_steps, minimum=0,
-                                      exclusive_minimum=True)
-        self.decay_rate = check_real(owner, "decay_rate", decay_rate, minimum=0)
-        self.staircase = check_bool(owner, "staircase", staircase)
-        self.name = name
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step: Any) -> Any:
-        progress = ops.divide(_as_float(step), self.decay_steps)
-        if self.staircase:
-            progress = ops.floor(progress)
-        denominator = ops.add(ops.multiply(progress, self.decay_rate), 1.0)
+        denominator = ops.add(ops.multiply(self._periods(step), self.decay_rate), 1.0)
         return ops.divide(ops.convert_to_tensor(self.initial_learning_rate, FLOAT), denominator)
-
-    def get_config(self) -> dict[str, Any]:
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -106,13 +101,13 @@ class PiecewiseConstantDecay(LearningRateSchedule):
             raise ValueError(f"{owner}: `values` must hold one more entry than `boundaries`; received "
                              f"boundaries={list(boundaries)!r} ({len(boundaries)} entries) and "
                              f"values={list(values)!r} ({len(values)} entries).")
-        checked_boundaries = [check_real(owner, f"boundaries[{index}]", boundary)
+        checked_boundaries = [arguments.real(owner, f"boundaries[{index}]", boundary)
                               for index, boundary in enumerate(boundaries)]
         if any(low >= high for low, high in zip(checked_boundaries, checked_boundaries[1:])):
             raise ValueError(f"{owner}: argument `boundaries` must be strictly increasing; "
                              f"received boundaries={list(boundaries)!r}.")
         self.boundaries = list(boundaries)
-        self.values = [check_real(owner, f"values[{index}]", value)
+        self.values = [arguments.real(owner, f"values[{index}]", value)
                        for index, value in enumerate(values)]
         self.name = name
 
@@ -136,13 +131,13 @@ class PolynomialDecay(LearningRateSchedule):
                  end_learning_rate: float = 0.0001, power: float = 1.0, cycle: bool = False,
                  name: str = "PolynomialDecay"):
         owner = type(self).__name__
-        self.initial_learning_rate = check_real(owner, "initial_learning_rate",
-                                                initial_learning_rate, minimum=0)
-        self.decay_steps = check_real(owner, "decay_steps", decay_steps, minimum=0,
-                                      exclusive_minimum=True)
-        self.end_learning_rate = check_real(owner, "end_learning_rate", end_learning_rate, minimum=0)
-        self.power = check_real(owner, "power", power)
-        self.cycle = check_bool(owner, "cycle", cycle)
+        self.initial_learning_rate = arguments.real(owner, "initial_learning_rate",
+                                                    initial_learning_rate, minimum=0)
+        self.decay_steps = arguments.real(owner, "decay_steps", decay_steps, minimum=0,
+                                          exclusive_minimum=True)
+        self.end_learning_rate = arguments.real(owner, "end_learning_rate", end_learning_rate, minimum=0)
+        self.power = arguments.real(owner, "power", power)
+        self.cycle = arguments.flag(owner, "cycle", cycle)
         self.name = name
 
     def __call__(self, step: Any) -> Any:
@@ -171,15 +166,15 @@ class CosineDecay(LearningRateSchedule):
                  name: str = "CosineDecay", warmup_target: float | None = None,
                  warmup_steps: float = 0):
         owner = type(self).__name__
-        self.initial_learning_rate = check_real(owner, "initial_learning_rate",
-                                                initial_learning_rate, minimum=0)
-        self.decay_steps = check_real(owner, "decay_steps", decay_steps, minimum=0,
-                                      exclusive_minimum=True)
-        self.alpha = check_real(owner, "alpha", alpha, minimum=0, maximum=1)
+        self.initial_learning_rate = arguments.real(owner, "initial_learning_rate",
+                                                    initial_learning_rate, minimum=0)
+        self.decay_steps = arguments.real(owner, "decay_steps", decay_steps, minimum=0,
+                                          exclusive_minimum=True)
+        self.alpha = arguments.real(owner, "alpha", alpha, minimum=0, maximum=1)
         self.name = name
-        self.warmup_target = check_real(owner, "warmup_target", warmup_target, minimum=0,
-                                        optional=True)
-        self.warmup_steps = check_real(owner, "warmup_steps", warmup_steps, minimum=0)
+        self.warmup_target = arguments.real(owner, "warmup_target", warmup_target, minimum=0,
+                                            optional=True)
+        self.warmup_steps = arguments.real(owner, "warmup_steps", warmup_steps, minimum=0)
 
     def _cosine(self, steps_into_decay: Any, peak: float) -> Any:
         angle = ops.multiply(ops.divide(steps_into_decay, self.decay_steps), math.pi)
@@ -212,13 +207,13 @@ class CosineDecayRestarts(LearningRateSchedule):
     def __init__(self, initial_learning_rate: float, first_decay_steps: float, t_mul: float = 2.0,
                  m_mul: float = 1.0, alpha: float = 0.0, name: str = "SGDRDecay"):
         owner = type(self).__name__
-        self.initial_learning_rate = check_real(owner, "initial_learning_rate",
-                                                initial_learning_rate, minimum=0)
-        self.first_decay_steps = check_real(owner, "first_decay_steps", first_decay_steps, minimum=0,
-                                            exclusive_minimum=True)
-        self.t_mul = check_real(owner, "t_mul", t_mul, minimum=0, exclusive_minimum=True)
-        self.m_mul = check_real(owner, "m_mul", m_mul, minimum=0)
-        self.alpha = check_real(owner, "alpha", alpha, minimum=0, maximum=1)
+        self.initial_learning_rate = arguments.real(owner, "initial_learning_rate",
+                                                    initial_learning_rate, minimum=0)
+        self.first_decay_steps = arguments.real(owner, "first_decay_steps", first_decay_steps, minimum=0,
+                                                exclusive_minimum=True)
+        self.t_mul = arguments.real(owner, "t_mul", t_mul, minimum=0, exclusive_minimum=True)
+        self.m_mul = arguments.real(owner, "m_mul", m_mul, minimum=0)
+        self.alpha = arguments.real(owner, "alpha", alpha, minimum=0, maximum=1)
         self.name = name
 
     def __call__(self, step: Any) -> Any:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.optimizers._base import FusedRule, Optimizer, zeros_slots
-from oneiros.optimizers._checks import check_bool, check_real
 
 
 class SGD(Optimizer):
@@ -18,8 +17,8 @@ class SGD(Optimizer):
                  clipvalue: float | None = None, global_clipnorm: float | None = None,
                  name: str | None = None, **kwargs: Any):
         owner = type(self).__name__
-        momentum = check_real(owner, "momentum", momentum, minimum=0, maximum=1)
-        nesterov = check_bool(owner, "nesterov", nesterov)
+        momentum = arguments.real(owner, "momentum", momentum, minimum=0, maximum=1)
+        nesterov = arguments.flag(owner, "nesterov", nesterov)
         super().__init__(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
                          clipvalue=clipvalue, global_clipnorm=global_clipnorm, name=name, **kwargs)
         self.momentum = momentum

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from oneiros import _arguments
+from oneiros import arguments
 
 SIDES = ("pre", "post")
 
@@ -26,8 +26,8 @@ def pad_sequences(sequences: Sequence[Sequence[Any]], maxlen: int | None = None,
         # array([[2, 3], [4, 5], [0, 6]], dtype=int32)
     """
     owner = "pad_sequences"
-    _arguments.choice(owner, "padding", padding, SIDES)
-    _arguments.choice(owner, "truncating", truncating, SIDES)
+    arguments.choice(owner, "padding", padding, SIDES)
+    arguments.choice(owner, "truncating", truncating, SIDES)
     if maxlen is not None and (isinstance(maxlen, bool) or not isinstance(maxlen, numbers.Integral) or maxlen <= 0):
         raise ValueError(f"{owner}: argument `maxlen` must be None or a positive int; received maxlen={maxlen!r}.")
     if isinstance(sequences, (str, bytes)) or not hasattr(sequences, "__len__"):

@@ -7,6 +7,8 @@ from typing import Any
 import jax.numpy as jnp
 from jax import lax
 
+from oneiros.backend.geometry import output_padding as padding_extras
+
 from oneiros_jax._layout import (
     DATA_FORMATS,
     PADDINGS,
@@ -84,16 +86,6 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format="chan
     )
 
 
-def _output_padding(value: Any, rank: int) -> tuple[int | None, ...]:
-    values = (value,) * rank if value is None or isinstance(value, int) else tuple(value)
-    if len(values) != rank or any(v is not None and (not isinstance(v, int) or v < 0) for v in values):
-        raise ValueError(
-            f"conv_transpose: output_padding must be None, a non-negative int or {rank} of them; "
-            f"received {value!r}."
-        )
-    return values
-
-
 def _transpose_padding(length: int, kernel_size: int, stride: int, dilation: int, padding: str,
                        output_padding: int | None) -> tuple[int, int]:
     """(before, after) padding of the stride-dilated input that gives Keras's output length.
@@ -133,7 +125,7 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
         _transpose_padding(length, size, stride, dilation, padding, extra)
         for length, size, stride, dilation, extra in zip(
             spatial_shape(inputs, data_format), kernel.shape[:-2], stride_tuple, dilation_tuple,
-            _output_padding(output_padding, rank),
+            padding_extras(output_padding, rank),
         )
     ]
     # The kernel is the forward conv's (*spatial, in=out, out=C); transpose_kernel flips its

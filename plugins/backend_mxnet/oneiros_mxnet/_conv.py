@@ -15,7 +15,13 @@ from mxnet import numpy_extension as npx
 from oneiros import dtypes
 
 from oneiros_mxnet._layout import ChannelsLastView, permuted
-from oneiros.backend.geometry import check_padding, effective_size, per_axis, transpose_padding
+from oneiros.backend.geometry import (
+    check_padding,
+    effective_size,
+    output_padding as padding_extras,
+    per_axis,
+    transpose_padding,
+)
 from oneiros_mxnet._spatial import (
     channels_first_input,
     check_rank,
@@ -112,15 +118,6 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format="chan
     return _result(shape, compute, name, data_format)
 
 
-def _output_padding(value: Any, rank: int) -> tuple[int | None, ...]:
-    if value is None:
-        return (None,) * rank
-    items = (value,) * rank if isinstance(value, int) else tuple(value)
-    if len(items) != rank or not all(isinstance(item, int) and item >= 0 for item in items):
-        raise ValueError(f"output_padding must be None, a non-negative int or {rank} of them; received {value!r}.")
-    return items
-
-
 def _stride_dilated(x: Any, steps: tuple[int, ...]) -> Any:
     """Channels-first ``x`` with ``step - 1`` zeros between neighbours on each spatial axis."""
     for axis, step in enumerate(steps, start=2):
@@ -150,7 +147,7 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     steps = per_axis(strides, rank, "strides")
     dilation = per_axis(dilation_rate, rank, "dilation_rate")
     mode = check_padding(padding)
-    extras = _output_padding(output_padding, rank)
+    extras = padding_extras(output_padding, rank)
     pads = [transpose_padding(effective_size(k.shape[axis], dilation[axis]), steps[axis], mode, extras[axis])
             for axis in range(rank)]
     # The correlation of the stride-dilated, padded input with the spatially flipped kernel

@@ -32,15 +32,6 @@ __all__ = [
 Axis = Any
 
 
-def _accumulated(name: str) -> str:
-    """Sums and products widen bool and small ints to 32 bits, as JAX does."""
-    if name == "bool" or name in dtypes.SIGNED:
-        return "int32"
-    if name in dtypes.UNSIGNED:
-        return "uint32"
-    return name
-
-
 def _reduce(fn: Callable[..., Any], x: Any, axis: Axis, keepdims: bool,
             result: Callable[[str], str] | None = None) -> Any:
     tensor = as_tensor(x)
@@ -50,7 +41,7 @@ def _reduce(fn: Callable[..., Any], x: Any, axis: Axis, keepdims: bool,
 
 
 def sum(x, axis=None, keepdims=False):
-    return _reduce(mnp.sum, x, axis, keepdims, _accumulated)
+    return _reduce(mnp.sum, x, axis, keepdims, dtypes.accumulator)
 
 
 def _product(values: Any, axis: Any, keepdims: bool) -> Any:
@@ -62,7 +53,7 @@ def _product(values: Any, axis: Any, keepdims: bool) -> Any:
 
 
 def prod(x, axis=None, keepdims=False):
-    return _reduce(_product, x, axis, keepdims, _accumulated)
+    return _reduce(_product, x, axis, keepdims, dtypes.accumulator)
 
 
 def mean(x, axis=None, keepdims=False):

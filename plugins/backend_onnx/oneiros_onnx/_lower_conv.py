@@ -10,6 +10,7 @@ from oneiros.backend.geometry import (
     check_format,
     check_padding,
     effective_size,
+    output_padding as padding_extras,
     output_size,
     padding_amounts,
     per_axis,
@@ -85,15 +86,6 @@ def depthwise_conv(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "v
     return cast(restore_format(result, data_format), name)
 
 
-def _output_padding(value: Any, rank: int) -> tuple[int | None, ...]:
-    if value is None:
-        return (None,) * rank
-    items = (value,) * rank if isinstance(value, int) else tuple(value)
-    if len(items) != rank or not all(isinstance(item, int) and item >= 0 for item in items):
-        raise ValueError(f"output_padding must be None, a non-negative int or {rank} of them; received {value!r}.")
-    return tuple(int(item) for item in items)
-
-
 @lowered
 def conv_transpose(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "valid", output_padding: Any = None,
                    data_format: str = "channels_last", dilation_rate: Any = 1) -> Symbol:
@@ -107,7 +99,7 @@ def conv_transpose(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "v
     steps = per_axis(strides, rank, "strides")
     dilation = per_axis(dilation_rate, rank, "dilation_rate")
     mode = check_padding(padding)
-    extras = _output_padding(output_padding, rank)
+    extras = padding_extras(output_padding, rank)
     windows = [effective_size(k.shape[axis], dilation[axis]) for axis in range(rank)]
     full_spatial = [(size - 1) * step + window for size, step, window in zip(spatial, steps, windows)]
     # Every input pixel times every kernel tap, added at i * stride + tap * dilation; Keras's

@@ -33,15 +33,6 @@ from oneiros_onnx._values import (
 from oneiros_onnx.errors import LoweringError
 
 
-def _accumulated(name: str) -> str:
-    """Sums and products widen bool and small ints to 32 bits, as JAX does."""
-    if name == "bool" or name in dtypes.SIGNED:
-        return "int32"
-    if name in dtypes.UNSIGNED:
-        return "uint32"
-    return name
-
-
 def reduce(op_type: str, value: Symbol, axes: tuple[int, ...], keepdims: bool) -> Symbol:
     """``op_type`` (ReduceSum, ReduceMax...) of ``value`` over ``axes`` (already normalized)."""
     if not axes:
@@ -61,8 +52,8 @@ def _reduction(op_type: str, result: Callable[[str], str] | None, accepted: froz
     return op
 
 
-sum = lowered(_reduction("ReduceSum", _accumulated, WIDE), "sum")
-prod = lowered(_reduction("ReduceProd", _accumulated, WIDE), "prod")
+sum = lowered(_reduction("ReduceSum", dtypes.accumulator, WIDE), "sum")
+prod = lowered(_reduction("ReduceProd", dtypes.accumulator, WIDE), "prod")
 max = lowered(_reduction("ReduceMax", None, ORDERED), "max")
 min = lowered(_reduction("ReduceMin", None, ORDERED), "min")
 

@@ -11,6 +11,7 @@ from oneiros.backend.geometry import (
     check_format,
     check_padding,
     effective_size,
+    output_padding as padding_extras,
     output_size,
     padding_amounts,
     per_axis,
@@ -107,7 +108,7 @@ def conv_transpose(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "v
     strides = per_axis(strides, rank, "strides")
     dilation = per_axis(dilation_rate, rank, "dilation_rate")
     padding = check_padding(padding)
-    extras = [None] * rank if output_padding is None else list(per_axis_allow_zero(output_padding, rank))
+    extras = list(padding_extras(output_padding, rank))
     dilated, pads = [], []
     for size, k, s, d, extra in zip(x.shape[1:-1], w.shape[:-2], strides, dilation, extras):
         pads.append(transpose_padding(effective_size(k, d), s, padding, extra))
@@ -120,13 +121,6 @@ def conv_transpose(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "v
                   f"=(A[n, {xs}, c]);", [x], shape, dtype)
     flipped = moveaxis(flip(w, tuple(range(rank))), -1, -2)
     return _restore(conv(spread, flipped, 1, "valid", "channels_last", dilation), data_format)
-
-
-def per_axis_allow_zero(value: Any, rank: int) -> tuple[int, ...]:
-    items = (value,) * rank if isinstance(value, int) else tuple(value)
-    if len(items) != rank or any(int(item) < 0 for item in items):
-        raise ValueError(f"output_padding must be a non-negative int or {rank} of them; received {value!r}")
-    return tuple(int(item) for item in items)
 
 
 def _pool(inputs: Any, pool_size: Any, strides: Any, padding: str, data_format: str, aggregation: str):

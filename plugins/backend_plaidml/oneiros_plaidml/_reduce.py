@@ -39,14 +39,6 @@ from oneiros_plaidml._tensor import PlaidTensor, as_tensor, cast_expression, emi
 AGGREGATIONS = {"sum": "+", "max": ">", "min": "<", "prod": "*"}
 
 
-def _accumulated(dtype: str) -> str:
-    if dtype == "bool" or dtype in dtypes.SIGNED:
-        return "int32"
-    if dtype in dtypes.UNSIGNED:
-        return "uint32"
-    return dtype
-
-
 def reduce(x: PlaidTensor, axis: Any, keepdims: bool, aggregation: str, dtype: str) -> PlaidTensor:
     axes = normalize_axes(axis, x.ndim)
     kept = [a for a in range(x.ndim) if a not in axes]
@@ -68,13 +60,13 @@ def reduce(x: PlaidTensor, axis: Any, keepdims: bool, aggregation: str, dtype: s
 
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> PlaidTensor:
     x = as_tensor(x)
-    return reduce(x, axis, keepdims, "sum", _accumulated(x.dtype))
+    return reduce(x, axis, keepdims, "sum", dtypes.accumulator(x.dtype))
 
 
 def prod(x: Any, axis: Any = None, keepdims: bool = False) -> PlaidTensor:
     """Halving products (PlaidML cannot differentiate its product aggregation)."""
     x = as_tensor(x)
-    dtype = _accumulated(x.dtype)
+    dtype = dtypes.accumulator(x.dtype)
     axes = normalize_axes(axis, x.ndim)
     kept = [a for a in range(x.ndim) if a not in axes]
     shape = [1 if a in axes else size for a, size in enumerate(x.shape)] if keepdims else [x.shape[a] for a in kept]

@@ -210,19 +210,12 @@ isinf = _float_test(pt.isinf, False)
 isfinite = _float_test(pt.isfinite, True)
 
 
-def _accumulated_name(name: str) -> str:
-    """Sums and products: bool and signed ints give int32, unsigned uint32, floats stay."""
-    if name in dtypes.FLOATS:
-        return name
-    return "uint32" if name in dtypes.UNSIGNED else "int32"
-
-
 def _accumulating(pytensor_op):
     @graph_op
     def run(x, axis=None, keepdims=False):
         x = tensor(x)
         axes = axes_tuple(axis, x.ndim)
-        name = _accumulated_name(x.dtype)
+        name = dtypes.accumulator(x.dtype)
         result = pytensor_op(finish(x, compute_name(name)), axis=axes, keepdims=keepdims)
         return finish(result, name)
 

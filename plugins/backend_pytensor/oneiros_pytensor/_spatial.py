@@ -18,6 +18,7 @@ from oneiros.backend.geometry import (
     check_format,
     check_padding,
     effective_size,
+    output_padding as padding_extras,
     output_size,
     padding_amounts,
     per_axis,
@@ -148,15 +149,6 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format="chan
     return finish(_restore_format(result, data_format), name)
 
 
-def _output_padding(value: Any, rank: int) -> tuple[int | None, ...]:
-    if value is None:
-        return (None,) * rank
-    items = (value,) * rank if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(items) != rank or not builtins.all(isinstance(item, (int, np.integer)) and item >= 0 for item in items):
-        raise ValueError(f"output_padding must be None, a non-negative int or {rank} of them; received {value!r}.")
-    return tuple(int(item) for item in items)
-
-
 @graph_op
 def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format="channels_last",
                    dilation_rate=1):
@@ -169,7 +161,7 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
         raise ValueError(f"conv_transpose needs non-empty spatial axes; received {shape}.")
     steps, dilation = per_axis(strides, rank, "strides"), per_axis(dilation_rate, rank, "dilation_rate")
     mode = check_padding(padding)
-    extras = _output_padding(output_padding, rank)
+    extras = padding_extras(output_padding, rank)
     in_spatial = shape[1:-1]
     out_channels = kernel_shape[-2]
     # Every input pixel times every kernel tap, added at position i * stride + tap * dilation.

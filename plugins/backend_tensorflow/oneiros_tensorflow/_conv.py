@@ -15,6 +15,7 @@ import tensorflow as tf
 from oneiros.backend.geometry import (
     check_padding,
     effective_size,
+    output_padding as padding_extras,
     padding_amounts,
     per_axis,
     transpose_padding,
@@ -107,16 +108,6 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format="chan
         lambda x: _grouped(x, grouped_kernel, channels, stride_tuple, mode, dilation_tuple), inputs, data_format)
 
 
-def _output_padding(value: Any, rank: int) -> tuple[int | None, ...]:
-    values = (value,) * rank if value is None or isinstance(value, int) else tuple(value)
-    if len(values) != rank or any(v is not None and (not isinstance(v, int) or v < 0) for v in values):
-        raise ValueError(
-            f"conv_transpose: output_padding must be None, a non-negative int or {rank} of them; "
-            f"received {value!r}."
-        )
-    return values
-
-
 def _stride_dilated(x: tf.Tensor, strides: tuple[int, ...]) -> tf.Tensor:
     """``x`` (channels-last) with ``stride - 1`` zeros between neighbours on each spatial axis."""
     for axis, stride in enumerate(strides, start=1):
@@ -139,7 +130,7 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
             f"shape {tuple(kernel.shape)}."
         )
     stride_tuple, mode, dilation_tuple = _window_arguments("conv_transpose", rank, strides, padding, dilation_rate)
-    extras = _output_padding(output_padding, rank)
+    extras = padding_extras(output_padding, rank)
     windows = [effective_size(k, d) for k, d in zip(kernel.shape[:-2], dilation_tuple)]
     pads = [transpose_padding(window, stride, mode, extra)
             for window, stride, extra in zip(windows, stride_tuple, extras)]

@@ -124,7 +124,7 @@ def test_a_model_trains_on_the_dataset_through_the_registered_loader(folder, jax
     ({"subset": "training"}, "validation_split"),
     ({"class_names": ["cats", "dogs"]}, "class_names"),
     ({"label_mode": "binary"}, "exactly 2 classes"),
-    ({"labels": [0, 1]}, "one int per image file"),
+    ({"labels": [0, 1]}, "one non-negative int per file"),
 ])
 def test_bad_arguments_are_refused(folder, kwargs, message):
     with pytest.raises(ValueError, match=message):

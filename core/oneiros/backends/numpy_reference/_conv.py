@@ -10,6 +10,7 @@ from oneiros import dtypes
 from oneiros.backend.geometry import (
     check_padding,
     effective_size,
+    output_padding as padding_extras,
     output_size,
     padding_amounts,
     per_axis,
@@ -97,19 +98,6 @@ def depthwise_conv(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "v
     return finish(restore_format(result, data_format), name)
 
 
-def _output_padding(value: Any, rank: int) -> tuple[int | None, ...]:
-    if value is None:
-        return (None,) * rank
-    items = (value,) * rank if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(items) != rank or not all(isinstance(item, (int, np.integer)) and item >= 0
-                                     for item in items):
-        raise ValueError(
-            f"output_padding must be None, a non-negative int or {rank} of them; "
-            f"received {value!r}."
-        )
-    return tuple(int(item) for item in items)
-
-
 def _scatter_taps(x: np.ndarray, k: np.ndarray, strides: tuple[int, ...],
                   dilation: tuple[int, ...]) -> np.ndarray:
     """Every input pixel times every kernel tap, added at position i * stride + tap * dilation.
@@ -145,7 +133,7 @@ def conv_transpose(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "v
     steps = per_axis(strides, rank, "strides")
     dilation = per_axis(dilation_rate, rank, "dilation_rate")
     mode = check_padding(padding)
-    extras = _output_padding(output_padding, rank)
+    extras = padding_extras(output_padding, rank)
     full = _scatter_taps(x, k, steps, dilation)
     # The dilated-input formulation pads by `before` and correlates with the flipped kernel;
     # its output o is position o + (window - 1 - before) of the scattered result.

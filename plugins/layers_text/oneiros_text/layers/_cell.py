@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from oneiros import activations, constraints, initializers, ops, regularizers
+from oneiros import activations, arguments, constraints, initializers, ops, regularizers
 from oneiros.layers import Layer
 from oneiros.layers.seed_generator import SeedGenerator
 
-from oneiros_text import _checks
 
 
 class RecurrentCell(Layer):
@@ -35,11 +34,11 @@ class RecurrentCell(Layer):
                  bias_constraint: Any = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
                  seed: int | None = None, **kwargs: Any):
         owner = type(self).__name__
-        units = _checks.positive_int(owner, "units", units)
-        use_bias = _checks.flag(owner, "use_bias", use_bias)
-        dropout = _checks.rate(owner, "dropout", dropout)
-        recurrent_dropout = _checks.rate(owner, "recurrent_dropout", recurrent_dropout)
-        seed = _checks.seed(owner, seed)
+        units = arguments.positive_int(owner, "units", units)
+        use_bias = arguments.flag(owner, "use_bias", use_bias)
+        dropout = arguments.fraction(owner, "dropout", dropout, allow_one=False)
+        recurrent_dropout = arguments.fraction(owner, "recurrent_dropout", recurrent_dropout, allow_one=False)
+        seed = arguments.seed(owner, seed)
         super().__init__(**kwargs)
         self.units = units
         self.activation = activations.get(activation)
@@ -137,15 +136,9 @@ class RecurrentCell(Layer):
             "units": self.units,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **self.serialized("kernel_initializer", "recurrent_initializer", "bias_initializer",
+                              "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "kernel_constraint",
+                              "recurrent_constraint", "bias_constraint"),
             "dropout": self.dropout,
             "recurrent_dropout": self.recurrent_dropout,
             "seed": self.seed,

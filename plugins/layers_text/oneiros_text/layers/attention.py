@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.layers import Layer
 from oneiros.layers.seed_generator import SeedGenerator
 
-from oneiros_text import _checks
 from oneiros_text.layers import _masking
 
 
@@ -38,10 +37,10 @@ class Attention(Layer):
     def __init__(self, use_scale: bool = False, score_mode: str = "dot", dropout: float = 0.0,
                  seed: int | None = None, **kwargs: Any):
         owner = type(self).__name__
-        use_scale = _checks.flag(owner, "use_scale", use_scale)
-        _checks.choice(owner, "score_mode", score_mode, self.score_modes)
-        dropout = _checks.rate(owner, "dropout", dropout)
-        seed = _checks.seed(owner, seed)
+        use_scale = arguments.flag(owner, "use_scale", use_scale)
+        arguments.choice(owner, "score_mode", score_mode, self.score_modes)
+        dropout = arguments.fraction(owner, "dropout", dropout, allow_one=False)
+        seed = arguments.seed(owner, seed)
         super().__init__(**kwargs)
         self.use_scale = use_scale
         self.score_mode = score_mode

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.layers import Layer
 
-from oneiros_text import _checks
 from oneiros_text.layers._nested import build_sublayer, deserialize_layer, serialize_layer
 from oneiros_text.layers._state_inputs import first_mask, sequences_shape, split_initial_state, with_initial_state
 
@@ -41,7 +40,7 @@ class Bidirectional(Layer):
                                           and hasattr(value, "return_sequences")):
                 raise ValueError(f"{owner}: argument `{argument}` must be a recurrent layer (with go_backwards and "
                                  f"return_sequences); received {value!r}.")
-        _checks.choice(owner, "merge_mode", merge_mode, MERGE_MODES)
+        arguments.choice(owner, "merge_mode", merge_mode, MERGE_MODES)
         forward_layer = _copy(layer, f"forward_{_without_prefix(layer.name, 'forward_')}", layer.go_backwards,
                               layer.return_sequences)
         if backward_layer is None:

@@ -6,12 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from oneiros import constraints, initializers, ops, regularizers
+from oneiros import arguments, constraints, initializers, ops, regularizers
 from oneiros.layers import Layer
 from oneiros.quantizers import QuantizationConfig
 from oneiros.quantizers import _layers as quantized
 
-from oneiros_text import _checks
 
 
 class Embedding(Layer):
@@ -35,8 +34,8 @@ class Embedding(Layer):
                  activity_regularizer: Any = None, mask_zero: bool = False, weights: Any = None,
                  quantization_config: Any = None, **kwargs: Any):
         owner = type(self).__name__
-        input_dim = _checks.positive_int(owner, "input_dim", input_dim)
-        output_dim = _checks.positive_int(owner, "output_dim", output_dim)
+        input_dim = arguments.positive_int(owner, "input_dim", input_dim)
+        output_dim = arguments.positive_int(owner, "output_dim", output_dim)
         initial_table = _initial_table(owner, weights, (input_dim, output_dim))
         super().__init__(**kwargs)
         self.input_dim = input_dim
@@ -45,7 +44,7 @@ class Embedding(Layer):
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
         self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.mask_zero = _checks.flag(owner, "mask_zero", mask_zero)
+        self.mask_zero = arguments.flag(owner, "mask_zero", mask_zero)
         self._initial_table = initial_table
         self.quantization_config = quantized.config_argument(quantization_config)
 
@@ -99,10 +98,8 @@ class Embedding(Layer):
             **super().get_config(),
             "input_dim": self.input_dim,
             "output_dim": self.output_dim,
-            "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
-            "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
-            "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            **self.serialized("embeddings_initializer", "embeddings_regularizer", "embeddings_constraint",
+                              "activity_regularizer"),
             "mask_zero": self.mask_zero,
             **quantized.config_entries(self.quantization_config),
         }

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from oneiros import activations, ops
+from oneiros import activations, arguments, ops
 
-from oneiros_text import _checks
 from oneiros_text.layers._cell import RecurrentCell
 
 
@@ -41,7 +40,7 @@ class GRUCell(RecurrentCell):
                  kernel_constraint: Any = None, recurrent_constraint: Any = None, bias_constraint: Any = None,
                  dropout: float = 0.0, recurrent_dropout: float = 0.0, reset_after: bool = True,
                  seed: int | None = None, **kwargs: Any):
-        reset_after = _checks.flag(type(self).__name__, "reset_after", reset_after)
+        reset_after = arguments.flag(type(self).__name__, "reset_after", reset_after)
         super().__init__(units, activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
                          recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
                          kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import initializers, ops
+from oneiros import arguments, initializers, ops
 from oneiros.layers import Layer
 
-from oneiros_text import _checks
 from oneiros_text.layers._nested import build_sublayer
 from oneiros_text.layers.embedding import Embedding
 
@@ -30,10 +29,10 @@ class PositionalEmbedding(Layer):
     def __init__(self, sequence_length: int, input_dim: int, output_dim: int,
                  embeddings_initializer: Any = "uniform", mask_zero: bool = False, **kwargs: Any):
         owner = type(self).__name__
-        sequence_length = _checks.positive_int(owner, "sequence_length", sequence_length)
-        input_dim = _checks.positive_int(owner, "input_dim", input_dim)
-        output_dim = _checks.positive_int(owner, "output_dim", output_dim)
-        mask_zero = _checks.flag(owner, "mask_zero", mask_zero)
+        sequence_length = arguments.positive_int(owner, "sequence_length", sequence_length)
+        input_dim = arguments.positive_int(owner, "input_dim", input_dim)
+        output_dim = arguments.positive_int(owner, "output_dim", output_dim)
+        mask_zero = arguments.flag(owner, "mask_zero", mask_zero)
         super().__init__(**kwargs)
         self.sequence_length = sequence_length
         self.input_dim = input_dim
@@ -74,6 +73,6 @@ class PositionalEmbedding(Layer):
             "sequence_length": self.sequence_length,
             "input_dim": self.input_dim,
             "output_dim": self.output_dim,
-            "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
+            **self.serialized("embeddings_initializer"),
             "mask_zero": self.mask_zero,
         }

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import activations, initializers, layers, ops
+from oneiros import activations, arguments, initializers, layers, ops
 from oneiros.layers import Layer
 
-from oneiros_text import _checks
 from oneiros_text.layers import _masking
 from oneiros_text.layers._nested import build_sublayer
 from oneiros_text.layers.multi_head_attention import MultiHeadAttention
@@ -39,10 +38,10 @@ class TransformerEncoder(Layer):
                  layer_norm_epsilon: float = 1e-5, kernel_initializer: Any = "glorot_uniform",
                  bias_initializer: Any = "zeros", normalize_first: bool = False, **kwargs: Any):
         owner = type(self).__name__
-        intermediate_dim = _checks.positive_int(owner, "intermediate_dim", intermediate_dim)
-        num_heads = _checks.positive_int(owner, "num_heads", num_heads)
-        dropout = _checks.rate(owner, "dropout", dropout)
-        normalize_first = _checks.flag(owner, "normalize_first", normalize_first)
+        intermediate_dim = arguments.positive_int(owner, "intermediate_dim", intermediate_dim)
+        num_heads = arguments.positive_int(owner, "num_heads", num_heads)
+        dropout = arguments.fraction(owner, "dropout", dropout, allow_one=False)
+        normalize_first = arguments.flag(owner, "normalize_first", normalize_first)
         super().__init__(**kwargs)
         self.intermediate_dim = intermediate_dim
         self.num_heads = num_heads
@@ -59,7 +58,7 @@ class TransformerEncoder(Layer):
             raise ValueError(f"{type(self).__name__} {self.name!r} expects inputs (batch, steps, dim) with a known "
                              f"dim >= num_heads={self.num_heads}; received shape {tuple(input_shape)}.")
         dense_arguments = {"kernel_initializer": initializers.serialize(self.kernel_initializer),
-                           "bias_initializer": initializers.serialize(self.bias_initializer),
+                           **self.serialized("bias_initializer"),
                            "dtype": self.dtype_policy.name}
         self.self_attention_layer = MultiHeadAttention(
             num_heads=self.num_heads, key_dim=hidden_dim // self.num_heads, dropout=self.dropout,
@@ -114,7 +113,6 @@ class TransformerEncoder(Layer):
             "dropout": self.dropout,
             "activation": activations.serialize(self.activation),
             "layer_norm_epsilon": self.layer_norm_epsilon,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
+            **self.serialized("kernel_initializer", "bias_initializer"),
             "normalize_first": self.normalize_first,
         }

@@ -7,10 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.layers import Layer
 
-from oneiros_text import _checks
 from oneiros_text.preprocessing._host import adapt_batches, host_array
 from oneiros_text.preprocessing._lookup_table import LookupTable
 from oneiros_text.preprocessing._vocabulary import TokenCounter
@@ -29,7 +28,7 @@ class IndexLookup(Layer):
                  pad_to_max_tokens: bool, oov_buckets: Callable[[list, int], np.ndarray],
                  convert_token: Callable[[Any], Hashable], **kwargs: Any):
         owner = type(self).__name__
-        invert = _checks.flag(owner, "invert", invert)
+        invert = arguments.flag(owner, "invert", invert)
         if invert and output_mode != "int":
             raise ValueError(f"{owner}: invert=True needs output_mode='int'; received output_mode={output_mode!r}.")
         table = LookupTable(owner, max_tokens=max_tokens, num_oov_indices=num_oov_indices, mask_token=mask_token,

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from oneiros_text import _checks
+from oneiros import arguments
+
 from oneiros_text.preprocessing._vocabulary import TokenCounter
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
@@ -32,13 +33,13 @@ class LookupTable:
                  oov_token: Hashable, output_mode: str, pad_to_max_tokens: bool,
                  oov_buckets: Callable[[list, int], np.ndarray]):
         self.owner = owner
-        self.max_tokens = _checks.optional_positive_int(owner, "max_tokens", max_tokens)
+        self.max_tokens = arguments.positive_int(owner, "max_tokens", max_tokens, optional=True)
         if isinstance(num_oov_indices, bool) or not isinstance(num_oov_indices, int) or num_oov_indices < 0:
             raise ValueError(f"{owner}: argument `num_oov_indices` must be an int >= 0; "
                              f"received num_oov_indices={num_oov_indices!r}.")
         self.num_oov_indices = num_oov_indices
-        self.output_mode = _checks.choice(owner, "output_mode", output_mode, OUTPUT_MODES)
-        self.pad_to_max_tokens = _checks.flag(owner, "pad_to_max_tokens", pad_to_max_tokens)
+        self.output_mode = arguments.choice(owner, "output_mode", output_mode, OUTPUT_MODES)
+        self.pad_to_max_tokens = arguments.flag(owner, "pad_to_max_tokens", pad_to_max_tokens)
         if self.pad_to_max_tokens and self.max_tokens is None:
             raise ValueError(f"{owner}: pad_to_max_tokens=True needs max_tokens; received max_tokens=None.")
         self.mask_token = mask_token

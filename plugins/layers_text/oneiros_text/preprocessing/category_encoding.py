@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.layers import Layer
 
-from oneiros_text import _checks
 
 OUTPUT_MODES = ("one_hot", "multi_hot", "count")
 
@@ -33,8 +32,8 @@ class CategoryEncoding(Layer):
 
     def __init__(self, num_tokens: int, output_mode: str = "multi_hot", **kwargs: Any):
         owner = type(self).__name__
-        num_tokens = _checks.positive_int(owner, "num_tokens", num_tokens)
-        _checks.choice(owner, "output_mode", output_mode, OUTPUT_MODES)
+        num_tokens = arguments.positive_int(owner, "num_tokens", num_tokens)
+        arguments.choice(owner, "output_mode", output_mode, OUTPUT_MODES)
         super().__init__(**kwargs)
         self.num_tokens = num_tokens
         self.output_mode = output_mode

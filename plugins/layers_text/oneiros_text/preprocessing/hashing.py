@@ -6,10 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.layers import Layer
 
-from oneiros_text import _checks
 from oneiros_text.preprocessing._hashing import hash_strings, salt_key
 from oneiros_text.preprocessing._host import as_strings, host_array
 
@@ -35,12 +34,12 @@ class Hashing(Layer):
     def __init__(self, num_bins: int, mask_value: Any = None, salt: Any = None, output_mode: str = "int",
                  **kwargs: Any):
         owner = type(self).__name__
-        num_bins = _checks.positive_int(owner, "num_bins", num_bins)
+        num_bins = arguments.positive_int(owner, "num_bins", num_bins)
         if mask_value is not None and num_bins < 2:
             raise ValueError(f"{owner}: mask_value needs num_bins >= 2 (bin 0 is the mask); received "
                              f"num_bins={num_bins}.")
         key = salt_key(owner, salt)
-        _checks.choice(owner, "output_mode", output_mode, OUTPUT_MODES)
+        arguments.choice(owner, "output_mode", output_mode, OUTPUT_MODES)
         super().__init__(**kwargs)
         self.num_bins = num_bins
         self.mask_value = mask_value

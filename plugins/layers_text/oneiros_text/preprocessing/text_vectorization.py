@@ -6,10 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.layers import Layer
 
-from oneiros_text import _checks
 from oneiros_text.preprocessing import _text
 from oneiros_text.preprocessing._hashing import hash_strings
 from oneiros_text.preprocessing._host import adapt_batches, as_strings, host_array
@@ -57,13 +56,13 @@ class TextVectorization(Layer):
                  vocabulary: Any = None, idf_weights: Any = None, encoding: str = "utf-8", **kwargs: Any):
         owner = type(self).__name__
         if not callable(standardize):
-            _checks.choice(owner, "standardize", standardize, _text.STANDARDIZE_MODES)
+            arguments.choice(owner, "standardize", standardize, _text.STANDARDIZE_MODES)
         if not callable(split):
-            _checks.choice(owner, "split", split, _text.SPLIT_MODES)
+            arguments.choice(owner, "split", split, _text.SPLIT_MODES)
         widths = _text.ngram_widths(owner, ngrams)
-        _checks.choice(owner, "output_mode", output_mode, ("int", "multi_hot", "count", "tf_idf"))
-        output_sequence_length = _checks.optional_positive_int(owner, "output_sequence_length",
-                                                               output_sequence_length)
+        arguments.choice(owner, "output_mode", output_mode, ("int", "multi_hot", "count", "tf_idf"))
+        output_sequence_length = arguments.positive_int(owner, "output_sequence_length",
+                                                               output_sequence_length, optional=True)
         if output_sequence_length is not None and output_mode != "int":
             raise ValueError(f"{owner}: output_sequence_length applies to output_mode='int' only; received "
                              f"output_mode={output_mode!r}.")

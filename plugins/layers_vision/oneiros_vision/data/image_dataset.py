@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from oneiros.data import DataError, Dataset
+from oneiros.data import DataError, Dataset, index_directory
 from oneiros.random_state import next_seed
 
 from oneiros.utils._images import COLOR_MODES, INTERPOLATIONS, img_to_array, load_img
@@ -69,41 +69,6 @@ class ImageFolderDataset(Dataset):
         if self.label_mode == "binary":
             return labels.astype("float32")[:, np.newaxis]
         return labels.astype("int32")
-
-
-def _image_files(directory: Path, follow_links: bool) -> list[Path]:
-    """Image files anywhere under ``directory``, in sorted (alphanumeric) order."""
-    found = []
-    for root, folders, files in os.walk(directory, followlinks=follow_links):
-        folders.sort()
-        found.extend(Path(root) / name for name in sorted(files) if name.lower().endswith(IMAGE_SUFFIXES))
-    return found
-
-
-def _files_and_labels(directory: Path, labels: Any, class_names: Sequence[str] | None,
-                      follow_links: bool) -> tuple[list[Path], np.ndarray | None, list[str] | None]:
-    if labels == "inferred":
-        folders = sorted(entry.name for entry in directory.iterdir() if entry.is_dir())
-        if class_names is not None:
-            if sorted(class_names) != folders:
-                raise ValueError(f"image_dataset_from_directory: `class_names` must name exactly the subfolders of "
-                                 f"{directory}, {folders}; received class_names={list(class_names)!r}.")
-            folders = list(class_names)
-        paths, indices = [], []
-        for index, folder in enumerate(folders):
-            files = _image_files(directory / folder, follow_links)
-            paths.extend(files)
-            indices.extend([index] * len(files))
-        return paths, np.asarray(indices, dtype="int32"), list(folders)
-    paths = _image_files(directory, follow_links)
-    if labels is None:
-        return paths, None, None
-    if isinstance(labels, str) or not isinstance(labels, Sequence) or len(labels) != len(paths):
-        raise ValueError(f"image_dataset_from_directory: `labels` must be 'inferred', None, or one int per image file "
-                         f"({len(paths)} found under {directory}, in sorted order); received {labels!r}.")
-    values = np.asarray(labels, dtype="int32")
-    classes = int(values.max()) + 1 if len(values) else 0
-    return paths, values, [str(index) for index in range(classes)]
 
 
 def _check_arguments(directory: Path, labels: Any, label_mode: Any, class_names: Any, color_mode: str,
@@ -170,7 +135,8 @@ def image_dataset_from_directory(directory: str | os.PathLike, labels: Any = "in
     directory = Path(directory)
     _check_arguments(directory, labels, label_mode, class_names, color_mode, image_size, batch_size,
                      validation_split, subset, shuffle, seed, interpolation)
-    paths, label_values, names = _files_and_labels(directory, labels, class_names, follow_links)
+    paths, label_values, names = index_directory(directory, IMAGE_SUFFIXES, labels, class_names, follow_links,
+                                                 "image_dataset_from_directory")
     if label_mode == "binary" and len(names or []) != 2:
         raise ValueError(f"image_dataset_from_directory: label_mode='binary' needs exactly 2 classes; found "
                          f"{len(names or [])}: {names}.")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.layers import InputSpec, Layer
 
-from oneiros_vision.layers import _arguments, _shapes
+from oneiros_vision.layers import _shapes
 from oneiros_vision.layers._casting import floating
 from oneiros_vision.layers._config import as_list
 
@@ -22,8 +22,8 @@ class BaseAdaptivePooling(Layer):
 
     def __init__(self, output_size: Any, data_format: str | None = None, **kwargs: Any):
         owner = type(self).__name__
-        output_size = _arguments.int_tuple(owner, "output_size", output_size, self.rank)
-        data_format = _arguments.data_format(owner, data_format)
+        output_size = arguments.int_tuple(owner, "output_size", output_size, self.rank)
+        data_format = arguments.data_format(owner, data_format)
         super().__init__(**kwargs)
         self.output_size = output_size
         self.data_format = data_format

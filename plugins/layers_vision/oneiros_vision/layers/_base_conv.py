@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from oneiros import activations, constraints, initializers, ops, regularizers
-from oneiros.layers import InputSpec, Layer
+from oneiros import activations, arguments, ops
+from oneiros.layers import Layer
 
-from oneiros_vision.layers import _arguments, _shapes
-from oneiros_vision.layers._config import as_list, serialized
-from oneiros_vision.layers._conv_common import finish
+from oneiros_vision.layers import _shapes
+from oneiros_vision.layers._config import as_list
+from oneiros_vision.layers._conv_common import build_bias, finish, set_weight_arguments, set_window_arguments
 
 
 class BaseConv(Layer):
@@ -29,28 +29,18 @@ class BaseConv(Layer):
                  activity_regularizer: Any = None, kernel_constraint: Any = None, bias_constraint: Any = None,
                  **kwargs: Any):
         super().__init__(**kwargs)
-        owner, rank = type(self).__name__, self.rank
-        self.filters = _arguments.positive_int(owner, "filters", filters)
-        self.kernel_size = _arguments.int_tuple(owner, "kernel_size", kernel_size, rank)
-        self.strides = _arguments.int_tuple(owner, "strides", strides, rank)
-        paddings = ("valid", "same", "causal") if rank == 1 else ("valid", "same")
-        self.padding = _arguments.choice(owner, "padding", padding, paddings)
-        self.data_format = _arguments.data_format(owner, data_format)
-        self.dilation_rate = _arguments.int_tuple(owner, "dilation_rate", dilation_rate, rank)
-        self.groups = _arguments.positive_int(owner, "groups", groups)
+        owner = type(self).__name__
+        self.filters = arguments.positive_int(owner, "filters", filters)
+        set_window_arguments(self, kernel_size, strides, padding, data_format, dilation_rate,
+                             ("valid", "same", "causal") if self.rank == 1 else ("valid", "same"))
+        self.groups = arguments.positive_int(owner, "groups", groups)
         if self.filters % self.groups:
             raise ValueError(f"{owner}: `filters` must be divisible by `groups`; received filters={filters}, "
                              f"groups={groups}.")
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
-        self.input_spec = InputSpec(ndim=rank + 2)
+        set_weight_arguments(self, activation, use_bias, kernel_initializer=kernel_initializer,
+                             bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                             bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
+                             kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
 
     def build(self, input_shape: tuple) -> None:
         axis = _shapes.channel_axis(self.data_format)
@@ -63,13 +53,7 @@ class BaseConv(Layer):
             shape=(*self.kernel_size, channels // self.groups, self.filters), initializer=self.kernel_initializer,
             regularizer=self.kernel_regularizer, constraint=self.kernel_constraint, name="kernel",
         )
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(self.filters,), initializer=self.bias_initializer, regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint, name="bias",
-            )
-        self.input_spec = InputSpec(ndim=self.rank + 2, axes={axis: channels})
+        build_bias(self, self.filters, axis, channels)
 
     def call(self, inputs: Any) -> Any:
         padding = self.padding
@@ -97,6 +81,7 @@ class BaseConv(Layer):
             "dilation_rate": as_list(self.dilation_rate),
             "groups": self.groups,
             "use_bias": self.use_bias,
-            **serialized(self, "activation", "kernel_initializer", "bias_initializer", "kernel_regularizer",
-                         "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint"),
+            "activation": activations.serialize(self.activation),
+            **self.serialized("kernel_initializer", "bias_initializer", "kernel_regularizer",
+                              "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint"),
         }

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from oneiros import activations, constraints, initializers, ops, regularizers
-from oneiros.layers import InputSpec, Layer
+from oneiros import activations, arguments, ops
+from oneiros.layers import Layer
 
-from oneiros_vision.layers import _arguments, _shapes
-from oneiros_vision.layers._config import as_list, serialized
-from oneiros_vision.layers._conv_common import finish
+from oneiros_vision.layers import _shapes
+from oneiros_vision.layers._config import as_list
+from oneiros_vision.layers._conv_common import build_bias, finish, set_weight_arguments, set_window_arguments
 
 
 class BaseConvTranspose(Layer):
@@ -30,29 +30,19 @@ class BaseConvTranspose(Layer):
                  activity_regularizer: Any = None, kernel_constraint: Any = None, bias_constraint: Any = None,
                  **kwargs: Any):
         super().__init__(**kwargs)
-        owner, rank = type(self).__name__, self.rank
-        self.filters = _arguments.positive_int(owner, "filters", filters)
-        self.kernel_size = _arguments.int_tuple(owner, "kernel_size", kernel_size, rank)
-        self.strides = _arguments.int_tuple(owner, "strides", strides, rank)
-        self.padding = _arguments.choice(owner, "padding", padding, ("valid", "same"))
-        self.output_padding = None if output_padding is None else _arguments.int_tuple(
-            owner, "output_padding", output_padding, rank, minimum=0)
+        owner = type(self).__name__
+        self.filters = arguments.positive_int(owner, "filters", filters)
+        set_window_arguments(self, kernel_size, strides, padding, data_format, dilation_rate)
+        self.output_padding = None if output_padding is None else arguments.int_tuple(
+            owner, "output_padding", output_padding, self.rank, minimum=0)
         if self.output_padding is not None and any(
                 extra >= stride for extra, stride in zip(self.output_padding, self.strides)):
             raise ValueError(f"{owner}: each `output_padding` must be smaller than its stride; received "
                              f"output_padding={output_padding!r}, strides={strides!r}.")
-        self.data_format = _arguments.data_format(owner, data_format)
-        self.dilation_rate = _arguments.int_tuple(owner, "dilation_rate", dilation_rate, rank)
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
-        self.input_spec = InputSpec(ndim=rank + 2)
+        set_weight_arguments(self, activation, use_bias, kernel_initializer=kernel_initializer,
+                             bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                             bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
+                             kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
 
     def build(self, input_shape: tuple) -> None:
         axis = _shapes.channel_axis(self.data_format)
@@ -64,13 +54,7 @@ class BaseConvTranspose(Layer):
             shape=(*self.kernel_size, self.filters, channels), initializer=self.kernel_initializer,
             regularizer=self.kernel_regularizer, constraint=self.kernel_constraint, name="kernel",
         )
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(self.filters,), initializer=self.bias_initializer, regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint, name="bias",
-            )
-        self.input_spec = InputSpec(ndim=self.rank + 2, axes={axis: channels})
+        build_bias(self, self.filters, axis, channels)
 
     def call(self, inputs: Any) -> Any:
         outputs = ops.conv_transpose(inputs, self.kernel.value, strides=self.strides, padding=self.padding,
@@ -99,6 +83,7 @@ class BaseConvTranspose(Layer):
             "data_format": self.data_format,
             "dilation_rate": as_list(self.dilation_rate),
             "use_bias": self.use_bias,
-            **serialized(self, "activation", "kernel_initializer", "bias_initializer", "kernel_regularizer",
-                         "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint"),
+            "activation": activations.serialize(self.activation),
+            **self.serialized("kernel_initializer", "bias_initializer", "kernel_regularizer",
+                              "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint"),
         }

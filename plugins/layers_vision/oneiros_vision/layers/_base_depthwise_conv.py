@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from oneiros import activations, constraints, initializers, ops, regularizers
-from oneiros.layers import InputSpec, Layer
+from oneiros import activations, arguments, ops
+from oneiros.layers import Layer
 
-from oneiros_vision.layers import _arguments, _shapes
-from oneiros_vision.layers._config import as_list, serialized
-from oneiros_vision.layers._conv_common import finish
+from oneiros_vision.layers import _shapes
+from oneiros_vision.layers._config import as_list
+from oneiros_vision.layers._conv_common import build_bias, finish, set_weight_arguments, set_window_arguments
 
 
 class BaseDepthwiseConv(Layer):
@@ -28,23 +28,12 @@ class BaseDepthwiseConv(Layer):
                  activity_regularizer: Any = None, depthwise_constraint: Any = None, bias_constraint: Any = None,
                  **kwargs: Any):
         super().__init__(**kwargs)
-        owner, rank = type(self).__name__, self.rank
-        self.kernel_size = _arguments.int_tuple(owner, "kernel_size", kernel_size, rank)
-        self.strides = _arguments.int_tuple(owner, "strides", strides, rank)
-        self.padding = _arguments.choice(owner, "padding", padding, ("valid", "same"))
-        self.depth_multiplier = _arguments.positive_int(owner, "depth_multiplier", depth_multiplier)
-        self.data_format = _arguments.data_format(owner, data_format)
-        self.dilation_rate = _arguments.int_tuple(owner, "dilation_rate", dilation_rate, rank)
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
-        self.input_spec = InputSpec(ndim=rank + 2)
+        set_window_arguments(self, kernel_size, strides, padding, data_format, dilation_rate)
+        self.depth_multiplier = arguments.positive_int(type(self).__name__, "depth_multiplier", depth_multiplier)
+        set_weight_arguments(self, activation, use_bias, depthwise_initializer=depthwise_initializer,
+                             bias_initializer=bias_initializer, depthwise_regularizer=depthwise_regularizer,
+                             bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
+                             depthwise_constraint=depthwise_constraint, bias_constraint=bias_constraint)
 
     def build(self, input_shape: tuple) -> None:
         axis = _shapes.channel_axis(self.data_format)
@@ -57,13 +46,7 @@ class BaseDepthwiseConv(Layer):
             shape=(*self.kernel_size, channels, self.depth_multiplier), initializer=self.depthwise_initializer,
             regularizer=self.depthwise_regularizer, constraint=self.depthwise_constraint, name="kernel",
         )
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(channels * self.depth_multiplier,), initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer, constraint=self.bias_constraint, name="bias",
-            )
-        self.input_spec = InputSpec(ndim=self.rank + 2, axes={axis: channels})
+        build_bias(self, channels * self.depth_multiplier, axis, channels)
 
     def call(self, inputs: Any) -> Any:
         outputs = ops.depthwise_conv(inputs, self.kernel.value, strides=self.strides, padding=self.padding,
@@ -86,7 +69,8 @@ class BaseDepthwiseConv(Layer):
             "data_format": self.data_format,
             "dilation_rate": as_list(self.dilation_rate),
             "use_bias": self.use_bias,
-            **serialized(self, "activation", "depthwise_initializer", "bias_initializer",
-                         "depthwise_regularizer", "bias_regularizer", "activity_regularizer",
-                         "depthwise_constraint", "bias_constraint"),
+            "activation": activations.serialize(self.activation),
+            **self.serialized("depthwise_initializer", "bias_initializer",
+                              "depthwise_regularizer", "bias_regularizer", "activity_regularizer",
+                              "depthwise_constraint", "bias_constraint"),
         }

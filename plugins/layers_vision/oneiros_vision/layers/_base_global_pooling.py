@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.layers import InputSpec, Layer
 
-from oneiros_vision.layers import _arguments, _shapes
+from oneiros_vision.layers import _shapes
 from oneiros_vision.layers._casting import floating
 
 
@@ -20,7 +20,7 @@ class BaseGlobalPooling(Layer):
 
     def __init__(self, data_format: str | None = None, keepdims: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
-        self.data_format = _arguments.data_format(type(self).__name__, data_format)
+        self.data_format = arguments.data_format(type(self).__name__, data_format)
         self.keepdims = bool(keepdims)
         self.input_spec = InputSpec(ndim=self.rank + 2)
 

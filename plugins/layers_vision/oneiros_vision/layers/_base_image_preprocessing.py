@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from oneiros import arguments
 from oneiros.layers import Layer
 
 from oneiros_vision.layers import _arguments, _images
@@ -25,7 +26,7 @@ class BaseImagePreprocessingLayer(Layer):
     def __init__(self, value_range: Any = (0, 255), data_format: str | None = None, **kwargs: Any):
         owner = type(self).__name__
         value_range = _arguments.value_range(owner, value_range)
-        data_format = _arguments.data_format(owner, data_format)
+        data_format = arguments.data_format(owner, data_format)
         super().__init__(**kwargs)
         self.value_range = value_range
         self.data_format = data_format

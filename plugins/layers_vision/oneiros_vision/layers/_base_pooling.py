@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.layers import InputSpec, Layer
 
-from oneiros_vision.layers import _arguments, _shapes
+from oneiros_vision.layers import _shapes
 from oneiros_vision.layers._casting import floating
 from oneiros_vision.layers._config import as_list
 
@@ -29,10 +29,10 @@ class BasePooling(Layer):
                  data_format: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         owner, rank = type(self).__name__, self.rank
-        self.pool_size = _arguments.int_tuple(owner, "pool_size", pool_size, rank)
-        self.strides = self.pool_size if strides is None else _arguments.int_tuple(owner, "strides", strides, rank)
-        self.padding = _arguments.choice(owner, "padding", padding, ("valid", "same"))
-        self.data_format = _arguments.data_format(owner, data_format)
+        self.pool_size = arguments.int_tuple(owner, "pool_size", pool_size, rank)
+        self.strides = self.pool_size if strides is None else arguments.int_tuple(owner, "strides", strides, rank)
+        self.padding = arguments.choice(owner, "padding", padding, ("valid", "same"))
+        self.data_format = arguments.data_format(owner, data_format)
         self.input_spec = InputSpec(ndim=rank + 2)
 
     def build(self, input_shape: tuple) -> None:

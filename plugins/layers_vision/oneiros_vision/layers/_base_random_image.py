@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.layers import Layer
 from oneiros.layers.seed_generator import SeedGenerator
 
-from oneiros_vision.layers import _arguments, _images
+from oneiros_vision.layers import _images
 from oneiros_vision.layers._casting import floating
 
 
@@ -31,8 +31,8 @@ class BaseRandomImageLayer(Layer):
 
     def __init__(self, seed: int | None = None, data_format: str | None = None, **kwargs: Any):
         owner = type(self).__name__
-        seed = _arguments.seed(owner, seed)
-        data_format = _arguments.data_format(owner, data_format)
+        seed = arguments.seed(owner, seed)
+        data_format = arguments.data_format(owner, data_format)
         super().__init__(**kwargs)
         self.seed = seed
         self.data_format = data_format

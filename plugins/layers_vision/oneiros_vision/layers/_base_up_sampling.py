@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.layers import InputSpec, Layer
 
-from oneiros_vision.layers import _arguments, _shapes
+from oneiros_vision.layers import _shapes
 from oneiros_vision.layers._config import as_list
 
 
@@ -22,9 +22,9 @@ class BaseUpSampling(Layer):
                  **kwargs: Any):
         super().__init__(**kwargs)
         owner = type(self).__name__
-        self.size = _arguments.int_tuple(owner, "size", size, self.rank)
-        self.data_format = _arguments.data_format(owner, data_format)
-        self.interpolation = _arguments.choice(owner, "interpolation", interpolation, self.interpolations)
+        self.size = arguments.int_tuple(owner, "size", size, self.rank)
+        self.data_format = arguments.data_format(owner, data_format)
+        self.interpolation = arguments.choice(owner, "interpolation", interpolation, self.interpolations)
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def call(self, inputs: Any) -> Any:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.layers import InputSpec, Layer
 
-from oneiros_vision.layers import _arguments, _shapes
+from oneiros_vision.layers import _shapes
 from oneiros_vision.layers._config import as_list
 
 
@@ -20,8 +20,8 @@ class BaseZeroPadding(Layer):
     def __init__(self, padding: Any = 1, data_format: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         owner = type(self).__name__
-        self.padding = _arguments.padding_pairs(owner, "padding", padding, self.rank)
-        self.data_format = _arguments.data_format(owner, data_format)
+        self.padding = arguments.padding_pairs(owner, "padding", padding, self.rank)
+        self.data_format = arguments.data_format(owner, data_format)
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def call(self, inputs: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops, random
+from oneiros import arguments, ops, random
 
 from oneiros_vision.layers import _arguments
 from oneiros_vision.layers._augment_arguments import bounded_range, positive_real
@@ -34,11 +34,11 @@ class AugMix(BaseRandomImageLayer):
                  data_format: str | None = None, **kwargs: Any):
         owner = type(self).__name__
         value_range = _arguments.value_range(owner, value_range)
-        num_chains = _arguments.positive_int(owner, "num_chains", num_chains)
-        chain_depth = _arguments.positive_int(owner, "chain_depth", chain_depth)
+        num_chains = arguments.positive_int(owner, "num_chains", num_chains)
+        chain_depth = arguments.positive_int(owner, "chain_depth", chain_depth)
         factor = bounded_range(owner, "factor", factor)
         alpha = positive_real(owner, "alpha", alpha)
-        interpolation = _arguments.choice(owner, "interpolation", interpolation, _arguments.INTERPOLATIONS)
+        interpolation = arguments.choice(owner, "interpolation", interpolation, _arguments.INTERPOLATIONS)
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self.value_range = value_range
         self.num_chains = num_chains

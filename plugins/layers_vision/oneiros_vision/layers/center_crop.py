@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.layers import Layer
 
-from oneiros_vision.layers import _arguments, _images
+from oneiros_vision.layers import _images
 from oneiros_vision.layers._casting import floating
 
 
@@ -25,9 +25,9 @@ class CenterCrop(Layer):
     def __init__(self, height: int, width: int, data_format: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         owner = type(self).__name__
-        self.height = _arguments.positive_int(owner, "height", height)
-        self.width = _arguments.positive_int(owner, "width", width)
-        self.data_format = _arguments.data_format(owner, data_format)
+        self.height = arguments.positive_int(owner, "height", height)
+        self.width = arguments.positive_int(owner, "width", width)
+        self.data_format = arguments.data_format(owner, data_format)
 
     def build(self, input_shape: tuple) -> None:
         _images.check_image_rank(type(self).__name__, self.name, input_shape)

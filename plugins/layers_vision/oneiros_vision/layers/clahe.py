@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from oneiros import ops
+from oneiros import arguments, ops
 
-from oneiros_vision.layers import _arguments, _color
+from oneiros_vision.layers import _color
 from oneiros_vision.layers._augment_arguments import non_negative_real
 from oneiros_vision.layers._base_image_preprocessing import BaseImagePreprocessingLayer
 
@@ -62,7 +62,7 @@ class ContrastLimitedAdaptiveHistogramEqualization(BaseImagePreprocessingLayer):
                  data_format: str | None = None, **kwargs: Any):
         owner = type(self).__name__
         clip_limit = non_negative_real(owner, "clip_limit", clip_limit)
-        tile_grid_size = _arguments.int_tuple(owner, "tile_grid_size", tile_grid_size, 2)
+        tile_grid_size = arguments.int_tuple(owner, "tile_grid_size", tile_grid_size, 2)
         super().__init__(value_range=value_range, data_format=data_format, **kwargs)
         self.clip_limit = clip_limit
         self.tile_grid_size = tile_grid_size

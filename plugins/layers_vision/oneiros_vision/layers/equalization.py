@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 
-from oneiros_vision.layers import _arguments, _color
+from oneiros_vision.layers import _color
 from oneiros_vision.layers._base_image_preprocessing import BaseImagePreprocessingLayer
 
 
@@ -29,7 +29,7 @@ class Equalization(BaseImagePreprocessingLayer):
     applies_in_inference = False
 
     def __init__(self, value_range: Any = (0, 255), bins: int = 256, data_format: str | None = None, **kwargs: Any):
-        bins = _arguments.positive_int(type(self).__name__, "bins", bins)
+        bins = arguments.positive_int(type(self).__name__, "bins", bins)
         super().__init__(value_range=value_range, data_format=data_format, **kwargs)
         self.bins = bins
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.layers import Layer
 
-from oneiros_vision.layers import _arguments
 
 
 class MaxNumBoundingBoxes(Layer):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 
 from oneiros_vision.layers import _arguments
 from oneiros_vision.layers._augment_arguments import bounded_range
@@ -30,9 +30,9 @@ class RandAugment(BaseRandomImageLayer):
                  **kwargs: Any):
         owner = type(self).__name__
         value_range = _arguments.value_range(owner, value_range)
-        num_ops = _arguments.positive_int(owner, "num_ops", num_ops)
+        num_ops = arguments.positive_int(owner, "num_ops", num_ops)
         factor = bounded_range(owner, "factor", factor)
-        interpolation = _arguments.choice(owner, "interpolation", interpolation, _arguments.INTERPOLATIONS)
+        interpolation = arguments.choice(owner, "interpolation", interpolation, _arguments.INTERPOLATIONS)
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self.value_range = value_range
         self.num_ops = num_ops

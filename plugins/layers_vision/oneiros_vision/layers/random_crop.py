@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 
-from oneiros_vision.layers import _arguments, _images
+from oneiros_vision.layers import _images
 from oneiros_vision.layers._base_random_image import BaseRandomImageLayer
 
 
@@ -26,8 +26,8 @@ class RandomCrop(BaseRandomImageLayer):
     def __init__(self, height: int, width: int, seed: int | None = None, data_format: str | None = None,
                  **kwargs: Any):
         owner = type(self).__name__
-        height = _arguments.positive_int(owner, "height", height)
-        width = _arguments.positive_int(owner, "width", width)
+        height = arguments.positive_int(owner, "height", height)
+        width = arguments.positive_int(owner, "width", width)
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self.height = height
         self.width = width

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 
 from oneiros_vision.layers import _affine, _arguments, _color, _images
 from oneiros_vision.layers._augment_arguments import bounded_range
@@ -39,9 +39,9 @@ class RandomElasticTransform(BaseRandomImageLayer):
         owner = type(self).__name__
         factor = bounded_range(owner, "factor", factor)
         scale = bounded_range(owner, "scale", scale)
-        interpolation = _arguments.choice(owner, "interpolation", interpolation, _arguments.INTERPOLATIONS)
-        fill_mode = _arguments.choice(owner, "fill_mode", fill_mode, _affine.FILL_MODES)
-        fill_value = _arguments.real(owner, "fill_value", fill_value)
+        interpolation = arguments.choice(owner, "interpolation", interpolation, _arguments.INTERPOLATIONS)
+        fill_mode = arguments.choice(owner, "fill_mode", fill_mode, _affine.FILL_MODES)
+        fill_value = arguments.real(owner, "fill_value", fill_value)
         value_range = _arguments.value_range(owner, value_range)
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self.factor = factor

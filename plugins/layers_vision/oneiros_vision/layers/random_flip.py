@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 
-from oneiros_vision.layers import _arguments, _images
+from oneiros_vision.layers import _images
 from oneiros_vision.layers._base_random_image import BaseRandomImageLayer
 
 MODES = ("horizontal", "vertical", "horizontal_and_vertical")
@@ -24,7 +24,7 @@ class RandomFlip(BaseRandomImageLayer):
 
     def __init__(self, mode: str = "horizontal_and_vertical", seed: int | None = None,
                  data_format: str | None = None, **kwargs: Any):
-        mode = _arguments.choice(type(self).__name__, "mode", mode, MODES)
+        mode = arguments.choice(type(self).__name__, "mode", mode, MODES)
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self.mode = mode
 

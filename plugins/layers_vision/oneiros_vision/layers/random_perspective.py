@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 
 from oneiros_vision.layers import _affine, _arguments, _color, _images
 from oneiros_vision.layers._augment_arguments import bounded_range, probability

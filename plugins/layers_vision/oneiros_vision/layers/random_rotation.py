@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 
 from oneiros_vision.layers import _affine, _arguments, _images
 from oneiros_vision.layers._base_random_image import BaseRandomImageLayer
@@ -29,9 +29,9 @@ class RandomRotation(BaseRandomImageLayer):
                  seed: int | None = None, fill_value: float = 0.0, data_format: str | None = None, **kwargs: Any):
         owner = type(self).__name__
         factor = _arguments.factor_range(owner, "factor", factor)
-        fill_mode = _arguments.choice(owner, "fill_mode", fill_mode, _affine.FILL_MODES)
-        interpolation = _arguments.choice(owner, "interpolation", interpolation, _arguments.INTERPOLATIONS)
-        fill_value = _arguments.real(owner, "fill_value", fill_value)
+        fill_mode = arguments.choice(owner, "fill_mode", fill_mode, _affine.FILL_MODES)
+        interpolation = arguments.choice(owner, "interpolation", interpolation, _arguments.INTERPOLATIONS)
+        fill_value = arguments.real(owner, "fill_value", fill_value)
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self.factor = factor
         self.fill_mode = fill_mode

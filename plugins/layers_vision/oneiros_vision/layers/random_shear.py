@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 
 from oneiros_vision.layers import _affine, _arguments
 from oneiros_vision.layers._base_random_image import BaseRandomImageLayer
@@ -31,9 +31,9 @@ class RandomShear(BaseRandomImageLayer):
         owner = type(self).__name__
         x_factor = _arguments.factor_range(owner, "x_factor", x_factor)
         y_factor = _arguments.factor_range(owner, "y_factor", y_factor)
-        interpolation = _arguments.choice(owner, "interpolation", interpolation, _arguments.INTERPOLATIONS)
-        fill_mode = _arguments.choice(owner, "fill_mode", fill_mode, FILL_MODES)
-        fill_value = _arguments.real(owner, "fill_value", fill_value)
+        interpolation = arguments.choice(owner, "interpolation", interpolation, _arguments.INTERPOLATIONS)
+        fill_mode = arguments.choice(owner, "fill_mode", fill_mode, FILL_MODES)
+        fill_value = arguments.real(owner, "fill_value", fill_value)
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self.x_factor = x_factor
         self.y_factor = y_factor

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.layers import Layer
 
 from oneiros_vision.layers import _arguments, _images
@@ -30,16 +30,16 @@ class Resizing(Layer):
                  **kwargs: Any):
         super().__init__(**kwargs)
         owner = type(self).__name__
-        self.height = _arguments.positive_int(owner, "height", height)
-        self.width = _arguments.positive_int(owner, "width", width)
-        self.interpolation = _arguments.choice(owner, "interpolation", interpolation, _arguments.INTERPOLATIONS)
+        self.height = arguments.positive_int(owner, "height", height)
+        self.width = arguments.positive_int(owner, "width", width)
+        self.interpolation = arguments.choice(owner, "interpolation", interpolation, _arguments.INTERPOLATIONS)
         self.crop_to_aspect_ratio = bool(crop_to_aspect_ratio)
         self.pad_to_aspect_ratio = bool(pad_to_aspect_ratio)
         if self.crop_to_aspect_ratio and self.pad_to_aspect_ratio:
             raise ValueError(f"{owner}: `crop_to_aspect_ratio` and `pad_to_aspect_ratio` exclude each other; "
                              "received both True.")
-        self.fill_value = _arguments.real(owner, "fill_value", fill_value)
-        self.data_format = _arguments.data_format(owner, data_format)
+        self.fill_value = arguments.real(owner, "fill_value", fill_value)
+        self.data_format = arguments.data_format(owner, data_format)
 
     def build(self, input_shape: tuple) -> None:
         _images.check_image_rank(type(self).__name__, self.name, input_shape)

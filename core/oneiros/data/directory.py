@@ -1,0 +1,83 @@
+"""``index_directory``: the files of a folder tree and their labels, for the ``*_dataset_from_directory`` loaders.
+
+Example::
+
+    paths, labels, class_names = index_directory("reviews/", formats=(".txt",))
+    # reviews/neg/1.txt, reviews/pos/2.txt... -> labels [0, ..., 1, ...], class_names ["neg", "pos"]
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from oneiros.data.adapters import DataError
+
+
+def index_directory(directory: str | os.PathLike, formats: Sequence[str], labels: Any = "inferred",
+                    class_names: Sequence[str] | None = None, follow_links: bool = False,
+                    owner: str = "index_directory") -> tuple[list[Path], np.ndarray | None, list[str] | None]:
+    """``(file paths, int32 label ids or None, class names or None)`` for the files under ``directory``
+    whose names end with one of ``formats`` (case-insensitive), in sorted order, as Keras indexes them.
+
+    ``labels="inferred"``: each subfolder is a class (sorted, or in the order ``class_names`` gives),
+    labelled by its position. ``labels=None``: every file under ``directory``, no labels. A list:
+    one non-negative int per file, in sorted order. Each real folder and file is listed once (links
+    may form loops), and a non-regular file (a FIFO, whose reading would wait forever) is an error.
+    """
+    root = Path(directory)
+    suffixes = tuple(suffix.lower() for suffix in formats)
+    if labels == "inferred":
+        folders = sorted(entry.name for entry in root.iterdir() if entry.is_dir())
+        if class_names is not None:
+            if sorted(class_names) != folders:
+                raise ValueError(f"{owner}: `class_names` must name exactly the subfolders of {str(root)!r}, "
+                                 f"{folders}; received class_names={list(class_names)!r}.")
+            folders = list(class_names)
+        paths: list[Path] = []
+        ids: list[int] = []
+        for index, folder in enumerate(folders):
+            files = _files(owner, root / folder, suffixes, follow_links)
+            paths.extend(files)
+            ids.extend([index] * len(files))
+        return paths, np.asarray(ids, dtype=np.int32), folders
+    paths = _files(owner, root, suffixes, follow_links)
+    if labels is None:
+        return paths, None, None
+    if isinstance(labels, (str, bytes)) or not isinstance(labels, Sequence) or len(labels) != len(paths) or not all(
+            isinstance(label, int) and not isinstance(label, bool) and label >= 0 for label in labels):
+        raise ValueError(f"{owner}: `labels` must be 'inferred', None, or one non-negative int per file "
+                         f"({len(paths)} {'/'.join(suffixes)} files found under {str(root)!r}, in sorted order); "
+                         f"received labels={labels!r}.")
+    count = max(labels, default=-1) + 1
+    names = list(class_names) if class_names is not None else [str(index) for index in range(count)]
+    return paths, np.asarray(labels, dtype=np.int32), names
+
+
+def _files(owner: str, folder: Path, suffixes: tuple[str, ...], follow_links: bool) -> list[Path]:
+    """Keras's order: folders sorted by path, each folder's files sorted by name."""
+    listed = []
+    seen_folders: set[str] = set()
+    for current, subfolders, files in os.walk(folder, followlinks=follow_links):
+        seen_folders.add(os.path.realpath(current))
+        subfolders[:] = [name for name in subfolders
+                         if os.path.realpath(os.path.join(current, name)) not in seen_folders]
+        listed.append((current, sorted(name for name in files if name.lower().endswith(suffixes))))
+    found = []
+    seen_files: set[str] = set()
+    for current, names in sorted(listed):
+        for name in names:
+            path = Path(current) / name
+            if os.path.realpath(path) in seen_files:
+                continue
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                raise DataError(f"{owner}: {str(path)!r} is not a regular file (a FIFO, socket or device); "
+                                f"every {'/'.join(suffixes)} entry must be a file.")
+            seen_files.add(os.path.realpath(path))
+            found.append(path)
+    return found
