@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -12,8 +13,15 @@ SERIALIZERS = ("serialize", "deserialize")
 """Keras's ``layers.serialize``/``losses.deserialize``... shared by every registry-backed namespace."""
 
 
-def registry_accessors(kind: str, module_name: str) -> tuple[Callable[[str], Any], Callable[[str], Any]]:
-    """``get(name)`` and a module ``__getattr__`` that both resolve through the ``kind`` registry."""
+def registry_accessors(kind: str, module_name: str, attributes: dict[str, str] | None = None,
+                       ) -> tuple[Callable[[str], Any], Callable[[str], Any]]:
+    """``get(name)`` and a module ``__getattr__`` that both resolve through the ``kind`` registry.
+
+    ``attributes`` maps the namespace's own names (base classes, functions) to the module that
+    defines each: they are imported on first access, so plugin discovery, which reads only the
+    namespace's ``BUILTINS``, imports neither them nor the ops and numpy behind them.
+    """
+    own = dict(attributes or {})
 
     def get(name: str) -> Any:
         from oneiros._plugins import host
@@ -28,6 +36,8 @@ def registry_accessors(kind: str, module_name: str) -> tuple[Callable[[str], Any
         return registry.get(name)
 
     def __getattr__(name: str) -> Any:
+        if name in own:
+            return getattr(importlib.import_module(own[name]), name)
         if name in SERIALIZERS:
             from oneiros.saving import _serialization
 

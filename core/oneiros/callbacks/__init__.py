@@ -5,7 +5,6 @@ resolve through the registry.
 """
 
 from oneiros._namespace import registry_accessors
-from oneiros.callbacks._base import Callback, CallbackList
 
 BUILTINS: list = [
     "oneiros.callbacks._base:Callback",
@@ -27,4 +26,5 @@ BUILTINS: list = [
 
 __all__ = ["BUILTINS", "Callback", "CallbackList", "get"]
 
-get, __getattr__ = registry_accessors("callbacks", __name__)
+get, __getattr__ = registry_accessors("callbacks", __name__, {"Callback": "oneiros.callbacks._base",
+                                                             "CallbackList": "oneiros.callbacks._base"})

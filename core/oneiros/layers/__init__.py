@@ -1,15 +1,12 @@
 """Oneiros layers: the core's built-ins, and every plugin's through ``get`` and attribute access.
 
-Only the base classes live here as plain attributes; every concrete layer (``layers.Dense``,
-``layers.Conv2D``...) resolves through the layer registry, so plugins and overrides apply.
+The base classes and the merge functions are attributes read from their modules on first use;
+every concrete layer (``layers.Dense``, ``layers.Conv2D``...) resolves through the layer registry,
+so plugins and overrides apply. Nothing is imported before it is asked for: plugin discovery
+reads ``BUILTINS`` without importing a layer, the ops or numpy.
 """
 
-import importlib
-from typing import Any
-
 from oneiros._namespace import registry_accessors
-from oneiros.layers._symbolic import SymbolicTensor
-from oneiros.layers.layer import InputSpec, Layer
 
 BUILTINS: list = [
     "oneiros.layers.input_layer:InputLayer",
@@ -65,16 +62,14 @@ BUILTINS: list = [
 """What the core registers through ``register_layers``, as lazy ``"module:Name"`` references (an
 ``(alias, reference)`` pair registers an alias), so plugin discovery imports none of them."""
 
+BASES = {"InputSpec": "oneiros.layers.layer", "Layer": "oneiros.layers.layer",
+         "SymbolicTensor": "oneiros.layers._symbolic"}
+"""The base classes of this namespace, by the module defining each."""
+
 FUNCTIONS = {name: f"oneiros.layers.merging.{name}" for name in
              ("add", "subtract", "multiply", "average", "maximum", "minimum", "concatenate", "dot")}
 """Plain functions of this namespace (Keras's ``layers.add(...)``...), by the module defining each."""
 
-__all__ = ["BUILTINS", "FUNCTIONS", "InputSpec", "Layer", "SymbolicTensor", "get", *FUNCTIONS]
+__all__ = ["BASES", "BUILTINS", "FUNCTIONS", "InputSpec", "Layer", "SymbolicTensor", "get", *FUNCTIONS]
 
-get, _registry_attribute = registry_accessors("layers", __name__)
-
-
-def __getattr__(name: str) -> Any:
-    if name in FUNCTIONS:
-        return getattr(importlib.import_module(FUNCTIONS[name]), name)
-    return _registry_attribute(name)
+get, __getattr__ = registry_accessors("layers", __name__, {**BASES, **FUNCTIONS})

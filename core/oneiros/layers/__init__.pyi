@@ -65,6 +65,8 @@ from oneiros.models.sequential import Sequential as Sequential
 from oneiros.saving._serialization import deserialize as deserialize
 from oneiros.saving._serialization import serialize as serialize
 
+BASES: dict
+
 BUILTINS: list
 
 FUNCTIONS: dict

@@ -6,7 +6,6 @@ function forms.
 """
 
 from oneiros._namespace import registry_accessors
-from oneiros.losses._base import Loss, LossFunctionWrapper
 
 BUILTINS: list = [
     "oneiros.losses._base:Loss",
@@ -74,4 +73,5 @@ BUILTINS: list = [
 
 __all__ = ["BUILTINS", "Loss", "LossFunctionWrapper", "get"]
 
-get, __getattr__ = registry_accessors("losses", __name__)
+get, __getattr__ = registry_accessors("losses", __name__, {"Loss": "oneiros.losses._base",
+                                                           "LossFunctionWrapper": "oneiros.losses._base"})

@@ -6,7 +6,6 @@
 """
 
 from oneiros._namespace import registry_accessors
-from oneiros.metrics._base import Metric
 
 BUILTINS: list = [
     "oneiros.metrics._base:Metric",
@@ -116,4 +115,4 @@ BUILTINS: list = [
 
 __all__ = ["BUILTINS", "Metric", "get"]
 
-get, __getattr__ = registry_accessors("metrics", __name__)
+get, __getattr__ = registry_accessors("metrics", __name__, {"Metric": "oneiros.metrics._base"})

@@ -9,8 +9,6 @@ import importlib
 from typing import Any
 
 from oneiros._namespace import registry_accessors
-from oneiros.optimizers._base import Optimizer
-from oneiros.optimizers._schedules import LearningRateSchedule
 
 BUILTINS: list = [
     "oneiros.optimizers._sgd:SGD",
@@ -52,7 +50,8 @@ BUILTINS: list = [
 
 __all__ = ["BUILTINS", "LearningRateSchedule", "Optimizer", "get", "schedules"]
 
-get, _registry_attribute = registry_accessors("optimizers", __name__)
+get, _registry_attribute = registry_accessors("optimizers", __name__, {
+    "Optimizer": "oneiros.optimizers._base", "LearningRateSchedule": "oneiros.optimizers._schedules"})
 
 
 def __getattr__(name: str) -> Any:

@@ -22,13 +22,13 @@ from oneiros.optimizers._ftrl import Ftrl as Ftrl
 from oneiros.optimizers._ftrl import Ftrl as ftrl
 from oneiros.optimizers._lamb import Lamb as Lamb
 from oneiros.optimizers._lamb import Lamb as lamb
-from oneiros.optimizers._schedule_free import ScheduleFreeAdamW as ScheduleFreeAdamW
-from oneiros.optimizers._schedule_free import ScheduleFreeAdamW as schedule_free_adamw
 from oneiros.optimizers._lion import Lion as Lion
-from oneiros.optimizers._loss_scale import LossScaleOptimizer as LossScaleOptimizer
 from oneiros.optimizers._lion import Lion as lion
+from oneiros.optimizers._loss_scale import LossScaleOptimizer as LossScaleOptimizer
 from oneiros.optimizers._rmsprop import RMSprop as RMSprop
 from oneiros.optimizers._rmsprop import RMSprop as rmsprop
+from oneiros.optimizers._schedule_free import ScheduleFreeAdamW as ScheduleFreeAdamW
+from oneiros.optimizers._schedule_free import ScheduleFreeAdamW as schedule_free_adamw
 from oneiros.optimizers._schedules import CosineDecay as CosineDecay
 from oneiros.optimizers._schedules import CosineDecayRestarts as CosineDecayRestarts
 from oneiros.optimizers._schedules import ExponentialDecay as ExponentialDecay
