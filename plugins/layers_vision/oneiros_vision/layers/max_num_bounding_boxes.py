@@ -26,7 +26,7 @@ class MaxNumBoundingBoxes(Layer):
 
     def __init__(self, max_number: int, fill_value: int = -1, bounding_box_format: str | None = None, **kwargs: Any):
         owner = type(self).__name__
-        max_number = _arguments.positive_int(owner, "max_number", max_number)
+        max_number = arguments.positive_int(owner, "max_number", max_number)
         if not isinstance(fill_value, (int, float)) or isinstance(fill_value, bool):
             raise ValueError(f"{owner}: argument `fill_value` must be a number; received fill_value={fill_value!r}.")
         super().__init__(**kwargs)

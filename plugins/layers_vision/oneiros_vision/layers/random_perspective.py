@@ -91,8 +91,8 @@ class RandomPerspective(BaseRandomImageLayer):
         owner = type(self).__name__
         factor = bounded_range(owner, "factor", factor)
         scale = probability(owner, "scale", scale)
-        interpolation = _arguments.choice(owner, "interpolation", interpolation, _arguments.INTERPOLATIONS)
-        fill_value = _arguments.real(owner, "fill_value", fill_value)
+        interpolation = arguments.choice(owner, "interpolation", interpolation, _arguments.INTERPOLATIONS)
+        fill_value = arguments.real(owner, "fill_value", fill_value)
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self.factor = factor
         self.scale = scale
