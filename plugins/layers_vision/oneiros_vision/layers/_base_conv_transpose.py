@@ -9,7 +9,8 @@ from oneiros.layers import Layer
 
 from oneiros_vision.layers import _shapes
 from oneiros_vision.layers._config import as_list
-from oneiros_vision.layers._conv_common import build_bias, finish, set_weight_arguments, set_window_arguments
+from oneiros_vision.layers._conv_common import (build_bias, finish, set_weight_arguments, set_window_arguments,
+                                                window_config)
 
 
 class BaseConvTranspose(Layer):
@@ -75,13 +76,9 @@ class BaseConvTranspose(Layer):
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
+            **window_config(self),
             "filters": self.filters,
-            "kernel_size": as_list(self.kernel_size),
-            "strides": as_list(self.strides),
-            "padding": self.padding,
             "output_padding": as_list(self.output_padding),
-            "data_format": self.data_format,
-            "dilation_rate": as_list(self.dilation_rate),
             "use_bias": self.use_bias,
             "activation": activations.serialize(self.activation),
             **self.serialized("kernel_initializer", "bias_initializer", "kernel_regularizer",

@@ -8,8 +8,8 @@ from oneiros import activations, arguments, ops
 from oneiros.layers import Layer
 
 from oneiros_vision.layers import _shapes
-from oneiros_vision.layers._config import as_list
-from oneiros_vision.layers._conv_common import build_bias, finish, set_weight_arguments, set_window_arguments
+from oneiros_vision.layers._conv_common import (build_bias, finish, set_weight_arguments, set_window_arguments,
+                                                window_config)
 
 
 class BaseDepthwiseConv(Layer):
@@ -62,12 +62,8 @@ class BaseDepthwiseConv(Layer):
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
-            "kernel_size": as_list(self.kernel_size),
-            "strides": as_list(self.strides),
-            "padding": self.padding,
+            **window_config(self),
             "depth_multiplier": self.depth_multiplier,
-            "data_format": self.data_format,
-            "dilation_rate": as_list(self.dilation_rate),
             "use_bias": self.use_bias,
             "activation": activations.serialize(self.activation),
             **self.serialized("depthwise_initializer", "bias_initializer",

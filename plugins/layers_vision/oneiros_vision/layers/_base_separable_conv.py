@@ -8,8 +8,8 @@ from oneiros import activations, arguments, ops
 from oneiros.layers import Layer
 
 from oneiros_vision.layers import _shapes
-from oneiros_vision.layers._config import as_list
-from oneiros_vision.layers._conv_common import build_bias, finish, set_weight_arguments, set_window_arguments
+from oneiros_vision.layers._conv_common import (build_bias, finish, set_weight_arguments, set_window_arguments,
+                                                window_config)
 
 
 class BaseSeparableConv(Layer):
@@ -73,12 +73,8 @@ class BaseSeparableConv(Layer):
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
+            **window_config(self),
             "filters": self.filters,
-            "kernel_size": as_list(self.kernel_size),
-            "strides": as_list(self.strides),
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": as_list(self.dilation_rate),
             "depth_multiplier": self.depth_multiplier,
             "use_bias": self.use_bias,
             "activation": activations.serialize(self.activation),

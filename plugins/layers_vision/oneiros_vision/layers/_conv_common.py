@@ -8,6 +8,7 @@ from typing import Any
 from oneiros import activations, arguments, constraints, initializers, ops, regularizers
 from oneiros.layers import InputSpec, Layer
 
+from oneiros_vision.layers._config import as_list
 from oneiros_vision.layers._shapes import channel_axis
 
 
@@ -36,6 +37,12 @@ def set_window_arguments(layer: Layer, kernel_size: Any, strides: Any, padding: 
     layer.padding = arguments.choice(owner, "padding", padding, paddings)
     layer.data_format = arguments.data_format(owner, data_format)
     layer.dilation_rate = arguments.int_tuple(owner, "dilation_rate", dilation_rate, rank)
+
+
+def window_config(layer: Layer) -> dict[str, Any]:
+    """The config entries of the arguments :func:`set_window_arguments` stores."""
+    return {"kernel_size": as_list(layer.kernel_size), "strides": as_list(layer.strides), "padding": layer.padding,
+            "data_format": layer.data_format, "dilation_rate": as_list(layer.dilation_rate)}
 
 
 def set_weight_arguments(layer: Layer, activation: Any, use_bias: Any, **weight_arguments: Any) -> None:
