@@ -4,6 +4,7 @@ from typing import Any
 
 from oneiros import activations as activations
 from oneiros import applications as applications
+from oneiros import arguments as arguments
 from oneiros import callbacks as callbacks
 from oneiros import constraints as constraints
 from oneiros import data as data
