@@ -52,12 +52,17 @@ SAVING_NAMES = ("serialize_keras_object", "deserialize_keras_object", "get_custo
                 "get_registered_object")
 """Names Keras exports from both ``keras.utils`` and ``keras.saving``; ``oneiros.saving`` defines them."""
 
-__all__ = sorted([*_NAMES, *SAVING_NAMES])
+SUBMODULES = ("bounding_boxes",)
+"""Keras's ``keras.utils`` submodules, public modules of this package."""
+
+__all__ = sorted([*_NAMES, *SAVING_NAMES, *SUBMODULES])
 
 
 def __getattr__(name: str) -> Any:
     if name in _NAMES:
         return getattr(importlib.import_module(_NAMES[name]), name)
+    if name in SUBMODULES:
+        return importlib.import_module(f"oneiros.utils.{name}")
     if name in SAVING_NAMES:
         return getattr(importlib.import_module("oneiros.saving"), name)
     raise AttributeError(f"module 'oneiros.utils' has no attribute {name!r}")
