@@ -5,8 +5,9 @@ Workloads (those of train_plaidml.py): the MNIST convnet (Conv2D(32, 3) -> MaxPo
 Conv2D(64, 3) -> MaxPooling2D(2) -> Flatten -> Dropout(0.5) -> Dense(10, softmax)) and the MLP
 784-512-512-10.
 
-Contenders, each in a fresh process: ``oneiros-pytensor`` and ``oneiros-jax`` (``fit`` on those
-backends) and ``keras2-theano`` (Keras 2.2.4 with ``KERAS_BACKEND=theano``). Keras 2.2.4 and
+Contenders, each in a fresh process: ``oneiros-pytensor`` (its default C linker with the system
+OpenBLAS; PyTensor's modules are cached in ``$ONEIROS_HOME/cache/pytensor``, so its first epoch
+compiles only on a cold cache) and ``oneiros-jax`` (``fit`` on those backends) and ``keras2-theano`` (Keras 2.2.4 with ``KERAS_BACKEND=theano``). Keras 2.2.4 and
 Theano 1.0.5 need numpy < 1.24 and scipy < 1.11, so they run in their own venv, created on first
 use by ``_legacy_venv`` under ``$ONEIROS_BENCH_CACHE`` (default ``~/.cache/oneiros-bench``), with
 ``THEANO_FLAGS=blas.ldflags=,cxx=g++,floatX=float32`` (Theano's compiled modules are cached in
@@ -14,7 +15,7 @@ its own ``~/.theano`` between runs, like PyTensor's compiledir). Prints samples/
 the timed epochs), the first epoch's time (graph building and compiling happen then) and ratios
 to Keras 2 on Theano.
 
-Run: .venv/bin/python benchmarks/train_pytensor.py [--samples 1024] [--repeats 2] [--rounds 1] [--workload convnet]
+Run: OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/train_pytensor.py [--samples 1024] [--repeats 2] [--rounds 1] [--workload convnet]
 """
 
 from __future__ import annotations

@@ -1,26 +1,35 @@
-"""How ``jit`` runs a traced graph: ``ONEIROS_PYTENSOR_LINKER`` = perform (default), numba or c.
+"""How ``jit`` runs a traced graph: ``ONEIROS_PYTENSOR_LINKER`` = c (default), perform or numba.
+
+c: PyTensor's ``fast_run`` rewrites (elementwise fusion, products as BLAS ``Dot22``/``Gemm``,
+inplace updates), then its C VM, linked to the system OpenBLAS (Debian's ``libopenblas-dev``).
+Where no BLAS links it warns once and runs perform instead: PyTensor's C products without BLAS
+are loops far slower than numpy's. Its modules are compiled into
+``$ONEIROS_HOME/cache/pytensor`` (unless ``PYTENSOR_FLAGS`` names a compiledir), so a second run
+compiles nothing new.
 
 perform: the traced graph as it is, node by node with each op's numpy ``perform``, no rewrites
-and no compiler. On the 2-core CI machine (heavily shared, CPU seconds per step) it ran the
-MNIST convnet Adam step in 0.18 s and the MLP 784-512-512-10 step in 0.09 s: the work is in
-numpy's BLAS products and array copies either way. Numba (PyTensor's rewrites, then LLVM) took
-7 CPU seconds to compile the MLP step and ran it no faster (0.10 s); the convnet step's compile
-did not finish in minutes. The C linker finds no BLAS in a pip install and compiled the MLP step
-in ~15 s. PyTensor's own Python VM on the rewritten graph was 20x slower (its rewrites bring in
-ops whose ``perform`` loops in Python). numba and c compile from a signature's second call,
-into PyTensor's compiledir, which ``PYTENSOR_FLAGS`` (e.g. ``compiledir=...``) moves as usual.
+and no compiler. Numba (PyTensor's rewrites, then LLVM) took 7 CPU seconds to compile the MLP
+step and ran it no faster than perform; the convnet step's compile did not finish in minutes.
+PyTensor's own Python VM on the rewritten graph was 20x slower (its rewrites bring in ops whose
+``perform`` loops in Python).
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import warnings
+from pathlib import Path
 
+import pytensor
+from oneiros._settings import home
 from pytensor.compile.mode import Mode, get_mode
+from pytensor.configdefaults import _default_compiledir
 from pytensor.link.vm import VMLinker
 
-LINKERS = ("perform", "numba", "c")
-DEFAULT_LINKER = "perform"
+LINKERS = ("c", "perform", "numba")
+DEFAULT_LINKER = "c"
+BLAS_FLAGS = "-lopenblas"
 
 
 def linker_name() -> str:
@@ -30,13 +39,41 @@ def linker_name() -> str:
     return name
 
 
+def _unset(name: str) -> bool:
+    """Whether config ``name`` still has its default and nothing read it yet (so it can be set)."""
+    param = pytensor.config._config_var_dict[name]
+    return param.is_default and "val" not in vars(param)
+
+
+def use_oneiros_compiledir() -> None:
+    """PyTensor's compiled modules under ``$ONEIROS_HOME/cache/pytensor`` (its platform-named
+    folder), unless the user chose a compiledir or PyTensor already uses one."""
+    if _unset("compiledir"):
+        pytensor.config.compiledir = home() / "cache" / "pytensor" / Path(_default_compiledir()).name
+
+
+@functools.cache
+def blas_links() -> bool:
+    """Whether PyTensor's C code links to a BLAS: the user's ``blas__ldflags``, else OpenBLAS."""
+    if _unset("blas__ldflags"):
+        from pytensor.link.c.cmodule import try_blas_flag
+
+        if not try_blas_flag([BLAS_FLAGS]):
+            warnings.warn(f"oneiros-pytensor: no BLAS links with {BLAS_FLAGS} (install libopenblas-dev); "
+                          "jit runs on the perform linker instead of C.", RuntimeWarning, stacklevel=2)
+            return False
+        pytensor.config.blas__ldflags = BLAS_FLAGS
+    return bool(pytensor.config.blas__ldflags)
+
+
 @functools.cache
 def loop_body_mode(name: str) -> Mode:
-    """How ``pytensor.scan`` runs its body. For perform, PyTensor's Python VM on the body as
-    traced: without it Scan compiles its body with g++ (the SMS LSTM's took minutes of wall time
-    on the shared 2-core machine, for a body of small matrices that numpy runs fast enough)."""
-    mode = compile_mode(name)
-    return mode if mode is not None else Mode(linker=VMLinker(use_cloop=False, c_thunks=False), optimizer=None)
+    """How ``pytensor.scan`` runs its body: for perform and c, PyTensor's Python VM on the body
+    as traced. Compiling it with g++ took minutes of wall time for the SMS LSTM's body on the
+    shared 2-core machine, for small matrices that numpy runs fast enough."""
+    if name == "numba":
+        return get_mode("NUMBA")
+    return Mode(linker=VMLinker(use_cloop=False, c_thunks=False), optimizer=None)
 
 
 @functools.cache
@@ -44,6 +81,6 @@ def compile_mode(name: str) -> Mode | None:
     """The PyTensor mode compiling for linker ``name``; None for perform (nothing compiles)."""
     if name == "numba":
         return get_mode("NUMBA")
-    if name == "c":
+    if name == "c" and blas_links():
         return Mode(linker="cvm", optimizer="fast_run")
     return None

@@ -1,5 +1,5 @@
 """The PyTensor backend: ops build PyTensor graphs, gradients come from ``pytensor.grad``, and
-``jit`` compiles one ``pytensor.function`` per call signature with the Numba linker."""
+``jit`` compiles one ``pytensor.function`` per call signature with the C linker (see ``_linker``)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from pytensor.graph.traversal import io_toposort
 
 from oneiros_pytensor import ops as pytensor_ops
 from oneiros_pytensor._graph import any_traced, evaluate, evaluate_tree
-from oneiros_pytensor._linker import compile_mode, linker_name
+from oneiros_pytensor._linker import compile_mode, linker_name, use_oneiros_compiledir
 from oneiros_pytensor._tensors import as_numpy, static_shape, tensor
 
 
@@ -70,12 +70,12 @@ class _Compiled:
     """``fn`` traced once per signature (tree structure, dtypes and shapes of the array leaves,
     values of the other leaves), then run by the linker ``_linker.linker_name`` names.
 
-    With a compiling linker, a signature's first call still runs on the numpy ``perform``
-    interpreter: a function called once (an evaluation, a gradient check) never waits for a
-    compile.
+    With a compiling linker, a signature's first calls still run on the numpy ``perform``
+    interpreter: a function called once or twice (an evaluation, a gradient check, the
+    conformance kit's) never waits for a compile; a training step compiles at its third.
     """
 
-    COMPILE_AT_CALL = 2
+    COMPILE_AT_CALL = 3
 
     def __init__(self, fn: Callable) -> None:
         self.fn = fn
@@ -143,6 +143,9 @@ class PytensorBackend(Backend):
     capabilities: ClassVar[frozenset[str]] = frozenset({TRAINABLE, JIT})
     ops = pytensor_ops
     conformance_exclusions: ClassVar[Path] = Path(__file__).with_name("conformance_exclusions.txt")
+
+    def __init__(self) -> None:
+        use_oneiros_compiledir()
 
     def value_and_grad(self, fn: Callable, has_aux: bool = False) -> Callable:
         def run(params: Any, *args: Any, **kwargs: Any) -> Any:
