@@ -44,7 +44,7 @@ COMPLETE = {"ops", "activations", "regularizers", "random", "models", "tree", "i
 
 FLOORS = {
     "layers": 171, "optimizers": 19, "callbacks": 14,
-    "utils": 36,
+    "utils": 38,
 }
 """The number of Keras names each incomplete namespace provides now: the count may only grow."""
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from oneiros import arguments
 from oneiros.data.adapters import DataError
 
 
@@ -81,3 +82,48 @@ def _files(owner: str, folder: Path, suffixes: tuple[str, ...], follow_links: bo
             seen_files.add(os.path.realpath(path))
             found.append(path)
     return found
+
+
+SUBSETS = ("training", "validation", "both")
+LABEL_MODES = ("int", "categorical", "binary", None)
+
+
+def check_split(owner: str, validation_split: Any, subset: Any, shuffle: bool, seed: Any) -> float | None:
+    """The ``validation_split`` (None or in (0, 1)) of a folder loader, checked with its ``subset``, as Keras
+    checks them; shuffling before a split needs a ``seed`` so the two subsets do not overlap."""
+    validation_split = arguments.real(owner, "validation_split", validation_split, minimum=0.0, maximum=1.0,
+                                      exclusive_minimum=True, exclusive_maximum=True, optional=True)
+    if subset is not None:
+        arguments.choice(owner, "subset", subset, SUBSETS)
+    if (validation_split is None) != (subset is None):
+        raise ValueError(f"{owner}: `validation_split` and `subset` go together; received "
+                         f"validation_split={validation_split!r}, subset={subset!r}.")
+    if validation_split is not None and shuffle and seed is None:
+        raise ValueError(f"{owner}: shuffling with a validation_split needs a seed, so the training and "
+                         "validation subsets do not overlap.")
+    arguments.seed(owner, seed)
+    return validation_split
+
+
+def split_subsets(count: int, validation_split: float | None, subset: str | None, build: Any) -> Any:
+    """``build(part)`` for the ``subset`` Keras keeps: the last ``int(validation_split * count)`` samples are
+    the validation subset; ``"both"`` gives the pair (training, validation)."""
+    if validation_split is None:
+        return build(slice(None))
+    validation_count = int(validation_split * count)
+    training, validation = slice(0, count - validation_count), slice(count - validation_count, None)
+    if subset == "training":
+        return build(training)
+    if subset == "validation":
+        return build(validation)
+    return build(training), build(validation)
+
+
+def encode_labels(targets: np.ndarray, label_mode: str, classes: int) -> np.ndarray:
+    """Keras's label encodings: ``"int"`` int32 ``(n,)``, ``"binary"`` float32 ``(n, 1)``,
+    ``"categorical"`` float32 one-hot ``(n, classes)``."""
+    if label_mode == "int":
+        return targets.astype(np.int32)
+    if label_mode == "binary":
+        return targets.astype(np.float32).reshape(-1, 1)
+    return np.eye(classes, dtype=np.float32)[targets]

@@ -27,6 +27,7 @@ _NAMES = {
     "timeseries_dataset_from_array": "oneiros.utils._timeseries",
     "image_dataset_from_directory": "oneiros.utils._directories",
     "text_dataset_from_directory": "oneiros.utils._directories",
+    "audio_dataset_from_directory": "oneiros.utils._audio",
     "Progbar": "oneiros.utils._progbar",
     "PyDataset": "oneiros.utils._py_dataset",
     "Sequence": "oneiros.utils._py_dataset",

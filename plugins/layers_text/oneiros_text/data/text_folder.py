@@ -10,12 +10,10 @@ import numpy as np
 
 from oneiros import arguments
 from oneiros.data import DataError, index_directory
+from oneiros.data.directory import LABEL_MODES, check_split, encode_labels, split_subsets
 
 from oneiros_text.data._decoding import read_text
 from oneiros_text.data._text_dataset import TextDataset
-
-LABEL_MODES = ("int", "categorical", "binary", None)
-SUBSETS = ("training", "validation", "both")
 
 
 def text_dataset_from_directory(directory: str | os.PathLike, labels: Any = "inferred", label_mode: str | None = "int",
@@ -47,7 +45,7 @@ def text_dataset_from_directory(directory: str | os.PathLike, labels: Any = "inf
     batch_size = arguments.positive_int(owner, "batch_size", batch_size)
     max_length = arguments.positive_int(owner, "max_length", max_length, optional=True)
     arguments.choice(owner, "label_mode", label_mode, LABEL_MODES)
-    _check_split(owner, validation_split, subset, shuffle, seed)
+    validation_split = check_split(owner, validation_split, subset, shuffle, seed)
     if labels is None:
         label_mode = None
     if seed is None:
@@ -63,47 +61,14 @@ def text_dataset_from_directory(directory: str | os.PathLike, labels: Any = "inf
         paths = [paths[i] for i in order]
         targets = None if targets is None else targets[order]
     texts = np.asarray([_read(path, encoding, max_length) for path in paths], dtype=object)
-    encoded = None if targets is None or label_mode is None else _encode_labels(targets, label_mode, len(names))
+    encoded = None if targets is None or label_mode is None else encode_labels(targets, label_mode, len(names))
 
     def dataset(part: slice) -> TextDataset:
         return TextDataset(texts[part], None if encoded is None else encoded[part], batch_size, names, shuffle, seed)
 
-    if not validation_split:
-        return dataset(slice(None))
-    validation_count = int(validation_split * len(texts))
-    training, validation = slice(0, len(texts) - validation_count), slice(len(texts) - validation_count, None)
-    if subset == "training":
-        return dataset(training)
-    if subset == "validation":
-        return dataset(validation)
-    return dataset(training), dataset(validation)
-
-
-def _check_split(owner: str, validation_split: Any, subset: Any, shuffle: bool, seed: Any) -> None:
-    if validation_split is not None and (isinstance(validation_split, bool) or
-                                         not isinstance(validation_split, (int, float)) or
-                                         not 0 < validation_split < 1):
-        raise ValueError(f"{owner}: argument `validation_split` must be None or a number in (0, 1); received "
-                         f"validation_split={validation_split!r}.")
-    if subset is not None:
-        arguments.choice(owner, "subset", subset, SUBSETS)
-    if bool(validation_split) != (subset is not None):
-        raise ValueError(f"{owner}: validation_split and subset go together; received validation_split="
-                         f"{validation_split!r}, subset={subset!r}.")
-    if validation_split and shuffle and seed is None:
-        raise ValueError(f"{owner}: shuffling with a validation_split needs a seed, so the training and "
-                         "validation subsets do not overlap.")
-    arguments.seed(owner, seed)
+    return split_subsets(len(texts), validation_split, subset, dataset)
 
 
 def _read(path: Path, encoding: str, max_length: int | None) -> str:
     text = read_text(path, encoding)
     return text if max_length is None else text[:max_length]
-
-
-def _encode_labels(targets: np.ndarray, label_mode: str, classes: int) -> np.ndarray:
-    if label_mode == "int":
-        return targets.astype(np.int32)
-    if label_mode == "binary":
-        return targets.astype(np.float32).reshape(-1, 1)
-    return np.eye(classes, dtype=np.float32)[targets]
