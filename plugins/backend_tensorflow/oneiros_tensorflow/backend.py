@@ -18,7 +18,7 @@ from oneiros_tensorflow import ops as tensorflow_ops
 from oneiros_tensorflow._dtypes import INT32, name_of, tensor
 from oneiros_tensorflow._xla import prefers_xla
 from oneiros_tensorflow.distribution._devices import split_cpu_from_environment
-from oneiros_tensorflow.distribution._inputs import aligned
+from oneiros_tensorflow.distribution._inputs import aligned, on_mesh
 
 
 def _rebuild(tree: Any, leaves: list[Any]) -> Any:
@@ -112,7 +112,8 @@ class TensorflowBackend(Backend):
         return run
 
     def output_spec(self, fn: Callable, *args: Any) -> Any:
-        return fn(*aligned(args))
+        with on_mesh():
+            return fn(*aligned(args))
 
     def fuse_steps(self, step: Callable, steps: int) -> Callable:
         """One traced call running ``steps`` steps: the first one peeled (it fixes the structure

@@ -82,6 +82,15 @@ reloaded = classifier()
 reloaded.load_weights(weights_file)
 results["reloaded_on_one_device"] = max_difference(data_parallel.get_weights(), reloaded.get_weights())
 
+# Recurrent layers loop with ops.scan (TensorList ops), which DTensor cannot lay out: not mapped.
+recurrent = oi.Sequential([oi.layers.Input((5, 3)), oi.layers.LSTM(4), oi.layers.Dense(1)])
+recurrent.compile(optimizer="sgd", loss="mse")
+with oi.distribution.DataParallel().scope():
+    try:
+        recurrent.fit(np.ones((8, 5, 3), np.float32), np.ones((8, 1), np.float32), batch_size=8, verbose=0)
+    except Exception as exc:  # noqa: BLE001 - the test reads what DTensor says
+        results["recurrent_error"] = f"{type(exc).__name__}: {exc}"
+
 (out / "results.json").write_text(json.dumps(results))
 np.savez(out / "arrays.npz", **arrays)
 

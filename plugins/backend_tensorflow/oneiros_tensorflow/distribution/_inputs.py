@@ -3,12 +3,13 @@ mesh, or all plain tensors without a distribution.
 
 DTensor refuses calls mixing the two, but values outlive a distribution scope (a model trained
 under DataParallel keeps DTensor weights; the random-seed state is shared by every model), so
-the backend passes the arguments of each call through :func:`aligned` once a distribution has
-been bound in this process.
+the backend passes the arguments of each call through :func:`aligned` (and runs eager probes
+:func:`on_mesh`) once a distribution has been bound in this process.
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,13 @@ def local_tensor(value: tf.Tensor) -> tf.Tensor:
     if not layout.is_fully_replicated():
         value = dtensor.relayout(value, dtensor.Layout.replicated(layout.mesh, value.shape.rank))
     return tf.identity(dtensor.unpack(value)[0])
+
+
+def on_mesh() -> contextlib.AbstractContextManager:
+    """Eager ops inside put the tensors they create (an RNN's zero state) on the active
+    distribution's mesh, so they meet its DTensors."""
+    placement = current() if _bound[0] else None
+    return contextlib.nullcontext() if placement is None else dtensor.default_mesh(placement.mesh)
 
 
 def aligned(tree: Any) -> Any:
