@@ -70,3 +70,15 @@ def sharding_report(variable: oi.Variable) -> dict:
             "shard_shapes": sorted({tuple(shard.data.shape) for shard in shards}),
             "devices": len({shard.device for shard in shards}),
             "global_shape": list(value.shape)}
+
+
+def replay_sgd(x, y, kernel, bias, batch_size: int, epochs: int, learning_rate: float):
+    """Hand-written minibatch SGD on the mean squared error of ``x @ kernel + bias`` (float64)."""
+    kernel, bias = kernel.astype(np.float64), bias.astype(np.float64)
+    for _ in range(epochs):
+        for start in range(0, len(x), batch_size):
+            xb, yb = x[start:start + batch_size].astype(np.float64), y[start:start + batch_size]
+            error = xb @ kernel + bias - yb
+            kernel = kernel - learning_rate * 2 * xb.T @ error / len(xb)
+            bias = bias - learning_rate * 2 * error.mean(axis=0)
+    return kernel, bias

@@ -61,20 +61,8 @@ def coordinator_address() -> str:
     return f"127.0.0.1:{free_port()}"
 
 
-def _replay_sgd(x, y, kernel, bias, batch_size: int, epochs: int, learning_rate: float):
-    """Hand-written minibatch SGD on the mean squared error of ``x @ kernel + bias`` (float64)."""
-    import numpy as np
-
-    kernel, bias = kernel.astype(np.float64), bias.astype(np.float64)
-    for _ in range(epochs):
-        for start in range(0, len(x), batch_size):
-            xb, yb = x[start:start + batch_size].astype(np.float64), y[start:start + batch_size]
-            error = xb @ kernel + bias - yb
-            kernel = kernel - learning_rate * 2 * xb.T @ error / len(xb)
-            bias = bias - learning_rate * 2 * error.mean(axis=0)
-    return kernel, bias
-
-
 @pytest.fixture(scope="module")
 def replay_sgd():
-    return _replay_sgd
+    from _models import replay_sgd
+
+    return replay_sgd

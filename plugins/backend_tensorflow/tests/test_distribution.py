@@ -1,7 +1,7 @@
 """oi.distribution on the tensorflow backend (DTensor), in a subprocess whose CPU is split into
 four logical devices (ONEIROS_TF_CPU_DEVICES=4; TensorFlow allows it only before it starts).
 
-Oracles, as for the jax backend (tests/distribution, whose models the worker reuses):
+Oracles, as for the jax backend (tests/distribution, whose scenario the worker runs):
 single-device training of the same model on the same batches, hand-written numpy SGD, and the
 DTensors' own layouts and components (the kernels of a ModelParallel model really are split).
 """
@@ -19,6 +19,9 @@ import pytest
 
 from oneiros_tensorflow.distribution._devices import CPU_DEVICES_VARIABLE, split_cpu_from_environment
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tests" / "distribution"))
+from _models import replay_sgd  # noqa: E402
+
 WORKER = Path(__file__).with_name("_distribution_worker.py")
 DEADLINE_SECONDS = 240
 TOLERANCE = 1e-5
@@ -35,25 +38,13 @@ def outcome(tmp_path_factory):
     return json.loads((output / "results.json").read_text()), np.load(output / "arrays.npz")
 
 
-def _replay_sgd(x, y, kernel, bias, batch_size: int, epochs: int, learning_rate: float):
-    """Hand-written minibatch SGD on the mean squared error of ``x @ kernel + bias`` (float64)."""
-    kernel, bias = kernel.astype(np.float64), bias.astype(np.float64)
-    for _ in range(epochs):
-        for start in range(0, len(x), batch_size):
-            xb, yb = x[start:start + batch_size].astype(np.float64), y[start:start + batch_size]
-            error = xb @ kernel + bias - yb
-            kernel = kernel - learning_rate * 2 * xb.T @ error / len(xb)
-            bias = bias - learning_rate * 2 * error.mean(axis=0)
-    return kernel, bias
-
-
 def test_the_worker_sees_four_logical_cpu_devices(outcome):
     assert outcome[0]["devices"] == ["cpu:0", "cpu:1", "cpu:2", "cpu:3"]
 
 
 def test_data_parallel_sgd_matches_hand_written_sgd(outcome):
     _, arrays = outcome
-    kernel, bias = _replay_sgd(arrays["linear_x"], arrays["linear_y"], arrays["linear_initial_kernel"],
+    kernel, bias = replay_sgd(arrays["linear_x"], arrays["linear_y"], arrays["linear_initial_kernel"],
                                arrays["linear_initial_bias"], batch_size=16, epochs=3, learning_rate=0.05)
     assert not np.allclose(kernel, arrays["linear_initial_kernel"], atol=1e-2)  # training moved the weights
     np.testing.assert_allclose(arrays["linear_kernel"], kernel, atol=TOLERANCE)
