@@ -1,117 +1,85 @@
-"""Every application against Keras 3 itself (KERAS_BACKEND=jax), the oracle.
+"""Every application against Keras 3 itself, the oracle.
 
 For each case the same application is built in Keras and in Oneiros (``weights=None``, a small
-input, a few classes): the parameter counts and weight shapes must be equal, and for the cases
-marked ``forward`` Keras's weights (its initial kernels, with batch-normalization statistics and
-biases drawn at random so that they matter) are copied across by order and the logits of a random
-batch must agree within 1e-4. The deeper or wider variants of a family (ResNet101/152, EfficientNet
-B1-B7, EfficientNetV2 B1-B3/M/L, ConvNeXt Small..XLarge, NASNetLarge...) compare parameter counts
-only: their blocks are the ones the smallest variant runs, and their forward pass would cost tens of
-seconds on the 2-core CI machine.
+input, a few classes): the parameter counts, weight shapes and model name must be equal, and for
+the cases marked ``forward`` Keras's weights (its initial kernels, with batch-normalization
+statistics and biases drawn at random so that they matter) are copied across by order and the
+logits of a random batch must agree within 1e-4. The deeper or wider variants of a family
+(ResNet101/152, EfficientNet B1-B7, EfficientNetV2 B1-B3/M/L, ConvNeXt Small..XLarge,
+NASNetLarge...) compare parameter counts only: their blocks are the ones the smallest variant
+runs, and their forward pass would cost tens of seconds on the 2-core CI machine.
 
-Oneiros builds and runs on the numpy reference backend here: drawing the initial weights on JAX
-compiles one program per weight shape (thousands across these models), which the architectures
-do not need; tests/applications/test_weights_and_helpers.py runs applications on the default backend.
+Both sides build on their numpy backends: drawing initial weights on JAX compiles one program per
+weight shape (thousands across these models), which the architectures do not need. Keras's backend
+is fixed when it is first imported, so its side runs once, for every case, in a subprocess with
+``KERAS_BACKEND=numpy`` (``_keras_oracle.py``); tests/applications/test_weights_and_helpers.py runs
+applications on the default backend.
 """
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass, field
-from typing import Any
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-os.environ.setdefault("KERAS_BACKEND", "jax")
-import keras  # noqa: E402
+import oneiros as oi
 
-import oneiros as oi  # noqa: E402
+sys.path.insert(0, str(Path(__file__).parent))
+from _application_cases import BATCH, CASES, built  # noqa: E402
 
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    size: int = 32
-    forward: bool = True
-    options: dict[str, Any] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        extra = ",".join(f"{key}={value}" for key, value in self.options.items())
-        return f"{self.name}[{extra}]" if extra else self.name
+ORACLE = Path(__file__).with_name("_keras_oracle.py")
 
 
-CASES = [
-    Case("ResNet50"), Case("ResNet101", forward=False), Case("ResNet152", forward=False),
-    Case("ResNet50V2"), Case("ResNet101V2", forward=False), Case("ResNet152V2", forward=False),
-    Case("ResNet50", options={"include_top": False, "pooling": "max"}),
-    Case("VGG16"), Case("VGG19", forward=False), Case("VGG16", options={"include_top": False, "pooling": "avg"}),
-    Case("DenseNet121"), Case("DenseNet169", forward=False), Case("DenseNet201", forward=False),
-    Case("Xception", size=71),
-    Case("InceptionV3", size=75), Case("InceptionResNetV2", size=75),
-    Case("MobileNet", options={"alpha": 0.5}), Case("MobileNet", forward=False),
-    Case("MobileNetV2", options={"alpha": 0.35}), Case("MobileNetV2", forward=False, options={"alpha": 1.3}),
-    Case("MobileNetV3Small"), Case("MobileNetV3Large"),
-    Case("MobileNetV3Small", options={"minimalistic": True, "include_top": False, "pooling": "avg"}),
-    Case("EfficientNetB0"), *(Case(f"EfficientNetB{index}", forward=False) for index in range(1, 8)),
-    Case("EfficientNetV2B0"), Case("EfficientNetV2B1", forward=False), Case("EfficientNetV2B2", forward=False),
-    Case("EfficientNetV2B3", forward=False), Case("EfficientNetV2S"),
-    Case("EfficientNetV2M", forward=False), Case("EfficientNetV2L", forward=False),
-    Case("ConvNeXtTiny"), *(Case(f"ConvNeXt{size}", forward=False) for size in ("Small", "Base", "Large", "XLarge")),
-    Case("NASNetMobile"), Case("NASNetLarge", forward=False),
-]
-
-BATCH = np.random.default_rng(0).uniform(0, 255, (2, 96, 96, 3)).astype("float32")
+@pytest.fixture(scope="module")
+def keras_side(tmp_path_factory) -> Path:
+    """Keras's models for every case, summarised by the oracle subprocess: one folder per case."""
+    folder = tmp_path_factory.mktemp("keras-applications")
+    environment = {**os.environ, "KERAS_BACKEND": "numpy"}
+    result = subprocess.run([sys.executable, str(ORACLE), str(folder)], env=environment, capture_output=True,
+                            text=True, timeout=1200)
+    assert result.returncode == 0, f"the Keras oracle failed:\n{result.stderr[-3000:]}"
+    return folder
 
 
-def keras_weights(model: Any) -> list[np.ndarray]:
-    """Keras's initial weights, with the statistics, offsets and biases drawn so they take part."""
-    rng = np.random.default_rng(1)
-    values = []
-    for variable, value in zip(model.weights, model.get_weights()):
-        leaf = variable.path.rsplit("/", 1)[-1]
-        if leaf in ("moving_variance", "variance"):
-            value = rng.uniform(0.5, 1.5, value.shape)
-        elif leaf in ("moving_mean", "mean", "beta", "bias"):
-            value = rng.normal(0.0, 0.1, value.shape)
-        elif leaf == "gamma":
-            value = rng.uniform(0.8, 1.2, value.shape)
-        values.append(np.asarray(value, dtype=np.float32))
-    return values
+def keras_case(folder: Path, index: int) -> tuple[dict, dict]:
+    meta = json.loads((folder / f"{index}.json").read_text())
+    arrays = dict(np.load(folder / f"{index}.npz")) if (folder / f"{index}.npz").exists() else {}
+    return meta, arrays
 
 
-def built(library: Any, case: Case) -> Any:
-    options = {"weights": None, "input_shape": (case.size, case.size, 3), "classes": 7,
-               "classifier_activation": None, **case.options}
-    return getattr(library.applications, case.name)(**options)
-
-
-@pytest.fixture(scope="module", params=CASES, ids=str)
-def pair(request):
-    case = request.param
-    theirs = built(keras, case)
+@pytest.fixture(scope="module", params=range(len(CASES)), ids=[str(case) for case in CASES])
+def pair(request, keras_side):
+    case = CASES[request.param]
+    meta, arrays = keras_case(keras_side, request.param)
     with oi.backend_scope("numpy"):
         ours = built(oi, case)
-    return case, theirs, ours
+    return case, meta, arrays, ours
 
 
 def test_parameter_counts_equal_keras(pair):
-    case, theirs, ours = pair
-    assert ours.count_params() == theirs.count_params()
-    assert [tuple(w.shape) for w in ours.weights] == [tuple(w.shape) for w in theirs.weights]
-    assert ours.name == theirs.name
+    case, meta, _, ours = pair
+    assert ours.count_params() == meta["params"]
+    assert [list(w.shape) for w in ours.weights] == meta["shapes"]
+    assert ours.name == meta["name"]
 
 
-def test_outputs_equal_keras_with_the_same_weights(pair):
-    case, theirs, ours = pair
-    if not case.forward:
-        return
-    weights = keras_weights(theirs)
-    theirs.set_weights(weights)
-    x = BATCH[:, :case.size, :case.size]
-    expected = np.asarray(theirs(x, training=False))
+FORWARD = [index for index, case in enumerate(CASES) if case.forward]
+
+
+@pytest.mark.parametrize("index", FORWARD, ids=[str(CASES[index]) for index in FORWARD])
+def test_outputs_equal_keras_with_the_same_weights(keras_side, index):
+    case = CASES[index]
+    _, arrays = keras_case(keras_side, index)
+    weights = [arrays[f"weight_{position}"] for position in range(len(arrays) - 1)]
+    expected = arrays["logits"]
     with oi.backend_scope("numpy"):
+        ours = built(oi, case)
         ours.set_weights(weights)
-        received = np.asarray(ours(x, training=False))
+        received = np.asarray(ours(BATCH[:, :case.size, :case.size], training=False))
     assert received.shape == expected.shape
     np.testing.assert_allclose(received, expected, rtol=1e-4, atol=1e-4 * max(1.0, np.abs(expected).max()))
