@@ -28,6 +28,7 @@ _NAMES = {
     "image_dataset_from_directory": "oneiros.utils._directories",
     "text_dataset_from_directory": "oneiros.utils._directories",
     "audio_dataset_from_directory": "oneiros.utils._audio",
+    "FeatureSpace": "oneiros.utils._feature_space",
     "Progbar": "oneiros.utils._progbar",
     "PyDataset": "oneiros.utils._py_dataset",
     "Sequence": "oneiros.utils._py_dataset",
