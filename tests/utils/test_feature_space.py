@@ -120,7 +120,7 @@ def test_refusals(spaces):
         FeatureSpace({"a": "float"}, output_mode="stack")
     with pytest.raises(ValueError, match=r"adapt"):
         FeatureSpace({"a": "float_normalized"})({"a": np.ones(3)})
-    with pytest.raises(ValueError, match=r"lacks features \['fd'"):
+    with pytest.raises(ValueError, match=r"lack features \['fd'"):
         ours({key: value for key, value in make_data(0).items() if key != "fd"})
     with pytest.raises(ValueError, match="not encoded"):
         space = FeatureSpace({"i": FeatureSpace.integer_categorical(output_mode="int")})

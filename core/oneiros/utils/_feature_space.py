@@ -17,6 +17,8 @@ FEATURE_OUTPUT_MODES = ("int", "one_hot", "float")
 CROSS_OUTPUT_MODES = ("int", "one_hot")
 OUTPUT_MODES = ("concat", "dict")
 _counter = itertools.count()
+Number = float
+"""``float`` for annotations inside FeatureSpace, whose ``float`` class method hides the builtin."""
 
 
 def _layers() -> Any:
@@ -114,7 +116,7 @@ class FeatureSpace(Layer):
         return Feature("float32", None, "float")
 
     @classmethod
-    def float_rescaled(cls, scale: float = 1.0, offset: float = 0.0, name: str | None = None) -> Feature:
+    def float_rescaled(cls, scale: Number = 1.0, offset: Number = 0.0, name: str | None = None) -> Feature:
         name = name or _auto_name("float_rescaled")
         return Feature("float32", _layers().Rescaling(scale=scale, offset=offset, name=f"{name}_preprocessor"),
                        "float")
@@ -125,7 +127,7 @@ class FeatureSpace(Layer):
         return Feature("float32", _layers().Normalization(axis=-1, name=f"{name}_preprocessor"), "float")
 
     @classmethod
-    def float_discretized(cls, num_bins: int, bin_boundaries: list[float] | None = None,
+    def float_discretized(cls, num_bins: int, bin_boundaries: list[Number] | None = None,
                           output_mode: str = "one_hot", name: str | None = None) -> Feature:
         name = name or _auto_name("float_discretized")
         preprocessor = _layers().Discretization(num_bins=num_bins, bin_boundaries=bin_boundaries,
@@ -250,23 +252,25 @@ class FeatureSpace(Layer):
         raise ValueError(f"FeatureSpace: feature {key!r} has output_mode='one_hot' but its preprocessor "
                          f"{type(preprocessor).__name__} has no known output size; use output_mode='int'.")
 
-    def __call__(self, data: Mapping[str, Any]) -> Any:
-        if not isinstance(data, Mapping):
+    def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        """Encodes ``inputs``, a dict of feature arrays (one row per sample, or one scalar per feature for a
+        single sample); ``training``/``mask`` arguments are accepted and ignored, as preprocessing has none."""
+        if not isinstance(inputs, Mapping):
             raise ValueError(f"FeatureSpace can only be called with a dict of feature arrays; received "
-                             f"{type(data).__name__}.")
-        missing = [key for key in self.features if key not in data]
+                             f"{type(inputs).__name__}.")
+        missing = [key for key in self.features if key not in inputs]
         if missing:
-            raise ValueError(f"FeatureSpace: the data lacks features {missing}; it has {sorted(data)}.")
+            raise ValueError(f"FeatureSpace: the inputs lack features {missing}; they have {sorted(inputs)}.")
         if not self._is_adapted:
             raise ValueError("FeatureSpace: call .adapt(dataset) before using it (its features "
                              f"{self._adaptable()} learn from data).")
-        columns = {key: np.asarray(data[key]) for key in self.features}
+        columns = {key: np.asarray(inputs[key]) for key in self.features}
         single = all(column.ndim == 0 for column in columns.values())
         columns = {key: _column(column) for key, column in columns.items()}
         preprocessed = {key: self.preprocessors[key](column) for key, column in columns.items()}
         crossed = {cross.name: self.crossers[cross.name]([preprocessed[key] for key in cross.feature_names])
                    for cross in self.crosses}
-        specs = {**self.features, **{cross.name: cross for cross in self.crosses}}
+        specs: dict[str, Feature | Cross] = {**self.features, **{cross.name: cross for cross in self.crosses}}
         encoded = {}
         for key, value in [*sorted(preprocessed.items()), *sorted(crossed.items())]:
             if specs[key].output_mode == "one_hot":
