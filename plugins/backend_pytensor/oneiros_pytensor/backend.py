@@ -15,6 +15,7 @@ from oneiros import dtypes
 from oneiros._tree import tree_leaves, tree_map
 from oneiros.backend import JIT, TRAINABLE, Backend
 from pytensor.graph.basic import Variable
+from pytensor.graph.replace import graph_replace
 from pytensor.graph.traversal import io_toposort
 
 from oneiros_pytensor import ops as pytensor_ops
@@ -151,10 +152,22 @@ class PytensorBackend(Backend):
         def run(params: Any, *args: Any, **kwargs: Any) -> Any:
             leaves = tree_leaves(params)
             if any_traced(leaves) or any_traced(args) or any_traced(kwargs):
-                # A copy per leaf: a tensor passed twice gets two separate gradients.
-                traced = [pt.tensor_copy(tensor(leaf)) for leaf in leaves]
-                value, aux, grads = _gradients(fn, has_aux, params, traced, args, kwargs)
-                return ((value, aux) if has_aux else value), _rebuild(params, grads)
+                # Gradients for fresh root variables, then the leaves put in their place: a tensor
+                # passed twice gets two separate gradients, and a scan body closing over a leaf
+                # still reaches it (scan takes a closed-over variable's whole graph back to its
+                # roots as inputs, which would leave a non-root leaf disconnected).
+                traced = [tensor(leaf) for leaf in leaves]
+                roots = [leaf.type() for leaf in traced]
+                value, aux, grads = _gradients(fn, has_aux, params, roots, args, kwargs)
+                outputs = [value, *tree_leaves(aux), *grads]
+                symbolic = [index for index, output in enumerate(outputs) if isinstance(output, Variable)]
+                replaced = graph_replace([outputs[index] for index in symbolic], dict(zip(roots, traced)),
+                                         strict=False)
+                for index, output in zip(symbolic, replaced):
+                    outputs[index] = output
+                aux_count = len(outputs) - 1 - len(grads)
+                value, aux = outputs[0], _rebuild(aux, outputs[1:1 + aux_count])
+                return ((value, aux) if has_aux else value), _rebuild(params, outputs[1 + aux_count:])
             arrays = [as_numpy(leaf) for leaf in leaves]
             placeholders = [_placeholder(array) for array in arrays]
             value, aux, grads = _gradients(fn, has_aux, params, placeholders, args, kwargs)

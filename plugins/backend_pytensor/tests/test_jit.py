@@ -57,3 +57,30 @@ def test_keys_inside_jit_give_the_eager_numbers(pytensor_backend, linker, monkey
     eager = ops.uniform((6,), seed=key)
     for _ in range(3):
         np.testing.assert_array_equal(draw(key), eager)
+
+
+def test_jitted_gradients_reach_weights_a_scan_body_closes_over(pytensor_backend):
+    rng = np.random.default_rng(1)
+    w, xs = rng.standard_normal((3, 3)).astype(np.float32) * 0.3, rng.standard_normal((4, 2, 3)).astype(np.float32)
+
+    def loss(weights):
+        def step(h, x):
+            h = ops.tanh(ops.add(ops.matmul(h, weights), x))
+            return h, h
+
+        return ops.sum(ops.scan(step, ops.zeros((2, 3)), xs)[0])
+
+    def numpy_loss(weights):
+        h = np.zeros((2, 3))
+        for x in xs.astype(np.float64):
+            h = np.tanh(h @ weights + x)
+        return h.sum()
+
+    step = 1e-6
+    expected = np.zeros((3, 3))
+    for index in np.ndindex(3, 3):
+        moved = np.zeros((3, 3))
+        moved[index] = step
+        expected[index] = (numpy_loss(w + moved) - numpy_loss(w - moved)) / (2 * step)
+    _, grads = pytensor_backend.jit(pytensor_backend.value_and_grad(loss))(w)
+    np.testing.assert_allclose(grads, expected, rtol=1e-3, atol=1e-4)
