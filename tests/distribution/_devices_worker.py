@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 import oneiros as oi
-from _models import sharding_report
+from _distribution_models import sharding_report
 from _scenario import run
 
 out = Path(sys.argv[1])

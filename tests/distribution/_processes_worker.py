@@ -14,7 +14,7 @@ import numpy as np
 from jax.experimental import multihost_utils
 
 import oneiros as oi
-from _models import (classification_data, classifier, linear_model, max_difference, model_parallel_layout,
+from _distribution_models import (classification_data, classifier, linear_model, max_difference, model_parallel_layout,
                      regression_data, sharding_report)
 
 GLOBAL_BATCH = 16

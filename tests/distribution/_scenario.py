@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 import oneiros as oi
-from _models import (classification_data, classifier, linear_model, max_difference, model_parallel_layout,
+from _distribution_models import (classification_data, classifier, linear_model, max_difference, model_parallel_layout,
                      regression_data)
 
 Describe = Callable[[Any], dict]

@@ -63,6 +63,6 @@ def coordinator_address() -> str:
 
 @pytest.fixture(scope="module")
 def replay_sgd():
-    from _models import replay_sgd
+    from _distribution_models import replay_sgd
 
     return replay_sgd

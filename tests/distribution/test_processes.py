@@ -36,7 +36,7 @@ def test_both_processes_joined_one_job_of_four_devices(outcome):
 
 def test_process_local_data_parallel_sgd_matches_hand_written_sgd(outcome, replay_sgd):
     _, _, arrays = outcome
-    spec = importlib.util.spec_from_file_location("distribution_models", Path(__file__).parent / "_models.py")
+    spec = importlib.util.spec_from_file_location("distribution_models", Path(__file__).parent / "_distribution_models.py")
     models = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(models)
     x, y = models.regression_data()

@@ -21,8 +21,9 @@ print(json.dumps({"directory": jax.config.jax_compilation_cache_dir,
 
 
 def _probe(home, **environment):
+    inherited = {key: value for key, value in os.environ.items() if key != "ONEIROS_COMPILATION_CACHE"}
     completed = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=300,
-                               env={**os.environ, "ONEIROS_HOME": str(home), **environment})
+                               env={**inherited, "ONEIROS_HOME": str(home), **environment})
     assert completed.returncode == 0, completed.stderr
     import json
 

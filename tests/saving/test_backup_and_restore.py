@@ -166,7 +166,9 @@ def test_an_unbuilt_model_with_a_backup_is_a_clear_error(tmp_path):
     folder = tmp_path / "backup"
     write_backups(folder, [1.0])
     unbuilt = oi.Sequential([layers.Dense(16), layers.Dropout(0.3), layers.Dense(2)])
-    unbuilt.compile(optimizer="adam", loss="mse")
+    # steps_per_execution="auto" builds the model from a first look at re-readable data before
+    # on_train_begin (as Keras always does); a fixed group size meets the backup unbuilt.
+    unbuilt.compile(optimizer="adam", loss="mse", steps_per_execution=1)
     with pytest.raises(ValueError, match="not built"):
         unbuilt.fit(X, Y, epochs=2, verbose=0, callbacks=[BackupAndRestore(folder)])
 

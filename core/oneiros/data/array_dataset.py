@@ -11,6 +11,8 @@ from oneiros.data.dataset import Dataset
 class ArrayDataset(Dataset):
     """Batches sliced from in-memory arrays: ``ArrayDataset(x, y, batch_size=32)``."""
 
+    rereadable = True
+
     def __init__(self, x: Any, y: Any = None, sample_weight: Any = None, batch_size: int = 32, **kwargs: Any):
         super().__init__(**kwargs)
         self._arrays = ArrayAdapter(x, y, sample_weight=sample_weight, batch_size=batch_size)

@@ -28,7 +28,13 @@ class Dataset:
                 return x, x ** 2
 
         model.fit(Squares(workers=2), epochs=3)
+
+    ``rereadable`` says whether a batch may be read once more, before training, without side
+    effects (``fit`` builds the model from a first look at such data); a subclass whose reads or
+    epoch hooks do something sets it only when that is harmless.
     """
+
+    rereadable = False
 
     def __init__(self, workers: int = 1, max_queue_size: int = 10, shuffle: bool = False, seed: int = 0):
         if not isinstance(workers, int) or workers < 1:

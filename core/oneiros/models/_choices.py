@@ -47,7 +47,7 @@ def _layer_config(layer: Any) -> Any:
     """A layer's config without names (auto-generated names differ from run to run)."""
     try:
         return _without_names(layer.get_config())
-    except (NotImplementedError, TypeError, AttributeError):  # a custom layer without get_config
+    except Exception:  # no get_config, or one that serializes unregistered sublayers: the class names it
         return None
 
 

@@ -100,7 +100,9 @@ class Trainer:
     def prepare(self, x: Any, y: Any) -> None:
         """Builds the model from the first batch and resolves the losses and metrics."""
         model = self.model
-        variables = model.variables
+        # The global generator's state too: an unseeded random op would otherwise advance it inside
+        # the abstract trace (leaking a tracer) or draw numbers a probe should not consume.
+        variables = [*model.variables, global_seed_generator().state]
         if _built_graph(model):
             def probe(values: list[Any], inputs: Any) -> Any:
                 with swapped_values(variables, values):

@@ -20,7 +20,7 @@ import pytest
 from oneiros_tensorflow.distribution._devices import CPU_DEVICES_VARIABLE, split_cpu_from_environment
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tests" / "distribution"))
-from _models import replay_sgd as _replay_sgd  # noqa: E402
+from _distribution_models import replay_sgd as _replay_sgd  # noqa: E402
 # The jax backend's oracle checks, collected here against this module's outcome.
 from test_devices import (test_a_data_parallel_checkpoint_loads_on_one_device,  # noqa: E402, F401
                           test_data_parallel_sgd_matches_hand_written_sgd, test_data_parallel_training_matches_one_device,
