@@ -26,16 +26,22 @@ $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS)) $(TF_PLUGIN)/py
 	@# oi.utils.plot_model draws with Graphviz's dot (Debian's graphviz), installed here when missing and root
 	command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -q >/dev/null && \
 		apt-get install -y -q graphviz >/dev/null; } || echo "warning: Graphviz's dot is missing: plot_model cannot draw"
+	@# The PyTensor backend's C linker links Debian's OpenBLAS, installed here when missing and root
+	ldconfig -p | grep -q 'libopenblas\.so ' || { [ "$$(id -u)" = 0 ] && apt-get update -q >/dev/null && \
+		apt-get install -y -q libopenblas-dev >/dev/null; } || echo "warning: libopenblas-dev is missing: pytensor's jit runs on perform"
 	touch $(STAMP)
 
 demo: setup
 	$(PY) examples/demo.py
 
 # The suite keeps its own $$ONEIROS_HOME, starts it empty, and neither caches compiled programs nor
-# remembers fusion choices between tests (the tests of those features set their own homes).
+# remembers fusion choices between tests (the tests of those features set their own homes). PyTensor
+# steps run uncompiled (a cold C compile costs more than the tests' few steps); test_jit.py checks
+# the C and Numba linkers against it.
 test: export ONEIROS_HOME := $(CURDIR)/.test-home
 test: export ONEIROS_COMPILATION_CACHE := 0
 test: export ONEIROS_REMEMBER_CHOICES := 0
+test: export ONEIROS_PYTENSOR_LINKER := perform
 test: setup setup-mxnet
 	rm -rf "$(ONEIROS_HOME)"
 	$(PY) -m pytest
