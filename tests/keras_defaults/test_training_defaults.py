@@ -67,31 +67,44 @@ def test_dropout_drops_and_scales_like_keras(keras):
     assert abs(dropped[0] - dropped[1]) < 5 * np.sqrt(2 * ones.size * 0.3 * 0.7)
 
 
-PER_GATE_MASKS = ("Keras draws one recurrent mask per gate (and one input mask per gate) when recurrent_dropout > 0 "
-                  "(its implementation 1: 4 masks for LSTM, 3 for GRU); Oneiros draws one mask that all gates share")
+RECURRENT_LAYERS = {  # layer, its arguments, one input sequence's shape
+    "LSTM": ("LSTM", {"units": 6}, (5, 4)),
+    "GRU": ("GRU", {"units": 6}, (5, 4)),
+    "GRU reset_after=False": ("GRU", {"units": 6, "reset_after": False}, (5, 4)),
+    "ConvLSTM1D": ("ConvLSTM1D", {"filters": 2, "kernel_size": 3}, (5, 6, 2)),
+}
 
 
-@pytest.mark.parametrize(("dropout", "recurrent_dropout"), [
-    (0.3, 0.0),
-    pytest.param(0.0, 0.4, marks=pytest.mark.xfail(strict=True, reason=PER_GATE_MASKS)),
+@pytest.mark.parametrize(("layer_name", "dropout", "recurrent_dropout"), [
+    ("LSTM", 0.3, 0.0),
+    ("LSTM", 0.0, 0.4),
+    ("LSTM", 0.3, 0.4),
+    ("GRU", 0.3, 0.0),
+    ("GRU", 0.3, 0.4),
+    ("GRU reset_after=False", 0.0, 0.4),
+    ("ConvLSTM1D", 0.3, 0.4),
 ])
-def test_lstm_dropout_gives_keras_output_distribution(keras, dropout, recurrent_dropout):
+def test_recurrent_dropout_gives_keras_output_distribution(keras, layer_name, dropout, recurrent_dropout):
     """Same weights, the same sequence 3000 times: each unit's outputs under training-time
-    dropout (masks fixed over the time steps, kept values scaled by 1 / (1 - rate)) are
+    dropout (masks fixed over the time steps, kept values scaled by 1 / (1 - rate); with
+    recurrent dropout, or in ConvLSTM, one input and one recurrent mask per gate) are
     distributed as Keras's."""
+    class_name, arguments, step_shape = RECURRENT_LAYERS[layer_name]
+
     def layer(namespace):
-        lstm = namespace.layers.LSTM(6, dropout=dropout, recurrent_dropout=recurrent_dropout, seed=3)
-        lstm.build((None, 5, 4))
-        return lstm
+        recurrent = getattr(namespace.layers, class_name)(**arguments, dropout=dropout,
+                                                          recurrent_dropout=recurrent_dropout, seed=3)
+        recurrent.build((None, *step_shape))
+        return recurrent
 
     theirs, ours = layer(keras), layer(oneiros)
     ours.set_weights(theirs.get_weights())
-    sequence = np.random.default_rng(2).normal(size=(1, 5, 4)).astype(np.float32)
+    sequence = np.random.default_rng(2).normal(size=(1, *step_shape)).astype(np.float32)
     batch = np.repeat(sequence, 3000, axis=0)
-    expected = np.asarray(theirs(batch, training=True))
-    got = np.asarray(ours(batch, training=True))
+    expected = np.asarray(theirs(batch, training=True)).reshape(3000, -1)
+    got = np.asarray(ours(batch, training=True)).reshape(3000, -1)
     np.testing.assert_allclose(np.asarray(ours(sequence)), np.asarray(theirs(sequence)), rtol=1e-5, atol=1e-6)
-    for unit in range(6):
+    for unit in range(got.shape[1]):
         result = stats.ks_2samp(got[:, unit], expected[:, unit])
         assert result.pvalue > SIGNIFICANCE, (unit, result)
 

@@ -187,3 +187,44 @@ def test_stateful_is_refused_with_an_explanation():
         layers.LSTM(4, dropout=1.0)
     with pytest.raises(ValueError, match="2 states"):
         layers.LSTM(4)(X, initial_state=[np.zeros((3, 4), "float32")])
+
+
+def numpy_masks(cell):
+    """The masks ``cell`` draws for one sequence of X in training (each a list, one per gate)."""
+    input_masks, recurrent_masks = cell.dropout_masks(X.shape[0], X.shape[-1], training=True)
+    return [numpy_of(mask) for mask in input_masks], [numpy_of(mask) for mask in recurrent_masks]
+
+
+def per_gate_projection(value, masks, kernel):
+    return np.concatenate([(value * mask) @ gate_kernel
+                           for mask, gate_kernel in zip(masks, np.split(kernel, len(masks), axis=-1))], axis=-1)
+
+
+@pytest.mark.parametrize(("name", "gates"), [("LSTM", 4), ("GRU", 3)])
+def test_recurrent_dropout_draws_one_input_and_one_recurrent_mask_per_gate(backend, name, gates):
+    """As Keras's implementation 1: gate g projects inputs * input_masks[g] and h * recurrent_masks[g]
+    with its kernel slices. A twin layer with the same seed draws the same masks."""
+    layer, twin = (getattr(layers, name)(UNITS, dropout=0.3, recurrent_dropout=0.4, seed=7, return_sequences=True,
+                                         **({"reset_after": False} if name == "GRU" else {})) for _ in range(2))
+    layer(X)
+    twin(X)
+    weights = random_weights(layer)
+    input_masks, recurrent_masks = numpy_masks(twin.cell)
+    assert len(input_masks) == len(recurrent_masks) == gates
+    assert not np.array_equal(recurrent_masks[0], recurrent_masks[1])
+    kernel, recurrent, bias = weights
+    u, h, c, expected = UNITS, np.zeros((3, UNITS)), np.zeros((3, UNITS)), []
+    for t in range(X.shape[1]):
+        x_t = per_gate_projection(X[:, t], input_masks, kernel) + bias
+        if name == "LSTM":
+            z = x_t + per_gate_projection(h, recurrent_masks, recurrent)
+            i, f, g, o = sigmoid(z[:, :u]), sigmoid(z[:, u:2 * u]), np.tanh(z[:, 2 * u:3 * u]), sigmoid(z[:, 3 * u:])
+            c = f * c + i * g
+            h = o * np.tanh(c)
+        else:
+            inner = per_gate_projection(h, recurrent_masks[:2], recurrent[:, :2 * u])
+            update, reset = sigmoid(x_t[:, :u] + inner[:, :u]), sigmoid(x_t[:, u:2 * u] + inner[:, u:])
+            candidate = np.tanh(x_t[:, 2 * u:] + (reset * h * recurrent_masks[2]) @ recurrent[:, 2 * u:])
+            h = update * h + (1 - update) * candidate
+        expected.append(h)
+    np.testing.assert_allclose(numpy_of(layer(X, training=True)), np.stack(expected, 1), rtol=1e-4, atol=1e-5)

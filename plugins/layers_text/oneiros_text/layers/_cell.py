@@ -5,19 +5,39 @@ the loop, as in Keras: projecting the whole sequence first (one large matmul) me
 slower per training step on XLA:CPU for the LSTM benchmark, because the projected sequence
 and its gradient are materialized.
 
-Dropout follows Keras: in training, one input mask and one recurrent-state mask are drawn per
-call of the layer (per sequence) and reused at every step, so masks are drawn outside the loop.
+Dropout follows Keras: in training, the masks are drawn per call of the layer (per sequence) and
+reused at every step, so they are drawn outside the loop. A cell draws ``dropout_mask_count``
+input masks and as many recurrent-state masks: one shared by all gates (Keras's implementation 2),
+or one per gate (Keras's implementation 1, which LSTM and GRU switch to with recurrent dropout and
+ConvLSTM always uses), each gate then projecting its own dropped-out copy with its kernel slice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from oneiros import activations, arguments, constraints, initializers, ops, regularizers
 from oneiros.layers import Layer
 from oneiros.layers.seed_generator import SeedGenerator
 
+
+Masks = Sequence[Any] | None
+"""Dropout masks of one kind (inputs or recurrent state): ``dropout_mask_count`` of them, or None."""
+
+
+def gate_projection(value: Any, masks: Masks, kernel: Any, project: Callable[[Any, Any], Any],
+                    axis: int = -1) -> Any:
+    """``project(value, kernel)`` with dropout: one mask multiplies ``value`` for all gates; with
+    one mask per gate, gate g projects ``value * masks[g]`` with its slice of the kernel's last
+    axis and the results are concatenated along ``axis`` (the gates' axis of the result)."""
+    if masks is None:
+        return project(value, kernel)
+    if len(masks) == 1:
+        return project(ops.multiply(value, masks[0]), kernel)
+    kernels = ops.split(kernel, len(masks), axis=-1)
+    return ops.concatenate([project(ops.multiply(value, mask), gate_kernel)
+                            for mask, gate_kernel in zip(masks, kernels)], axis=axis)
 
 
 class RecurrentCell(Layer):
@@ -97,22 +117,35 @@ class RecurrentCell(Layer):
     def get_initial_state(self, batch_size: int) -> list[Any]:
         return [ops.zeros((batch_size, size), self.compute_dtype) for size in self.state_sizes()]
 
-    def dropout_masks(self, batch_size: int, input_dim: int, training: bool | None) -> tuple[Any, Any]:
-        """(input mask, recurrent mask) for one sequence: scaled keep masks, or None when unused."""
+    @property
+    def dropout_mask_count(self) -> int:
+        """How many input masks (and recurrent masks) a sequence gets: 1, shared by the gates."""
+        return 1
+
+    def dropout_mask_shapes(self, batch_size: int, input_dim: int) -> tuple[tuple, tuple]:
+        """(shape of an input mask, shape of a recurrent mask)."""
+        return (batch_size, input_dim), (batch_size, self.units)
+
+    def dropout_masks(self, batch_size: int, input_dim: int, training: bool | None) -> tuple[Masks, Masks]:
+        """(input masks, recurrent masks) for one sequence: ``dropout_mask_count`` scaled keep
+        masks each, or None when unused. All input masks are drawn before the recurrent ones, as
+        Keras draws them."""
         if not training:
             return None, None
-        input_mask = recurrent_mask = None
-        if self.dropout:
-            input_mask = ops.dropout(ops.ones((batch_size, input_dim), self.compute_dtype), self.dropout,
-                                     seed=self.seed_generator.next())
-        if self.recurrent_dropout:
-            recurrent_mask = ops.dropout(ops.ones((batch_size, self.units), self.compute_dtype),
-                                         self.recurrent_dropout, seed=self.seed_generator.next())
-        return input_mask, recurrent_mask
+        input_shape, state_shape = self.dropout_mask_shapes(batch_size, input_dim)
+        input_masks = self._draw_masks(input_shape, self.dropout) if self.dropout else None
+        recurrent_masks = self._draw_masks(state_shape, self.recurrent_dropout) if self.recurrent_dropout else None
+        return input_masks, recurrent_masks
 
-    def step(self, inputs: Any, states: Sequence[Any], recurrent_mask: Any) -> tuple[Any, list[Any]]:
-        """``(output, new_states)`` from one step's (dropped-out) inputs and the previous states;
-        ``recurrent_mask`` (or None) multiplies the previous output where it enters the gates."""
+    def _draw_masks(self, shape: tuple, rate: float) -> list[Any]:
+        return [ops.dropout(ops.ones(shape, self.compute_dtype), rate, seed=self.seed_generator.next())
+                for _ in range(self.dropout_mask_count)]
+
+    def step(self, inputs: Any, states: Sequence[Any], input_masks: Masks,
+             recurrent_masks: Masks) -> tuple[Any, list[Any]]:
+        """``(output, new_states)`` from one step's inputs and the previous states; the masks (or
+        None) multiply the inputs and the previous output where they enter the gates (see
+        :func:`gate_projection`)."""
         raise NotImplementedError(f"{type(self).__name__} must implement step.")
 
     def call(self, inputs: Any, states: Any = None, training: bool | None = None) -> tuple[Any, list[Any]]:
@@ -125,10 +158,8 @@ class RecurrentCell(Layer):
         if len(states) != len(self.state_sizes()):
             raise ValueError(f"{type(self).__name__} {self.name!r} has {len(self.state_sizes())} states; "
                              f"received {len(states)}.")
-        input_mask, recurrent_mask = self.dropout_masks(batch_size, input_dim, training)
-        if input_mask is not None:
-            inputs = ops.multiply(inputs, input_mask)
-        return self.step(inputs, list(states), recurrent_mask)
+        input_masks, recurrent_masks = self.dropout_masks(batch_size, input_dim, training)
+        return self.step(inputs, list(states), input_masks, recurrent_masks)
 
     def get_config(self) -> dict[str, Any]:
         return {

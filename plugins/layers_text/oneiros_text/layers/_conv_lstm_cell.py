@@ -9,7 +9,7 @@ from typing import Any
 from oneiros import activations, ops
 
 from oneiros_text import _checks
-from oneiros_text.layers._cell import RecurrentCell
+from oneiros_text.layers._cell import Masks, RecurrentCell, gate_projection
 from oneiros_text.layers.lstm_cell import LSTMCell, lstm_update
 
 
@@ -42,10 +42,11 @@ class ConvLSTMCell(RecurrentCell):
     then the LSTM gates of :class:`LSTMCell`. States ``[h, c]`` have the output's shape
     ``(batch, *spatial, filters)`` (channels first: ``(batch, filters, *spatial)``). The cell's
     ``units`` are its ``filters``; dropout masks are drawn once per sequence, over whole inputs
-    and states.
+    and states, one per gate as in Keras.
     """
 
     gates = 4
+    dropout_mask_count = 4  # Keras's ConvLSTMCell draws one mask per gate, with or without recurrent dropout
 
     def __init__(self, rank: int, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
                  data_format: str | None = None, dilation_rate: Any = 1, activation: Any = "tanh",
@@ -117,28 +118,24 @@ class ConvLSTMCell(RecurrentCell):
     def get_initial_state(self, batch_size: int) -> list[Any]:
         return [ops.zeros((batch_size, *self._state_shape), self.compute_dtype) for _ in range(2)]
 
-    def dropout_masks(self, batch_size: int, input_dim: int, training: bool | None) -> tuple[Any, Any]:
-        if not training:
-            return None, None
-        input_mask = recurrent_mask = None
-        if self.dropout:
-            input_mask = ops.dropout(ops.ones((batch_size, *self._input_shape), self.compute_dtype), self.dropout,
-                                     seed=self.seed_generator.next())
-        if self.recurrent_dropout:
-            recurrent_mask = ops.dropout(ops.ones((batch_size, *self._state_shape), self.compute_dtype),
-                                         self.recurrent_dropout, seed=self.seed_generator.next())
-        return input_mask, recurrent_mask
+    def dropout_mask_shapes(self, batch_size: int, input_dim: int) -> tuple[tuple, tuple]:
+        return (batch_size, *self._input_shape), (batch_size, *self._state_shape)
 
-    def step(self, inputs: Any, states: Sequence[Any], recurrent_mask: Any) -> tuple[Any, list[Any]]:
+    def step(self, inputs: Any, states: Sequence[Any], input_masks: Masks,
+             recurrent_masks: Masks) -> tuple[Any, list[Any]]:
         hidden, carry = states
-        recurrent_input = hidden if recurrent_mask is None else ops.multiply(hidden, recurrent_mask)
-        z = ops.add(
-            ops.conv(inputs, self.kernel.value, strides=self.strides, padding=self.padding,
-                     data_format=self.data_format, dilation_rate=self.dilation_rate),
-            ops.conv(recurrent_input, self.recurrent_kernel.value, strides=1, padding="same",
-                     data_format=self.data_format),
-        )
         channel_axis = -1 if self.data_format == "channels_last" else 1
+
+        def input_conv(value: Any, kernel: Any) -> Any:
+            return ops.conv(value, kernel, strides=self.strides, padding=self.padding, data_format=self.data_format,
+                            dilation_rate=self.dilation_rate)
+
+        def recurrent_conv(value: Any, kernel: Any) -> Any:
+            return ops.conv(value, kernel, strides=1, padding="same", data_format=self.data_format)
+
+        z = ops.add(gate_projection(inputs, input_masks, self.kernel.value, input_conv, axis=channel_axis),
+                    gate_projection(hidden, recurrent_masks, self.recurrent_kernel.value, recurrent_conv,
+                                    axis=channel_axis))
         if self.bias is not None:
             bias_shape = [1] * (self.rank + 2)
             bias_shape[channel_axis] = self.gates * self.filters

@@ -7,7 +7,7 @@ from typing import Any
 
 from oneiros import activations, arguments, ops
 
-from oneiros_text.layers._cell import RecurrentCell
+from oneiros_text.layers._cell import Masks, RecurrentCell, gate_projection
 
 
 class GRUCell(RecurrentCell):
@@ -23,7 +23,8 @@ class GRUCell(RecurrentCell):
         h_t = z * h_{t-1} + (1 - z) * activation(x_h + r * r_h)
 
     With ``reset_after=False`` ``bias`` is (3 * units,) and the candidate is
-    ``activation(x_h + (r * h_{t-1}) @ recurrent_kernel[:, 2 * units:])``.
+    ``activation(x_h + (r * h_{t-1}) @ recurrent_kernel[:, 2 * units:])``. With
+    ``recurrent_dropout``, each gate gets its own input and recurrent dropout masks, as in Keras.
 
     Example::
 
@@ -53,17 +54,21 @@ class GRUCell(RecurrentCell):
     def _bias_shape(self) -> tuple[int, ...]:
         return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
 
-    def step(self, inputs: Any, states: Sequence[Any], recurrent_mask: Any) -> tuple[Any, list[Any]]:
-        projected = ops.matmul(inputs, self.kernel.value)
+    @property
+    def dropout_mask_count(self) -> int:
+        return self.gates if self.recurrent_dropout else 1
+
+    def step(self, inputs: Any, states: Sequence[Any], input_masks: Masks,
+             recurrent_masks: Masks) -> tuple[Any, list[Any]]:
+        projected = gate_projection(inputs, input_masks, self.kernel.value, ops.matmul)
         if self.bias is not None:
             input_bias = ops.take(self.bias.value, 0, axis=0) if self.reset_after else self.bias.value
             projected = ops.add(projected, input_bias)
         previous = states[0]
-        recurrent_input = previous if recurrent_mask is None else ops.multiply(previous, recurrent_mask)
         x_z, x_r, x_h = ops.split(projected, 3, axis=-1)
         units = self.units
         if self.reset_after:
-            inner = ops.matmul(recurrent_input, self.recurrent_kernel.value)
+            inner = gate_projection(previous, recurrent_masks, self.recurrent_kernel.value, ops.matmul)
             if self.bias is not None:
                 inner = ops.add(inner, ops.take(self.bias.value, 1, axis=0))
             r_z, r_r, r_h = ops.split(inner, 3, axis=-1)
@@ -72,10 +77,12 @@ class GRUCell(RecurrentCell):
             candidate_recurrent = ops.multiply(reset, r_h)
         else:
             gates_kernel, candidate_kernel = ops.split(self.recurrent_kernel.value, [2 * units], axis=1)
-            r_z, r_r = ops.split(ops.matmul(recurrent_input, gates_kernel), 2, axis=-1)
+            gate_masks = None if recurrent_masks is None else recurrent_masks[:2]
+            r_z, r_r = ops.split(gate_projection(previous, gate_masks, gates_kernel, ops.matmul), 2, axis=-1)
             update = self.recurrent_activation(ops.add(x_z, r_z))
             reset = self.recurrent_activation(ops.add(x_r, r_r))
-            candidate_recurrent = ops.matmul(ops.multiply(reset, recurrent_input), candidate_kernel)
+            candidate_input = previous if recurrent_masks is None else ops.multiply(previous, recurrent_masks[-1])
+            candidate_recurrent = ops.matmul(ops.multiply(reset, candidate_input), candidate_kernel)
         candidate = self.activation(ops.add(x_h, candidate_recurrent))
         hidden = ops.add(ops.multiply(update, previous), ops.multiply(ops.subtract(1.0, update), candidate))
         return hidden, [hidden]

@@ -7,7 +7,7 @@ from typing import Any
 
 from oneiros import activations, arguments, ops
 
-from oneiros_text.layers._cell import RecurrentCell
+from oneiros_text.layers._cell import Masks, RecurrentCell, gate_projection
 
 
 def lstm_update(cell: Any, z: Any, carry: Any, axis: int) -> tuple[Any, list[Any]]:
@@ -31,7 +31,8 @@ class LSTMCell(RecurrentCell):
         i, f, g, o = recurrent_activation(z_i), recurrent_activation(z_f), activation(z_g), recurrent_activation(z_o)
         c_t = f * c_{t-1} + i * g;   h_t = o * activation(c_t)
 
-    The states are ``[h, c]`` and the output is ``h``. ``unit_forget_bias`` starts the forget
+    With ``recurrent_dropout``, each gate gets its own input and recurrent dropout masks, as in
+    Keras. The states are ``[h, c]`` and the output is ``h``. ``unit_forget_bias`` starts the forget
     gate's bias at 1 (Jozefowicz et al., 2015).
 
     Example::
@@ -74,10 +75,15 @@ class LSTMCell(RecurrentCell):
 
         return initializer
 
-    def step(self, inputs: Any, states: Sequence[Any], recurrent_mask: Any) -> tuple[Any, list[Any]]:
+    @property
+    def dropout_mask_count(self) -> int:
+        return self.gates if self.recurrent_dropout else 1
+
+    def step(self, inputs: Any, states: Sequence[Any], input_masks: Masks,
+             recurrent_masks: Masks) -> tuple[Any, list[Any]]:
         hidden, carry = states
-        recurrent_input = hidden if recurrent_mask is None else ops.multiply(hidden, recurrent_mask)
-        z = ops.add(ops.matmul(inputs, self.kernel.value), ops.matmul(recurrent_input, self.recurrent_kernel.value))
+        z = ops.add(gate_projection(inputs, input_masks, self.kernel.value, ops.matmul),
+                    gate_projection(hidden, recurrent_masks, self.recurrent_kernel.value, ops.matmul))
         if self.bias is not None:
             z = ops.add(z, self.bias.value)
         return lstm_update(self, z, carry, axis=-1)

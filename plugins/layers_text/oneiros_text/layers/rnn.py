@@ -122,12 +122,14 @@ class RNN(Layer):
         cell = self.cell
         if isinstance(cell, RecurrentCell):
             shape = ops.shape(sequences)
-            input_mask, recurrent_mask = cell.dropout_masks(shape[0], shape[-1], training)
-            if input_mask is not None:
-                sequences = ops.multiply(sequences, ops.expand_dims(input_mask, 1))
+            input_masks, recurrent_masks = cell.dropout_masks(shape[0], shape[-1], training)
+            if input_masks is not None and len(input_masks) == 1:
+                # One mask for all gates and steps: one multiplication of the whole sequence.
+                sequences = ops.multiply(sequences, ops.expand_dims(input_masks[0], 1))
+                input_masks = None
 
             def dropout_step(inputs_t: Any, states: tuple) -> tuple[Any, list[Any]]:
-                return cell.step(inputs_t, states, recurrent_mask)
+                return cell.step(inputs_t, states, input_masks, recurrent_masks)
 
             return sequences, dropout_step
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from oneiros import ops
 
-from oneiros_text.layers._cell import RecurrentCell
+from oneiros_text.layers._cell import Masks, RecurrentCell, gate_projection
 
 
 class SimpleRNNCell(RecurrentCell):
@@ -23,12 +23,11 @@ class SimpleRNNCell(RecurrentCell):
         layer = RNN(SimpleRNNCell(8), return_sequences=True)
     """
 
-    def step(self, inputs: Any, states: Sequence[Any], recurrent_mask: Any) -> tuple[Any, list[Any]]:
-        projected = ops.matmul(inputs, self.kernel.value)
+    def step(self, inputs: Any, states: Sequence[Any], input_masks: Masks,
+             recurrent_masks: Masks) -> tuple[Any, list[Any]]:
+        projected = gate_projection(inputs, input_masks, self.kernel.value, ops.matmul)
         if self.bias is not None:
             projected = ops.add(projected, self.bias.value)
-        previous = states[0]
-        if recurrent_mask is not None:
-            previous = ops.multiply(previous, recurrent_mask)
-        output = self.activation(ops.add(projected, ops.matmul(previous, self.recurrent_kernel.value)))
+        recurrent = gate_projection(states[0], recurrent_masks, self.recurrent_kernel.value, ops.matmul)
+        output = self.activation(ops.add(projected, recurrent))
         return output, [output]
