@@ -102,7 +102,7 @@ def _first_batch(adapter: Any) -> Any:
 def _peek(adapter: Any) -> Any:
     """The first batch of data that can be read again without side effects (arrays, datasets),
     else None (an array adapter with steps_per_epoch advances through its data as it is read)."""
-    rereadable = ((isinstance(adapter, DatasetAdapter) and adapter.dataset.rereadable)
+    rereadable = ((isinstance(adapter, DatasetAdapter) and getattr(adapter.dataset, "rereadable", False))
                   or (isinstance(adapter, ArrayAdapter) and adapter.steps is None))
     if not rereadable or not adapter.num_batches:
         return None
