@@ -135,7 +135,7 @@ def test_install_then_uninstall_the_vision_plugin(environment):
     installed = plugin_rows(environment)
     vision = installed["vision"]
     assert (vision["status"], vision["distribution"]) == ("loaded", "oneiros-vision")
-    assert vision["registered"] == {"layers": 61, "data_loaders": 3}
+    assert vision["registered"] == {"layers": 89, "data_loaders": 3}
     used = json.loads(run(environment, LAYER_CHECK))
     assert used["module"] == "oneiros_vision.layers.conv2d" and "site-packages" in used["file"]
     assert used["shape"] == [1, 3, 3, 2]
