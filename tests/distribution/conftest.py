@@ -63,6 +63,9 @@ def coordinator_address() -> str:
 
 @pytest.fixture(scope="module")
 def replay_sgd():
+    folder = str(Path(__file__).parent)  # the helper module sits beside this file, not on the path
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
     from _distribution_models import replay_sgd
 
     return replay_sgd
