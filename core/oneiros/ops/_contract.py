@@ -37,10 +37,21 @@ class OpSpec:
     definition: Callable[..., Any] | None = None
     """The default definition of a derived op, in ``oneiros.ops`` calls; None for a native op."""
 
+    def matches(self, implementation: Callable[..., Any]) -> bool:
+        """Whether a backend's function has this op's parameters (names, kinds, defaults); annotations,
+        which backends may write differently or as strings, are not compared."""
+        return _unannotated(inspect.signature(implementation)) == _unannotated(self.signature)
+
     @property
     def derived(self) -> bool:
         """Whether a backend may leave this op out (the definition runs) or override it."""
         return self.definition is not None
+
+
+def _unannotated(signature: inspect.Signature) -> inspect.Signature:
+    return signature.replace(parameters=[parameter.replace(annotation=inspect.Parameter.empty)
+                                         for parameter in signature.parameters.values()],
+                             return_annotation=inspect.Signature.empty)
 
 
 CONTRACT: dict[str, OpSpec] = {}

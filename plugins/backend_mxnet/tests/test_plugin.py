@@ -48,13 +48,6 @@ def test_devices_name_mxnet_contexts(backend):
     assert devices[0] == "cpu(0)" and len(set(devices)) == len(devices)
 
 
-def unannotated(signature: inspect.Signature) -> inspect.Signature:
-    """A signature without annotations: backends may annotate (or quote annotations) differently."""
-    return signature.replace(parameters=[parameter.replace(annotation=inspect.Parameter.empty)
-                                         for parameter in signature.parameters.values()],
-                             return_annotation=inspect.Signature.empty)
-
-
 def test_ops_namespace_has_every_native_op_or_its_exclusion_and_only_contract_signatures(backend):
     provided = set(backend.ops.__all__)
     assert provided - set(CONTRACT) == set()
@@ -63,8 +56,7 @@ def test_ops_namespace_has_every_native_op_or_its_exclusion_and_only_contract_si
                   if not spec.derived and name not in provided and name not in excluded) == []
     mismatched = {name: str(inspect.signature(getattr(backend.ops, name)))
                   for name, spec in CONTRACT.items()
-                  if name in provided and unannotated(inspect.signature(getattr(backend.ops, name)))
-                  != unannotated(spec.signature)}
+                  if name in provided and not spec.matches(getattr(backend.ops, name))}
     assert mismatched == {}
 
 

@@ -66,13 +66,6 @@ def test_the_factory_gives_the_tensorflow_backend(tensorflow_backend):
     assert tensorflow_backend.devices()[0].endswith("CPU:0") or "GPU" in tensorflow_backend.devices()[0]
 
 
-def unannotated(signature: inspect.Signature) -> inspect.Signature:
-    """A signature without annotations: backends may annotate (or quote annotations) differently."""
-    return signature.replace(parameters=[parameter.replace(annotation=inspect.Parameter.empty)
-                                         for parameter in signature.parameters.values()],
-                             return_annotation=inspect.Signature.empty)
-
-
 def test_ops_namespace_has_every_native_op_or_its_exclusion_and_only_contract_signatures(tensorflow_backend):
     provided = set(tensorflow_backend.ops.__all__)
     assert provided - set(CONTRACT) == set()
@@ -81,8 +74,7 @@ def test_ops_namespace_has_every_native_op_or_its_exclusion_and_only_contract_si
                   if not spec.derived and name not in provided and name not in excluded) == []
     mismatched = {name: str(inspect.signature(getattr(tensorflow_backend.ops, name)))
                   for name, spec in CONTRACT.items()
-                  if name in provided and unannotated(inspect.signature(getattr(tensorflow_backend.ops, name)))
-                  != unannotated(spec.signature)}
+                  if name in provided and not spec.matches(getattr(tensorflow_backend.ops, name))}
     assert mismatched == {}
 
 
