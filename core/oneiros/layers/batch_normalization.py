@@ -6,6 +6,7 @@ from typing import Any
 
 from oneiros import arguments, constraints, initializers, ops, regularizers
 import oneiros.layers._validation as _validation
+from oneiros.layers._normalization import affine_from_moments
 from oneiros.layers.layer import InputSpec, Layer
 
 MASKED_MOMENTS_EPSILON = 1e-7
@@ -95,12 +96,8 @@ class BatchNormalization(Layer):
                 ops.add(ops.multiply(moving_variance, self.momentum), ops.multiply(variance, new_share)))
         else:
             mean, variance = moving_mean, moving_variance
-        inverse = ops.rsqrt(ops.add(variance, self.epsilon))
-        if self.gamma is not None:
-            inverse = ops.multiply(inverse, ops.cast(self.gamma.value, "float32"))
-        shift = ops.negative(ops.multiply(mean, inverse))
-        if self.beta is not None:
-            shift = ops.add(shift, ops.cast(self.beta.value, "float32"))
+        inverse, shift = affine_from_moments(mean, variance, self.epsilon, self.gamma, self.beta,
+                                             lambda weight: ops.cast(weight.value, "float32"))
         outputs = ops.add(ops.multiply(x, ops.reshape(inverse, self._stat_shape)),
                           ops.reshape(shift, self._stat_shape))
         return ops.cast(outputs, self.compute_dtype)

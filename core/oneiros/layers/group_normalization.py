@@ -6,6 +6,7 @@ from typing import Any
 
 from oneiros import arguments, constraints, initializers, ops, regularizers
 import oneiros.layers._validation as _validation
+from oneiros.layers._normalization import affine_from_moments
 from oneiros.layers.layer import InputSpec, Layer
 
 
@@ -80,12 +81,7 @@ class GroupNormalization(Layer):
         grouped = ops.reshape(ops.cast(inputs, "float32"),
                               (*shape[:axis], groups, shape[axis] // groups, *shape[axis + 1:]))
         mean, variance = ops.moments(grouped, self._reduction_axes, keepdims=True)
-        inverse = ops.rsqrt(ops.add(variance, self.epsilon))
-        if self.gamma is not None:
-            inverse = ops.multiply(inverse, self._grouped(self.gamma))
-        shift = ops.negative(ops.multiply(mean, inverse))
-        if self.beta is not None:
-            shift = ops.add(shift, self._grouped(self.beta))
+        inverse, shift = affine_from_moments(mean, variance, self.epsilon, self.gamma, self.beta, self._grouped)
         outputs = ops.reshape(ops.add(ops.multiply(grouped, inverse), shift), shape)
         return ops.cast(outputs, self.compute_dtype)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from oneiros import arguments, constraints, initializers, ops, regularizers
 import oneiros.layers._validation as _validation
+from oneiros.layers._normalization import affine_from_moments
 from oneiros.layers.layer import Layer
 
 
@@ -73,12 +74,7 @@ class LayerNormalization(Layer):
                 outputs = ops.multiply(outputs, self._broadcast(self.gamma))
             return ops.cast(outputs, self.compute_dtype)
         mean, variance = ops.moments(x, self._axes, keepdims=True)
-        inverse = ops.rsqrt(ops.add(variance, self.epsilon))
-        if self.gamma is not None:
-            inverse = ops.multiply(inverse, self._broadcast(self.gamma))
-        shift = ops.negative(ops.multiply(mean, inverse))
-        if self.beta is not None:
-            shift = ops.add(shift, self._broadcast(self.beta))
+        inverse, shift = affine_from_moments(mean, variance, self.epsilon, self.gamma, self.beta, self._broadcast)
         return ops.cast(ops.add(ops.multiply(x, inverse), shift), self.compute_dtype)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
