@@ -21,6 +21,25 @@ ANOTHER_ACME_DENSE = """
         register(AcmeDense)
 """
 
+DENSE_AND_MSE = """
+    import oneiros
+
+    class Dense:
+        pass
+
+    def mse(y_true, y_pred):
+        return 0.0
+
+    @oneiros.hookimpl
+    def register_layers(register):
+        register(Dense{override})
+
+    @oneiros.hookimpl
+    def register_losses(register):
+        register(mse)
+"""
+"""A plugin taking two of the core's plain names; ``override`` says whether it claims them."""
+
 PLUGINS = {
     "acme": (
         "oneiros>=0.1",
@@ -46,26 +65,7 @@ PLUGINS = {
     "broken": ("oneiros", "raise ImportError('the broken plugin cannot find libacme.so')\n"),
     "future": ("oneiros>=99", "raise RuntimeError('an incompatible plugin must never be imported')\n"),
     "fork": ("oneiros", ANOTHER_ACME_DENSE, "acme"),  # a second distribution claiming entry point "acme"
-    "shadow": (
-        "oneiros",
-        """
-        import oneiros
-
-        class Dense:
-            pass
-
-        def mse(y_true, y_pred):
-            return 0.0
-
-        @oneiros.hookimpl
-        def register_layers(register):
-            register(Dense, override=True)
-
-        @oneiros.hookimpl
-        def register_losses(register):
-            register(mse)
-        """,
-    ),
+    "shadow": ("oneiros", DENSE_AND_MSE.format(override=", override=True")),
     "runstat": (
         "oneiros",
         """
@@ -121,28 +121,14 @@ PLUGINS = {
     ),
     "squatter": (
         "oneiros",
-        """
-        import oneiros
-        from oneiros.backends.numpy_reference import NumpyBackend
+        DENSE_AND_MSE.format(override="")
+        + """
+    from oneiros.backends.numpy_reference import NumpyBackend
 
-        class Dense:
-            pass
-
-        def mse(y_true, y_pred):
-            return 0.0
-
-        @oneiros.hookimpl
-        def register_layers(register):
-            register(Dense)
-
-        @oneiros.hookimpl
-        def register_losses(register):
-            register(mse)
-
-        @oneiros.hookimpl
-        def register_backends(register):
-            register(NumpyBackend, name="jax")
-        """,
+    @oneiros.hookimpl
+    def register_backends(register):
+        register(NumpyBackend, name="jax")
+""",
     ),
     "exiter": ("oneiros", "import sys\nsys.exit('the exiter plugin gives up at import')\n"),
     "hookexit": (
