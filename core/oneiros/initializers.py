@@ -13,8 +13,11 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from oneiros import arguments, dtypes, ops, random_state
 from oneiros._catalog import Catalog
+from oneiros._windows import window_norm, window_values
 
 __all__ = [
     "Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity",
@@ -357,8 +360,50 @@ def _add_column(index: Any, carry: tuple[Any, Any]) -> tuple[Any, Any]:
     return matrix, ops.add(basis, ops.multiply(ops.expand_dims(column, 1), ops.expand_dims(selector, 0)))
 
 
-# Defined beside this module (it needs Initializer first) and listed here with the others.
-from oneiros._stft_initializer import STFT  # noqa: E402
+STFT_SIDES = ("real", "imag")
+STFT_SCALINGS = ("density", "spectrum", None)
+
+
+class STFT(Initializer):
+    """Kernels of shape ``(frame_length, 1, fft_length // 2 + 1)`` holding the real or imaginary
+    part of the windowed discrete Fourier basis, as Keras's ``STFTInitializer``.
+
+    Example:
+        >>> kernel = oi.initializers.STFT("real", "hann", "density")((128, 1, 65))
+
+    Args:
+        side: ``"real"`` (cosines) or ``"imag"`` (minus sines).
+        window: a ``scipy.signal.get_window`` name, the window's values, or None.
+        scaling: ``"density"`` divides by the window's L2 norm, ``"spectrum"`` by its L1 norm.
+        periodic: use the periodic (DFT-even) form of a named window.
+    """
+
+    def __init__(self, side="real", window="hann", scaling="density", periodic=False):
+        if side not in STFT_SIDES:
+            raise ValueError(f"STFT: expected side in {STFT_SIDES}; received side={side!r}.")
+        if scaling not in STFT_SCALINGS:
+            raise ValueError(f"STFT: expected scaling in {STFT_SCALINGS}; received scaling={scaling!r}.")
+        if isinstance(window, str):
+            window_values(window, 1, periodic)
+        self.side, self.window, self.scaling, self.periodic = side, window, scaling, bool(periodic)
+
+    def __call__(self, shape, dtype="float32"):
+        if not isinstance(shape, (tuple, list)) or len(shape) != 3:
+            raise ValueError(f"STFT: expected a shape (frame_length, channels, frequencies); "
+                             f"received shape={shape!r}.")
+        frame_length, _, frequencies = (int(size) for size in shape)
+        time = np.arange(frame_length, dtype="float64").reshape(frame_length, 1, 1)
+        frequency = np.arange(frequencies, dtype="float64").reshape(1, 1, frequencies)
+        angle = -2.0 * math.pi * time * frequency / ((frequencies - 1) * 2)
+        kernel = np.cos(angle) if self.side == "real" else np.sin(angle)
+        if self.window is not None:
+            window = window_values(self.window, frame_length, self.periodic).reshape(frame_length, 1, 1)
+            kernel = kernel * window / window_norm(window, self.scaling)
+        return ops.convert_to_tensor(np.broadcast_to(kernel, tuple(int(size) for size in shape)), dtype)
+
+    def get_config(self):
+        return {"side": self.side, "window": self.window, "periodic": self.periodic, "scaling": self.scaling}
+
 
 _CATALOG = Catalog("initializer", Initializer, {
     "zeros": Zeros, "ones": Ones, "constant": Constant, "identity": Identity,

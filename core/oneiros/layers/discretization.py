@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from oneiros import _arguments, ops
+from oneiros import arguments, ops
 from oneiros.layers._adapt import adapt_batches
 from oneiros.layers.layer import Layer
 
@@ -37,14 +37,14 @@ class Discretization(Layer):
         if sparse:
             raise ValueError(f"{owner}: `sparse=True` needs sparse tensors, which Oneiros backends do not have; "
                              "received sparse=True.")
-        _arguments.choice(owner, "output_mode", output_mode, OUTPUT_MODES)
+        arguments.choice(owner, "output_mode", output_mode, OUTPUT_MODES)
         if num_bins is not None and (isinstance(num_bins, bool) or not isinstance(num_bins, numbers.Integral)
                                      or num_bins < 0):
             raise ValueError(f"{owner}: argument `num_bins` must be None or an int >= 0; received num_bins={num_bins!r}.")
         if (num_bins is None) == (bin_boundaries is None):
             raise ValueError(f"{owner}: set exactly one of `num_bins` and `bin_boundaries`; received "
                              f"num_bins={num_bins!r} and bin_boundaries={bin_boundaries!r}.")
-        epsilon = _arguments.real(owner, "epsilon", epsilon, minimum=0.0, exclusive_minimum=True)
+        epsilon = arguments.real(owner, "epsilon", epsilon, minimum=0.0, exclusive_minimum=True)
         boundaries = None if bin_boundaries is None else _boundaries(owner, bin_boundaries)
         super().__init__(**kwargs)
         self.bin_boundaries = boundaries

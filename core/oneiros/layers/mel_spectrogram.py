@@ -7,8 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from oneiros import _arguments, ops
-from oneiros._stft_initializer import _window_values
+from oneiros import _windows, arguments, ops
 from oneiros.layers.layer import Layer
 
 MEL_BREAK_FREQUENCY_HERTZ = 700.0
@@ -39,9 +38,9 @@ class MelSpectrogram(Layer):
                  top_db: float = 80.0, mag_exp: float = 2.0, min_power: float = 1e-10, ref_power: float = 1.0,
                  **kwargs: Any):
         owner = type(self).__name__
-        fft_length = _arguments.positive_int(owner, "fft_length", fft_length)
-        sequence_stride = _arguments.positive_int(owner, "sequence_stride", sequence_stride)
-        sequence_length = _arguments.positive_int(owner, "sequence_length", sequence_length, optional=True) \
+        fft_length = arguments.positive_int(owner, "fft_length", fft_length)
+        sequence_stride = arguments.positive_int(owner, "sequence_stride", sequence_stride)
+        sequence_length = arguments.positive_int(owner, "sequence_length", sequence_length, optional=True) \
             or fft_length
         if fft_length < sequence_length:
             raise ValueError(f"{owner}: `fft_length` must be >= `sequence_length`; received fft_length={fft_length} "
@@ -49,9 +48,9 @@ class MelSpectrogram(Layer):
         if isinstance(window, str) and window not in ("hann", "hamming"):
             raise ValueError(f"{owner}: argument `window` must be 'hann', 'hamming', None or the window's values; "
                              f"received window={window!r}.")
-        window_values = None if window is None else _window_values(window, sequence_length, True)
-        sampling_rate = _arguments.real(owner, "sampling_rate", sampling_rate, minimum=0.0, exclusive_minimum=True)
-        num_mel_bins = _arguments.positive_int(owner, "num_mel_bins", num_mel_bins)
+        window_values = None if window is None else _windows.window_values(window, sequence_length, True)
+        sampling_rate = arguments.real(owner, "sampling_rate", sampling_rate, minimum=0.0, exclusive_minimum=True)
+        num_mel_bins = arguments.positive_int(owner, "num_mel_bins", num_mel_bins)
         super().__init__(**kwargs)
         self.fft_length = fft_length
         self.sequence_stride = sequence_stride

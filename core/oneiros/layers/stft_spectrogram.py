@@ -7,7 +7,7 @@ import numbers
 import warnings
 from typing import Any
 
-from oneiros import _arguments, initializers, ops
+from oneiros import arguments, initializers, ops
 from oneiros.layers.layer import InputSpec, Layer
 
 MODES = ("log", "magnitude", "psd", "real", "imag", "angle", "stft")
@@ -38,8 +38,8 @@ class STFTSpectrogram(Layer):
                  scaling: str | None = "density", padding: str = "valid", expand_dims: bool = False,
                  data_format: str | None = None, **kwargs: Any):
         owner = type(self).__name__
-        _arguments.choice(owner, "mode", mode, MODES)
-        frame_length = _arguments.positive_int(owner, "frame_length", frame_length)
+        arguments.choice(owner, "mode", mode, MODES)
+        frame_length = arguments.positive_int(owner, "frame_length", frame_length)
         if frame_step is not None and (not _is_int(frame_step) or not 1 <= frame_step <= frame_length):
             raise ValueError(f"{owner}: argument `frame_step` must be None or an int in [1, frame_length="
                              f"{frame_length}]; received frame_step={frame_step!r}.")
@@ -52,8 +52,8 @@ class STFTSpectrogram(Layer):
         if scaling not in ("density", "spectrum", None):
             raise ValueError(f"{owner}: argument `scaling` must be 'density', 'spectrum' or None; received "
                              f"scaling={scaling!r}.")
-        _arguments.choice(owner, "padding", padding, ("valid", "same"))
-        data_format = _arguments.choice(owner, "data_format", data_format or "channels_last",
+        arguments.choice(owner, "padding", padding, ("valid", "same"))
+        data_format = arguments.choice(owner, "data_format", data_format or "channels_last",
                                         ("channels_last", "channels_first"))
         initializers.STFT("real", window, scaling, periodic)  # refuses an unknown window name now
         super().__init__(**kwargs)

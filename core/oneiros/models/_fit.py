@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from oneiros import ops
-from oneiros._arguments import positive_int
+from oneiros.arguments import positive_int
 from oneiros.callbacks._base import CallbackList
 from oneiros.callbacks._history import History
 from oneiros.callbacks._progbar import ProgbarLogger

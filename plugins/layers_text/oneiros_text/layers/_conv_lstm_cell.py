@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from oneiros import activations, ops
-
-from oneiros_text import _checks
+from oneiros.arguments import choice, flag
 from oneiros_text.layers._cell import Masks, RecurrentCell, gate_projection
 from oneiros_text.layers.lstm_cell import LSTMCell, lstm_update
 
@@ -58,11 +57,11 @@ class ConvLSTMCell(RecurrentCell):
         if max(strides) > 1 and max(dilation_rate) > 1:
             raise ValueError(f"{owner}: `strides > 1` and `dilation_rate > 1` cannot be combined; received "
                              f"strides={strides} and dilation_rate={dilation_rate}.")
-        padding = _checks.choice(owner, "padding", padding.lower() if isinstance(padding, str) else padding,
-                                 ("valid", "same"))
-        data_format = _checks.choice(owner, "data_format", data_format or "channels_last",
-                                     ("channels_last", "channels_first"))
-        unit_forget_bias = _checks.flag(owner, "unit_forget_bias", unit_forget_bias)
+        padding = choice(owner, "padding", padding.lower() if isinstance(padding, str) else padding,
+                         ("valid", "same"))
+        data_format = choice(owner, "data_format", data_format or "channels_last",
+                             ("channels_last", "channels_first"))
+        unit_forget_bias = flag(owner, "unit_forget_bias", unit_forget_bias)
         super().__init__(filters, activation=activation, **arguments)
         self.rank = rank
         self.kernel_size = kernel_size

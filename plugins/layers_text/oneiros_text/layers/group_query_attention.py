@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from oneiros import activations, ops
+from oneiros import activations, arguments, ops
 from oneiros.layers.seed_generator import SeedGenerator
 
-from oneiros_text import _checks
 from oneiros_text.layers import _masking
 from oneiros_text.layers._nested import build_sublayer
 from oneiros_text.layers.multi_head_attention import MultiHeadAttention
@@ -43,14 +42,14 @@ class GroupedQueryAttention(MultiHeadAttention):
                  kernel_constraint: Any = None, bias_constraint: Any = None, use_gate: bool = False,
                  seed: int | None = None, **kwargs: Any):
         owner = type(self).__name__
-        head_dim = _checks.positive_int(owner, "head_dim", head_dim)
-        num_query_heads = _checks.positive_int(owner, "num_query_heads", num_query_heads)
-        num_key_value_heads = _checks.positive_int(owner, "num_key_value_heads", num_key_value_heads)
+        head_dim = arguments.positive_int(owner, "head_dim", head_dim)
+        num_query_heads = arguments.positive_int(owner, "num_query_heads", num_query_heads)
+        num_key_value_heads = arguments.positive_int(owner, "num_key_value_heads", num_key_value_heads)
         if num_query_heads % num_key_value_heads:
             raise ValueError(f"{owner}: `num_query_heads` must be a multiple of `num_key_value_heads`; received "
                              f"num_query_heads={num_query_heads} and num_key_value_heads={num_key_value_heads}.")
-        sliding_window = _checks.optional_positive_int(owner, "sliding_window", sliding_window)
-        use_gate = _checks.flag(owner, "use_gate", use_gate)
+        sliding_window = arguments.positive_int(owner, "sliding_window", sliding_window, optional=True)
+        use_gate = arguments.flag(owner, "use_gate", use_gate)
         if flash_attention:
             raise ValueError(f"{owner}: flash attention is a fused kernel of other engines; received "
                              f"flash_attention={flash_attention!r}. Leave it None or False.")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numbers
 from typing import Any
 
-from oneiros import ops
+from oneiros import arguments, ops
 
-from oneiros_text import _checks
 from oneiros_text.layers.embedding import Embedding
 
 
@@ -30,7 +29,7 @@ class ReversibleEmbedding(Embedding):
                  embeddings_constraint: Any = None, mask_zero: bool = False, reverse_dtype: Any = None,
                  logit_soft_cap: float | None = None, **kwargs: Any):
         owner = type(self).__name__
-        tie_weights = _checks.flag(owner, "tie_weights", tie_weights)
+        tie_weights = arguments.flag(owner, "tie_weights", tie_weights)
         if logit_soft_cap is not None and (isinstance(logit_soft_cap, bool)
                                            or not isinstance(logit_soft_cap, numbers.Real) or logit_soft_cap <= 0):
             raise ValueError(f"{owner}: argument `logit_soft_cap` must be None or a number > 0; received "

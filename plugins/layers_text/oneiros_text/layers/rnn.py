@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros import ops, regularizers, tree
+from oneiros import arguments, ops, regularizers, tree
 from oneiros.layers import InputSpec, Layer
 
-from oneiros_text import _checks
 from oneiros_text.layers._cell import RecurrentCell
 from oneiros_text.layers._nested import build_sublayer, deserialize_layer, serialize_layer
 from oneiros_text.layers._recurrence import recur
@@ -62,7 +61,7 @@ class RNN(Layer):
         if not isinstance(cell, Layer) or not hasattr(cell, "state_size"):
             raise ValueError(f"{owner}: argument `cell` must be a Layer with a `state_size` and "
                              f"call(inputs, states) -> (output, new_states); received {cell!r}.")
-        flags = {name: _checks.flag(owner, name, value) for name, value in (
+        flags = {name: arguments.flag(owner, name, value) for name, value in (
             ("return_sequences", return_sequences), ("return_state", return_state),
             ("go_backwards", go_backwards), ("unroll", unroll), ("zero_output_for_mask", zero_output_for_mask))}
         super().__init__(**kwargs)

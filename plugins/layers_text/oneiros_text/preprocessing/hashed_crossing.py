@@ -6,10 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from oneiros import ops
+from oneiros import arguments, ops
 from oneiros.layers import Layer
 
-from oneiros_text import _checks
 from oneiros_text.preprocessing._host import as_strings, host_array
 
 OUTPUT_MODES = ("int", "one_hot")
@@ -51,8 +50,8 @@ class HashedCrossing(Layer):
 
     def __init__(self, num_bins: int, output_mode: str = "int", sparse: bool = False, **kwargs: Any):
         owner = type(self).__name__
-        num_bins = _checks.positive_int(owner, "num_bins", num_bins)
-        _checks.choice(owner, "output_mode", output_mode, OUTPUT_MODES)
+        num_bins = arguments.positive_int(owner, "num_bins", num_bins)
+        arguments.choice(owner, "output_mode", output_mode, OUTPUT_MODES)
         if sparse:
             raise ValueError(f"{owner}: `sparse=True` needs sparse tensors, which Oneiros backends do not have; "
                              "received sparse=True.")
