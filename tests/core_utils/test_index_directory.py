@@ -7,6 +7,7 @@ import pytest
 
 import oneiros as oi
 from oneiros.data import DataError, index_directory
+from oneiros.data.directory import labelled_files
 
 
 @pytest.fixture
@@ -49,7 +50,8 @@ def test_given_labels_follow_the_file_order(tree):
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"class_names": ["cats"]}, r"`class_names` must name exactly the subfolders of .*\['cats', 'dogs'\]"),
+    ({"class_names": ["owls"]}, r"`class_names` must name distinct subfolders of .*\['cats', 'dogs'\].*\['owls'\]"),
+    ({"class_names": ["cats", "cats"]}, r"`class_names` must name distinct subfolders"),
     ({"labels": [0, 1]}, r"one non-negative int per file \(1 .txt files found .*received labels=\[0, 1\]"),
     ({"labels": [-1]}, r"one non-negative int per file"),
 ])
@@ -69,3 +71,18 @@ def test_a_folder_loop_is_walked_once_and_a_fifo_is_refused(tree):
 
 def test_it_is_public_in_oi_data():
     assert oi.data.index_directory is index_directory
+
+
+@pytest.mark.parametrize("class_names", [None, ["dogs"], ["dogs", "cats"]])
+def test_shuffled_labelled_files_equal_keras_index_directory(tree, class_names):
+    from keras.src.utils.dataset_utils import index_directory as keras_index_directory
+
+    (tree / ".cache").mkdir()
+    (tree / ".cache" / "x.png").write_bytes(b"")
+    paths, labels, found = labelled_files(tree, (".png", ".jpg"), "inferred", "int", class_names, False, True, 13,
+                                          "loader")
+    their_paths, their_labels, their_names = keras_index_directory(
+        str(tree), "inferred", (".png", ".jpg"), class_names=class_names, shuffle=True, seed=13, verbose=False)
+    assert [str(path) for path in paths] == their_paths
+    np.testing.assert_array_equal(labels, their_labels)
+    assert found == their_names

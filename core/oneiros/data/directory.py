@@ -26,19 +26,19 @@ def index_directory(directory: str | os.PathLike, formats: Sequence[str], labels
     """``(file paths, int32 label ids or None, class names or None)`` for the files under ``directory``
     whose names end with one of ``formats`` (case-insensitive), in sorted order, as Keras indexes them.
 
-    ``labels="inferred"``: each subfolder is a class (sorted, or in the order ``class_names`` gives),
-    labelled by its position. ``labels=None``: every file under ``directory``, no labels. A list:
+    ``labels="inferred"``: each subfolder not starting with a dot is a class (sorted, or the ones
+    ``class_names`` names, in its order), labelled by its position. ``labels=None``: every file under ``directory``, no labels. A list:
     one non-negative int per file, in sorted order. Each real folder and file is listed once (links
     may form loops), and a non-regular file (a FIFO, whose reading would wait forever) is an error.
     """
     root = Path(directory)
     suffixes = tuple(suffix.lower() for suffix in formats)
     if labels == "inferred":
-        folders = sorted(entry.name for entry in root.iterdir() if entry.is_dir())
+        folders = sorted(entry.name for entry in root.iterdir() if entry.is_dir() and not entry.name.startswith("."))
         if class_names is not None:
-            if sorted(class_names) != folders:
-                raise ValueError(f"{owner}: `class_names` must name exactly the subfolders of {str(root)!r}, "
-                                 f"{folders}; received class_names={list(class_names)!r}.")
+            if not set(class_names) <= set(folders) or len(set(class_names)) != len(class_names):
+                raise ValueError(f"{owner}: `class_names` must name distinct subfolders of {str(root)!r} "
+                                 f"(some or all of {folders}); received class_names={list(class_names)!r}.")
             folders = list(class_names)
         paths: list[Path] = []
         ids: list[int] = []
@@ -58,6 +58,26 @@ def index_directory(directory: str | os.PathLike, formats: Sequence[str], labels
     count = max(labels, default=-1) + 1
     names = list(class_names) if class_names is not None else [str(index) for index in range(count)]
     return paths, np.asarray(labels, dtype=np.int32), names
+
+
+def labelled_files(directory: str | os.PathLike, formats: Sequence[str], labels: Any, label_mode: str | None,
+                   class_names: Sequence[str] | None, follow_links: bool, shuffle: bool, seed: int,
+                   owner: str) -> tuple[list[Path], np.ndarray | None, list[str]]:
+    """:func:`index_directory` for a folder loader: at least one file, two classes for
+    ``label_mode="binary"``, and with ``shuffle`` the files (and their labels) in the order Keras's
+    loaders give them for ``seed``, so a ``validation_split`` keeps the files Keras's would."""
+    paths, targets, names = index_directory(directory, formats, labels, class_names, follow_links, owner)
+    if not paths:
+        raise DataError(f"{owner}: no {'/'.join(formats)} files under {str(directory)!r}.")
+    names = names or []
+    if label_mode == "binary" and len(names) != 2:
+        raise ValueError(f"{owner}: label_mode='binary' needs exactly 2 classes; found {len(names)}: {names}.")
+    if shuffle:
+        order = np.arange(len(paths))
+        np.random.RandomState(seed).shuffle(order)
+        paths = [paths[i] for i in order]
+        targets = None if targets is None else targets[order]
+    return paths, targets, names
 
 
 def _files(owner: str, folder: Path, suffixes: tuple[str, ...], follow_links: bool) -> list[Path]:

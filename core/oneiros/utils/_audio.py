@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from oneiros import arguments
-from oneiros.data import DataError, Dataset, index_directory
-from oneiros.data.directory import LABEL_MODES, check_split, encode_labels, split_subsets
+from oneiros.data import DataError, Dataset
+from oneiros.data.directory import LABEL_MODES, check_split, encode_labels, labelled_files, split_subsets
 
 PCM16_BYTES = 2
 
@@ -110,17 +110,8 @@ def audio_dataset_from_directory(directory: str | os.PathLike, labels: Any = "in
         seed = int(np.random.default_rng().integers(2**31))
     if labels is None:
         label_mode = None
-    paths, targets, found_names = index_directory(root, (".wav",), labels, class_names, follow_links, owner)
-    if not paths:
-        raise DataError(f"{owner}: no .wav files under {str(root)!r}.")
-    names = found_names or []
-    if label_mode == "binary" and len(names) != 2:
-        raise ValueError(f"{owner}: label_mode='binary' needs exactly 2 classes; found {len(names)}: {names}.")
-    if shuffle:
-        order = np.arange(len(paths))
-        np.random.RandomState(seed).shuffle(order)  # Keras's index_directory shuffles the paths this way
-        paths = [paths[i] for i in order]
-        targets = None if targets is None else targets[order]
+    paths, targets, names = labelled_files(root, (".wav",), labels, label_mode, class_names, follow_links, shuffle,
+                                           seed, owner)
     waves = [read_wav(path, sampling_rate, output_sequence_length) for path in paths]
     encoded = None if targets is None or label_mode is None else encode_labels(targets, label_mode, len(names))
     if verbose:

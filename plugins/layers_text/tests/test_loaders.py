@@ -106,3 +106,14 @@ def test_the_sms_spam_collection_has_its_published_counts():
     texts, labels = oi.data.load("delimited", SMS, label_column="Label", text_column="SMS")
     assert len(texts) == 5574
     assert (labels == "ham").sum() == 4827 and (labels == "spam").sum() == 747
+
+
+def test_text_folder_subsets_hold_the_files_keras_puts_in_them(reviews):
+    import keras
+
+    kwargs = dict(validation_split=0.4, subset="both", seed=5, batch_size=8)
+    ours = oi.data.load("text_folder", reviews, **kwargs)
+    theirs = keras.utils.text_dataset_from_directory(reviews, verbose=False, **kwargs)
+    for our_subset, their_subset in zip(ours, theirs):
+        their_texts = [text.decode() for texts, _ in their_subset for text in texts.numpy()]
+        assert sorted(collect(our_subset)[0]) == sorted(their_texts)

@@ -122,7 +122,7 @@ def test_a_model_trains_on_the_dataset_through_the_registered_loader(folder, jax
     ({"validation_split": 0.2, "subset": "training"}, "seed"),
     ({"validation_split": 1.5, "subset": "training", "seed": 1}, "validation_split"),
     ({"subset": "training"}, "validation_split"),
-    ({"class_names": ["cats", "dogs"]}, "class_names"),
+    ({"class_names": ["cats", "lions"]}, "class_names"),
     ({"label_mode": "binary"}, "exactly 2 classes"),
     ({"labels": [0, 1]}, "one non-negative int per file"),
 ])

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 
 from oneiros import arguments
-from oneiros.data import DataError, index_directory
-from oneiros.data.directory import LABEL_MODES, check_split, encode_labels, split_subsets
+from oneiros.data import DataError
+from oneiros.data.directory import LABEL_MODES, check_split, encode_labels, labelled_files, split_subsets
 
 from oneiros_text.data._decoding import read_text
 from oneiros_text.data._text_dataset import TextDataset
@@ -50,16 +50,8 @@ def text_dataset_from_directory(directory: str | os.PathLike, labels: Any = "inf
         label_mode = None
     if seed is None:
         seed = int(np.random.default_rng().integers(2**31))
-    paths, targets, found_names = index_directory(root, (".txt",), labels, class_names, follow_links, owner)
-    if not paths:
-        raise DataError(f"{owner}: no .txt files under {str(root)!r}.")
-    names = found_names or []
-    if label_mode == "binary" and len(names) != 2:
-        raise ValueError(f"{owner}: label_mode='binary' needs exactly 2 classes; found {len(names)}: {names}.")
-    if shuffle:
-        order = np.random.default_rng(seed).permutation(len(paths))
-        paths = [paths[i] for i in order]
-        targets = None if targets is None else targets[order]
+    paths, targets, names = labelled_files(root, (".txt",), labels, label_mode, class_names, follow_links, shuffle,
+                                           seed, owner)
     texts = np.asarray([_read(path, encoding, max_length) for path in paths], dtype=object)
     encoded = None if targets is None or label_mode is None else encode_labels(targets, label_mode, len(names))
 

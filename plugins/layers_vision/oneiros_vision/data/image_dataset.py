@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from oneiros.data import DataError, Dataset, index_directory
+from oneiros.data import DataError, Dataset
+from oneiros.data.directory import labelled_files
 from oneiros.random_state import next_seed
 
 from oneiros.utils._images import COLOR_MODES, INTERPOLATIONS, img_to_array, load_img
@@ -135,27 +136,19 @@ def image_dataset_from_directory(directory: str | os.PathLike, labels: Any = "in
     directory = Path(directory)
     _check_arguments(directory, labels, label_mode, class_names, color_mode, image_size, batch_size,
                      validation_split, subset, shuffle, seed, interpolation)
-    paths, label_values, names = index_directory(directory, IMAGE_SUFFIXES, labels, class_names, follow_links,
-                                                 "image_dataset_from_directory")
-    if label_mode == "binary" and len(names or []) != 2:
-        raise ValueError(f"image_dataset_from_directory: label_mode='binary' needs exactly 2 classes; found "
-                         f"{len(names or [])}: {names}.")
-    if not paths:
-        raise ValueError(f"image_dataset_from_directory: no images ({', '.join(IMAGE_SUFFIXES)}) found under "
-                         f"{directory}.")
-    if verbose:
-        print(f"Found {len(paths)} files" + (f" belonging to {len(names)} classes." if names else "."))
     if seed is None:
         seed = next_seed()
+    paths, label_values, names = labelled_files(directory, IMAGE_SUFFIXES, labels, label_mode, class_names,
+                                                follow_links, shuffle, seed, "image_dataset_from_directory")
+    if verbose:
+        print(f"Found {len(paths)} files" + (f" belonging to {len(names)} classes." if names else "."))
     order = np.arange(len(paths))
-    if shuffle:
-        np.random.default_rng(seed).shuffle(order)
 
     def subset_of(positions: np.ndarray, name: str | None) -> ImageFolderDataset:
         if verbose and name:
             print(f"Using {len(positions)} files for {name}.")
         return ImageFolderDataset(
-            [str(paths[i]) for i in positions], None if label_values is None else label_values[positions], names,
+            [str(paths[i]) for i in positions], None if label_values is None else label_values[positions], names or None,
             tuple(image_size), batch_size, color_mode, interpolation, crop_to_aspect_ratio, label_mode, shuffle,
             seed, workers)
 
