@@ -57,7 +57,13 @@ class Backend:
         raise NotImplementedError
 
     def jit(self, fn: Callable, donate_argnums: Sequence[int] = ()) -> Callable:
-        """A compiled ``fn`` (pure, pytrees in and out); backends without jit run it as is."""
+        """A compiled ``fn`` (pure, pytrees in and out); backends without jit run it as is.
+
+        The caller gives up the arguments at ``donate_argnums``: the compiled function may update
+        their buffers in place (as JAX's donation does), but only buffers the backend owns; any
+        other donated array (one a user passed in) is copied first. Arrays handed out through
+        ``ops.to_numpy`` (``get_weights``, ``Variable.numpy()``) are never changed by a later call.
+        """
         return fn
 
     def fuse_steps(self, step: Callable, steps: int) -> Callable:

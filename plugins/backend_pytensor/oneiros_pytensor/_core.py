@@ -49,7 +49,7 @@ def convert_to_tensor(x, dtype=None):
 def to_numpy(x):
     if isinstance(x, Variable):
         raise TypeError(f"to_numpy cannot read the traced value {x} (inside jit or value_and_grad).")
-    return np.array(as_numpy(x))
+    return np.array(as_numpy(x))  # a copy: a compiled step may later overwrite a donated buffer in place
 
 
 def is_tensor(x):
