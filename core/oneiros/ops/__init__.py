@@ -4,7 +4,7 @@ Every function here dispatches to the active backend (see ``oneiros.backend``). 
 with signatures and docs, is :data:`CONTRACT`; a backend implements each under the same name.
 """
 
-from oneiros.ops import _arrays, _control, _core, _elementwise, _image, _linalg, _math, _nn, _nn_derived, _random, _shape, _signal, _statistics
+from oneiros.ops import _control, _core, _image, _linalg, _math, _nn, _random, _reduction, _shape, _signal
 from oneiros.ops._contract import CONTRACT, OpSpec
 from oneiros.ops._indexing import get_item
 from oneiros.ops._vectorize import vectorize
@@ -12,7 +12,7 @@ from oneiros.ops._vectorize import vectorize
 globals().update(
     {
         name: getattr(module, name)
-        for module in (_arrays, _control, _core, _elementwise, _image, _linalg, _math, _nn, _nn_derived, _random, _shape, _signal, _statistics)
+        for module in (_control, _core, _image, _linalg, _math, _nn, _random, _reduction, _shape, _signal)
         for name in vars(module)
         if name in CONTRACT
     }

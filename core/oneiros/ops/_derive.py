@@ -71,3 +71,26 @@ def finfo(name: str) -> Any:
 
         return ml_dtypes.finfo(ml_dtypes.bfloat16)
     return np.finfo(name)
+
+
+NOT_DIFF = {"differentiable": False}
+
+
+DATA_DEPENDENT = " (the output size depends on the values: eager only, as in numpy)"
+
+
+def without_nan(x, replacement):
+    x = tensor(x)
+    if not is_float(x):
+        return x
+    return ops.where(ops.isnan(x), ops.full_like(x, replacement), x)
+
+
+def along(x, axis, start, stop):
+    """x[start:stop] along ``axis`` (static bounds)."""
+    shape = list(ops.shape(x))
+    axis = normalized_axis(axis, len(shape))
+    begin = [0] * len(shape)
+    begin[axis] = start
+    shape[axis] = stop - start
+    return ops.slice(x, begin, shape)

@@ -1,6 +1,7 @@
-"""Matrix decompositions, inverses and solvers, batched over leading axes like ``numpy.linalg``.
+"""Products, norms, matrix decompositions, inverses and solvers, batched over leading axes like
+``numpy.linalg``.
 
-Every op takes (..., M, N) float tensors (integers give float32) and works on the last two axes.
+The decompositions take (..., M, N) float tensors (integers give float32) and work on the last two axes.
 The LU family (``lu_factor``, ``solve``, ``solve_triangular``, ``inv``, ``det``, ``slogdet``,
 ``logdet``, ``cholesky_inverse``) and ``cholesky`` are derived: Gaussian elimination with partial
 pivoting and column-by-column Cholesky written in ``oneiros.ops`` (static loops over the columns),
@@ -11,11 +12,13 @@ largest-magnitude entry of every eigenvector / left singular vector is positive,
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from oneiros import ops
 from oneiros.ops._contract import derived, op
-from oneiros.ops._derive import floating
+from oneiros.ops._derive import floating, tensor
+
 
 SQUARE = "a float tensor (..., N, N) of square matrices"
 MATRICES = "a float tensor (..., M, N) of matrices"
@@ -236,3 +239,83 @@ def slogdet(x):
 def logdet(x):
     """log(det(x)), computed stably (the log|det| of ``slogdet``)."""
     return slogdet(x)[1]
+
+
+@derived("linalg", "two tensors whose last dimensions agree (scalars multiply)")
+def inner(x1, x2):
+    """Sum product over the last axes of x1 and x2, like ``numpy.inner``."""
+    x1, x2 = tensor(x1), tensor(x2)
+    if not ops.shape(x1) or not ops.shape(x2):
+        return ops.multiply(x1, x2)
+    return ops.tensordot(x1, x2, axes=([len(ops.shape(x1)) - 1], [len(ops.shape(x2)) - 1]))
+
+
+@derived("linalg", "two tensors (flattened)")
+def outer(x1, x2):
+    """The outer product of the flattened x1 and x2."""
+    return ops.multiply(ops.reshape(x1, (-1, 1)), ops.reshape(x2, (1, -1)))
+
+
+@derived("linalg", "two tensors with the same number of elements")
+def vdot(x1, x2):
+    """The dot product of the flattened x1 and x2."""
+    return ops.sum(ops.multiply(ops.ravel(x1), ops.ravel(x2)))
+
+
+@derived("linalg", "two tensors: x1's last axis matches x2's (second-to-last when ndim >= 2)")
+def dot(x1, x2):
+    """numpy.dot: a product with scalars, an inner product of vectors, else a contraction."""
+    x1, x2 = tensor(x1), tensor(x2)
+    rank1, rank2 = len(ops.shape(x1)), len(ops.shape(x2))
+    if not rank1 or not rank2:
+        return ops.multiply(x1, x2)
+    return ops.tensordot(x1, x2, axes=([rank1 - 1], [builtins.max(rank2 - 2, 0)]))
+
+
+@derived("linalg", "two tensors whose vector axes have 2 or 3 components")
+def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """The cross product of 2- or 3-vectors (two 2-vectors give the z component), like ``numpy.cross``."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    vectors = [ops.moveaxis(tensor(x1), axisa, -1), ops.moveaxis(tensor(x2), axisb, -1)]
+    sizes = tuple(ops.shape(vector)[-1] for vector in vectors)
+    if not set(sizes) <= {2, 3}:
+        raise ValueError(f"cross needs vectors of 2 or 3 components; received {sizes}.")
+    (ax, ay, az), (bx, by, bz) = (
+        ops.unstack(ops.pad(vector, [(0, 0)] * (len(ops.shape(vector)) - 1) + [(0, 3 - size)]), axis=-1)
+        for vector, size in zip(vectors, sizes)
+    )
+    z = ops.subtract(ops.multiply(ax, by), ops.multiply(ay, bx))
+    if sizes == (2, 2):
+        return z
+    x = ops.subtract(ops.multiply(ay, bz), ops.multiply(az, by))
+    y = ops.subtract(ops.multiply(az, bx), ops.multiply(ax, bz))
+    return ops.moveaxis(ops.stack([x, y, z], axis=-1), -1, axisc)
+
+
+@derived("linalg", "float tensors (..., m, d) and (..., n, d)")
+def cdist(x, y):
+    """Euclidean distances between every row of x and every row of y: shape (..., m, n)."""
+    x, y = floating(x), floating(y)
+    gaps = ops.subtract(ops.expand_dims(x, -2), ops.expand_dims(y, -3))
+    return ops.sqrt(ops.sum(ops.square(gaps), axis=-1))
+
+
+@op("linalg", "tensors of ndim >= 1 whose inner dimensions agree (numpy.matmul rules)")
+def matmul(x1, x2):
+    """Matrix product with batch broadcasting, like ``numpy.matmul``."""
+
+
+@op("linalg", "a valid einsum subscripts string and operands whose dimensions agree with it")
+def einsum(subscripts, *operands):
+    """Einstein summation, like ``numpy.einsum``."""
+
+
+@op("linalg", "two tensors and axes (int or pair of sequences) of equal-sized dimensions")
+def tensordot(x1, x2, axes=2):
+    """Tensor contraction over ``axes``, like ``numpy.tensordot``."""
+
+
+@op("linalg", "a float tensor, ord None/'fro'/1/2/inf and axis None, int or pair")
+def norm(x, ord=None, axis=None, keepdims=False):
+    """Vector or matrix norm, like ``numpy.linalg.norm``."""

@@ -11,6 +11,7 @@ from oneiros.ops._linalg import (
     lstsq,
     lu_factor,
     matrix_rank,
+    norm,
     pinv,
     qr,
     slogdet,
@@ -18,7 +19,6 @@ from oneiros.ops._linalg import (
     solve_triangular,
     svd,
 )
-from oneiros.ops._math import norm
 
 __all__ = ["cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "jvp", "lstsq", "lu_factor", "matrix_rank",
            "norm", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd"]

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from oneiros import ops
-from oneiros.ops._nn_derived import EPSILON
+from oneiros.ops._nn import EPSILON
 
 __all__ = ["affine_transform", "clip_to_image_size", "compute_ciou", "compute_iou", "convert_format", "crop",
            "decode_deltas_to_boxes", "encode_box_to_deltas", "pad"]

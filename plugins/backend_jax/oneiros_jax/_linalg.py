@@ -1,5 +1,5 @@
-"""Decompositions, inverses and solvers: jax.numpy.linalg and jax.scipy.linalg, batched by vmap
-where scipy's functions take one matrix."""
+"""Products, norms, decompositions, inverses and solvers: jax.numpy.linalg and jax.scipy.linalg,
+batched by vmap where scipy's functions take one matrix."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import jax.scipy.linalg as jsl
 from oneiros_jax._dtypes import to_float
 
 __all__ = [
-    "cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "logdet", "lstsq", "lu_factor",
-    "matrix_rank", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd",
+    "cholesky", "cholesky_inverse", "det", "eig", "eigh", "einsum", "inv", "logdet", "lstsq", "lu_factor", "matmul",
+    "matrix_rank", "norm", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd", "tensordot",
 ]
 
 _FLOAT32_EPS = float(jnp.finfo(jnp.float32).eps)
@@ -150,3 +150,19 @@ def slogdet(x):
 
 def logdet(x):
     return jnp.linalg.slogdet(_matrices(x, "logdet", square=True))[1]
+
+
+def matmul(x1, x2):
+    return jnp.matmul(x1, x2)
+
+
+def einsum(subscripts, *operands):
+    return jnp.einsum(subscripts, *operands)
+
+
+def tensordot(x1, x2, axes=2):
+    return jnp.tensordot(x1, x2, axes)
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    return jnp.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdims)

@@ -1,4 +1,4 @@
-"""Elementwise math, comparisons, reductions and linear algebra: thin calls into jax.numpy.
+"""Elementwise math, comparisons, sorting and cumulative ops: thin calls into jax.numpy.
 
 jax.numpy's promotion with x64 off already is ``oneiros.dtypes.result_type``; the few places
 where jax.numpy gives less (rsqrt and erf of integers must be float32) convert only when the
@@ -7,23 +7,20 @@ input needs it, so float inputs lower to exactly the jax.numpy HLO.
 
 from __future__ import annotations
 
-import jax
 import jax.numpy as jnp
 from jax import lax
 
 from oneiros import dtypes
+
 from oneiros_jax._dtypes import to_float
 
 __all__ = [
-    "abs", "add", "all", "any", "arctan", "arctan2", "argmax", "argmin", "argsort", "ceil", "clip",
-    "cos", "cosh", "cumprod", "cumsum", "divide", "einsum", "equal", "erf", "exp", "expm1",
-    "floor", "floor_divide", "greater", "greater_equal", "isfinite", "isinf", "isnan", "less",
-    "less_equal", "log", "log1p", "logical_and", "logical_not", "logical_or", "logical_xor",
-    "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "mod", "multiply",
-    "negative", "norm", "not_equal", "power", "prod", "reciprocal", "round", "rsqrt", "sign", "sin",
-    "sinh", "sort", "sqrt", "square", "std", "subtract", "sum", "tan", "tanh", "tensordot",
-    "top_k", "var",
-    "bitwise_and", "bitwise_or", "bitwise_xor", "nextafter",
+    "abs", "add", "arctan", "arctan2", "argmax", "argmin", "argsort", "bitwise_and", "bitwise_or", "bitwise_xor",
+    "ceil", "clip", "cos", "cosh", "cumprod", "cumsum", "divide", "equal", "erf", "exp", "expm1", "floor",
+    "floor_divide", "greater", "greater_equal", "isfinite", "isinf", "isnan", "less", "less_equal", "log", "log1p",
+    "logical_and", "logical_not", "logical_or", "logical_xor", "maximum", "minimum", "mod", "multiply", "negative",
+    "nextafter", "not_equal", "power", "reciprocal", "round", "rsqrt", "sign", "sin", "sinh", "sort", "sqrt",
+    "square", "subtract", "tan", "tanh", "top_k",
 ]
 
 
@@ -209,46 +206,6 @@ def isfinite(x):
     return jnp.isfinite(x)
 
 
-def sum(x, axis=None, keepdims=False):
-    return jnp.sum(x, axis=axis, keepdims=keepdims)
-
-
-def mean(x, axis=None, keepdims=False):
-    return jnp.mean(x, axis=axis, keepdims=keepdims)
-
-
-def max(x, axis=None, keepdims=False):
-    return jnp.max(x, axis=axis, keepdims=keepdims)
-
-
-def min(x, axis=None, keepdims=False):
-    return jnp.min(x, axis=axis, keepdims=keepdims)
-
-
-def prod(x, axis=None, keepdims=False):
-    return jnp.prod(x, axis=axis, keepdims=keepdims)
-
-
-def var(x, axis=None, keepdims=False):
-    return jnp.var(x, axis=axis, keepdims=keepdims)
-
-
-def std(x, axis=None, keepdims=False):
-    return jnp.std(x, axis=axis, keepdims=keepdims)
-
-
-def logsumexp(x, axis=None, keepdims=False):
-    return jax.nn.logsumexp(x, axis=axis, keepdims=keepdims)
-
-
-def any(x, axis=None, keepdims=False):
-    return jnp.any(x, axis=axis, keepdims=keepdims)
-
-
-def all(x, axis=None, keepdims=False):
-    return jnp.all(x, axis=axis, keepdims=keepdims)
-
-
 def argmax(x, axis=None, keepdims=False):
     return jnp.argmax(x, axis=axis, keepdims=keepdims)
 
@@ -259,22 +216,6 @@ def argmin(x, axis=None, keepdims=False):
 
 def clip(x, x_min, x_max):
     return jnp.clip(x, x_min, x_max)
-
-
-def matmul(x1, x2):
-    return jnp.matmul(x1, x2)
-
-
-def einsum(subscripts, *operands):
-    return jnp.einsum(subscripts, *operands)
-
-
-def tensordot(x1, x2, axes=2):
-    return jnp.tensordot(x1, x2, axes)
-
-
-def norm(x, ord=None, axis=None, keepdims=False):
-    return jnp.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdims)
 
 
 def cumsum(x, axis=None):

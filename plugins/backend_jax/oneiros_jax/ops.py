@@ -1,8 +1,8 @@
 """The JAX backend's ``ops`` namespace: one function per op of ``oneiros.ops.CONTRACT``."""
 
-from oneiros_jax import _control, _conv, _core, _linalg, _math, _nn, _pool, _random, _shape, _signal
+from oneiros_jax import _control, _core, _linalg, _math, _nn, _random, _reduction, _shape, _signal
 
-_MODULES = (_control, _conv, _core, _linalg, _math, _nn, _pool, _random, _shape, _signal)
+_MODULES = (_control, _core, _linalg, _math, _nn, _random, _reduction, _shape, _signal)
 
 globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})
 

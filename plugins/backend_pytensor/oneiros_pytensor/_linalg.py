@@ -1,4 +1,4 @@
-"""Decompositions, inverses and solvers with pytensor.tensor.linalg (batched by its Blockwise ops),
+"""Products, norms, decompositions, inverses and solvers with pytensor.tensor.linalg (batched by its Blockwise ops),
 with the contract's conventions: symmetric inputs read from their lower triangle, fixed
 eigenvector / singular-vector signs."""
 
@@ -11,11 +11,11 @@ import pytensor.tensor as pt
 import pytensor.tensor.linalg as linalg
 
 from oneiros_pytensor._graph import graph_op
-from oneiros_pytensor._tensors import as_float, compute_name, finish, static_shape, tensor
+from oneiros_pytensor._tensors import as_float, axes_tuple, compute_name, finish, promoted_compute, static_shape, tensor
 
 __all__ = [
-    "cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "logdet", "lstsq", "lu_factor",
-    "matrix_rank", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd",
+    "cholesky", "cholesky_inverse", "det", "eig", "eigh", "einsum", "inv", "logdet", "lstsq", "lu_factor", "matmul",
+    "matrix_rank", "norm", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd", "tensordot",
 ]
 
 _FLOAT32_EPS = float(np.finfo(np.float32).eps)
@@ -185,3 +185,86 @@ def slogdet(x):
 def logdet(x):
     a, dtype = _matrices(x, "logdet", square=True)
     return finish(linalg.slogdet(a)[1], dtype)
+
+
+@graph_op
+def matmul(x1, x2):
+    (a, b), name = promoted_compute(x1, x2)
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(f"matmul needs tensors of ndim >= 1; received shapes {a.type.shape}, {b.type.shape}.")
+    if a.ndim <= 2 and b.ndim <= 2:
+        return finish(pt.dot(a, b), name)
+    if b.ndim == 2:
+        # Leading axes folded into the rows: one matrix product (np.dot), where pt.matmul's
+        # Blockwise would loop in numpy's vectorize.
+        rows = pt.reshape(a, (-1, static_shape(a)[-1]))
+        return finish(pt.reshape(pt.dot(rows, b), (*static_shape(a)[:-1], static_shape(b)[-1])), name)
+    return finish(pt.matmul(a, b), name)
+
+
+@graph_op
+def einsum(subscripts, *operands):
+    if not isinstance(subscripts, str):
+        raise TypeError(f"einsum subscripts must be a string; received {type(subscripts).__name__}.")
+    variables, name = promoted_compute(*operands)
+    return finish(pt.einsum(subscripts, *variables), name)
+
+
+@graph_op
+def tensordot(x1, x2, axes=2):
+    (a, b), name = promoted_compute(x1, x2)
+    return finish(pt.tensordot(a, b, axes=axes), name)
+
+
+def _vector_norm(x: Any, ord: Any, axis: int, keepdims: bool) -> Any:
+    magnitude = pt.abs(x)
+    if ord is None or ord == 2:
+        return pt.sqrt(pt.sum(pt.sqr(x), axis=axis, keepdims=keepdims))
+    if ord == np.inf:
+        return pt.max(magnitude, axis=axis, keepdims=keepdims)
+    if ord == -np.inf:
+        return pt.min(magnitude, axis=axis, keepdims=keepdims)
+    if ord == 0:
+        return pt.cast(pt.sum(pt.neq(x, 0), axis=axis, keepdims=keepdims), x.dtype)
+    if ord == 1:
+        return pt.sum(magnitude, axis=axis, keepdims=keepdims)
+    return pt.sum(magnitude**ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
+
+
+def _matrix_norm(x: Any, ord: Any, axes: tuple[int, int], keepdims: bool) -> Any:
+    rows, columns = axes
+    if ord in (None, "fro", "f"):
+        result = pt.sqrt(pt.sum(pt.sqr(x), axis=axes, keepdims=True))
+    elif ord in (1, -1, np.inf, -np.inf):
+        # 1: the largest column sum of |x|; inf: the largest row sum (min for the negatives).
+        summed, other = (rows, columns) if ord in (1, -1) else (columns, rows)
+        totals = pt.sum(pt.abs(x), axis=summed, keepdims=True)
+        result = (pt.max if ord > 0 else pt.min)(totals, axis=other, keepdims=True)
+    elif ord in (2, -2, "nuc"):
+        # Singular values of the matrices, moved to the last two axes.
+        batched = pt.moveaxis(x, axes, (-2, -1))
+        singular = pt.linalg.svd(batched, compute_uv=False)
+        reduce = {2: pt.max, -2: pt.min, "nuc": pt.sum}[ord]
+        result = pt.expand_dims(reduce(singular, axis=-1), sorted(axes))
+    else:
+        raise ValueError(f"norm of matrices takes ord None, 'fro', 'nuc', 1, -1, 2, -2, inf or -inf; received {ord!r}.")
+    return result if keepdims else pt.squeeze(result, axis=axes)
+
+
+@graph_op
+def norm(x, ord=None, axis=None, keepdims=False):
+    x = as_float(x)
+    work = finish(x, compute_name(x.dtype))
+    if axis is None and ord is None:
+        value = pt.sqrt(pt.sum(pt.sqr(work), axis=None, keepdims=keepdims))
+    else:
+        axes = axes_tuple(axis, x.ndim) if axis is not None else tuple(range(x.ndim))
+        if isinstance(axis, (list, tuple)) and len(axis) == 2:
+            axes = tuple(int(a) % x.ndim for a in axis)
+        if len(axes) == 1:
+            value = _vector_norm(work, ord, axes[0], keepdims)
+        elif len(axes) == 2:
+            value = _matrix_norm(work, ord, axes, keepdims)
+        else:
+            raise ValueError(f"norm needs axis None, an int or a pair; received {axis!r} for ndim {x.ndim}.")
+    return finish(value, x.dtype)

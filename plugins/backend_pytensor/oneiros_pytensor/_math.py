@@ -1,4 +1,4 @@
-"""Elementwise math, comparisons, reductions and linear algebra as PyTensor graphs.
+"""Elementwise math, comparisons, sorting and cumulative ops as PyTensor graphs.
 
 Each op casts its inputs to the contract's dtype (``oneiros.dtypes``) before calling PyTensor,
 whose own promotion follows numpy's.
@@ -6,13 +6,11 @@ whose own promotion follows numpy's.
 
 from __future__ import annotations
 
-import builtins
 from typing import Any
 
-import numpy as np
 import pytensor.tensor as pt
+
 from oneiros import dtypes
-from pytensor.gradient import disconnected_grad
 
 from oneiros_pytensor._graph import graph_op
 from oneiros_pytensor._tensors import (
@@ -23,20 +21,16 @@ from oneiros_pytensor._tensors import (
     float_name,
     promoted,
     promoted_compute,
-    static_shape,
     tensor,
 )
 
 __all__ = [
-    "abs", "add", "all", "any", "arctan", "arctan2", "argmax", "argmin", "argsort", "ceil", "clip",
-    "cos", "cosh", "cumprod", "cumsum", "divide", "einsum", "equal", "erf", "exp", "expm1",
-    "floor", "floor_divide", "greater", "greater_equal", "isfinite", "isinf", "isnan", "less",
-    "less_equal", "log", "log1p", "logical_and", "logical_not", "logical_or", "logical_xor",
-    "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "mod", "multiply",
-    "negative", "norm", "not_equal", "power", "prod", "reciprocal", "round", "rsqrt", "sign", "sin",
-    "sinh", "sort", "sqrt", "square", "std", "subtract", "sum", "tan", "tanh", "tensordot",
-    "top_k", "var",
-    "bitwise_and", "bitwise_or", "bitwise_xor",
+    "abs", "add", "arctan", "arctan2", "argmax", "argmin", "argsort", "bitwise_and", "bitwise_or", "bitwise_xor",
+    "ceil", "clip", "cos", "cosh", "cumprod", "cumsum", "divide", "equal", "erf", "exp", "expm1", "floor",
+    "floor_divide", "greater", "greater_equal", "isfinite", "isinf", "isnan", "less", "less_equal", "log", "log1p",
+    "logical_and", "logical_not", "logical_or", "logical_xor", "maximum", "minimum", "mod", "multiply", "negative",
+    "not_equal", "power", "reciprocal", "round", "rsqrt", "sign", "sin", "sinh", "sort", "sqrt", "square",
+    "subtract", "tan", "tanh", "top_k",
 ]
 
 
@@ -210,76 +204,6 @@ isinf = _float_test(pt.isinf, False)
 isfinite = _float_test(pt.isfinite, True)
 
 
-def _accumulating(pytensor_op):
-    @graph_op
-    def run(x, axis=None, keepdims=False):
-        x = tensor(x)
-        axes = axes_tuple(axis, x.ndim)
-        name = dtypes.accumulator(x.dtype)
-        result = pytensor_op(finish(x, compute_name(name)), axis=axes, keepdims=keepdims)
-        return finish(result, name)
-
-    return run
-
-
-sum = _accumulating(pt.sum)
-prod = _accumulating(pt.prod)
-
-
-def _float_reduction(compute):
-    @graph_op
-    def run(x, axis=None, keepdims=False):
-        x = as_float(x)
-        axes = axes_tuple(axis, x.ndim)
-        return finish(compute(finish(x, compute_name(x.dtype)), axes, keepdims), x.dtype)
-
-    return run
-
-
-def _logsumexp(x: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
-    # Shifting by the (gradient-free) maximum keeps exp from overflowing; the shift cancels.
-    peak = disconnected_grad(pt.max(x, axis=axes, keepdims=True))
-    peak = pt.switch(pt.isinf(peak), 0, peak)
-    total = pt.log(pt.sum(pt.exp(x - peak), axis=axes, keepdims=True)) + peak
-    return total if keepdims else pt.squeeze(total, axis=axes)
-
-
-mean = _float_reduction(lambda x, axes, keepdims: pt.mean(x, axis=axes, keepdims=keepdims))
-var = _float_reduction(lambda x, axes, keepdims: pt.var(x, axis=axes, keepdims=keepdims))
-std = _float_reduction(lambda x, axes, keepdims: pt.std(x, axis=axes, keepdims=keepdims))
-logsumexp = _float_reduction(_logsumexp)
-
-
-def _extreme(pytensor_op):
-    @graph_op
-    def run(x, axis=None, keepdims=False):
-        x = tensor(x)
-        axes = axes_tuple(axis, x.ndim)
-        if builtins.any(x.type.shape[a] == 0 for a in axes) or (axis is None and 0 in x.type.shape):
-            raise ValueError(f"{pytensor_op.__name__} of an empty axis; received shape {x.type.shape}.")
-        work = "int8" if x.dtype == "bool" else compute_name(x.dtype)
-        return finish(pytensor_op(finish(x, work), axis=axes, keepdims=keepdims), x.dtype)
-
-    return run
-
-
-max = _extreme(pt.max)
-min = _extreme(pt.min)
-
-
-def _truth_reduction(pytensor_op):
-    @graph_op
-    def run(x, axis=None, keepdims=False):
-        x = _truth(x)
-        return pytensor_op(x, axis=axes_tuple(axis, x.ndim), keepdims=keepdims)
-
-    return run
-
-
-any = _truth_reduction(pt.any)
-all = _truth_reduction(pt.all)
-
-
 def _position(pytensor_op):
     @graph_op
     def run(x, axis=None, keepdims=False):
@@ -305,89 +229,6 @@ argmin = _position(pt.argmin)
 def clip(x, x_min, x_max):
     (value, low, high), name = promoted_compute(x, x_min, x_max)
     return finish(_tie_split(False)(_tie_split(True)(value, low), high), name)
-
-
-@graph_op
-def matmul(x1, x2):
-    (a, b), name = promoted_compute(x1, x2)
-    if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"matmul needs tensors of ndim >= 1; received shapes {a.type.shape}, {b.type.shape}.")
-    if a.ndim <= 2 and b.ndim <= 2:
-        return finish(pt.dot(a, b), name)
-    if b.ndim == 2:
-        # Leading axes folded into the rows: one matrix product (np.dot), where pt.matmul's
-        # Blockwise would loop in numpy's vectorize.
-        rows = pt.reshape(a, (-1, static_shape(a)[-1]))
-        return finish(pt.reshape(pt.dot(rows, b), (*static_shape(a)[:-1], static_shape(b)[-1])), name)
-    return finish(pt.matmul(a, b), name)
-
-
-@graph_op
-def einsum(subscripts, *operands):
-    if not isinstance(subscripts, str):
-        raise TypeError(f"einsum subscripts must be a string; received {type(subscripts).__name__}.")
-    variables, name = promoted_compute(*operands)
-    return finish(pt.einsum(subscripts, *variables), name)
-
-
-@graph_op
-def tensordot(x1, x2, axes=2):
-    (a, b), name = promoted_compute(x1, x2)
-    return finish(pt.tensordot(a, b, axes=axes), name)
-
-
-def _vector_norm(x: Any, ord: Any, axis: int, keepdims: bool) -> Any:
-    magnitude = pt.abs(x)
-    if ord is None or ord == 2:
-        return pt.sqrt(pt.sum(pt.sqr(x), axis=axis, keepdims=keepdims))
-    if ord == np.inf:
-        return pt.max(magnitude, axis=axis, keepdims=keepdims)
-    if ord == -np.inf:
-        return pt.min(magnitude, axis=axis, keepdims=keepdims)
-    if ord == 0:
-        return pt.cast(pt.sum(pt.neq(x, 0), axis=axis, keepdims=keepdims), x.dtype)
-    if ord == 1:
-        return pt.sum(magnitude, axis=axis, keepdims=keepdims)
-    return pt.sum(magnitude**ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
-
-
-def _matrix_norm(x: Any, ord: Any, axes: tuple[int, int], keepdims: bool) -> Any:
-    rows, columns = axes
-    if ord in (None, "fro", "f"):
-        result = pt.sqrt(pt.sum(pt.sqr(x), axis=axes, keepdims=True))
-    elif ord in (1, -1, np.inf, -np.inf):
-        # 1: the largest column sum of |x|; inf: the largest row sum (min for the negatives).
-        summed, other = (rows, columns) if ord in (1, -1) else (columns, rows)
-        totals = pt.sum(pt.abs(x), axis=summed, keepdims=True)
-        result = (pt.max if ord > 0 else pt.min)(totals, axis=other, keepdims=True)
-    elif ord in (2, -2, "nuc"):
-        # Singular values of the matrices, moved to the last two axes.
-        batched = pt.moveaxis(x, axes, (-2, -1))
-        singular = pt.linalg.svd(batched, compute_uv=False)
-        reduce = {2: pt.max, -2: pt.min, "nuc": pt.sum}[ord]
-        result = pt.expand_dims(reduce(singular, axis=-1), sorted(axes))
-    else:
-        raise ValueError(f"norm of matrices takes ord None, 'fro', 'nuc', 1, -1, 2, -2, inf or -inf; received {ord!r}.")
-    return result if keepdims else pt.squeeze(result, axis=axes)
-
-
-@graph_op
-def norm(x, ord=None, axis=None, keepdims=False):
-    x = as_float(x)
-    work = finish(x, compute_name(x.dtype))
-    if axis is None and ord is None:
-        value = pt.sqrt(pt.sum(pt.sqr(work), axis=None, keepdims=keepdims))
-    else:
-        axes = axes_tuple(axis, x.ndim) if axis is not None else tuple(range(x.ndim))
-        if isinstance(axis, (list, tuple)) and len(axis) == 2:
-            axes = tuple(int(a) % x.ndim for a in axis)
-        if len(axes) == 1:
-            value = _vector_norm(work, ord, axes[0], keepdims)
-        elif len(axes) == 2:
-            value = _matrix_norm(work, ord, axes, keepdims)
-        else:
-            raise ValueError(f"norm needs axis None, an int or a pair; received {axis!r} for ndim {x.ndim}.")
-    return finish(value, x.dtype)
 
 
 def _cumulative(pytensor_op):

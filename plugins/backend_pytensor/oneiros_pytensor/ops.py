@@ -1,8 +1,8 @@
 """The PyTensor backend's ``ops`` namespace: one function per op of ``oneiros.ops.CONTRACT``."""
 
-from oneiros_pytensor import _control, _core, _linalg, _math, _nn, _random, _shape, _spatial
+from oneiros_pytensor import _control, _core, _linalg, _math, _nn, _random, _reduction, _shape
 
-_MODULES = (_control, _core, _linalg, _math, _nn, _random, _shape, _spatial)
+_MODULES = (_control, _core, _linalg, _math, _nn, _random, _reduction, _shape)
 
 globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})
 

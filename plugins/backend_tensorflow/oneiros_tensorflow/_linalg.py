@@ -1,19 +1,21 @@
-"""Decompositions, inverses and solvers with tf.linalg, in float32 (half floats are cast back),
+"""Products, norms, decompositions, inverses and solvers with tf.linalg, in float32 (half floats are cast back),
 with the contract's conventions: LAPACK-style LU pivots, fixed eigenvector / singular-vector
 signs, symmetric inputs read from their lower triangle."""
 
 from __future__ import annotations
 
+import builtins
+import math
 from typing import Any
 
 import numpy as np
 import tensorflow as tf
 
-from oneiros_tensorflow._dtypes import FLOAT32, to_float
+from oneiros_tensorflow._dtypes import FLOAT32, FLOAT_DTYPES, INT32, promoted, to_float
 
 __all__ = [
-    "cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "logdet", "lstsq", "lu_factor",
-    "matrix_rank", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd",
+    "cholesky", "cholesky_inverse", "det", "eig", "eigh", "einsum", "inv", "logdet", "lstsq", "lu_factor", "matmul",
+    "matrix_rank", "norm", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd", "tensordot",
 ]
 
 _FLOAT32_EPS = float(np.finfo(np.float32).eps)
@@ -185,3 +187,104 @@ def slogdet(x):
 def logdet(x):
     a, dtype = _matrices(x, "logdet", square=True)
     return _finish(tf.linalg.slogdet(a)[1], dtype)
+
+
+def matmul(x1, x2):
+    return _contracted(_matmul, x1, x2)
+
+
+def einsum(subscripts, *operands):
+    return _contracted(lambda *xs: tf.einsum(subscripts, *xs), *operands)
+
+
+def tensordot(x1, x2, axes=2):
+    return _contracted(lambda a, b: tf.tensordot(a, b, axes), x1, x2)
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    x = to_float(x)
+    rank = len(x.shape)
+    if axis is None:
+        if ord is None:
+            result = tf.sqrt(tf.reduce_sum(tf.square(x)))
+            return tf.reshape(result, [1] * rank) if keepdims else result
+        axis = tuple(range(rank))
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = tuple(a % rank if -rank <= a < rank else a for a in axes)
+    if builtins.any(not 0 <= a < rank for a in axes):
+        raise ValueError(f"norm: axis {axis!r} is out of range for a tensor of shape {tuple(x.shape)}.")
+    if len(axes) == 1:
+        return _vector_norm(x, ord, axes[0], keepdims)
+    if len(axes) == 2:
+        return _matrix_norm(x, ord, axes, keepdims)
+    raise ValueError(f"norm: axis must be None, an int or a pair of ints; received {axis!r}.")
+
+
+def _contracted(fn, *operands) -> tf.Tensor:
+    """``fn`` over promoted operands; ints and bool are computed in int32 (TensorFlow's
+    matrix kernels are float and int32 only) and cast back, which wraps like the narrow dtype."""
+    operands = promoted(*operands)
+    dtype = operands[0].dtype
+    if dtype in FLOAT_DTYPES or dtype == INT32:
+        return fn(*operands)
+    wide = tf.int64 if dtype == tf.uint32 else INT32
+    result = fn(*(tf.cast(x, wide) for x in operands))
+    return tf.not_equal(result, 0) if dtype == tf.bool else tf.cast(result, dtype)
+
+
+def _matmul(x1: tf.Tensor, x2: tf.Tensor) -> tf.Tensor:
+    vector1, vector2 = len(x1.shape) == 1, len(x2.shape) == 1
+    if len(x1.shape) == 0 or len(x2.shape) == 0:
+        raise ValueError(f"matmul: operands need ndim >= 1; received shapes {tuple(x1.shape)} and {tuple(x2.shape)}.")
+    if vector1:
+        x1 = x1[tf.newaxis, :]
+    if vector2:
+        x2 = x2[:, tf.newaxis]
+    if x1.shape[-1] != x2.shape[-2]:
+        raise ValueError(f"matmul: inner dimensions differ: shapes {tuple(x1.shape)} and {tuple(x2.shape)}.")
+    if x1.dtype == tf.int64:
+        # No int64 BatchMatMul kernel on CPU: an exact contraction by broadcasting.
+        result = tf.reduce_sum(x1[..., :, :, tf.newaxis] * x2[..., tf.newaxis, :, :], axis=-2)
+    else:
+        result = tf.linalg.matmul(x1, x2)
+    if vector1:
+        result = tf.squeeze(result, -2)
+    if vector2:
+        result = tf.squeeze(result, -1)
+    return result
+
+
+def _vector_norm(x: tf.Tensor, ord, axis, keepdims) -> tf.Tensor:
+    magnitude = tf.abs(x)
+    if ord is None or ord == 2:
+        return tf.sqrt(tf.reduce_sum(tf.square(x), axis=axis, keepdims=keepdims))
+    if ord == 1:
+        return tf.reduce_sum(magnitude, axis=axis, keepdims=keepdims)
+    if ord == math.inf:
+        return tf.reduce_max(magnitude, axis=axis, keepdims=keepdims)
+    if ord == -math.inf:
+        return tf.reduce_min(magnitude, axis=axis, keepdims=keepdims)
+    if ord == 0:
+        return tf.reduce_sum(tf.cast(tf.not_equal(x, 0), x.dtype), axis=axis, keepdims=keepdims)
+    if isinstance(ord, str):
+        raise ValueError(f"norm: ord {ord!r} is a matrix norm; a vector norm takes a number.")
+    return tf.pow(tf.reduce_sum(tf.pow(magnitude, ord), axis=axis, keepdims=keepdims), 1.0 / ord)
+
+
+def _matrix_norm(x: tf.Tensor, ord, axes: tuple[int, int], keepdims: bool) -> tf.Tensor:
+    rows, cols = axes
+    if ord in (None, "fro"):
+        result = tf.sqrt(tf.reduce_sum(tf.square(x), axis=list(axes), keepdims=True))
+    elif ord in (1, -1, math.inf, -math.inf):
+        summed, reduced = (rows, cols) if ord in (1, -1) else (cols, rows)
+        pick = tf.reduce_max if ord > 0 else tf.reduce_min
+        result = pick(tf.reduce_sum(tf.abs(x), axis=summed, keepdims=True), axis=reduced, keepdims=True)
+    elif ord in (2, -2, "nuc"):
+        rank = len(x.shape)
+        order = [a for a in range(rank) if a not in axes] + [rows, cols]
+        singular = tf.linalg.svd(tf.transpose(x, order), compute_uv=False)
+        pick = {2: tf.reduce_max, -2: tf.reduce_min, "nuc": tf.reduce_sum}[ord]
+        result = tf.expand_dims(tf.expand_dims(pick(singular, axis=-1), builtins.min(axes)), builtins.max(axes))
+    else:
+        raise ValueError(f"norm: unknown matrix norm ord {ord!r}; expected None, 'fro', 'nuc', 1, -1, 2, -2, inf or -inf.")
+    return result if keepdims else tf.squeeze(result, list(axes))

@@ -1,4 +1,4 @@
-"""Elementwise math, comparisons, reductions and linear algebra on tf.math and tf.linalg.
+"""Elementwise math, comparisons, sorting and cumulative ops on tf.math.
 
 TensorFlow does not promote, has no arithmetic on bool and lacks a few integer kernels, so each
 op converts its operands (``_dtypes.promoted``) and runs the integer cases that have no kernel
@@ -6,9 +6,6 @@ in a wider integer dtype, which wraps around exactly as the narrow dtype would.
 """
 
 from __future__ import annotations
-
-import builtins
-import math
 
 import tensorflow as tf
 
@@ -23,15 +20,12 @@ from oneiros_tensorflow._dtypes import (
 )
 
 __all__ = [
-    "abs", "add", "all", "any", "arctan", "arctan2", "argmax", "argmin", "argsort", "ceil", "clip",
-    "cos", "cosh", "cumprod", "cumsum", "divide", "einsum", "equal", "erf", "exp", "expm1",
-    "floor", "floor_divide", "greater", "greater_equal", "isfinite", "isinf", "isnan", "less",
-    "less_equal", "log", "log1p", "logical_and", "logical_not", "logical_or", "logical_xor",
-    "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "mod", "multiply",
-    "negative", "norm", "not_equal", "power", "prod", "reciprocal", "round", "rsqrt", "sign", "sin",
-    "sinh", "sort", "sqrt", "square", "std", "subtract", "sum", "tan", "tanh", "tensordot",
-    "top_k", "var",
-    "bitwise_and", "bitwise_or", "bitwise_xor", "nextafter",
+    "abs", "add", "arctan", "arctan2", "argmax", "argmin", "argsort", "bitwise_and", "bitwise_or", "bitwise_xor",
+    "ceil", "clip", "cos", "cosh", "cumprod", "cumsum", "divide", "equal", "erf", "exp", "expm1", "floor",
+    "floor_divide", "greater", "greater_equal", "isfinite", "isinf", "isnan", "less", "less_equal", "log", "log1p",
+    "logical_and", "logical_not", "logical_or", "logical_xor", "maximum", "minimum", "mod", "multiply", "negative",
+    "nextafter", "not_equal", "power", "reciprocal", "round", "rsqrt", "sign", "sin", "sinh", "sort", "sqrt",
+    "square", "subtract", "tan", "tanh", "top_k",
 ]
 
 _LOW_PRECISION = frozenset({tf.float16, tf.bfloat16})
@@ -313,75 +307,6 @@ def isfinite(x):
 
 # --- reductions --------------------------------------------------------------------------
 
-def _accumulating(x: tf.Tensor) -> tf.Tensor:
-    """Sums and products: bool and signed ints accumulate as int32, unsigned as uint32, and
-    half-precision floats in float32 (cast back afterwards)."""
-    if x.dtype == tf.bool or x.dtype in (tf.int8, tf.int16):
-        return tf.cast(x, INT32)
-    if x.dtype in (tf.uint8, tf.uint16):
-        return tf.cast(x, tf.uint32)
-    return x
-
-
-def _reduce_float(reducer, x, axis, keepdims) -> tf.Tensor:
-    """A float reduction: ints as float32, half precision accumulated in float32."""
-    x = to_float(x)
-    if x.dtype in _LOW_PRECISION:
-        return tf.cast(reducer(tf.cast(x, FLOAT32), axis=_axes(axis), keepdims=keepdims), x.dtype)
-    return reducer(x, axis=_axes(axis), keepdims=keepdims)
-
-
-def sum(x, axis=None, keepdims=False):
-    x = tensor(x)
-    if x.dtype in _LOW_PRECISION:
-        return _reduce_float(tf.reduce_sum, x, axis, keepdims)
-    return tf.reduce_sum(_accumulating(x), axis=_axes(axis), keepdims=keepdims)
-
-
-def prod(x, axis=None, keepdims=False):
-    x = tensor(x)
-    if x.dtype in _LOW_PRECISION:
-        return _reduce_float(tf.reduce_prod, x, axis, keepdims)
-    return tf.reduce_prod(_accumulating(x), axis=_axes(axis), keepdims=keepdims)
-
-
-def mean(x, axis=None, keepdims=False):
-    return _reduce_float(tf.reduce_mean, x, axis, keepdims)
-
-
-def var(x, axis=None, keepdims=False):
-    return _reduce_float(tf.math.reduce_variance, x, axis, keepdims)
-
-
-def std(x, axis=None, keepdims=False):
-    return _reduce_float(tf.math.reduce_std, x, axis, keepdims)
-
-
-def logsumexp(x, axis=None, keepdims=False):
-    return _reduce_float(tf.reduce_logsumexp, x, axis, keepdims)
-
-
-def max(x, axis=None, keepdims=False):
-    x = tensor(x)
-    if x.dtype == tf.bool:
-        return tf.reduce_any(x, axis=_axes(axis), keepdims=keepdims)
-    return tf.reduce_max(x, axis=_axes(axis), keepdims=keepdims)
-
-
-def min(x, axis=None, keepdims=False):
-    x = tensor(x)
-    if x.dtype == tf.bool:
-        return tf.reduce_all(x, axis=_axes(axis), keepdims=keepdims)
-    return tf.reduce_min(x, axis=_axes(axis), keepdims=keepdims)
-
-
-def any(x, axis=None, keepdims=False):
-    return tf.reduce_any(_truth(x), axis=_axes(axis), keepdims=keepdims)
-
-
-def all(x, axis=None, keepdims=False):
-    return tf.reduce_all(_truth(x), axis=_axes(axis), keepdims=keepdims)
-
 
 def _arg_reduce(reducer, x, axis, keepdims) -> tf.Tensor:
     x = tensor(x)
@@ -408,106 +333,6 @@ def clip(x, x_min, x_max):
 
 
 # --- linear algebra ----------------------------------------------------------------------
-
-def _contracted(fn, *operands) -> tf.Tensor:
-    """``fn`` over promoted operands; ints and bool are computed in int32 (TensorFlow's
-    matrix kernels are float and int32 only) and cast back, which wraps like the narrow dtype."""
-    operands = promoted(*operands)
-    dtype = operands[0].dtype
-    if dtype in FLOAT_DTYPES or dtype == INT32:
-        return fn(*operands)
-    wide = _INT64 if dtype == tf.uint32 else INT32
-    result = fn(*(tf.cast(x, wide) for x in operands))
-    return tf.not_equal(result, 0) if dtype == tf.bool else tf.cast(result, dtype)
-
-
-def _matmul(x1: tf.Tensor, x2: tf.Tensor) -> tf.Tensor:
-    vector1, vector2 = len(x1.shape) == 1, len(x2.shape) == 1
-    if len(x1.shape) == 0 or len(x2.shape) == 0:
-        raise ValueError(f"matmul: operands need ndim >= 1; received shapes {tuple(x1.shape)} and {tuple(x2.shape)}.")
-    if vector1:
-        x1 = x1[tf.newaxis, :]
-    if vector2:
-        x2 = x2[:, tf.newaxis]
-    if x1.shape[-1] != x2.shape[-2]:
-        raise ValueError(f"matmul: inner dimensions differ: shapes {tuple(x1.shape)} and {tuple(x2.shape)}.")
-    if x1.dtype == _INT64:
-        # No int64 BatchMatMul kernel on CPU: an exact contraction by broadcasting.
-        result = tf.reduce_sum(x1[..., :, :, tf.newaxis] * x2[..., tf.newaxis, :, :], axis=-2)
-    else:
-        result = tf.linalg.matmul(x1, x2)
-    if vector1:
-        result = tf.squeeze(result, -2)
-    if vector2:
-        result = tf.squeeze(result, -1)
-    return result
-
-
-def matmul(x1, x2):
-    return _contracted(_matmul, x1, x2)
-
-
-def einsum(subscripts, *operands):
-    return _contracted(lambda *xs: tf.einsum(subscripts, *xs), *operands)
-
-
-def tensordot(x1, x2, axes=2):
-    return _contracted(lambda a, b: tf.tensordot(a, b, axes), x1, x2)
-
-
-def _vector_norm(x: tf.Tensor, ord, axis, keepdims) -> tf.Tensor:
-    magnitude = tf.abs(x)
-    if ord is None or ord == 2:
-        return tf.sqrt(tf.reduce_sum(tf.square(x), axis=axis, keepdims=keepdims))
-    if ord == 1:
-        return tf.reduce_sum(magnitude, axis=axis, keepdims=keepdims)
-    if ord == math.inf:
-        return tf.reduce_max(magnitude, axis=axis, keepdims=keepdims)
-    if ord == -math.inf:
-        return tf.reduce_min(magnitude, axis=axis, keepdims=keepdims)
-    if ord == 0:
-        return tf.reduce_sum(tf.cast(tf.not_equal(x, 0), x.dtype), axis=axis, keepdims=keepdims)
-    if isinstance(ord, str):
-        raise ValueError(f"norm: ord {ord!r} is a matrix norm; a vector norm takes a number.")
-    return tf.pow(tf.reduce_sum(tf.pow(magnitude, ord), axis=axis, keepdims=keepdims), 1.0 / ord)
-
-
-def _matrix_norm(x: tf.Tensor, ord, axes: tuple[int, int], keepdims: bool) -> tf.Tensor:
-    rows, cols = axes
-    if ord in (None, "fro"):
-        result = tf.sqrt(tf.reduce_sum(tf.square(x), axis=list(axes), keepdims=True))
-    elif ord in (1, -1, math.inf, -math.inf):
-        summed, reduced = (rows, cols) if ord in (1, -1) else (cols, rows)
-        pick = tf.reduce_max if ord > 0 else tf.reduce_min
-        result = pick(tf.reduce_sum(tf.abs(x), axis=summed, keepdims=True), axis=reduced, keepdims=True)
-    elif ord in (2, -2, "nuc"):
-        rank = len(x.shape)
-        order = [a for a in range(rank) if a not in axes] + [rows, cols]
-        singular = tf.linalg.svd(tf.transpose(x, order), compute_uv=False)
-        pick = {2: tf.reduce_max, -2: tf.reduce_min, "nuc": tf.reduce_sum}[ord]
-        result = tf.expand_dims(tf.expand_dims(pick(singular, axis=-1), builtins.min(axes)), builtins.max(axes))
-    else:
-        raise ValueError(f"norm: unknown matrix norm ord {ord!r}; expected None, 'fro', 'nuc', 1, -1, 2, -2, inf or -inf.")
-    return result if keepdims else tf.squeeze(result, list(axes))
-
-
-def norm(x, ord=None, axis=None, keepdims=False):
-    x = to_float(x)
-    rank = len(x.shape)
-    if axis is None:
-        if ord is None:
-            result = tf.sqrt(tf.reduce_sum(tf.square(x)))
-            return tf.reshape(result, [1] * rank) if keepdims else result
-        axis = tuple(range(rank))
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
-    axes = tuple(a % rank if -rank <= a < rank else a for a in axes)
-    if builtins.any(not 0 <= a < rank for a in axes):
-        raise ValueError(f"norm: axis {axis!r} is out of range for a tensor of shape {tuple(x.shape)}.")
-    if len(axes) == 1:
-        return _vector_norm(x, ord, axes[0], keepdims)
-    if len(axes) == 2:
-        return _matrix_norm(x, ord, axes, keepdims)
-    raise ValueError(f"norm: axis must be None, an int or a pair of ints; received {axis!r}.")
 
 
 # --- scans, sorting ----------------------------------------------------------------------

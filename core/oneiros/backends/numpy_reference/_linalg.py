@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from oneiros import dtypes
-from oneiros.backends.numpy_reference._reduce import normalize_axis
+from oneiros.backends.numpy_reference._reduction import normalize_axis
 from oneiros.backends.numpy_reference._tensor import (
     as_tensor,
     compute_dtype,

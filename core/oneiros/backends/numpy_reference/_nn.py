@@ -1,4 +1,4 @@
-"""Activations, softmax, one-hot encoding and moments.
+"""Activations, softmax, one-hot encoding, moments, convolution, pooling and resizing.
 
 Every activation is written in a form that stays finite for |x| ~ 1e4: exponentials only ever
 see -|x|.
@@ -7,31 +7,50 @@ see -|x|.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from oneiros.backends.numpy_reference._elementwise import erf_values
-from oneiros.backends.numpy_reference._reduce import normalize_axis
+from oneiros import dtypes
+from oneiros.backend.geometry import (
+    check_padding,
+    effective_size,
+    output_padding as padding_extras,
+    output_size,
+    padding_amounts,
+    per_axis,
+    transpose_padding,
+)
+from oneiros.backend.resampling import linear_neighbours, nearest_indices
+from oneiros.backends.numpy_reference._math import erf_values
+from oneiros.backends.numpy_reference._reduction import normalize_axis
+from oneiros.backends.numpy_reference._spatial import (
+    channels_last,
+    check_rank,
+    pad_spatial,
+    restore_format,
+    window_slice,
+)
 from oneiros.backends.numpy_reference._tensor import (
     as_tensor,
     check_int,
     compute_dtype,
     finish,
     float_result,
+    lowest,
     numpy_dtype,
     quiet,
 )
 
 __all__ = [
-    "elu", "gelu", "hard_sigmoid", "hard_silu", "leaky_relu", "log_sigmoid", "log_softmax",
-    "mish", "moments", "one_hot", "relu", "relu6", "selu", "sigmoid", "silu", "softmax",
-    "softplus", "softsign",
-    "batch_normalization", "binary_crossentropy", "categorical_crossentropy", "celu", "glu",
-    "hard_shrink", "hard_swish", "hard_tanh", "in_top_k", "layer_normalization", "multi_hot",
-    "normalize", "psnr", "rms_normalization", "soft_shrink", "sparse_categorical_crossentropy",
-    "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "swish", "tanh_shrink", "threshold",
+    "average_pool", "batch_normalization", "binary_crossentropy", "categorical_crossentropy", "celu", "conv",
+    "conv_transpose", "depthwise_conv", "elu", "gelu", "glu", "hard_shrink", "hard_sigmoid", "hard_silu",
+    "hard_swish", "hard_tanh", "in_top_k", "layer_normalization", "leaky_relu", "log_sigmoid", "log_softmax",
+    "max_pool", "mish", "moments", "multi_hot", "normalize", "one_hot", "psnr", "relu", "relu6", "resize",
+    "rms_normalization", "selu", "sigmoid", "silu", "soft_shrink", "softmax", "softplus", "softsign",
+    "sparse_categorical_crossentropy", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "swish",
+    "tanh_shrink", "threshold",
 ]
 
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -388,3 +407,240 @@ def sparse_categorical_crossentropy(target: Any, output: Any, from_logits: bool 
         return -np.take_along_axis(log_probabilities, picked[..., None], axis=-1)[..., 0]
 
     return _in_float64(loss, output)
+
+
+def _prepare(inputs: Any, kernel: Any, data_format: str,
+             what: str) -> tuple[np.ndarray, np.ndarray, str, int]:
+    """Channels-last inputs and the kernel in the compute dtype, the result dtype, the rank."""
+    x = as_tensor(inputs)
+    k = as_tensor(kernel)
+    rank = check_rank(x, what)
+    if k.ndim != rank + 2:
+        raise ValueError(
+            f"{what} of inputs with shape {x.shape} needs a kernel of ndim {rank + 2} "
+            f"(*spatial, in, out); received kernel shape {k.shape}."
+        )
+    name = dtypes.result_type(x, k)
+    work = compute_dtype(name)
+    return channels_last(x, data_format).astype(work), k.astype(work), name, rank
+
+
+def _correlate(x: np.ndarray, k: np.ndarray, strides: tuple[int, ...],
+               dilation: tuple[int, ...], padding: str) -> np.ndarray:
+    """Grouped cross-correlation of channels-last ``x`` with ``k`` (*spatial, C // groups, out)."""
+    rank = x.ndim - 2
+    channels, group_in, out_channels = x.shape[-1], k.shape[-2], k.shape[-1]
+    if group_in == 0 or channels % group_in or out_channels % (channels // group_in):
+        raise ValueError(
+            f"conv needs input channels ({channels}) divisible by the kernel's input channels "
+            f"({group_in}) and output channels ({out_channels}) divisible by the group count; "
+            f"received inputs of {channels} channels and kernel shape {k.shape}."
+        )
+    groups = channels // group_in
+    windows = [effective_size(k.shape[axis], dilation[axis]) for axis in range(rank)]
+    pads = [padding_amounts(x.shape[1 + axis], windows[axis], strides[axis], padding)
+            for axis in range(rank)]
+    padded = pad_spatial(x, pads, 0)
+    out_spatial = [output_size(padded.shape[1 + axis], windows[axis], strides[axis])
+                   for axis in range(rank)]
+    result = np.zeros((x.shape[0], *out_spatial, groups, out_channels // groups), x.dtype)
+    if 0 not in out_spatial:
+        grouped = padded.reshape(*padded.shape[:-1], groups, group_in)
+        taps = k.reshape(*k.shape[:-1], groups, out_channels // groups)
+        for tap in np.ndindex(*k.shape[:rank]):
+            region = (slice(None),) + tuple(
+                window_slice(offset * rate, count, step)
+                for offset, rate, count, step in zip(tap, dilation, out_spatial, strides)
+            )
+            result += np.einsum("...gc,cgo->...go", grouped[region], taps[tap])
+    return result.reshape(x.shape[0], *out_spatial, out_channels)
+
+
+def conv(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "valid",
+         data_format: str = "channels_last", dilation_rate: Any = 1) -> np.ndarray:
+    x, k, name, rank = _prepare(inputs, kernel, data_format, "conv")
+    result = _correlate(x, k, per_axis(strides, rank, "strides"),
+                        per_axis(dilation_rate, rank, "dilation_rate"), check_padding(padding))
+    return finish(restore_format(result, data_format), name)
+
+
+def depthwise_conv(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "valid",
+                   data_format: str = "channels_last", dilation_rate: Any = 1) -> np.ndarray:
+    x, k, name, rank = _prepare(inputs, kernel, data_format, "depthwise_conv")
+    if k.shape[-2] != x.shape[-1]:
+        raise ValueError(
+            f"depthwise_conv needs a kernel (*spatial, C, multiplier) with C = {x.shape[-1]} "
+            f"(the input channels); received kernel shape {k.shape}."
+        )
+    # One group per channel; reshaping (C, multiplier) orders outputs c * multiplier + m.
+    grouped_kernel = k.reshape(*k.shape[:rank], 1, k.shape[-2] * k.shape[-1])
+    result = _correlate(x, grouped_kernel, per_axis(strides, rank, "strides"),
+                        per_axis(dilation_rate, rank, "dilation_rate"), check_padding(padding))
+    return finish(restore_format(result, data_format), name)
+
+
+def _scatter_taps(x: np.ndarray, k: np.ndarray, strides: tuple[int, ...],
+                  dilation: tuple[int, ...]) -> np.ndarray:
+    """Every input pixel times every kernel tap, added at position i * stride + tap * dilation.
+
+    The result (N, *((n - 1) * stride + dilated window), out) is the transposed convolution
+    before any padding is cropped.
+    """
+    rank = x.ndim - 2
+    in_spatial = x.shape[1:-1]
+    full_spatial = [(size - 1) * step + effective_size(k.shape[axis], dilation[axis])
+                    for axis, (size, step) in enumerate(zip(in_spatial, strides))]
+    full = np.zeros((x.shape[0], *full_spatial, k.shape[-2]), x.dtype)
+    for tap in np.ndindex(*k.shape[:rank]):
+        region = (slice(None),) + tuple(
+            window_slice(offset * rate, count, step)
+            for offset, rate, count, step in zip(tap, dilation, in_spatial, strides)
+        )
+        full[region] += np.einsum("...c,oc->...o", x, k[tap])
+    return full
+
+
+def conv_transpose(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "valid",
+                   output_padding: Any = None, data_format: str = "channels_last",
+                   dilation_rate: Any = 1) -> np.ndarray:
+    x, k, name, rank = _prepare(inputs, kernel, data_format, "conv_transpose")
+    if k.shape[-1] != x.shape[-1]:
+        raise ValueError(
+            f"conv_transpose needs a kernel (*spatial, out, C) with C = {x.shape[-1]} (the input "
+            f"channels); received kernel shape {k.shape}."
+        )
+    if 0 in x.shape[1:-1]:
+        raise ValueError(f"conv_transpose needs non-empty spatial axes; received {x.shape}.")
+    steps = per_axis(strides, rank, "strides")
+    dilation = per_axis(dilation_rate, rank, "dilation_rate")
+    mode = check_padding(padding)
+    extras = padding_extras(output_padding, rank)
+    full = _scatter_taps(x, k, steps, dilation)
+    # The dilated-input formulation pads by `before` and correlates with the flipped kernel;
+    # its output o is position o + (window - 1 - before) of the scattered result.
+    starts, lengths = [], []
+    for axis in range(rank):
+        window = effective_size(k.shape[axis], dilation[axis])
+        before, after = transpose_padding(window, steps[axis], mode, extras[axis])
+        starts.append(window - 1 - before)
+        dilated_input = (x.shape[1 + axis] - 1) * steps[axis] + 1
+        lengths.append(max(dilated_input + before + after - (window - 1), 0))
+    fill = [(max(-start, 0), max(start + length - full.shape[1 + axis], 0))
+            for axis, (start, length) in enumerate(zip(starts, lengths))]
+    widened = pad_spatial(full, fill, 0)
+    region = (slice(None),) + tuple(
+        slice(start + low, start + low + length)
+        for start, length, (low, _) in zip(starts, lengths, fill)
+    )
+    return finish(restore_format(widened[region], data_format), name)
+
+
+class Geometry(NamedTuple):
+    """Per spatial axis: window, stride, (before, after) padding and output size."""
+
+    window: tuple[int, ...]
+    steps: tuple[int, ...]
+    pads: list[tuple[int, int]]
+    out_spatial: list[int]
+
+    @property
+    def empty(self) -> bool:
+        return 0 in self.out_spatial
+
+
+def _geometry(x: np.ndarray, pool_size: Any, strides: Any, padding: str) -> Geometry:
+    rank = x.ndim - 2
+    window = per_axis(pool_size, rank, "pool_size")
+    steps = window if strides is None else per_axis(strides, rank, "strides")
+    mode = check_padding(padding)
+    pads = [padding_amounts(x.shape[1 + axis], window[axis], steps[axis], mode)
+            for axis in range(rank)]
+    out_spatial = [output_size(x.shape[1 + axis] + sum(pads[axis]), window[axis], steps[axis])
+                   for axis in range(rank)]
+    return Geometry(window, steps, pads, out_spatial)
+
+
+def _windows(padded: np.ndarray, geometry: Geometry) -> Iterator[np.ndarray]:
+    """For each offset inside the window, the input values at that offset of every window."""
+    for tap in np.ndindex(*geometry.window):
+        yield padded[(slice(None),) + tuple(
+            window_slice(offset, count, step)
+            for offset, count, step in zip(tap, geometry.out_spatial, geometry.steps)
+        )]
+
+
+def max_pool(inputs: Any, pool_size: Any, strides: Any = None, padding: str = "valid",
+             data_format: str = "channels_last") -> np.ndarray:
+    array = as_tensor(inputs)
+    check_rank(array, "max_pool")
+    name = array.dtype.name
+    x = channels_last(array, data_format).astype(compute_dtype(name))
+    geometry = _geometry(x, pool_size, strides, padding)
+    result = np.full((x.shape[0], *geometry.out_spatial, x.shape[-1]), lowest(name), x.dtype)
+    if not geometry.empty:
+        for values in _windows(pad_spatial(x, geometry.pads, lowest(name)), geometry):
+            result = np.maximum(result, values)
+    return finish(restore_format(result, data_format), name)
+
+
+def average_pool(inputs: Any, pool_size: Any, strides: Any = None, padding: str = "valid",
+                 data_format: str = "channels_last") -> np.ndarray:
+    array = as_tensor(inputs)
+    check_rank(array, "average_pool")
+    name = float_result(array.dtype.name)
+    x = channels_last(array, data_format).astype(compute_dtype(name))
+    geometry = _geometry(x, pool_size, strides, padding)
+    out_shape = (x.shape[0], *geometry.out_spatial, x.shape[-1])
+    totals = np.zeros(out_shape, x.dtype)
+    # Counting real (unpadded) elements per window makes 'same' average only the real ones.
+    counts = np.zeros((1, *geometry.out_spatial, 1), x.dtype)
+    if not geometry.empty:
+        present = np.ones((1, *x.shape[1:-1], 1), x.dtype)
+        for values, hits in zip(_windows(pad_spatial(x, geometry.pads, 0), geometry),
+                                _windows(pad_spatial(present, geometry.pads, 0), geometry)):
+            totals += values
+            counts += hits
+    return finish(restore_format(totals / np.maximum(counts, 1), data_format), name)
+
+
+INTERPOLATIONS = ("nearest", "bilinear")
+
+
+def _nearest(values: np.ndarray, axis: int, target: int) -> np.ndarray:
+    return np.take(values, nearest_indices(values.shape[axis], target), axis=axis)
+
+
+def _linear(values: np.ndarray, axis: int, target: int) -> np.ndarray:
+    below, above, fraction = linear_neighbours(values.shape[axis], target)
+    shape = [1] * values.ndim
+    shape[axis] = target
+    fraction = fraction.astype(values.dtype).reshape(shape)
+    return (np.take(values, below, axis=axis) * (1 - fraction)
+            + np.take(values, above, axis=axis) * fraction)
+
+
+def resize(images: Any, size: Any, interpolation: str = "bilinear",
+           data_format: str = "channels_last") -> np.ndarray:
+    array = as_tensor(images)
+    if array.ndim not in (3, 4):
+        raise ValueError(
+            f"resize needs images (N, H, W, C), (H, W, C) or channels-first; received shape "
+            f"{array.shape}."
+        )
+    if interpolation not in INTERPOLATIONS:
+        raise ValueError(
+            f"resize interpolation must be one of {', '.join(INTERPOLATIONS)}; received "
+            f"{interpolation!r}."
+        )
+    height, width = per_axis(size, 2, "size")
+    batched = array.ndim == 4
+    x = channels_last(array if batched else array[np.newaxis], data_format)
+    if 0 in x.shape[1:3]:
+        raise ValueError(f"resize needs non-empty images; received shape {array.shape}.")
+    name = array.dtype.name if interpolation == "nearest" else float_result(array.dtype.name)
+    interpolate = _nearest if interpolation == "nearest" else _linear
+    values = x.astype(compute_dtype(name))
+    for axis, target in ((1, height), (2, width)):
+        values = interpolate(values, axis, target)
+    result = restore_format(values, data_format)
+    return finish(result if batched else result[0], name)

@@ -10,7 +10,7 @@ import numpy as np
 
 from oneiros import dtypes
 from oneiros.backend.host_arrays import int_tuple
-from oneiros.backends.numpy_reference._reduce import normalize_axis
+from oneiros.backends.numpy_reference._reduction import normalize_axis
 from oneiros.backends.numpy_reference._tensor import (
     as_tensor,
     check_int,

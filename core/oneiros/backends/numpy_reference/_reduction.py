@@ -1,4 +1,4 @@
-"""Reductions, cumulative ops, sorting and top-k."""
+"""Reductions over axes: sums, extremes, variances, order statistics and their nan-ignoring forms."""
 
 from __future__ import annotations
 
@@ -17,11 +17,9 @@ from oneiros.backends.numpy_reference._tensor import (
 )
 
 __all__ = [
-    "all", "any", "argmax", "argmin", "argsort", "cumprod", "cumsum", "logsumexp", "max",
-    "mean", "min", "prod", "sort", "std", "sum", "top_k", "var",
-    "amax", "amin", "average", "count_nonzero", "median", "nanargmax", "nanargmin", "nanmax",
-    "nanmean", "nanmedian", "nanmin", "nanpercentile", "nanprod", "nanquantile", "nanstd",
-    "nansum", "nanvar", "percentile", "ptp", "quantile",
+    "all", "amax", "amin", "any", "average", "count_nonzero", "logsumexp", "max", "mean", "median", "min",
+    "nanargmax", "nanargmin", "nanmax", "nanmean", "nanmedian", "nanmin", "nanpercentile", "nanprod", "nanquantile",
+    "nanstd", "nansum", "nanvar", "percentile", "prod", "ptp", "quantile", "std", "sum", "var",
 ]
 
 Axis = Any
@@ -99,55 +97,12 @@ def _arg_reduce(fn: Any, x: Any, axis: Any, keepdims: bool) -> np.ndarray:
                   "int32")
 
 
-def argmax(x: Any, axis: Any = None, keepdims: bool = False) -> np.ndarray:
-    return _arg_reduce(np.argmax, x, axis, keepdims)
-
-
-def argmin(x: Any, axis: Any = None, keepdims: bool = False) -> np.ndarray:
-    return _arg_reduce(np.argmin, x, axis, keepdims)
-
-
 def _cumulative(fn: Any, x: Any, axis: Any) -> np.ndarray:
     array = as_tensor(x)
     name = "int32" if array.dtype.name == "bool" else array.dtype.name
     values = array.astype(compute_dtype(name), copy=False)
     with quiet():
         return finish(fn(values, axis=None if axis is None else int(axis)), name)
-
-
-def cumsum(x: Any, axis: Any = None) -> np.ndarray:
-    return _cumulative(np.cumsum, x, axis)
-
-
-def cumprod(x: Any, axis: Any = None) -> np.ndarray:
-    return _cumulative(np.cumprod, x, axis)
-
-
-def sort(x: Any, axis: int = -1) -> np.ndarray:
-    array = as_tensor(x)
-    values = array.astype(compute_dtype(array.dtype.name), copy=False)
-    return finish(np.sort(values, axis=int(axis)), array.dtype.name)
-
-
-def argsort(x: Any, axis: int = -1) -> np.ndarray:
-    array = as_tensor(x)
-    values = array.astype(compute_dtype(array.dtype.name), copy=False)
-    return finish(np.argsort(values, axis=int(axis), kind="stable"), "int32")
-
-
-def top_k(x: Any, k: int, sorted: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    array = as_tensor(x)
-    if array.ndim < 1:
-        raise ValueError(f"top_k needs a tensor of ndim >= 1; received shape {array.shape}.")
-    size = array.shape[-1]
-    if not 0 <= int(k) <= size:
-        raise ValueError(f"top_k needs 0 <= k <= {size} (the last axis); received k={k}.")
-    values = array.astype(compute_dtype(array.dtype.name), copy=False)
-    # A stable ascending sort of the reversed axis, read backwards, is descending with ties
-    # in ascending original index (NaN sorts as the largest value).
-    ascending_of_reversed = np.argsort(values[..., ::-1], axis=-1, kind="stable")
-    indices = (size - 1 - ascending_of_reversed[..., ::-1])[..., : int(k)]
-    return np.take_along_axis(array, indices, axis=-1), finish(indices, "int32")
 
 
 def amax(x: Any, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
