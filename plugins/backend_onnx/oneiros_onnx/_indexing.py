@@ -8,7 +8,7 @@ import numpy as np
 
 from oneiros_onnx._dims import DynamicDim
 from oneiros_onnx._graph import Symbol
-from oneiros_onnx._lower_gather import take
+from oneiros_onnx._shape import take
 from oneiros_onnx._trace import INT64_MIN, emit, int64s
 from oneiros_onnx._values import squeeze, unsqueeze
 from oneiros_onnx.errors import LoweringError

@@ -7,26 +7,11 @@ operators, which call these functions: the graph module then depends on no lower
 from collections.abc import Callable
 from typing import Any
 
-from oneiros_onnx import (
-    _lower_control,
-    _lower_conv,
-    _lower_core,
-    _lower_elementwise,
-    _lower_gather,
-    _lower_image,
-    _lower_linalg,
-    _lower_math,
-    _lower_nn,
-    _lower_pool,
-    _lower_random,
-    _lower_reduce,
-    _lower_shape,
-)
+from oneiros_onnx import _control, _core, _linalg, _math, _nn, _random, _reduction, _shape
 from oneiros_onnx._graph import Symbol
 from oneiros_onnx._indexing import getitem
 
-_MODULES = (_lower_control, _lower_conv, _lower_core, _lower_elementwise, _lower_gather, _lower_image, _lower_linalg,
-            _lower_math, _lower_nn, _lower_pool, _lower_random, _lower_reduce, _lower_shape)
+_MODULES = (_control, _core, _linalg, _math, _nn, _random, _reduction, _shape)
 
 globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})
 

@@ -12,7 +12,7 @@ import numpy as np
 from oneiros_onnx._dispatch import lowered
 from oneiros_onnx._dtypes import kernel_dtype
 from oneiros_onnx._graph import Symbol
-from oneiros_onnx._lower_reduce import float_values, reduce
+from oneiros_onnx._reduction import float_values, reduce
 from oneiros_onnx._trace import emit
 from oneiros_onnx._values import (
     as_dtype,

@@ -1,4 +1,5 @@
-"""Elementwise math and comparisons, promoting like ``oneiros.dtypes.result_type``.
+"""Elementwise math, comparisons, bitwise logic, arg-reductions, cumulative ops, sorting and top-k,
+promoting like ``oneiros.dtypes.result_type``.
 
 Each op computes in the dtype its ONNX Runtime kernel accepts (half floats in float32, small
 ints in int32) and casts the result back, as the numpy reference computes half floats in float32.
@@ -10,29 +11,44 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
+from oneiros_onnx._dims import DynamicDim
 from oneiros_onnx._dispatch import lowered
 from oneiros_onnx._dtypes import (
     ALL,
     ARITHMETIC,
     FLOAT_ONLY,
+    INTS,
     ORDERED,
     SIGNED_ARITHMETIC,
+    SORTABLE,
     WIDE,
+    kernel_dtype,
 )
 from oneiros_onnx._graph import Symbol
-from oneiros_onnx._trace import concrete, emit
+from oneiros_onnx._reduction import reduce
+from oneiros_onnx._trace import concrete, constant, emit, emit_many, int64s
 from oneiros_onnx._values import (
     as_dtype,
     broadcast_shapes,
     cast,
     dtype_of,
+    expand,
     float_result,
     in_kernel,
+    normalize_axis,
     operand,
+    reduced_shape,
+    reshape,
     result_type,
     shape_of,
+    tensor,
+    transpose,
+    unsqueeze,
     where,
 )
+from oneiros_onnx.errors import LoweringError
 
 Build = Callable[..., Symbol]
 EQUALITY = ALL
@@ -333,10 +349,141 @@ isfinite = lowered(_classify(
     lambda value: _not(emit("Or", [_is_nan(value), _is_inf(value)], value.shape, "bool"))), "isfinite")
 
 __all__ = [
-    "abs", "add", "arctan", "arctan2", "ceil", "clip", "cos", "cosh", "divide", "equal", "erf",
-    "exp", "expm1", "floor", "floor_divide", "greater", "greater_equal", "isfinite", "isinf",
-    "isnan", "less", "less_equal", "log", "log1p", "logical_and", "logical_not", "logical_or",
-    "logical_xor", "maximum", "minimum", "mod", "multiply", "negative", "not_equal", "power",
-    "reciprocal", "round", "rsqrt", "sign", "sin", "sinh", "sqrt", "square", "subtract", "tan",
-    "tanh",
+    "abs", "add", "arctan", "arctan2", "argmax", "argmin", "argsort", "bitwise_and", "bitwise_or", "bitwise_xor",
+    "ceil", "clip", "cos", "cosh", "cumprod", "cumsum", "divide", "equal", "erf", "exp", "expm1", "floor",
+    "floor_divide", "greater", "greater_equal", "isfinite", "isinf", "isnan", "less", "less_equal", "log", "log1p",
+    "logical_and", "logical_not", "logical_or", "logical_xor", "maximum", "minimum", "mod", "multiply", "negative",
+    "not_equal", "power", "reciprocal", "round", "rsqrt", "sign", "sin", "sinh", "sort", "sqrt", "square",
+    "subtract", "tan", "tanh", "top_k",
 ]
+
+
+def _bitwise(integer_op: str, bool_op: str, name: str) -> Any:
+    def build(shape: tuple, *inputs: Symbol) -> Symbol:
+        return emit(integer_op if inputs[0].dtype != "bool" else bool_op, list(inputs), shape, inputs[0].dtype)
+
+    def op(x: Any, y: Any) -> Symbol:
+        promoted = result_type(operand(x), operand(y))
+        if promoted not in INTS | {"bool"}:
+            raise TypeError(f"{name} needs integer (or bool) tensors; received dtype {promoted}.")
+        return elementwise(build, None, INTS | {"bool"}, x, y)
+
+    op.__name__ = name
+    return lowered(op, name)
+
+
+bitwise_and = _bitwise("BitwiseAnd", "And", "bitwise_and")
+
+
+bitwise_or = _bitwise("BitwiseOr", "Or", "bitwise_or")
+
+
+bitwise_xor = _bitwise("BitwiseXor", "Xor", "bitwise_xor")
+
+
+def _flattened(value: Symbol) -> Symbol:
+    return reshape(value, (value.size,)) if value.ndim != 1 else value
+
+
+def _arg_reduction(op_type: str) -> Callable:
+    def op(x: Any, axis: Any = None, keepdims: bool = False) -> Symbol:
+        value = tensor(x)
+        work = cast(value, kernel_dtype(value.dtype, ORDERED))
+        if axis is None:
+            flat = _flattened(work)
+            index = emit(op_type, [flat], (), "int64", axis=0, keepdims=0, select_last_index=0)
+            result = reshape(index, (1,) * value.ndim) if keepdims else index
+        else:
+            position = normalize_axis(axis, value.ndim)
+            shape = reduced_shape(value.shape, (position,), keepdims)
+            result = emit(op_type, [work], shape, "int64", axis=position, keepdims=int(keepdims),
+                          select_last_index=0)
+        return cast(result, "int32")
+
+    return op
+
+
+def _axis_or_flat(value: Symbol, axis: Any) -> tuple[Symbol, int]:
+    if axis is None:
+        return _flattened(value), 0
+    return value, normalize_axis(axis, value.ndim)
+
+
+def _top_k(value: Symbol, k: int, largest: bool, axis: int) -> tuple[Symbol, Symbol]:
+    work = cast(value, kernel_dtype(value.dtype, SORTABLE))
+    shape = tuple(k if index == axis else dim for index, dim in enumerate(value.shape))
+    values, indices = emit_many("TopK", [work, int64s([k])], [(shape, work.dtype), (shape, "int64")],
+                                axis=axis, largest=int(largest), sorted=1)
+    return cast(values, value.dtype), indices
+
+
+def _static_size(value: Symbol, axis: int, what: str) -> int:
+    size = value.shape[axis]
+    if isinstance(size, DynamicDim):
+        raise LoweringError(what, "it needs a static size along its axis")
+    return int(size)
+
+
+argmax = lowered(_arg_reduction("ArgMax"), "argmax")
+
+
+argmin = lowered(_arg_reduction("ArgMin"), "argmin")
+
+
+@lowered
+def cumsum(x: Any, axis: Any = None) -> Symbol:
+    value = tensor(x)
+    name = "int32" if value.dtype == "bool" else value.dtype
+    values, position = _axis_or_flat(cast(value, name), axis)
+    work = cast(values, kernel_dtype(name, WIDE))
+    total = emit("CumSum", [work, constant(position, "int64")], work.shape, work.dtype)
+    return cast(total, name)
+
+
+@lowered
+def cumprod(x: Any, axis: Any = None) -> Symbol:
+    value = tensor(x)
+    name = "int32" if value.dtype == "bool" else value.dtype
+    values, position = _axis_or_flat(cast(value, name), axis)
+    size = values.shape[position]
+    if isinstance(size, DynamicDim):
+        raise LoweringError("cumprod", "it needs a static size along its axis")
+    work = cast(values, kernel_dtype(name, WIDE))
+    last = work.ndim - 1
+    order = [a for a in range(work.ndim) if a != position] + [position]
+    moved = transpose(work, order)
+    # Row i of a (size, size) grid holds x[0..i] and ones after: its product is cumprod[i].
+    grid = expand(unsqueeze(moved, [last]), (*moved.shape, size))
+    lower = constant(np.tril(np.ones((size, size), bool)), "bool")
+    masked = where(lower, grid, as_dtype(1, work.dtype))
+    products = reduce("ReduceProd", masked, (last + 1,), False)
+    inverse = list(np.argsort(order))
+    return cast(transpose(products, inverse), name)
+
+
+@lowered
+def sort(x: Any, axis: int = -1) -> Symbol:
+    value = tensor(x)
+    position = normalize_axis(axis, value.ndim)
+    # TopK keeps equal values in index order, so ascending TopK is a stable sort.
+    return _top_k(value, _static_size(value, position, "sort"), False, position)[0]
+
+
+@lowered
+def argsort(x: Any, axis: int = -1) -> Symbol:
+    value = tensor(x)
+    position = normalize_axis(axis, value.ndim)
+    return cast(_top_k(value, _static_size(value, position, "argsort"), False, position)[1], "int32")
+
+
+@lowered
+def top_k(x: Any, k: int, sorted: bool = True) -> tuple[Symbol, Symbol]:
+    value = tensor(x)
+    if value.ndim < 1:
+        raise ValueError(f"top_k needs a tensor of ndim >= 1; received shape {shape_of(value)}.")
+    size = _static_size(value, value.ndim - 1, "top_k")
+    count = int(k)
+    if not 0 <= count <= size:
+        raise ValueError(f"top_k needs 0 <= k <= {size} (the last axis); received k={k}.")
+    values, indices = _top_k(value, count, True, value.ndim - 1)
+    return values, cast(indices, "int32")

@@ -17,7 +17,7 @@ from oneiros.backends.numpy_reference import ops as host
 from oneiros_onnx._dims import DynamicDim, has_dynamic
 from oneiros_onnx._dispatch import lowered
 from oneiros_onnx._graph import Symbol
-from oneiros_onnx._lower_shape import stack
+from oneiros_onnx._shape import stack
 from oneiros_onnx._trace import concrete, emit, is_symbolic, lift
 from oneiros_onnx._values import as_dtype, cast as cast_symbol, dtype_name, dtype_of, filled, operand, shape_of
 from oneiros_onnx.errors import LoweringError
