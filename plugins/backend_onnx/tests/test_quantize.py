@@ -90,9 +90,47 @@ def test_static_int8_keeps_the_accuracy_in_under_a_third_of_the_bytes(exported: 
     assert accuracy["float32"] > 0.9, accuracy
     assert abs(accuracy["static"] - accuracy["float32"]) <= 0.003, accuracy
     assert paths["static"].stat().st_size <= 0.30 * paths["float32"].stat().st_size
-    int8_weights = [tensor.name for tensor in onnx.load(str(paths["static"])).graph.initializer
-                    if tensor.data_type == onnx.TensorProto.INT8 and len(tensor.dims) >= 2]
-    assert len(int8_weights) == 3, int8_weights
+
+
+def test_static_int8_keeps_the_one_channel_convolution_float32(exported: dict[str, Any]) -> None:
+    """The first Conv2D reads 1 channel (9 products per output): it stays float32 with its pooling
+    and activation, and ONNX Runtime quantizes only the pooled tensor for the int8 Conv2D after it."""
+    path = exported["paths"]["static"]
+    kernels = {tuple(tensor.dims): tensor.data_type for tensor in onnx.load(str(path)).graph.initializer
+               if len(tensor.dims) == 4}
+    assert kernels == {(32, 1, 3, 3): onnx.TensorProto.FLOAT, (64, 32, 3, 3): onnx.TensorProto.INT8}, kernels
+    options = ort.SessionOptions()
+    options.optimized_model_filepath = str(path.with_suffix(".optimized.onnx"))
+    ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    kinds = [node.op_type for node in onnx.load(options.optimized_model_filepath).graph.node]
+    assert kinds.index("QuantizeLinear") > kinds.index("MaxPool") and "QLinearConv" in kinds, kinds
+
+
+def test_pooling_moves_before_the_activation_of_a_float_convolution() -> None:
+    """Conv(1 channel) -> Relu -> MaxPool becomes Conv -> MaxPool -> Relu, and the graph computes
+    what it did (ONNX Runtime runs both)."""
+    from onnx import helper, numpy_helper
+
+    from oneiros_onnx.quantize import _float_start
+
+    rng = np.random.default_rng(0)
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["x", "kernel"], ["convolved"]), helper.make_node("Relu", ["convolved"], ["active"]),
+         helper.make_node("MaxPool", ["active"], ["pooled"], kernel_shape=[2, 2], strides=[2, 2])], "shallow",
+        [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [None, 1, 8, 8])],
+        [helper.make_tensor_value_info("pooled", onnx.TensorProto.FLOAT, [None, 4, 3, 3])],
+        [numpy_helper.from_array(rng.normal(size=(4, 1, 3, 3)).astype(np.float32), "kernel")])
+    original = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], ir_version=8)
+    rewritten = onnx.ModelProto()
+    rewritten.CopyFrom(original)
+    kept = _float_start(rewritten)
+    onnx.checker.check_model(rewritten, full_check=True)
+    assert [node.op_type for node in rewritten.graph.node] == ["Conv", "MaxPool", "Relu"]
+    assert sorted(kept) == sorted(node.name for node in rewritten.graph.node)
+    x = rng.normal(size=(3, 1, 8, 8)).astype(np.float32)
+    outputs = [ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
+               for model in (original, rewritten)]
+    np.testing.assert_array_equal(outputs[1], outputs[0])
 
 
 def test_the_export_records_how_it_quantized(exported: dict[str, Any], digits: dict[str, np.ndarray]) -> None:
