@@ -1,7 +1,8 @@
 """How ``jit`` runs a traced graph: ``ONEIROS_PYTENSOR_LINKER`` = c (default), perform or numba.
 
 c: PyTensor's ``fast_run`` rewrites (elementwise fusion, products as BLAS ``Dot22``/``Gemm``,
-inplace updates), then its C VM, linked to the system OpenBLAS (Debian's ``libopenblas-dev``).
+inplace updates) with this backend's own (softmax inlined, Adam's fused update in place; see
+:data:`OWN_REWRITES`), then its C VM, linked to the system OpenBLAS (Debian's ``libopenblas-dev``).
 Where no BLAS links it warns once and runs perform instead: PyTensor's C products without BLAS
 are loops far slower than numpy's. Its modules are compiled into
 ``$ONEIROS_HOME/cache/pytensor`` (unless ``PYTENSOR_FLAGS`` names a compiledir), so a second run
@@ -23,9 +24,15 @@ from pathlib import Path
 
 import pytensor
 from oneiros._settings import home
+from pytensor.compile import optdb
 from pytensor.compile.mode import Mode, get_mode
 from pytensor.configdefaults import _default_compiledir
+from pytensor.graph.rewriting.basic import node_rewriter
 from pytensor.link.vm import VMLinker
+from pytensor.tensor.rewriting.ofg import inline_ofg_node
+from pytensor.tensor.special import LogSoftmax, Softmax
+
+from oneiros_pytensor import _fused_updates
 
 LINKERS = ("c", "perform", "numba")
 DEFAULT_LINKER = "c"
@@ -76,11 +83,30 @@ def loop_body_mode(name: str) -> Mode:
     return Mode(linker=VMLinker(use_cloop=False, c_thunks=False), optimizer=None)
 
 
+OWN_REWRITES = _fused_updates.FUSED_TAG
+"""The tag of this backend's rewrites, which only its C mode includes."""
+
+
+@node_rewriter([Softmax, LogSoftmax])
+def _inline_softmax(fgraph: object, node: object) -> list:
+    """PyTensor 3 keeps softmax as a graph-holding op with no C code: the C VM would call back
+    into Python for it (1 ms of the MLP's 13 ms step). Its inner graph is elementwise ops and
+    reductions, which have C code and fuse with their neighbours."""
+    return inline_ofg_node(node)
+
+
+@functools.cache
+def _register_rewrites() -> None:
+    optdb["specialize"].register(_inline_softmax.__name__, _inline_softmax, OWN_REWRITES)
+    _fused_updates.register_rewrites()
+
+
 @functools.cache
 def compile_mode(name: str) -> Mode | None:
     """The PyTensor mode compiling for linker ``name``; None for perform (nothing compiles)."""
     if name == "numba":
         return get_mode("NUMBA")
     if name == "c" and blas_links():
-        return Mode(linker="cvm", optimizer="fast_run")
+        _register_rewrites()
+        return Mode(linker="cvm", optimizer="fast_run").including(OWN_REWRITES)
     return None

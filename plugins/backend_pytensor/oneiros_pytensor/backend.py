@@ -4,7 +4,7 @@ updating donated state in place (see ``_compiled``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -17,8 +17,9 @@ from pytensor.graph.replace import graph_replace
 
 from oneiros_pytensor import ops as pytensor_ops
 from oneiros_pytensor._compiled import Compiled
+from oneiros_pytensor._fused_updates import fused_update
 from oneiros_pytensor._graph import any_traced, evaluate_tree
-from oneiros_pytensor._linker import use_oneiros_compiledir
+from oneiros_pytensor._linker import linker_name, use_oneiros_compiledir
 from oneiros_pytensor._tensors import as_numpy, static_shape, tensor
 
 
@@ -94,3 +95,9 @@ class PytensorBackend(Backend):
 
     def jit(self, fn: Callable, donate_argnums: Sequence[int] = ()) -> Callable:
         return Compiled(fn, donate_argnums)
+
+    def fused_optimizer_update(self, rule: str, hyperparameters: Mapping[str, Any],
+                               param_dtypes: Sequence[str]) -> Callable | None:
+        if linker_name() == "numba":
+            return None  # the fused op has no Numba code (object mode); Numba fuses the rule's ops itself
+        return fused_update(rule, hyperparameters, param_dtypes)
