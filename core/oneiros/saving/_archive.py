@@ -30,11 +30,13 @@ def write_archive(path: str | Path, members: dict[str, bytes], names: tuple[str,
     return atomic_write(path, write)
 
 
-def _check_name(name: str, names: tuple[str, ...]) -> None:
+def _check_name(name: str, names: tuple[str, ...], folder: str | None) -> None:
+    in_folder = folder is not None and name.startswith(folder) and len(name) > len(folder)
     if (name.startswith(("/", "\\")) or "\\" in name or ".." in name.split("/") or ":" in name
-            or name not in names):
+            or not (name in names or in_folder)):
+        extra = f", and files under {folder}" if folder else ""
         raise ArchiveSecurityError(f"Archive member {name!r} is not allowed; a model file holds exactly "
-                                   f"{', '.join(names)}.")
+                                   f"{', '.join(names)}{extra}.")
 
 
 def member_names(path: str | Path, limits: LoadLimits) -> list[str]:
@@ -50,9 +52,10 @@ def member_names(path: str | Path, limits: LoadLimits) -> list[str]:
 
 
 def read_archive(path: str | Path, limits: LoadLimits, names: tuple[str, ...] = MEMBERS,
-                 weights: str = WEIGHTS) -> dict[str, bytes]:
-    """The members ``names`` of a model archive, after checking names, kinds and sizes (the
-    ``weights`` member may be as large as the weights limit, the others as the config limit)."""
+                 weights: str = WEIGHTS, folder: str | None = None) -> dict[str, bytes]:
+    """The members ``names`` of a model archive, and the files under ``folder`` when given (Keras's
+    ``assets/``), after checking names, kinds and sizes (the ``weights`` member may be as large as
+    the weights limit, the others as the config limit)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -67,8 +70,9 @@ def read_archive(path: str | Path, limits: LoadLimits, names: tuple[str, ...] = 
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, IndexError, KeyError, OverflowError) as exc:
         raise CorruptFileError(f"{path} is not a readable model archive: {exc}.") from None
     seen = []
+    infos = [info for info in infos if not (folder and info.is_dir() and info.filename.startswith(folder))]
     for info in infos:
-        _check_name(info.filename, names)
+        _check_name(info.filename, names, folder)
         if stat.S_ISLNK(info.external_attr >> 16) or info.is_dir():
             raise ArchiveSecurityError(f"Archive member {info.filename!r} is a link or folder; only files are allowed.")
         if info.filename in seen:

@@ -10,7 +10,7 @@ import numpy as np
 
 from oneiros.saving import _archive, _h5
 from oneiros.saving._atomic import atomic_write
-from oneiros.saving._keras_files import CONFIG, MEMBERS, METADATA, WEIGHTS, variable_paths
+from oneiros.saving._keras_files import ASSETS, CONFIG, MEMBERS, METADATA, WEIGHTS, variable_paths
 from oneiros.saving._limits import DEFAULT_LIMITS, LoadLimits, parse_json
 
 Weights = dict[str, Any]
@@ -36,7 +36,7 @@ class KerasFileEditor:
         self.filepath = str(filepath)
         self.config = self.metadata = None
         if self.filepath.endswith(".keras"):
-            members = _archive.read_archive(self.filepath, limits, MEMBERS, WEIGHTS)
+            members = _archive.read_archive(self.filepath, limits, MEMBERS, WEIGHTS, ASSETS)
             self.config = parse_json(members[CONFIG], CONFIG, limits)
             self.metadata = parse_json(members[METADATA], METADATA, limits)
             data = members[WEIGHTS]

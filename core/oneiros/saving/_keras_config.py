@@ -28,6 +28,8 @@ NEUTRAL_KERAS_ARGUMENTS: dict[str, Any] = {
     "renorm_momentum": ANY_VALUE, "synchronized": (False,), "autocast": (True,), "input_spec": (None,),
     "use_gate": (False,), "fill_mode": ("constant",), "fill_value": (0, 0.0), "antialias": (False,),
     "sliding_window": (None,), "flash_attention": (None,), "seed": (None,),
+    "vocabulary_size": ANY_VALUE, "oov_method": ("floormod",), "vocabulary_dtype": ("int32", "int64", "string"),
+    "salt": (None,),
 }
 """Keras layer arguments Oneiros does not have, and the values at which dropping them changes nothing."""
 KERAS_OPS_MODULE = "keras.src.ops."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 import numpy as np
@@ -22,6 +22,9 @@ class IndexLookup(Layer):
 
     The vocabulary (and idf weights) live in the config, so a saved model restores them.
     """
+
+    asset_token_type: Callable[[str], Hashable] = str
+    """How a line of a Keras vocabulary file becomes a token."""
 
     def __init__(self, *, max_tokens: int | None, num_oov_indices: int, mask_token: Hashable | None,
                  oov_token: Hashable, vocabulary: Any, idf_weights: Any, invert: bool, output_mode: str,
@@ -59,6 +62,10 @@ class IndexLookup(Layer):
 
     def set_vocabulary(self, vocabulary: Any, idf_weights: Any = None) -> None:
         self._table.set_vocabulary(vocabulary, idf_weights, convert=self._convert_token)
+
+    def load_keras_assets(self, files: Mapping[str, bytes]) -> None:
+        """The adapted vocabulary of a Keras ``.keras`` file (``assets/<layer path>/vocabulary.txt``)."""
+        self._table.load_asset(files, lambda line: self._convert_token(self.asset_token_type(line)))
 
     def adapt(self, data: Any, steps: int | None = None) -> None:
         """Learns the vocabulary from ``data`` (a list, an array or an ``oneiros.data.Dataset``):

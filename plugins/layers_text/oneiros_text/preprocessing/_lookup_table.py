@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -114,6 +114,18 @@ class LookupTable:
         self.tokens = learned
         self.index = {token: self.token_start + position for position, token in enumerate(learned)}
         self.idf = weights
+
+    def load_asset(self, files: Mapping[str, bytes], parse: Callable[[str], Hashable]) -> None:
+        """The vocabulary Keras saved beside the config (``vocabulary.txt``: a token per line, the
+        special tokens first, each line read with ``parse``); a vocabulary the config gave wins, as
+        in Keras."""
+        content = files.get("vocabulary.txt")
+        if content is None or self.has_vocabulary:
+            return
+        lines = content.decode("utf-8").splitlines()
+        while lines and lines[-1] == "":
+            lines.pop()
+        self.set_vocabulary([parse(line) for line in lines])
 
     def _check_tokens(self, tokens: list, specials: list) -> None:
         counts = Counter(tokens)

@@ -34,6 +34,8 @@ class IntegerLookup(IndexLookup):
         layer(np.array([[12, 1138], [42, 36]]))       # [[1, 3], [0, 2]]
     """
 
+    asset_token_type = int
+
     def __init__(self, max_tokens: int | None = None, num_oov_indices: int = 1, mask_token: int | None = None,
                  oov_token: int = -1, vocabulary: Any = None, idf_weights: Any = None, invert: bool = False,
                  output_mode: str = "int", pad_to_max_tokens: bool = False, **kwargs: Any):

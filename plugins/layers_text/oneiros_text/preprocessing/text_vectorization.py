@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -90,6 +91,10 @@ class TextVectorization(Layer):
 
     def set_vocabulary(self, vocabulary: Any, idf_weights: Any = None) -> None:
         self._table.set_vocabulary(vocabulary, idf_weights, convert=str)
+
+    def load_keras_assets(self, files: Mapping[str, bytes]) -> None:
+        """The adapted vocabulary of a Keras ``.keras`` file (``assets/<layer path>/vocabulary.txt``)."""
+        self._table.load_asset(files, str)
 
     def adapt(self, data: Any, steps: int | None = None) -> None:
         """Learns the vocabulary (and idf weights) from ``data``: a list or array of strings, or an
