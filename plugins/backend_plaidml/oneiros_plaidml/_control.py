@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
 from oneiros._tree import tree_leaves, tree_map
 from oneiros.backend.eager_loops import EagerArrays, check_carry, eager_fori_loop, eager_scan
 
-from oneiros_plaidml._elementwise import where
-from oneiros_plaidml._shape import stack as stack_tensors
+from oneiros_plaidml._shape import stack as stack_tensors, where
 from oneiros_plaidml._tensor import as_tensor, host_tensor
 
 

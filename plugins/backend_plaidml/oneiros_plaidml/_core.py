@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from oneiros import dtypes
 from oneiros.backend.host_arrays import int_tuple
 
 from oneiros_plaidml._engine import tile_dtype
-from oneiros_plaidml._tensor import PlaidTensor, as_tensor, cast_expression, emit, host_tensor
+from oneiros_plaidml._tensor import PlaidTensor, as_tensor, cast_expression, elementwise, emit, host_tensor
 
 
 def convert_to_tensor(x: Any, dtype: Any = None) -> PlaidTensor:
@@ -93,5 +94,17 @@ def stop_gradient(x: Any) -> PlaidTensor:
     return emit(f"O = {cast_expression('I0', x.dtype)};", [x], x.shape, x.dtype)
 
 
-__all__ = ["arange", "convert_to_tensor", "dtype", "eye", "full", "full_like", "is_tensor", "linspace", "ones",
-           "ones_like", "shape", "stop_gradient", "to_numpy", "zeros", "zeros_like"]
+__all__ = [
+    "arange", "cast", "convert_to_tensor", "dtype", "eye", "full", "full_like", "is_tensor", "linspace", "ones",
+    "ones_like", "shape", "stop_gradient", "to_numpy", "zeros", "zeros_like",
+]
+
+
+def cast(x: Any, dtype: Any) -> PlaidTensor:
+    x, name = as_tensor(x), dtypes.name_of(dtype)
+    if name == x.dtype:
+        return x
+    if x.dtype in dtypes.FLOATS and name not in dtypes.FLOATS and name != "bool":
+        # Tile rounds to nearest on float->int; the contract truncates toward zero.
+        return elementwise(cast_expression("I0 < 0 ? ceil(I0) : floor(I0)", name), [x], x.shape, name)
+    return elementwise("I0", [x], x.shape, name)

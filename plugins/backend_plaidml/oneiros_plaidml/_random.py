@@ -11,12 +11,13 @@ import math
 from typing import Any
 
 import numpy as np
+
 from oneiros import dtypes
 from oneiros.backend.host_arrays import int_tuple
 
-from oneiros_plaidml._elementwise import cast, multiply, where
-from oneiros_plaidml._reduce import argmax, argsort
-from oneiros_plaidml._shape import broadcast_to, reshape, take
+from oneiros_plaidml._core import cast
+from oneiros_plaidml._math import argmax, argsort, multiply
+from oneiros_plaidml._shape import broadcast_to, reshape, take, where
 from oneiros_plaidml._tensor import PlaidTensor, as_tensor, cast_expression, emit, host_tensor, position
 
 _MASK = 0xFFFFFFFF

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+
 from oneiros import dtypes
 from oneiros.backend.host_arrays import int_tuple
 
-from oneiros_plaidml._elementwise import cast, where
+from oneiros_plaidml._core import cast
+from oneiros_plaidml._kernels import _operands, _result_dtype, _shape
 from oneiros_plaidml._tensor import PlaidTensor, as_tensor, broadcast, cast_expression, emit, host_tensor, position
 
 
@@ -167,6 +169,15 @@ def strided(x: PlaidTensor, starts: Sequence[int], steps: Sequence[int], sizes: 
         return x
     source = [f"{start} + {step} * i{axis}" for axis, (start, step) in enumerate(zip(starts, steps))]
     return gather_map(x, sizes, source)
+
+
+def where(condition: Any, x1: Any, x2: Any) -> PlaidTensor:
+    dtype = _result_dtype(x1, x2)
+    tensors = [as_tensor(condition)] + _operands((x1, x2), dtype)
+    body = (f"C = as_bool(I0); A = {cast_expression('I1', dtype, tensors[1].dtype)}; "
+            f"B = {cast_expression('I2', dtype, tensors[2].dtype)}; "
+            f"O = C ? A : B;")
+    return emit(body, tensors, _shape(tensors), dtype)
 
 
 def slice_update(x: Any, start_indices: Any, updates: Any) -> PlaidTensor:
@@ -463,21 +474,8 @@ def getitem(x: PlaidTensor, key: Any) -> PlaidTensor:
     return reshape(strided(x, starts, steps, sizes), final_shape)
 
 
-def one_hot(x: Any, num_classes: int, axis: int = -1, dtype: Any = "float32") -> PlaidTensor:
-    x = as_tensor(x)
-    if x.dtype not in dtypes.SIGNED + dtypes.UNSIGNED or int(num_classes) < 1:
-        raise ValueError(f"one_hot needs integer classes and num_classes >= 1; received {x.dtype}, {num_classes}")
-    name = dtypes.name_of(dtype)
-    axis = normalize_axis(axis, x.ndim + 1)
-    expanded = expand_dims(x, axis)
-    classes_shape = [1] * expanded.ndim
-    classes_shape[axis] = int(num_classes)
-    classes = host_tensor(np.arange(int(num_classes), dtype=np.int32).reshape(classes_shape))
-    shape = list(x.shape)
-    shape.insert(axis, int(num_classes))
-    return emit(f"O = {cast_expression('as_int(I0, 32) == I1', name)};", [expanded, classes], shape, name)
-
-
-__all__ = ["broadcast_to", "concatenate", "expand_dims", "flip", "moveaxis", "one_hot", "pad", "repeat", "reshape",
-           "scatter", "scatter_update", "segment_max", "segment_sum", "slice", "slice_update", "split", "squeeze",
-           "stack", "take", "take_along_axis", "tile", "transpose"]
+__all__ = [
+    "broadcast_to", "concatenate", "expand_dims", "flip", "moveaxis", "pad", "repeat", "reshape", "scatter",
+    "scatter_update", "segment_max", "segment_sum", "slice", "slice_update", "split", "squeeze", "stack", "take",
+    "take_along_axis", "tile", "transpose", "where",
+]

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import plaidml
 import plaidml.tile as tile
+
 from oneiros import dtypes
 from oneiros.backend.host_arrays import narrowed_numpy
 
@@ -95,7 +96,7 @@ def as_tensor(value: Any, dtype: str | None = None) -> PlaidTensor:
     """``value`` (a tensor, numpy array or Python number) as a tensor, cast to ``dtype`` if given."""
     if isinstance(value, PlaidTensor):
         if dtype is not None and dtypes.name_of(dtype) != value.dtype:
-            from oneiros_plaidml._elementwise import cast
+            from oneiros_plaidml._core import cast
 
             return cast(value, dtype)
         return value

@@ -1,4 +1,5 @@
-"""Convolution, pooling and resizing as Tile contractions (windows outside the input are skipped)."""
+"""Activations as Tile expressions; softmax, moments, one-hot, convolution, pooling and resizing as Tile
+contractions (windows outside the input are skipped)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import math
 from typing import Any
 
 import numpy as np
+
 from oneiros import dtypes
 from oneiros.backend.geometry import (
     check_format,
@@ -19,10 +21,18 @@ from oneiros.backend.geometry import (
 )
 from oneiros.backend.resampling import linear_neighbours, nearest_indices
 
-from oneiros_plaidml._elementwise import add, cast, multiply
-from oneiros_plaidml._reduce import _float
-from oneiros_plaidml._shape import flip, moveaxis, reshape, take
+from oneiros_plaidml._core import cast
+from oneiros_plaidml._kernels import ERF, SOFTPLUS, _activation, _float_kind, _unary, apply
+from oneiros_plaidml._math import add, divide, exp, log, multiply, reduce, subtract
+from oneiros_plaidml._reduction import _finite_max, _float, mean, var
+from oneiros_plaidml._shape import expand_dims, flip, moveaxis, normalize_axis, reshape, take
 from oneiros_plaidml._tensor import PlaidTensor, as_tensor, cast_expression, emit, host_tensor
+
+__all__ = [
+    "average_pool", "conv", "conv_transpose", "depthwise_conv", "elu", "gelu", "hard_sigmoid", "hard_silu",
+    "leaky_relu", "log_sigmoid", "log_softmax", "max_pool", "mish", "moments", "one_hot", "relu", "relu6", "resize",
+    "selu", "sigmoid", "silu", "softmax", "softplus", "softsign",
+]
 
 
 def _channels_last(x: PlaidTensor, data_format: str) -> PlaidTensor:
@@ -182,4 +192,84 @@ def resize(images: Any, size: Any, interpolation: str = "bilinear", data_format:
     return cast(values, x.dtype if interpolation == "nearest" else values.dtype) if math.prod(values.shape) else values
 
 
-__all__ = ["average_pool", "conv", "conv_transpose", "depthwise_conv", "max_pool", "resize"]
+relu = _activation("R = relu(A);")
+
+
+relu6 = _activation("P = A > 0 ? A : 0; R = P < 6 ? P : 6;")
+
+
+silu = _activation("R = A / (1 + exp(-A));")
+
+
+softplus = _activation(SOFTPLUS)
+
+
+softsign = _activation("D = A < 0 ? 1 - A : 1 + A; R = A / D;")
+
+
+sigmoid = _activation("E = exp(A < 0 ? A : -A); R = A < 0 ? E / (1 + E) : 1 / (1 + E);")
+
+
+hard_sigmoid = _activation("H = A / 6 + 0.5; L = H < 0 ? 0 : H; R = L > 1 ? 1 : L;")
+
+
+hard_silu = _activation("H = A / 6 + 0.5; L = H < 0 ? 0 : H; R = A * (L > 1 ? 1 : L);")
+
+
+log_sigmoid = _activation("M = A < 0 ? A : 0; N = A < 0 ? A : -A; R = M - log(1 + exp(N));")
+
+
+mish = _activation(SOFTPLUS.replace("R =", "P =") + " R = A * tanh(P);")
+
+
+selu = _activation("E = 1.6732632423543772 * (exp(A) - 1); R = 1.0507009873554805 * (A > 0 ? A : E);")
+
+
+def leaky_relu(x: Any, negative_slope: float = 0.2) -> PlaidTensor:
+    x = as_tensor(x)
+    dtype = _float_kind(x.dtype)
+    return apply("R = A >= 0 ? A : A * B;", (x, float(negative_slope)), dtype, dtype)
+
+
+def elu(x: Any, alpha: float = 1.0) -> PlaidTensor:
+    dtype = _float_kind(as_tensor(x).dtype)
+    return apply("R = A > 0 ? A : B * (exp(A) - 1);", (as_tensor(x), float(alpha)), dtype, dtype)
+
+
+def gelu(x: Any, approximate: bool = True) -> PlaidTensor:
+    if approximate:
+        return _unary("T = tanh(0.7978845608028654 * (A + 0.044715 * A * A * A)); R = 0.5 * A * (1 + T);",
+                      "float")(x)
+    exact = ERF.replace("X = S * A", "X = S * A * 0.7071067811865476").replace("R = S *", "Q = S *")
+    return _unary(exact + " R = 0.5 * A * (1 + Q);", "float")(x)
+
+
+def softmax(x: Any, axis: Any = -1) -> PlaidTensor:
+    x = _float(as_tensor(x))
+    shifted = exp(subtract(x, _finite_max(x, axis)))
+    return divide(shifted, reduce(shifted, axis, True, "sum", x.dtype))
+
+
+def log_softmax(x: Any, axis: Any = -1) -> PlaidTensor:
+    x = _float(as_tensor(x))
+    shifted = subtract(x, _finite_max(x, axis))
+    return subtract(shifted, log(reduce(exp(shifted), axis, True, "sum", x.dtype)))
+
+
+def moments(x: Any, axes: Any, keepdims: bool = False) -> tuple[PlaidTensor, PlaidTensor]:
+    return mean(x, axes, keepdims), var(x, axes, keepdims)
+
+
+def one_hot(x: Any, num_classes: int, axis: int = -1, dtype: Any = "float32") -> PlaidTensor:
+    x = as_tensor(x)
+    if x.dtype not in dtypes.SIGNED + dtypes.UNSIGNED or int(num_classes) < 1:
+        raise ValueError(f"one_hot needs integer classes and num_classes >= 1; received {x.dtype}, {num_classes}")
+    name = dtypes.name_of(dtype)
+    axis = normalize_axis(axis, x.ndim + 1)
+    expanded = expand_dims(x, axis)
+    classes_shape = [1] * expanded.ndim
+    classes_shape[axis] = int(num_classes)
+    classes = host_tensor(np.arange(int(num_classes), dtype=np.int32).reshape(classes_shape))
+    shape = list(x.shape)
+    shape.insert(axis, int(num_classes))
+    return emit(f"O = {cast_expression('as_int(I0, 32) == I1', name)};", [expanded, classes], shape, name)
