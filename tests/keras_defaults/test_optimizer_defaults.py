@@ -12,10 +12,9 @@ from oneiros import ops, optimizers
 
 NAMES = ["Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lamb", "Lion", "Nadam",
          "RMSprop", "SGD"]
-# Keras's training-loop knobs (moving averages of weights, gradient accumulation, loss scaling),
-# all off by default; Oneiros has no such arguments.
-KERAS_ONLY = {"use_ema", "ema_momentum", "ema_overwrite_frequency", "gradient_accumulation_steps",
-              "loss_scale_factor"}
+# Keras's training-loop knobs (gradient accumulation, loss scaling), off by default; Oneiros has no
+# such arguments (moving averages of weights it has: use_ema and its two companions).
+KERAS_ONLY = {"gradient_accumulation_steps", "loss_scale_factor"}
 STEPS = 20
 # The default-argument trajectories of the optimizers programs use most; every optimizer's
 # trajectory with other arguments is checked against Keras in tests/optimizers/test_keras_parity.py.

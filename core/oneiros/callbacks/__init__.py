@@ -20,6 +20,7 @@ BUILTINS: list = [
     "oneiros.callbacks._backup_and_restore:BackupAndRestore",
     "oneiros.callbacks._remote_monitor:RemoteMonitor",
     "oneiros.callbacks._tensorboard:TensorBoard",
+    "oneiros.callbacks._swap_ema_weights:SwapEMAWeights",
 ]
 """What the core registers through ``register_callbacks``, as lazy ``"module:Name"`` references (an
 ``(alias, reference)`` pair registers an alias), so plugin discovery imports none of them."""

@@ -19,6 +19,7 @@ from oneiros.distribution import current as current_distribution
 from oneiros.layers._symbolic import flatten
 from oneiros.models._interrupts import StepGuard
 from oneiros.models._choices import choice_key
+from oneiros.models._execution import requested_steps
 from oneiros.models._pipeline import AUTO, choose_prediction_steps, choose_steps_per_execution, prefetched
 from oneiros.models._target_checks import check_targets
 
@@ -143,7 +144,8 @@ def fit(model: Model, *, x: Any, y: Any, batch_size: int | None, epochs: int, ve
     sync_every_batch = callback_list.needs_weights_per_batch()
     distribution = current_distribution()
     search = None
-    if trainer.config.steps_per_execution == AUTO and distribution is None and not sync_every_batch:
+    requested = requested_steps(model, trainer.config.steps_per_execution)
+    if requested == AUTO and distribution is None and not sync_every_batch:
         search = trainer.fusion_search
         first = _peek(adapter)
         if first is not None:
@@ -151,7 +153,7 @@ def fit(model: Model, *, x: Any, y: Any, batch_size: int | None, epochs: int, ve
             search.recall(choice_key(model, "train", first, trainer.backend, trainer.config), first)
         spe = search.current
     else:
-        spe = trainer.training_steps.resolve(trainer.config.steps_per_execution,
+        spe = trainer.training_steps.resolve(requested,
                                              lambda: choose_steps_per_execution(trainer, adapter, sync_every_batch))
     params["steps_per_execution"] = spe
     model.stop_training = False
@@ -168,6 +170,8 @@ def fit(model: Model, *, x: Any, y: Any, batch_size: int | None, epochs: int, ve
         try:
             for epoch in range(initial_epoch, epochs):
                 callback_list.call("on_epoch_begin", epoch, None)
+                if state is not None and callback_list.wants("on_epoch_begin"):
+                    state = _with_synced_variables(trainer, state)
                 step = 0
                 logs: dict[str, Any] = {}
                 groups = adapter.stacked_batches(epoch, spe) if search is None else search.groups(adapter, epoch)
@@ -202,11 +206,14 @@ def fit(model: Model, *, x: Any, y: Any, batch_size: int | None, epochs: int, ve
                     epoch_logs.update({f"val_{key}": value for key, value in validation_logs.items()})
                 callback_list.call("on_epoch_end", epoch, epoch_logs)
                 state = trainer.apply_learning_rate_change(_with_synced_variables(trainer, state))
+                trainer.optimizer_state = state.optimizer_state  # what the next epoch's callbacks see
                 if model.stop_training:
                     break
         finally:
             if state is not None:
                 trainer.sync(state)
+            if epochs > 0 and trainer.prepared:  # Keras's rule: after every fit of at least one epoch
+                trainer.config.optimizer.finalize_variable_values(trainer.trainable)
     if search is not None:
         params["steps_per_execution"] = search.current
     callback_list.call("on_train_end", epoch_logs)
@@ -231,8 +238,9 @@ def _prepare(trainer: Any, batch: Any, count: int, adapter: Any) -> None:
 
 
 def _with_synced_variables(trainer: Any, state: Any) -> Any:
-    """Callbacks may have changed weights (e.g. restoring the best ones): take them back."""
-    return trainer.state_from_variables(state.optimizer_state, state.metric_states)
+    """Callbacks may have changed weights (e.g. restoring the best ones) and the optimizer state
+    (SwapEMAWeights): take them back."""
+    return trainer.state_from_variables(trainer.optimizer_state, state.metric_states)
 
 
 def _reset_metrics(trainer: Any, state: Any) -> Any:
@@ -254,7 +262,7 @@ def _evaluate_adapter(model: Model, trainer: Any, adapter: Any, verbose: int, ca
                                                                                      params)
     per_batch_callbacks = callback_list.needs_weights_per_batch()
     spe = trainer.evaluation_steps.resolve(
-        trainer.config.steps_per_execution,
+        requested_steps(model, trainer.config.steps_per_execution),
         lambda: choose_steps_per_execution(trainer, adapter, per_batch_callbacks, evaluation=True))
     params["steps_per_execution"] = spe
     callback_list.call("on_test_begin", None)
@@ -308,7 +316,7 @@ def predict(model: Model, x: Any, *, batch_size: int | None, verbose: Any, steps
     distribution = current_distribution()
     fetch = ops.to_numpy if distribution is None else distribution.fetch
     requested = model.compiled.steps_per_execution if model.compiled is not None else AUTO
-    spe = 1 if distribution is not None else predictor.steps.resolve(
+    spe = 1 if distribution is not None or predictor.eager else predictor.steps.resolve(
         requested, lambda: choose_prediction_steps(predictor, adapter))
     params["steps_per_execution"] = spe
     callback_list.call("on_predict_begin", None)

@@ -39,6 +39,8 @@ class Adam(Optimizer):
     ``param -= lr * sqrt(1 - beta_2**t) / (1 - beta_1**t) * m / (sqrt(v) + epsilon)``.
     With ``amsgrad`` the running maximum of ``v`` replaces ``v``."""
 
+    keras_slot_groups = (("momentum", "velocity"), ("velocity_hat",))
+
     def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: float = 1e-7, amsgrad: bool = False, weight_decay: float | None = None,
                  clipnorm: float | None = None, clipvalue: float | None = None,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from typing import Any
 
 from oneiros import ops, tree
-from oneiros.optimizers._base import KERAS_ONLY_DEFAULTS, Optimizer
+from oneiros.optimizers._base import KERAS_ONLY_DEFAULTS, KerasLayout, Optimizer
 
 _BASE_DEFAULTS = {"weight_decay": None, "clipnorm": None, "global_clipnorm": None, "clipvalue": None,
-                  **KERAS_ONLY_DEFAULTS}
+                  "use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None, **KERAS_ONLY_DEFAULTS}
 
 
 class LossScaleOptimizer(Optimizer):
@@ -62,8 +63,8 @@ class LossScaleOptimizer(Optimizer):
     def configured_learning_rate(self) -> Any:
         return self.inner_optimizer.configured_learning_rate
 
-    def init(self, params: list[Any]) -> dict[str, Any]:
-        inner = self.inner_optimizer.init(params)
+    def init(self, params: list[Any], paths: Sequence[str] | None = None) -> dict[str, Any]:
+        inner = self.inner_optimizer.init(params, paths)
         return {"iterations": inner["iterations"], "step_counter": ops.zeros((), "int32"),
                 "dynamic_scale": ops.convert_to_tensor(self.initial_scale, "float32"), "inner": inner}
 
@@ -92,6 +93,22 @@ class LossScaleOptimizer(Optimizer):
         scale = ops.where(finite, ops.where(grow, ops.multiply(scale, 2.0), scale), ops.multiply(scale, 0.5))
         return new_params, {"iterations": inner["iterations"], "step_counter": counter, "dynamic_scale": scale,
                             "inner": inner}
+
+    @property
+    def uses_ema(self) -> bool:
+        return self.inner_optimizer.uses_ema
+
+    def averages_of(self, state: dict[str, Any], params: list[Any]) -> list[Any]:
+        return self.inner_optimizer.averages_of(state["inner"], params)
+
+    def with_averages(self, state: dict[str, Any], averages: list[Any]) -> dict[str, Any]:
+        return {**state, "inner": self.inner_optimizer.with_averages(state["inner"], averages)}
+
+    def keras_layout(self, state: dict[str, Any]) -> KerasLayout:
+        """Keras's own variables (iterations, an unused learning rate, the scale's counter and
+        value), then the inner optimizer's."""
+        inner = [None if key is None else ("inner", *key) for key in self.inner_optimizer.keras_layout(state["inner"])]
+        return [("iterations",), None, ("step_counter",), ("dynamic_scale",), *inner]
 
     def init_slots(self, param: Any) -> dict[str, Any]:
         return self.inner_optimizer.init_slots(param)

@@ -14,6 +14,8 @@ class RMSprop(Optimizer):
     under the root); ``param -= increment``, or with momentum
     ``momentum_slot = momentum * momentum_slot + increment; param -= momentum_slot``."""
 
+    keras_slot_groups = (("velocity",), ("momentum",), ("average_gradient",))
+
     def __init__(self, learning_rate: Any = 0.001, rho: float = 0.9, momentum: float = 0.0,
                  epsilon: float = 1e-7, centered: bool = False, weight_decay: float | None = None,
                  clipnorm: float | None = None, clipvalue: float | None = None,

@@ -12,6 +12,8 @@ class SGD(Optimizer):
     """``velocity = momentum * velocity - lr * grad``; ``param += velocity`` (Nesterov:
     ``param += momentum * velocity - lr * grad``). Without momentum, ``param -= lr * grad``."""
 
+    keras_slot_groups = (("momentum",),)
+
     def __init__(self, learning_rate: Any = 0.01, momentum: float = 0.0, nesterov: bool = False,
                  weight_decay: float | None = None, clipnorm: float | None = None,
                  clipvalue: float | None = None, global_clipnorm: float | None = None,

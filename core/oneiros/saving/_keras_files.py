@@ -25,43 +25,19 @@ CONFIG = "config.json"
 METADATA = "metadata.json"
 WEIGHTS = "model.weights.h5"
 MEMBERS = (METADATA, CONFIG, WEIGHTS)
-ASSETS = "assets/"
-"""The archive folder of the files layers keep outside their variables (a lookup's vocabulary.txt)."""
 KERAS_FORMAT_VERSION = "3.15.1"
 """The Keras version whose format the files written here follow (metadata.json's keras_version)."""
 OPTIMIZER_GROUP = "optimizer/vars"
-SLOT_GROUPS = {
-    "Adam": (("momentum", "velocity"), ("velocity_hat",)),
-    "AdamW": (("momentum", "velocity"), ("velocity_hat",)),
-    "RMSprop": (("velocity",), ("momentum",), ("average_gradient",)),
-    "SGD": (("momentum",),),
-}
-"""Per optimizer class, the slot groups in the order Keras creates them; within a group Keras
-interleaves the slots per variable. Optimizers not listed are assumed to create all slots as one
-group (a layout mismatch is then caught by the shape and count checks)."""
-
-
 # --- where each variable lives --------------------------------------------------------------------
 
 def variable_paths(root: Any) -> list[tuple[str, Any]]:
     """``(h5 path, variable)`` for every weight of ``root`` (a model or a layer), in Keras's layout."""
-    return _walk(root)[0]
-
-
-def layer_paths(root: Any) -> dict[str, Any]:
-    """Every layer of ``root`` (itself at ``""``) by its path in Keras's layout (``layers/dense``),
-    the path of its variables' group and of its assets folder."""
-    return _walk(root)[1]
-
-
-def _walk(root: Any) -> tuple[list[tuple[str, Any]], dict[str, Any]]:
     from oneiros.layers.layer import Layer, snake_case
     from oneiros.models.functional import Functional
     from oneiros.models.model import Model
     from oneiros.models.sequential import Sequential
 
     found: list[tuple[str, Any]] = []
-    layers: dict[str, Any] = {}
     visited: set[int] = set()
 
     def container(items: list[Any], prefix: str) -> None:
@@ -75,7 +51,6 @@ def _walk(root: Any) -> tuple[list[tuple[str, Any]], dict[str, Any]]:
         if id(layer) in visited:
             return
         visited.add(id(layer))
-        layers[prefix.rstrip("/")] = layer
         weights = [v for v in layer._own_variables if v.counts_as_parameter]  # not random-generator states
         own = [v for v in weights if v.trainable] + [v for v in weights if not v.trainable]
         found.extend((f"{prefix}vars/{index}", variable) for index, variable in enumerate(own))
@@ -103,7 +78,7 @@ def _walk(root: Any) -> tuple[list[tuple[str, Any]], dict[str, Any]]:
                 walk(value, f"{prefix}{name}/")
 
     walk(root, "")
-    return found, layers
+    return found
 
 
 def _layer_groups(root: Any) -> dict[str, dict[str, str]]:
@@ -126,32 +101,50 @@ def _layer_groups(root: Any) -> dict[str, dict[str, str]]:
 
 # --- optimizer state ------------------------------------------------------------------------------
 
-def _slot_layout(optimizer: Any, slots: list[dict[str, Any]]) -> list[tuple[int, str]]:
-    """``(parameter index, slot name)`` in Keras's order for the state's ``slots``."""
-    names = [name for slot in slots for name in slot]
-    groups = SLOT_GROUPS.get(type(optimizer).__name__) or (tuple(dict.fromkeys(names)),)
-    layout = []
-    for group in groups:
-        for index, slot in enumerate(slots):
-            layout.extend((index, name) for name in group if name in slot)
-    if len(layout) != len(names):
-        raise WeightsMismatchError(f"The optimizer state of {type(optimizer).__name__} has slots "
-                                   f"{sorted(set(names))} that Keras's layout does not place.")
-    return layout
+_SCALARS = ("iterations", "learning_rate")
+"""Optimizer variables Keras stores in other dtypes than Oneiros (int64 iterations)."""
+
+
+def _keras_layout(optimizer: Any, state: Any) -> list[tuple[Any, ...]]:
+    try:
+        return optimizer.keras_layout(state)
+    except ValueError as exc:
+        raise WeightsMismatchError(str(exc)) from None
+
+
+def _at(tree: Any, key: tuple[Any, ...]) -> Any:
+    for part in key:
+        tree = tree[part]
+    return tree
+
+
+def _replaced(tree: Any, key: tuple[Any, ...], value: Any) -> Any:
+    """``tree`` (dicts and lists) with the leaf at ``key`` replaced, copying only along the path."""
+    if not key:
+        return value
+    head, rest = key[0], key[1:]
+    if isinstance(tree, dict):
+        return {**tree, head: _replaced(tree[head], rest, value)}
+    items = list(tree)
+    items[head] = _replaced(items[head], rest, value)
+    return items
 
 
 def _optimizer_arrays(model: Any) -> list[np.ndarray] | None:
+    """The optimizer state as Keras's ``optimizer.variables`` (its iteration counts int64)."""
     from oneiros import ops
 
     trainer = getattr(model, "_trainer", None)
     state = getattr(trainer, "optimizer_state", None) or getattr(model, "_pending_optimizer_state", None)
     if state is None or model.compiled is None:
         return None
-    arrays = [np.asarray(ops.to_numpy(state["iterations"])).astype(np.int64)]
-    if "learning_rate" in state:
-        arrays.append(np.asarray(ops.to_numpy(state["learning_rate"])).astype(np.float32))
-    for index, name in _slot_layout(model.compiled.optimizer, state["slots"]):
-        arrays.append(np.asarray(ops.to_numpy(state["slots"][index][name])))
+    arrays = []
+    for key in _keras_layout(model.compiled.optimizer, state):
+        if key is None:  # a wrapper's unused learning rate
+            arrays.append(np.zeros((), np.float32))
+            continue
+        array = np.asarray(ops.to_numpy(_at(state, key)))
+        arrays.append(array.astype(np.int64) if array.dtype.kind in "iu" else array)
     return arrays
 
 
@@ -165,25 +158,24 @@ def _optimizer_state(model: Any, contents: _h5.H5Contents) -> Any:
     if not stored or model.compiled is None:
         return None
     optimizer = model.compiled.optimizer
-    template = optimizer.init([v.value for v in model.trainable_weights])
-    layout = _slot_layout(optimizer, template["slots"])
-    scalars = ["iterations"] + (["learning_rate"] if "learning_rate" in template else [])
-    if len(stored) <= len(scalars) and layout:  # Keras saves only the scalars of an optimizer never built
+    model._assign_variable_paths()
+    template = optimizer.init_for(model.trainable_weights)
+    layout = _keras_layout(optimizer, template)
+    scalars = sum(1 for key in layout if key is None or key[-1] in _SCALARS)
+    if len(stored) <= scalars < len(layout):  # Keras saves only the scalars of an optimizer never built
         return None
-    if len(stored) != len(scalars) + len(layout) or stored[0] != f"{OPTIMIZER_GROUP}/0":
+    if len(stored) != len(layout) or stored[0] != f"{OPTIMIZER_GROUP}/0":
         raise WeightsMismatchError(f"The file's optimizer state has {len(stored)} variables; the model's "
-                                   f"{type(optimizer).__name__} has {len(scalars) + len(layout)}.")
-    state = dict(template)
-    for position, name in enumerate(scalars):
-        value = contents.read(stored[position], ())
-        state[name] = ops.convert_to_tensor(value.astype(str(ops.dtype(template[name]))))
-    slots = [dict(slot) for slot in template["slots"]]
-    for position, (index, name) in enumerate(layout, start=len(scalars)):
-        expected = template["slots"][index][name]
-        value = contents.read(stored[position], tuple(expected.shape))
-        slots[index][name] = ops.convert_to_tensor(
-            _weights.matched(stored[position], value, tuple(expected.shape), str(ops.dtype(expected)), False))
-    state["slots"] = slots
+                                   f"{type(optimizer).__name__} has {len(layout)}.")
+    state = template
+    for name, key in zip(stored, layout):
+        if key is None:
+            continue
+        expected = _at(template, key)
+        shape, dtype = tuple(ops.shape(expected)), str(ops.dtype(expected))
+        value = contents.read(name, shape)
+        value = value.astype(dtype) if key[-1] in _SCALARS else _weights.matched(name, value, shape, dtype, False)
+        state = _replaced(state, key, ops.convert_to_tensor(value))
     return state
 
 
@@ -249,43 +241,14 @@ def save_keras(model: Any, path: Any, compile_config: dict[str, Any] | None) -> 
     return _archive.write_archive(path, keras_archive_members(model, compile_config), MEMBERS, WEIGHTS)
 
 
-def read_keras(path: Any, limits: LoadLimits) -> tuple[dict[str, Any], _h5.H5Contents, dict[str, dict[str, bytes]]]:
-    """The Oneiros model config, the checked weights and the assets (by layer path, then file name)
-    of a ``.keras`` archive."""
-    members = _archive.read_archive(path, limits, MEMBERS, WEIGHTS, ASSETS)
+def read_keras(path: Any, limits: LoadLimits) -> tuple[dict[str, Any], _h5.H5Contents]:
+    """The Oneiros model config and the checked weights of a ``.keras`` archive."""
+    members = _archive.read_archive(path, limits, MEMBERS, WEIGHTS)
     metadata = parse_json(members[METADATA], METADATA, limits)
     if not isinstance(metadata, dict) or not isinstance(metadata.get("keras_version", ""), str):
         raise CorruptFileError(f"{METADATA} must be an object with a keras_version string.")
     config = _keras_config.model_config(parse_json(members[CONFIG], CONFIG, limits))
-    assets: dict[str, dict[str, bytes]] = {}
-    for name, content in members.items():
-        if name.startswith(ASSETS):
-            folder, _, file_name = name[len(ASSETS):].rpartition("/")
-            assets.setdefault(folder, {})[file_name] = content
-    return config, _h5.open_checked(members[WEIGHTS], f"{path}:{WEIGHTS}", limits), assets
-
-
-def load_assets(model: Any, assets: dict[str, dict[str, bytes]]) -> None:
-    """Gives each layer the asset files Keras saved for it (``layer.load_keras_assets(files)``).
-
-    Files below a layer that reads assets belong to its internals (Keras's TextVectorization also
-    writes its inner lookup's copy of the vocabulary) and are left to it; files for a layer that
-    reads none, or for no layer at all, make the file unreadable rather than silently incomplete.
-    """
-    layers = layer_paths(model)
-    readers = {path: layer for path, layer in layers.items() if hasattr(layer, "load_keras_assets")}
-    for folder in sorted(assets):
-        if folder in readers:
-            continue
-        if any(folder.startswith(f"{path}/") for path in readers if path):
-            continue
-        owner = layers.get(folder)
-        what = f"layer {owner.name!r} ({type(owner).__name__}), which keeps none" if owner is not None else \
-            "no layer of the model"
-        raise CorruptFileError(f"The archive holds assets {sorted(assets[folder])} for {ASSETS}{folder}: {what}.")
-    for folder, files in sorted(assets.items()):
-        if folder in readers:
-            readers[folder].load_keras_assets(files)
+    return config, _h5.open_checked(members[WEIGHTS], f"{path}:{WEIGHTS}", limits)
 
 
 def read_legacy_h5(contents: _h5.H5Contents, limits: LoadLimits) -> dict[str, Any]:
