@@ -6,19 +6,26 @@ State is a dict pytree::
     {"iterations": int32 scalar,             # updates applied so far
      "learning_rate": float32 scalar,        # only when the rate is a constant, so callbacks can
                                              # change it without recompiling the step
-     "slots": [dict of tensors, ...]}        # one dict per parameter, aligned with ``params``
+     "slots": [dict of tensors, ...],        # one dict per parameter, aligned with ``params``
+     "average": [tensor, ...]}               # only with ``use_ema``: the moving average of each param
+
+``init`` also takes the parameters' paths (``"dense/kernel"``, as Keras's ``variable.path``): static
+Python data that decides what state a parameter gets (Muon's AdamW slots, MultiOptimizer's
+choice), so ``apply`` reads every per-parameter decision from the state's structure and stays pure.
 
 Each step follows Keras 3: gradients clipped (``clipnorm`` per variable, ``clipvalue``
 elementwise, or ``global_clipnorm`` over all), then decoupled weight decay
-``param -= param * weight_decay * lr``, then the subclass's :meth:`Optimizer.update_step`.
+``param -= param * weight_decay * lr``, then the subclass's :meth:`Optimizer.update_step`, then
+(with ``use_ema``) the moving averages, which replace the params every ``ema_overwrite_frequency``
+steps.
 """
 
 from __future__ import annotations
 
 import abc
 import numbers
-from collections.abc import Callable
-from typing import Any, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, NamedTuple
 
 from oneiros import arguments, dtypes, ops
 from oneiros.backend import get_backend
@@ -30,9 +37,6 @@ from oneiros.optimizers._schedules import (
 )
 
 KERAS_ONLY_DEFAULTS: dict[str, Any] = {
-    "use_ema": False,
-    "ema_momentum": 0.99,
-    "ema_overwrite_frequency": None,
     "loss_scale_factor": None,
     "gradient_accumulation_steps": None,
     "decay": None,
@@ -65,6 +69,22 @@ def _check_learning_rate(owner: str, learning_rate: Any) -> float | LearningRate
     return float(learning_rate)
 
 
+def check_paths(owner: str, params: list[Any], paths: Sequence[str] | None) -> list[str]:
+    """``paths`` as a list of one string per param ("" for each when None)."""
+    if paths is None:
+        return [""] * len(params)
+    if isinstance(paths, str) or not all(isinstance(path, str) for path in paths) or len(paths) != len(params):
+        raise ValueError(f"{owner}.init: argument `paths` must be None or one string per param ({len(params)}); "
+                         f"received paths={paths!r}.")
+    return list(paths)
+
+
+KerasLayout = list[tuple[Any, ...] | None]
+"""Where each of Keras's optimizer variables lives in an Oneiros state, in Keras's order: key paths
+such as ``("iterations",)``, ``("average", 0)`` or ``("slots", 2, "momentum")``; None for a
+wrapper's learning rate, which Keras keeps (at 0) and Oneiros does not."""
+
+
 class FusedRule(NamedTuple):
     """An update formula by name ("adam", "sgd") and its hyperparameters (Python numbers)."""
 
@@ -74,14 +94,29 @@ class FusedRule(NamedTuple):
 
 class Optimizer(abc.ABC):
     """Base class of every optimizer; subclasses implement :meth:`init_slots` and
-    :meth:`update_step` (one variable at a time, ops only) and extend :meth:`get_config`."""
+    :meth:`update_step` (one variable at a time, ops only) and extend :meth:`get_config`.
+
+    With ``use_ema`` the state keeps an exponential moving average of each parameter, updated after
+    every step as Keras does (``average = m * average + (1 - m) * param`` with ``m = ema_momentum``,
+    0 at the first step); every ``ema_overwrite_frequency`` steps the params become their averages,
+    and ``fit`` ends with :meth:`finalize_variable_values` (the model's weights become the averages).
+    """
+
+    keras_slot_groups: ClassVar[tuple[tuple[str, ...], ...] | None] = None
+    """The slot groups in the order Keras creates them (within a group Keras interleaves the slots
+    per variable); None: all slots in one group, in the order :meth:`init_slots` gives them."""
 
     def __init__(self, learning_rate: float | LearningRateSchedule = 0.001,
                  weight_decay: float | None = None, clipnorm: float | None = None,
                  clipvalue: float | None = None, global_clipnorm: float | None = None,
-                 name: str | None = None, **kwargs: Any):
+                 name: str | None = None, use_ema: bool = False, ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: int | None = None, **kwargs: Any):
         owner = type(self).__name__
         _check_keras_only_arguments(owner, kwargs)
+        use_ema = arguments.flag(owner, "use_ema", use_ema)
+        ema_momentum = arguments.real(owner, "ema_momentum", ema_momentum, minimum=0, maximum=1)
+        ema_overwrite_frequency = arguments.positive_int(owner, "ema_overwrite_frequency", ema_overwrite_frequency,
+                                                         optional=True)
         learning_rate = _check_learning_rate(owner, learning_rate)
         weight_decay = arguments.real(owner, "weight_decay", weight_decay, minimum=0, optional=True)
         clips = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
@@ -100,6 +135,9 @@ class Optimizer(abc.ABC):
         self.clipvalue = clips["clipvalue"]
         self.global_clipnorm = clips["global_clipnorm"]
         self.name = name or owner.lower()
+        self.use_ema = use_ema
+        self.ema_momentum = ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
 
     @property
     def learning_rate(self) -> float:
@@ -131,18 +169,31 @@ class Optimizer(abc.ABC):
         count = 0 if self.latest_state is None else self.latest_state["iterations"]
         return Variable(count, name="iterations", trainable=False, dtype="int32")
 
-    def init(self, params: list[Any]) -> dict[str, Any]:
-        """The state before the first update of ``params`` (float tensors); pure."""
+    def init(self, params: list[Any], paths: Sequence[str] | None = None) -> dict[str, Any]:
+        """The state before the first update of ``params`` (float tensors) whose variables have
+        ``paths`` (e.g. ``"dense/kernel"``; None when they have none); pure."""
         params = list(params)
+        paths = check_paths(type(self).__name__, params, paths)
         for index, param in enumerate(params):
             if not dtypes.is_float(ops.dtype(param)):
                 raise TypeError(f"{type(self).__name__}.init: params[{index}] has dtype "
                                 f"{ops.dtype(param)}; optimizers update float tensors only.")
         state: dict[str, Any] = {"iterations": ops.zeros((), "int32"),
-                                 "slots": [self.init_slots(param) for param in params]}
+                                 "slots": [self.slots_for(param, path) for param, path in zip(params, paths)]}
         if not isinstance(self._learning_rate, LearningRateSchedule):
             state["learning_rate"] = ops.convert_to_tensor(self._learning_rate, "float32")
+        if self.use_ema:
+            state["average"] = [ops.zeros_like(param) for param in params]
         return state
+
+    def init_for(self, variables: Sequence[Any]) -> dict[str, Any]:
+        """:meth:`init` for these Variables: their values and their paths."""
+        return self.init([variable.value for variable in variables], [variable.path for variable in variables])
+
+    def slots_for(self, param: Any, path: str) -> dict[str, Any]:
+        """The slots of the parameter at ``path``: :meth:`init_slots` unless the optimizer treats
+        variables differently by path (Muon)."""
+        return self.init_slots(param)
 
     def with_learning_rate(self, state: dict[str, Any], learning_rate: float) -> dict[str, Any]:
         """``state`` with its constant learning rate replaced by ``learning_rate``; pure."""
@@ -184,7 +235,8 @@ class Optimizer(abc.ABC):
         param_dtypes = [ops.dtype(params[index]) for index in present]
         rates = {dtype: ops.cast(learning_rate, dtype) for dtype in dict.fromkeys(param_dtypes)}
         present_grads = [ops.cast(grads[index], dtype) for index, dtype in zip(present, param_dtypes)]
-        present_params = [self._decayed(params[index], rates[dtype]) for index, dtype in zip(present, param_dtypes)]
+        present_params = [self._decayed(params[index], rates[dtype], slots[index])
+                          for index, dtype in zip(present, param_dtypes)]
         present_slots = [slots[index] for index in present]
         fused = self._fused_update(param_dtypes)
         if fused is not None:
@@ -198,12 +250,34 @@ class Optimizer(abc.ABC):
         new_params, new_slots = list(params), list(slots)
         for index, param, param_slots in zip(present, updated, updated_slots):
             new_params[index], new_slots[index] = param, param_slots
-        return new_params, {**state, "iterations": step, "slots": new_slots}
+        new_state = {**state, "iterations": step, "slots": new_slots}
+        if self.use_ema:
+            new_params, new_state["average"] = self._moving_averages(new_params, state)
+        return new_params, new_state
 
-    def _decayed(self, param: Any, learning_rate: Any) -> Any:
-        if self.weight_decay is None:
+    def _moving_averages(self, params: list[Any], state: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+        """The averages after this step's params, and the params (replaced by the averages on an
+        overwrite step); Keras's arithmetic, so the averages agree to the last bit."""
+        not_first = ops.not_equal(state["iterations"], 0)
+        averages = []
+        for param, average in zip(params, state["average"]):
+            momentum = ops.multiply(ops.cast(not_first, ops.dtype(param)), self.ema_momentum)
+            averages.append(ops.add(ops.multiply(momentum, average), ops.multiply(ops.subtract(1, momentum), param)))
+        if self.ema_overwrite_frequency is None:
+            return params, averages
+        overwrite = ops.equal(ops.mod(ops.add(state["iterations"], 1), self.ema_overwrite_frequency), 0)
+        return [ops.where(overwrite, average, param) for param, average in zip(params, averages)], averages
+
+    def _decayed(self, param: Any, learning_rate: Any, slots: dict[str, Any]) -> Any:
+        weight_decay = self.weight_decay_for(slots)
+        if weight_decay is None:
             return param
-        return ops.subtract(param, ops.multiply(ops.multiply(param, self.weight_decay), learning_rate))
+        return ops.subtract(param, ops.multiply(ops.multiply(param, weight_decay), learning_rate))
+
+    def weight_decay_for(self, slots: dict[str, Any]) -> float | None:
+        """The decoupled weight decay of the parameter with these ``slots`` (Muon decays its AdamW
+        variables by another rate)."""
+        return self.weight_decay
 
     def _fused_update(self, param_dtypes: list[str]) -> Callable | None:
         rule = self.fused_rule()
@@ -252,13 +326,56 @@ class Optimizer(abc.ABC):
         parameter (see ``Backend.fused_optimizer_update``), or None when there is none."""
         return None
 
+    @property
+    def uses_ema(self) -> bool:
+        """Whether the state keeps moving averages of the params (of some of them, for wrappers)."""
+        return self.use_ema
+
+    def averages_of(self, state: dict[str, Any], params: list[Any]) -> list[Any]:
+        """Each param's moving average in ``state``, or the param itself where none is kept; pure."""
+        return list(state["average"]) if "average" in state else list(params)
+
+    def with_averages(self, state: dict[str, Any], averages: list[Any]) -> dict[str, Any]:
+        """``state`` whose moving averages are ``averages`` (one per param; ignored for params
+        without one); pure."""
+        return {**state, "average": list(averages)} if "average" in state else state
+
+    def finalize_variable_values(self, variables: list[Any]) -> None:
+        """Gives ``variables`` (the model's trainable weights, in the order of :meth:`init`) their
+        moving averages from the last synced training state, as Keras does at the end of fit when
+        ``use_ema`` is set; does nothing otherwise."""
+        if self.latest_state is None or not self.uses_ema:
+            return
+        for variable, average in zip(variables, self.averages_of(self.latest_state, [v.value for v in variables])):
+            variable.assign(ops.copy(average))  # a copy: the state keeps its own, donated by the next step
+
+    def keras_layout(self, state: dict[str, Any]) -> KerasLayout:
+        """Where each of Keras's optimizer variables (``optimizer.variables``, the order of its
+        files) is in ``state``: iterations, the constant learning rate, the averages, then the
+        slots by :attr:`keras_slot_groups`."""
+        slots = state["slots"]
+        names = [name for slot in slots for name in slot]
+        groups = self.keras_slot_groups or (tuple(dict.fromkeys(names)),)
+        layout: KerasLayout = [("iterations",)]
+        layout += [("learning_rate",)] if "learning_rate" in state else []
+        layout += [("average", index) for index in range(len(state.get("average", ())))]
+        for group in groups:
+            for index, slot in enumerate(slots):
+                layout.extend(("slots", index, name) for name in group if name in slot)
+        placed = sum(len(key) == 3 for key in layout)
+        if placed != len(names):
+            raise ValueError(f"The state of {type(self).__name__} has slots {sorted(set(names))} that Keras's "
+                             f"layout {groups} does not place.")
+        return layout
+
     def get_config(self) -> dict[str, Any]:
         learning_rate = self._learning_rate
         if isinstance(learning_rate, LearningRateSchedule):
             learning_rate = serialize_schedule(learning_rate)
         return {"name": self.name, "learning_rate": learning_rate, "weight_decay": self.weight_decay,
                 "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm,
-                "clipvalue": self.clipvalue}
+                "clipvalue": self.clipvalue, "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
+                "ema_overwrite_frequency": self.ema_overwrite_frequency}
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Optimizer:

@@ -234,7 +234,8 @@ def load_weights(model: Any, path: str | Path, *, allow_non_finite: bool = False
     path = Path(path)
     signature = _signature(path)
     if signature.startswith(ZIP_SIGNATURE) and _keras_files.WEIGHTS in _archive.member_names(path, limits):
-        members = _archive.read_archive(path, limits, _keras_files.MEMBERS, _keras_files.WEIGHTS)
+        members = _archive.read_archive(path, limits, _keras_files.MEMBERS, _keras_files.WEIGHTS,
+                                        _keras_files.ASSETS)
         data = members[_keras_files.WEIGHTS]
     elif signature.startswith(ZIP_SIGNATURE):
         tensors, _ = _weights.decode(_archive.read_archive(path, limits)[_archive.WEIGHTS], limits)
@@ -417,7 +418,7 @@ def _load_keras(path: Path, safe_mode: bool, compile: bool, allow_non_finite: bo
                 contents = _h5.open_checked(_read_limited(path, limits.max_archive_bytes), str(path), limits)
                 config = _keras_files.read_legacy_h5(contents, limits)
             else:
-                config, contents = _keras_files.read_keras(path, limits)
+                config, contents, assets = _keras_files.read_keras(path, limits)
         stored = contents.weight_bytes(OPTIMIZER_PREFIX)
         model = _build_from_config(config, safe_mode, stored + BUDGET_SLACK_BYTES,
                                    f"the {stored} bytes of weights in {path}")
@@ -425,6 +426,7 @@ def _load_keras(path: Path, safe_mode: bool, compile: bool, allow_non_finite: bo
             _keras_files.assign_legacy_weights(model, contents, allow_non_finite)
         else:
             _keras_files.assign_weights(model, contents, allow_non_finite)
+            _keras_files.load_assets(model, assets)
         compile_config = config.get("compile_config")
         if compile and isinstance(compile_config, dict):
             _compile_from_config(model, compile_config, safe_mode)

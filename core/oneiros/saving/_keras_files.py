@@ -25,6 +25,8 @@ CONFIG = "config.json"
 METADATA = "metadata.json"
 WEIGHTS = "model.weights.h5"
 MEMBERS = (METADATA, CONFIG, WEIGHTS)
+ASSETS = "assets/"
+"""The archive folder of the files layers keep outside their variables (a lookup's vocabulary.txt)."""
 KERAS_FORMAT_VERSION = "3.15.1"
 """The Keras version whose format the files written here follow (metadata.json's keras_version)."""
 OPTIMIZER_GROUP = "optimizer/vars"
@@ -32,12 +34,23 @@ OPTIMIZER_GROUP = "optimizer/vars"
 
 def variable_paths(root: Any) -> list[tuple[str, Any]]:
     """``(h5 path, variable)`` for every weight of ``root`` (a model or a layer), in Keras's layout."""
+    return _walk(root)[0]
+
+
+def layer_paths(root: Any) -> dict[str, Any]:
+    """Every layer of ``root`` (itself at ``""``) by its path in Keras's layout (``layers/dense``),
+    the path of its variables' group and of its assets folder."""
+    return _walk(root)[1]
+
+
+def _walk(root: Any) -> tuple[list[tuple[str, Any]], dict[str, Any]]:
     from oneiros.layers.layer import Layer, snake_case
     from oneiros.models.functional import Functional
     from oneiros.models.model import Model
     from oneiros.models.sequential import Sequential
 
     found: list[tuple[str, Any]] = []
+    layers: dict[str, Any] = {}
     visited: set[int] = set()
 
     def container(items: list[Any], prefix: str) -> None:
@@ -51,6 +64,7 @@ def variable_paths(root: Any) -> list[tuple[str, Any]]:
         if id(layer) in visited:
             return
         visited.add(id(layer))
+        layers[prefix.rstrip("/")] = layer
         weights = [v for v in layer._own_variables if v.counts_as_parameter]  # not random-generator states
         own = [v for v in weights if v.trainable] + [v for v in weights if not v.trainable]
         found.extend((f"{prefix}vars/{index}", variable) for index, variable in enumerate(own))
@@ -78,7 +92,7 @@ def variable_paths(root: Any) -> list[tuple[str, Any]]:
                 walk(value, f"{prefix}{name}/")
 
     walk(root, "")
-    return found
+    return found, layers
 
 
 def _layer_groups(root: Any) -> dict[str, dict[str, str]]:
@@ -241,14 +255,43 @@ def save_keras(model: Any, path: Any, compile_config: dict[str, Any] | None) -> 
     return _archive.write_archive(path, keras_archive_members(model, compile_config), MEMBERS, WEIGHTS)
 
 
-def read_keras(path: Any, limits: LoadLimits) -> tuple[dict[str, Any], _h5.H5Contents]:
-    """The Oneiros model config and the checked weights of a ``.keras`` archive."""
-    members = _archive.read_archive(path, limits, MEMBERS, WEIGHTS)
+def read_keras(path: Any, limits: LoadLimits) -> tuple[dict[str, Any], _h5.H5Contents, dict[str, dict[str, bytes]]]:
+    """The Oneiros model config, the checked weights and the assets (by layer path, then file name)
+    of a ``.keras`` archive."""
+    members = _archive.read_archive(path, limits, MEMBERS, WEIGHTS, ASSETS)
     metadata = parse_json(members[METADATA], METADATA, limits)
     if not isinstance(metadata, dict) or not isinstance(metadata.get("keras_version", ""), str):
         raise CorruptFileError(f"{METADATA} must be an object with a keras_version string.")
     config = _keras_config.model_config(parse_json(members[CONFIG], CONFIG, limits))
-    return config, _h5.open_checked(members[WEIGHTS], f"{path}:{WEIGHTS}", limits)
+    assets: dict[str, dict[str, bytes]] = {}
+    for name, content in members.items():
+        if name.startswith(ASSETS):
+            folder, _, file_name = name[len(ASSETS):].rpartition("/")
+            assets.setdefault(folder, {})[file_name] = content
+    return config, _h5.open_checked(members[WEIGHTS], f"{path}:{WEIGHTS}", limits), assets
+
+
+def load_assets(model: Any, assets: dict[str, dict[str, bytes]]) -> None:
+    """Gives each layer the asset files Keras saved for it (``layer.load_keras_assets(files)``).
+
+    Files below a layer that reads assets belong to its internals (Keras's TextVectorization also
+    writes its inner lookup's copy of the vocabulary) and are left to it; files for a layer that
+    reads none, or for no layer at all, make the file unreadable rather than silently incomplete.
+    """
+    layers = layer_paths(model)
+    readers = {path: layer for path, layer in layers.items() if hasattr(layer, "load_keras_assets")}
+    for folder in sorted(assets):
+        if folder in readers:
+            continue
+        if any(folder.startswith(f"{path}/") for path in readers if path):
+            continue
+        owner = layers.get(folder)
+        what = f"layer {owner.name!r} ({type(owner).__name__}), which keeps none" if owner is not None else \
+            "no layer of the model"
+        raise CorruptFileError(f"The archive holds assets {sorted(assets[folder])} for {ASSETS}{folder}: {what}.")
+    for folder, files in sorted(assets.items()):
+        if folder in readers:
+            readers[folder].load_keras_assets(files)
 
 
 def read_legacy_h5(contents: _h5.H5Contents, limits: LoadLimits) -> dict[str, Any]:
