@@ -4,23 +4,10 @@ Every op raises ValueError for MXNet's own errors (shape inference, kernel check
 dispatcher reports them as OpError naming the op and what it received.
 """
 
-from oneiros_mxnet import (
-    _control,
-    _conv,
-    _core,
-    _elementwise,
-    _image,
-    _linalg,
-    _math,
-    _nn,
-    _pool,
-    _random,
-    _reduce,
-    _shape,
-)
+from oneiros_mxnet import _control, _core, _linalg, _math, _nn, _random, _reduction, _shape
 from oneiros_mxnet._engine import translating_errors
 
-_MODULES = (_control, _conv, _core, _elementwise, _image, _linalg, _math, _nn, _pool, _random, _reduce, _shape)
+_MODULES = (_control, _core, _linalg, _math, _nn, _random, _reduction, _shape)
 
 globals().update(
     {name: translating_errors(getattr(module, name)) for module in _MODULES for name in module.__all__}

@@ -70,7 +70,7 @@ def test_value_and_grad_refuses_integer_params_and_non_scalar_values(mxnet_backe
 
 
 def test_bias_gradient_over_a_large_activation_sums_the_broadcast_axes(mxnet_backend):
-    # 8 * 26 * 26 rows reach the matrix-product form of the broadcast (see _elementwise._expanded).
+    # 8 * 26 * 26 rows reach the matrix-product form of the broadcast (see _math._expanded).
     rng = np.random.default_rng(1)
     activation = rng.normal(size=(8, 26, 26, 4)).astype(np.float32)
     bias = rng.normal(size=(4,)).astype(np.float32)
