@@ -133,6 +133,23 @@ def test_pooling_moves_before_the_activation_of_a_float_convolution() -> None:
     np.testing.assert_array_equal(outputs[1], outputs[0])
 
 
+def test_depthwise_and_deep_convolutions_are_quantized() -> None:
+    from onnx import helper, numpy_helper
+
+    from oneiros_onnx.quantize import MIN_INT8_CONV_DEPTH, _float_start
+
+    kernels = {"depthwise": np.ones((8, 1, 3, 3), np.float32),
+               "deep": np.ones((8, 8, 3, 3), np.float32)}
+    assert 8 * 9 >= MIN_INT8_CONV_DEPTH > 9
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["x", "depthwise"], ["spread"], group=8, pads=[1, 1, 1, 1]),
+         helper.make_node("Relu", ["spread"], ["active"]), helper.make_node("Conv", ["active", "deep"], ["y"])],
+        "deep", [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [None, 8, 8, 8])],
+        [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [None, 8, 6, 6])],
+        [numpy_helper.from_array(kernel, name) for name, kernel in kernels.items()])
+    assert _float_start(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])) == []
+
+
 def test_the_export_records_how_it_quantized(exported: dict[str, Any], digits: dict[str, np.ndarray]) -> None:
     paths = exported["paths"]
     static = _metadata(paths["static"])
