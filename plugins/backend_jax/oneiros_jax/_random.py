@@ -15,6 +15,7 @@ import numpy as np
 from jax import lax
 
 from oneiros_jax._dtypes import resolve
+from oneiros_jax._eager_random import blockable, draw
 
 __all__ = [
     "bernoulli", "categorical", "dropout", "make_seed", "normal", "randint", "shuffle", "split_seed",
@@ -53,17 +54,31 @@ def split_seed(seed, num=2):
     return jax.random.split(_key(seed), num)
 
 
+def _scalars(*values: Any) -> bool:
+    return all(isinstance(value, (int, float, np.number)) for value in values)
+
+
 def uniform(shape, minval=0.0, maxval=1.0, dtype="float32", seed=None):
-    return jax.random.uniform(_key(seed), tuple(shape), resolve(dtype), minval, maxval)
+    key, shape, dtype = _key(seed), tuple(shape), resolve(dtype)
+    # Eager draws come in blocks from one program (jnp.asarray of a host array would compile one
+    # per shape too; device_put does not).
+    if _scalars(minval, maxval) and blockable(key, shape, dtype):
+        return jax.device_put(draw("uniform", key, shape, dtype, minval, maxval))
+    return jax.random.uniform(key, shape, dtype, minval, maxval)
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None):
-    return jax.random.normal(_key(seed), tuple(shape), resolve(dtype)) * stddev + mean
+    key, shape, dtype = _key(seed), tuple(shape), resolve(dtype)
+    if _scalars(mean, stddev) and blockable(key, shape, dtype):
+        return jax.device_put(draw("normal", key, shape, dtype) * stddev + mean)
+    return jax.random.normal(key, shape, dtype) * stddev + mean
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None):
-    samples = jax.random.truncated_normal(_key(seed), -2.0, 2.0, tuple(shape), resolve(dtype))
-    return samples * stddev + mean
+    key, shape, dtype = _key(seed), tuple(shape), resolve(dtype)
+    if _scalars(mean, stddev) and blockable(key, shape, dtype):
+        return jax.device_put(draw("truncated_normal", key, shape, dtype, -2.0, 2.0) * stddev + mean)
+    return jax.random.truncated_normal(key, -2.0, 2.0, shape, dtype) * stddev + mean
 
 
 def randint(shape, minval, maxval, dtype="int32", seed=None):
