@@ -168,6 +168,12 @@ def _quiet_quantizer() -> Iterator[None]:
         root.setLevel(level)
 
 
+def _has_subgraphs(graph: onnx.GraphProto) -> bool:
+    """Whether a node holds a subgraph (If, Loop, Scan), which may read any outer value by name."""
+    return any(attribute.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS)
+               for node in graph.node for attribute in node.attribute)
+
+
 def _shallow_convs(graph: onnx.GraphProto) -> list[onnx.NodeProto]:
     """The ungrouped Conv nodes with fewer than :data:`MIN_INT8_CONV_DEPTH` products per output value."""
     kernels = {tensor.name: tensor.dims for tensor in graph.initializer}
@@ -206,8 +212,10 @@ def _float_start(proto: onnx.ModelProto) -> list[str]:
     """Keeps the shallow convolutions of ``proto`` (changed in place) float32 with the monotone
     activations and MaxPools that follow them, each pooling moved before the activation it
     follows; returns those nodes' names for the quantizer to exclude (unnamed nodes are named
-    first)."""
+    first). Graphs with subgraphs are left as they are."""
     graph = proto.graph
+    if _has_subgraphs(graph):
+        return []
     for index, node in enumerate(graph.node):
         node.name = node.name or f"{node.op_type}_{index}"
     chains = []
@@ -258,9 +266,8 @@ def _short_names(proto: onnx.ModelProto) -> onnx.ModelProto:
     web page downloads. Inputs, outputs and weights keep their names.
     """
     graph = proto.graph
-    if any(attribute.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS)
-           for node in graph.node for attribute in node.attribute):
-        return proto  # subgraphs may name outer values
+    if _has_subgraphs(graph):
+        return proto
     kept = {value.name for value in (*graph.input, *graph.output)} | {tensor.name for tensor in graph.initializer}
     renamed: dict[str, str] = {}
     for index, node in enumerate(graph.node):
