@@ -15,6 +15,7 @@ from oneiros._tree import tree_leaves, tree_map
 from oneiros.backend import BFLOAT16, DISTRIBUTED, FUSED_STEPS, JIT, TRAINABLE, Backend
 
 from oneiros_tensorflow import ops as tensorflow_ops
+from oneiros_tensorflow._dispatch import FlatDispatch
 from oneiros_tensorflow._dtypes import INT32, name_of, tensor
 from oneiros_tensorflow._xla import prefers_xla
 from oneiros_tensorflow.distribution._devices import split_cpu_from_environment
@@ -89,7 +90,7 @@ class TensorflowBackend(Backend):
         # TensorFlow has no buffer donation; donate_argnums only allows what it would allow.
         # autograph=False: ops.cond/scan/fori_loop are the control flow; Python stays Python.
         graph = tf.function(fn, autograph=False, jit_compile=self.jit_compile)
-        chosen: list[Callable] = [] if self.jit_compile is None else [graph]
+        chosen: list[Callable] = [] if self.jit_compile is None else [FlatDispatch(graph)]
 
         def run(*args: Any, **kwargs: Any) -> Any:
             args, kwargs = aligned(_host_to_tensors(args)), aligned(_host_to_tensors(kwargs))
@@ -104,9 +105,9 @@ class TensorflowBackend(Backend):
                     # cannot bound: the graph runs it (and raises what is the caller's error).
                     pass
                 else:
-                    chosen.append(xla)
+                    chosen.append(FlatDispatch(xla))
                     return result
-            chosen.append(graph)
+            chosen.append(FlatDispatch(graph))
             return graph(*args, **kwargs)
 
         return run

@@ -25,6 +25,11 @@ def mark_bound() -> None:
     _bound[0] = True
 
 
+def distribution_bound() -> bool:
+    """Whether a distribution has been bound in this process (DTensors may be around)."""
+    return _bound[0]
+
+
 def local_tensor(value: tf.Tensor) -> tf.Tensor:
     """A DTensor gathered into one plain tensor on this process's default device."""
     layout = dtensor.fetch_layout(value)
