@@ -19,6 +19,7 @@ from oneiros.errors import CorruptFileError, ModelFileError, UnsafeConfigError
 from oneiros.saving import _custom_objects
 from oneiros.saving._keras_names import (DTYPE_POLICIES, FUNCTION_CLASS, KERAS_LAYERS, KERAS_MODULES,
                                          MODEL_MODULES, TENSOR_CLASS, is_keras_module, kind_of_key)
+from oneiros.saving._keras_operations import keras_operation, operation_entry
 from oneiros.saving._safe_mode import refuse_code
 
 ANY_VALUE = object()
@@ -33,9 +34,6 @@ NEUTRAL_KERAS_ARGUMENTS: dict[str, Any] = {
 }
 """Keras layer arguments Oneiros does not have, and the values at which dropping them changes nothing."""
 KERAS_OPS_MODULE = "keras.src.ops."
-MERGE_OPERATIONS = {"Add": "Add", "Subtract": "Subtract", "Multiply": "Multiply", "Maximum": "Maximum",
-                    "Minimum": "Minimum"}
-"""Keras ops on two symbolic tensors (``x + y``...) and the Oneiros merge layers computing them."""
 CODE_CLASSES = frozenset({"Lambda", "__lambda__", "TFSMLayer", "TorchModuleWrapper", "JaxLayer", "FlaxLayer"})
 MODEL_CLASSES = frozenset({"Sequential", "Functional", "Model"})
 
@@ -152,7 +150,7 @@ def layer_entry(entry: Any, where: str = "the model") -> dict[str, Any]:
     config = dict(entry.get("config") or {})
     where = f"layer {config.get('name', entry.get('name'))!r}" if where == "the model" else where
     if str(entry.get("module")).startswith(KERAS_OPS_MODULE):
-        return _operation_entry(entry, config, where)
+        return operation_entry(entry, config, where)
     name = _class_name(entry, "layers", where)
     plain = name.rpartition(">")[2]
     if plain == "Sequential" and _custom_objects.find(name) is None:
@@ -168,17 +166,6 @@ def layer_entry(entry: Any, where: str = "the model") -> dict[str, Any]:
     if custom is None and isinstance(cls, type):
         config = _without_keras_only(cls, config, where)
     return {"class_name": name, "config": config}
-
-
-def _operation_entry(entry: dict[str, Any], config: dict[str, Any], where: str) -> dict[str, Any]:
-    """A Keras op applied to symbolic tensors (``x + y`` is ``keras.src.ops.numpy.Add``) as the
-    Oneiros merge layer computing the same; the node's tensors become the merge layer's list."""
-    class_name = entry.get("class_name")
-    if class_name not in MERGE_OPERATIONS:
-        raise CorruptFileError(f"{where} is the Keras operation {class_name!r} applied to symbolic tensors; Oneiros "
-                               f"reads only {', '.join(sorted(MERGE_OPERATIONS))} there so far.")
-    name = _registry("layers").entry(MERGE_OPERATIONS[class_name]).qualified_name
-    return {"class_name": name, "config": {"name": config.get("name")}, "packs_arguments": True}
 
 
 def _is_input(entry: dict[str, Any]) -> bool:
@@ -238,8 +225,8 @@ def _call_arguments(layer: dict[str, Any], node: Any) -> tuple[Any, dict[str, An
         if not isinstance(args, list) or not args or not isinstance(kwargs, dict):
             raise CorruptFileError(f"Layer {layer['name']!r}: an inbound node needs args (a non-empty list) and "
                                    "kwargs (an object).")
-        if len(args) > 1 and layer.get("packs_arguments"):
-            return list(args), kwargs
+        if "operation_inputs" in layer:
+            return layer["operation_inputs"], {}
         if len(args) > 1:
             from oneiros.layers.layer import Layer
 
@@ -270,7 +257,7 @@ def _functional(config: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(name, str):
             raise CorruptFileError("Every layer of a functional model config needs a name.")
         entry = {"name": name, **entry}
-        layers.append({key: value for key, value in entry.items() if key != "packs_arguments"})
+        layers.append({key: value for key, value in entry.items() if key != "operation_inputs"})
         inbound = item.get("inbound_nodes") or []
         if _is_input(entry):
             calls.append((name, 0, None, None))
@@ -526,19 +513,17 @@ def _keras_functional(model: Any, entry_of: Callable[[Any], dict[str, Any]]) -> 
     from oneiros.layers._symbolic import SymbolicTensor, map_structure
     from oneiros.layers.input_layer import InputLayer
     from oneiros.layers.layer import Layer
+    from oneiros.layers.op_layer import OpLayer
 
     call_index: dict[int, tuple[str, int]] = {}
     per_layer: dict[int, int] = {}
-    entries: dict[int, dict[str, Any]] = {}
-    order = []
+    layers: dict[int, Any] = {}
     for node in model._nodes:
         layer = node.layer
         index = per_layer.get(id(layer), 0)
         per_layer[id(layer)] = index + 1
         call_index[id(node)] = (layer.name, index)
-        if id(layer) not in entries:
-            entries[id(layer)] = {**entry_of(layer), "name": layer.name, "inbound_nodes": []}
-            order.append(id(layer))
+        layers.setdefault(id(layer), layer)
 
     def tensor(item: Any) -> Any:
         if not isinstance(item, SymbolicTensor):
@@ -551,8 +536,20 @@ def _keras_functional(model: Any, entry_of: Callable[[Any], dict[str, Any]]) -> 
         name, index = call_index[id(item.node)]
         return [name, index, item.index]
 
+    operations = {}
+    for node in model._nodes:
+        if isinstance(node.layer, OpLayer):
+            inputs = list(node.inputs) if isinstance(node.inputs, (list, tuple)) else [node.inputs]
+            written = keras_operation(node.layer, inputs, tensor)
+            if written is not None:
+                operations[id(node.layer)] = written
+    entries = {key: {**(operations[key][0] if key in operations else entry_of(layer)), "name": layer.name,
+                     "inbound_nodes": []} for key, layer in layers.items()}
     for node in model._nodes:
         if isinstance(node.layer, InputLayer):
+            continue
+        if id(node.layer) in operations:
+            entries[id(node.layer)]["inbound_nodes"].append({"args": operations[id(node.layer)][1], "kwargs": {}})
             continue
         args = map_structure(tensor, node.inputs)
         unpacks = type(node.layer).__call__ is not Layer.__call__ and isinstance(node.inputs, (list, tuple))
@@ -562,6 +559,6 @@ def _keras_functional(model: Any, entry_of: Callable[[Any], dict[str, Any]]) -> 
     outputs = map_structure(history, model._output_structure)
     if isinstance(structure, tuple):
         structure = list(structure)
-    return {"name": model.name, "trainable": model.trainable, "layers": [entries[key] for key in order],
+    return {"name": model.name, "trainable": model.trainable, "layers": list(entries.values()),
             "input_layers": structure, "output_layers": list(outputs) if isinstance(outputs, tuple) else outputs}
 
