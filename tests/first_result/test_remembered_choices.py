@@ -75,3 +75,35 @@ def test_a_bad_switch_value_is_refused_naming_it(home, monkeypatch):
     (home / "config.json").write_text(json.dumps({"remember_choices": "no"}))
     with pytest.raises(OneirosError, match="remember_choices must be true or false; received 'no'"):
         _choices.enabled()
+
+
+def _inference_run(program, kind):
+    """One evaluate or predict with ``steps_per_execution="auto"`` on enough batches to measure;
+    the group size and the programs compiled for it (each distinct group size compiles its own)."""
+    from oneiros.models._inference import Predictor
+
+    model = program.model()
+    x, y = program.data()
+    model.fit(x[:16], y[:16], batch_size=program.BATCH, epochs=1, verbose=0)  # built, same weights each run
+    if kind == "evaluate":
+        model.evaluate(x, y, batch_size=program.BATCH, verbose=0)
+        trainer = model._get_trainer()
+        return trainer.evaluation_steps.measured, sorted(trainer._test_functions)
+    model.predict(x, batch_size=program.BATCH, verbose=0)
+    predictor = Predictor.for_model(model)
+    return predictor.steps.measured, sorted(shape for _, shape in predictor._compiled)
+
+
+@pytest.mark.parametrize("kind", ["evaluate", "predict"])
+def test_evaluate_and_predict_remember_their_choice(home, program, kind):
+    chosen, measured_programs = _inference_run(program, kind)
+    assert len(measured_programs) > 1  # a single step and at least one fused group were timed
+    stored = json.loads(_choices.store_path().read_text())
+    x, y = program.data()
+    model = program.model()
+    model.fit(x[:16], y[:16], batch_size=program.BATCH, epochs=1, verbose=0)
+    key = _choices.choice_key(model, kind, (x[:program.BATCH], None if kind == "predict" else y[:program.BATCH], None),
+                              get_backend(), None if kind == "predict" else model.compiled)
+    assert stored[key] == chosen
+    again, programs = _inference_run(program, kind)
+    assert again == chosen and len(programs) == 1  # only the remembered group size ran

@@ -140,15 +140,17 @@ def choose_steps_per_execution(trainer: Any, adapter: Any, per_batch_callbacks: 
     if not trainer.prepared:
         trainer.prepare(batches[0][0], batches[0][1])
     if evaluation:
-        return _fastest_group(trainer.backend, lambda count: _passing_state(trainer.test_function(count)),
-                              trainer.evaluation_state(), batches)
+        key = _choices.choice_key(trainer.model, "evaluate", batches[0], trainer.backend, trainer.config)
+        return _remembered_or_measured(key, lambda: _fastest_group(
+            trainer.backend, lambda count: _passing_state(trainer.test_function(count)), trainer.evaluation_state(),
+            batches))
     return _fastest_group(trainer.backend, trainer.train_function,
                           _copy_state(trainer.backend, trainer.initial_state()), batches)
 
 
 def choose_prediction_steps(predictor: Any, adapter: Any) -> int | None:
     """Batches per compiled predict call for ``steps_per_execution="auto"``, measured like
-    :func:`choose_steps_per_execution`."""
+    :func:`choose_steps_per_execution`, or remembered."""
     batches = _measurable_batches(predictor.backend, adapter)
     if batches is None:
         return None
@@ -157,7 +159,21 @@ def choose_prediction_steps(predictor: Any, adapter: Any) -> int | None:
         run = predictor if count == 1 else predictor.stacked
         return _passing_state(lambda state, batch: run(batch[0]))
 
-    return _fastest_group(predictor.backend, function_for, None, batches)
+    key = _choices.choice_key(predictor.model, "predict", batches[0], predictor.backend)
+    return _remembered_or_measured(key, lambda: _fastest_group(predictor.backend, function_for, None, batches))
+
+
+def _remembered_or_measured(key: str, measure: Callable[[], int]) -> int:
+    """The group size remembered under ``key``; else ``measure()``, remembered. Evaluation and
+    prediction measure synchronously (see :class:`FusionSearch` for training): one pass over the
+    data has no later steps to repay a background compile, so a second run's gain is in not
+    measuring at all."""
+    remembered = _choices.remembered(key)
+    if remembered is not None:
+        return remembered
+    chosen = measure()
+    _choices.remember(key, chosen)
+    return chosen
 
 
 FIRST_CALL_DROP_RATIO = 3.0
