@@ -111,18 +111,24 @@ class ConcurrentRuns:
             return run(arrays)
         rows = arrays[0].shape[0]
         bounds = [rows * index // count for index in range(count + 1)]
-        parts = [[array[start:stop] for array in arrays] for start, stop in zip(bounds[:-1], bounds[1:])]
-        chunks = _Chunks(run, parts)
-        pool = _executor(self.runs - 1, os.getpid())
-        for _ in range(min(self.runs, count) - 1):
-            pool.submit(chunks.work)
-        chunks.work()
-        return chunks.outputs()
+        return run_parts(run, [[array[start:stop] for array in arrays] for start, stop in zip(bounds[:-1], bounds[1:])],
+                         self.runs)
 
     def agrees(self, run: Run, arrays: Sequence[np.ndarray], whole: Sequence[np.ndarray]) -> bool:
         """True when the chunked run of ``arrays`` reproduces ``whole`` (their one-run outputs)."""
         split = self.run(run, arrays)
         return all(_same(got, wanted) for got, wanted in zip(split, whole))
+
+
+def run_parts(run: Run, parts: list[list[np.ndarray]], runs: int) -> list[np.ndarray]:
+    """``run`` on each part (its input arrays, batch axis first) on up to ``runs`` (>= 2) threads at once,
+    the calling thread among them, and each output's results concatenated in part order."""
+    chunks = _Chunks(run, parts)
+    pool = _executor(runs - 1, os.getpid())
+    for _ in range(min(runs, len(parts)) - 1):
+        pool.submit(chunks.work)
+    chunks.work()
+    return chunks.outputs()
 
 
 class _Chunks:

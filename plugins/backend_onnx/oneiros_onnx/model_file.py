@@ -13,6 +13,7 @@ from google.protobuf.message import DecodeError
 
 from oneiros.errors import CorruptFileError
 from oneiros.models._fit import DEFAULT_BATCH_SIZE
+from oneiros_onnx._concurrent import ConcurrentRuns, largest_row_bytes, run_parts
 from oneiros_onnx._external_data import check_external_data
 from oneiros_onnx._runtime import BUILD_ERRORS, RuntimeOptions, make_session
 
@@ -26,6 +27,14 @@ class OnnxModel:
     model runs one batch. Made by :func:`load_onnx` for any .onnx file, and by
     ``OnnxBackend().quantized_model`` for an Oneiros model served in int8 or float16.
 
+    With ``concurrent`` (the runtime options' ``inference_runs()``, 2 on a CPU of 2 cores or
+    more), the rows run as parts on that many threads at once, each run on its own share of the
+    cores (one thread of a 2-core CPU): batches no longer wait on ONNX Runtime's hand-offs
+    between threads at every node. Parts hold ``concurrent.rows_per_run`` rows (cache-sized)
+    once the first batch has shown that its rows run alike apart (each output row depends on its
+    input row alone: not so for dynamic int8, which scales a batch by its own range), else whole
+    batches.
+
     Example::
 
         model = load_onnx("digits.int8.onnx")
@@ -34,13 +43,16 @@ class OnnxModel:
         loss, accuracy = model.evaluate(x_test, y_test)
     """
 
-    def __init__(self, session: ort.InferenceSession, path: Path | str):
+    def __init__(self, session: ort.InferenceSession, path: Path | str, concurrent: ConcurrentRuns | None = None):
         self.session = session
         self.path = Path(path)
         self.input_names = [value.name for value in session.get_inputs()]
         self.output_names = [value.name for value in session.get_outputs()]
         self.metadata = dict(session.get_modelmeta().custom_metadata_map)
         self._scorer: Any = None
+        self._concurrent = concurrent
+        self._rows_apart: bool | None = None
+        """Whether rows run apart give a whole batch's outputs (None until a batch has shown it)."""
 
     def __repr__(self) -> str:
         return f"<OnnxModel {self.path.name} inputs={self.input_names} outputs={self.output_names}>"
@@ -59,8 +71,35 @@ class OnnxModel:
 
     def __call__(self, inputs: Any) -> Any:
         """The outputs for one batch: an array, or a list when the model has several outputs."""
-        outputs = self.session.run(None, self._feed(inputs))
+        arrays = list(self._feed(inputs).values())
+        outputs = self._outputs(arrays, len(arrays[0]) if arrays and np.ndim(arrays[0]) else 1)
         return outputs[0] if len(outputs) == 1 else outputs
+
+    def _run(self, arrays: list[np.ndarray]) -> list[np.ndarray]:
+        return self.session.run(None, dict(zip(self.input_names, arrays)))
+
+    def _part_rows(self, arrays: list[np.ndarray], size: int) -> int:
+        """The rows per part for batches of ``size``: cache-sized once rows have run alike apart."""
+        if self._concurrent is None or self._concurrent.rows_per_run >= size or self._rows_apart is False:
+            return size
+        if self._rows_apart is None:
+            batch = [array[:size] for array in arrays]
+            if len(batch[0]) <= self._concurrent.rows_per_run:
+                return size
+            self._rows_apart = self._concurrent.agrees(self._run, batch, self._run(batch))
+        return self._concurrent.rows_per_run if self._rows_apart else size
+
+    def _outputs(self, arrays: list[np.ndarray], size: int) -> list[np.ndarray]:
+        """The outputs for ``arrays`` (all their rows), run ``size`` rows or fewer at a time."""
+        if not arrays or not np.ndim(arrays[0]) or not len(arrays[0]):
+            return self._run(arrays)
+        rows = self._part_rows(arrays, size)
+        parts = [[array[start:start + rows] for array in arrays] for start in range(0, len(arrays[0]), rows)]
+        if len(parts) == 1:
+            return self._run(parts[0])
+        if self._concurrent is None:
+            return [np.concatenate(pieces) for pieces in zip(*(self._run(part) for part in parts))]
+        return run_parts(self._run, parts, self._concurrent.runs)
 
     def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto", steps: int | None = None) -> Any:
         """The outputs for ``x`` of any length, computed ``batch_size`` rows at a time (default
@@ -68,12 +107,10 @@ class OnnxModel:
         size = DEFAULT_BATCH_SIZE if batch_size is None else batch_size
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
             raise ValueError(f"batch_size must be an int >= 1; received {batch_size!r}.")
-        feed = self._feed(x)
-        count = len(next(iter(feed.values())))
-        starts = range(0, count, size)[:steps]
-        parts = [self.session.run(None, {name: value[start:start + size] for name, value in feed.items()})
-                 for start in starts]
-        merged = [np.concatenate(pieces) for pieces in zip(*parts)]
+        arrays = list(self._feed(x).values())
+        if steps is not None:
+            arrays = [array[:steps * size] for array in arrays]
+        merged = self._outputs(arrays, size)
         return merged[0] if len(merged) == 1 else merged
 
     def compile(self, optimizer: Any = None, loss: Any = None, metrics: Any = None, loss_weights: Any = None,
@@ -128,20 +165,31 @@ def load_onnx(path: str | Path, options: RuntimeOptions | None = None) -> OnnxMo
     except (OSError, DecodeError) as exc:
         raise CorruptFileError(f"Cannot read {path} as an ONNX model: {type(exc).__name__}: {exc}") from None
     check_external_data(proto, path.parent)
-    options = options if options is not None else RuntimeOptions.from_environment()
+    options, concurrent = _concurrency(proto, options)
     try:
         session = ort.InferenceSession(str(path), options.session_options(), providers=list(options.providers))
     except BUILD_ERRORS as exc:
         raise CorruptFileError(f"ONNX Runtime cannot load {path}: {type(exc).__name__}: {exc}") from None
-    return OnnxModel(session, path)
+    return OnnxModel(session, path, concurrent)
+
+
+def _concurrency(proto: onnx.ModelProto,
+                 options: RuntimeOptions | None) -> tuple[RuntimeOptions, ConcurrentRuns | None]:
+    """The session options (the cores shared between concurrent runs) and the runs of an
+    :class:`OnnxModel` of ``proto`` under ``options`` (from the environment when None)."""
+    options = options if options is not None else RuntimeOptions.from_environment()
+    runs = options.inference_runs()
+    if runs == 1:
+        return options, None
+    return options.for_concurrent_runs(runs), ConcurrentRuns.for_rows_of(runs, largest_row_bytes(proto))
 
 
 def serve(proto: onnx.ModelProto, name: str, options: RuntimeOptions | None = None,
           compiled: Any = None) -> OnnxModel:
     """An :class:`OnnxModel` running ``proto`` (called ``name``), compiled like ``compiled`` (a
     model's compile configuration) when given."""
-    session = make_session(proto, options if options is not None else RuntimeOptions.from_environment())
-    served = OnnxModel(session, name)
+    options, concurrent = _concurrency(proto, options)
+    served = OnnxModel(make_session(proto, options), name, concurrent)
     if compiled is not None:
         served.compile(loss=compiled.loss_spec, metrics=compiled.metric_spec, loss_weights=compiled.loss_weights,
                        weighted_metrics=compiled.weighted_metric_spec)
