@@ -96,6 +96,9 @@ class Layer:
 
     input_spec: InputSpec | None = None
     supports_masking = False
+    supports_jit = True
+    """False for a layer that cannot run inside compiled code (host-side preprocessing in numpy):
+    a model holding one runs its steps eagerly under ``jit_compile="auto"``, as in Keras."""
     activity_regularizer: Any = None
     """A regularizer of the layer's outputs; ``__call__`` adds its penalty per sample."""
 

@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
+from oneiros.arguments import flag
+from oneiros.models._pipeline import AUTO
+
 ACCURACY_ALIASES = ("accuracy", "acc")
+
+
+def _resolved_jit_compile(model: Any, jit_compile: Any, run_eagerly: bool) -> bool:
+    """Keras's rule: "auto" compiles unless the model runs eagerly or a layer cannot be compiled;
+    True together with run_eagerly=True warns and gives False."""
+    from oneiros.models._execution import supports_jit
+
+    if jit_compile == AUTO:
+        return not run_eagerly and supports_jit(model)
+    if not isinstance(jit_compile, bool):
+        raise ValueError(f"compile: argument `jit_compile` must be True, False or 'auto'; received "
+                         f"jit_compile={jit_compile!r} of type {type(jit_compile).__name__}.")
+    if jit_compile and run_eagerly:
+        warnings.warn("compile: run_eagerly=True runs the steps uncompiled, so jit_compile=True cannot hold: "
+                      "proceeding with jit_compile=False.", stacklevel=4)
+        return False
+    return jit_compile
 
 
 def _instantiate(kind: str, identifier: Any) -> Any:
@@ -79,6 +100,9 @@ class CompileConfig:
     loss_weights: Any
     steps_per_execution: int | str
     weighted_metric_spec: Any = None
+    run_eagerly: bool = False
+    jit_compile: bool = True
+    """Resolved from "auto" at compile, as Keras records it in its compile config."""
     losses: list[Any] = field(default_factory=list)
     metrics: list[list[Any]] = field(default_factory=list)
     weighted_metrics: list[list[Any]] = field(default_factory=list)
@@ -87,13 +111,23 @@ class CompileConfig:
 
     @classmethod
     def create(cls, model: Any, optimizer: Any, loss: Any, metrics: Any, loss_weights: Any,
-               steps_per_execution: int, weighted_metrics: Any) -> CompileConfig:
-        if steps_per_execution != "auto" and (not isinstance(steps_per_execution, int)
-                                              or isinstance(steps_per_execution, bool) or steps_per_execution < 1):
+               steps_per_execution: int, weighted_metrics: Any, run_eagerly: bool = False,
+               jit_compile: bool | str = AUTO, auto_scale_loss: bool = True) -> CompileConfig:
+        from oneiros.optimizers._loss_scale import LossScaleOptimizer
+
+        if steps_per_execution != AUTO and (not isinstance(steps_per_execution, int)
+                                            or isinstance(steps_per_execution, bool) or steps_per_execution < 1):
             raise ValueError(f"steps_per_execution must be 'auto' or an int >= 1; received {steps_per_execution!r}.")
-        return cls(optimizer=resolve_optimizer(optimizer), loss_spec=loss, metric_spec=metrics,
+        run_eagerly = flag("compile", "run_eagerly", run_eagerly)
+        auto_scale_loss = flag("compile", "auto_scale_loss", auto_scale_loss)
+        jit_compile = _resolved_jit_compile(model, jit_compile, run_eagerly)
+        optimizer = resolve_optimizer(optimizer)
+        if auto_scale_loss and model.dtype_policy.name == "mixed_float16" \
+                and not isinstance(optimizer, LossScaleOptimizer):
+            optimizer = LossScaleOptimizer(optimizer, name="loss_scale_optimizer")
+        return cls(optimizer=optimizer, loss_spec=loss, metric_spec=metrics,
                    loss_weights=loss_weights, steps_per_execution=steps_per_execution,
-                   weighted_metric_spec=weighted_metrics)
+                   weighted_metric_spec=weighted_metrics, run_eagerly=run_eagerly, jit_compile=jit_compile)
 
     def resolve_outputs(self, output_names: list[str], y_true_shapes: list[tuple],
                         y_pred_shapes: list[tuple]) -> None:

@@ -19,6 +19,7 @@ from oneiros.distribution import current as current_distribution
 from oneiros.layers._symbolic import flatten
 from oneiros.models._interrupts import StepGuard
 from oneiros.models._choices import choice_key
+from oneiros.models._execution import requested_steps
 from oneiros.models._pipeline import AUTO, choose_prediction_steps, choose_steps_per_execution, prefetched
 from oneiros.models._target_checks import check_targets
 
@@ -143,7 +144,8 @@ def fit(model: Model, *, x: Any, y: Any, batch_size: int | None, epochs: int, ve
     sync_every_batch = callback_list.needs_weights_per_batch()
     distribution = current_distribution()
     search = None
-    if trainer.config.steps_per_execution == AUTO and distribution is None and not sync_every_batch:
+    requested = requested_steps(model, trainer.config.steps_per_execution)
+    if requested == AUTO and distribution is None and not sync_every_batch:
         search = trainer.fusion_search
         first = _peek(adapter)
         if first is not None:
@@ -151,7 +153,7 @@ def fit(model: Model, *, x: Any, y: Any, batch_size: int | None, epochs: int, ve
             search.recall(choice_key(model, "train", first, trainer.backend, trainer.config), first)
         spe = search.current
     else:
-        spe = trainer.training_steps.resolve(trainer.config.steps_per_execution,
+        spe = trainer.training_steps.resolve(requested,
                                              lambda: choose_steps_per_execution(trainer, adapter, sync_every_batch))
     params["steps_per_execution"] = spe
     model.stop_training = False
@@ -260,7 +262,7 @@ def _evaluate_adapter(model: Model, trainer: Any, adapter: Any, verbose: int, ca
                                                                                      params)
     per_batch_callbacks = callback_list.needs_weights_per_batch()
     spe = trainer.evaluation_steps.resolve(
-        trainer.config.steps_per_execution,
+        requested_steps(model, trainer.config.steps_per_execution),
         lambda: choose_steps_per_execution(trainer, adapter, per_batch_callbacks, evaluation=True))
     params["steps_per_execution"] = spe
     callback_list.call("on_test_begin", None)
@@ -314,7 +316,7 @@ def predict(model: Model, x: Any, *, batch_size: int | None, verbose: Any, steps
     distribution = current_distribution()
     fetch = ops.to_numpy if distribution is None else distribution.fetch
     requested = model.compiled.steps_per_execution if model.compiled is not None else AUTO
-    spe = 1 if distribution is not None else predictor.steps.resolve(
+    spe = 1 if distribution is not None or predictor.eager else predictor.steps.resolve(
         requested, lambda: choose_prediction_steps(predictor, adapter))
     params["steps_per_execution"] = spe
     callback_list.call("on_predict_begin", None)

@@ -15,6 +15,7 @@ from oneiros.backend import get_backend
 from oneiros.data._structure import leaves, map_arrays
 from oneiros.layers.layer import collecting_losses
 from oneiros.layers.seed_generator import global_seed_generator
+from oneiros.models._execution import inference_function, runs_eagerly
 from oneiros.models._pipeline import MeasuredSteps
 from oneiros.variables import swapped_values
 
@@ -42,7 +43,10 @@ class Predictor:
         self._random_states: list[int] = []
         self._drawn: dict[str, bool] = {}
         """Per compiled function, whether its trace advanced a random state (so returns them)."""
-        self.function = backend.compile_inference(self._forward)
+        self.eager = runs_eagerly(model)
+        """Whether the forward pass runs as plain Python calls (the model's ``run_eagerly`` or
+        ``jit_compile``; setting either drops the model's predictor)."""
+        self.function = inference_function(model, backend, self._forward)
         self._stacked_function: Any = None
         self.steps = MeasuredSteps()
         self._lock = threading.RLock()
@@ -65,7 +69,7 @@ class Predictor:
         key = (name, _signature(x))
         with self._lock:
             values = [variable.value for variable in self.variables]
-            if key not in self._compiled:
+            if key not in self._compiled or self.eager:  # eager calls swap values every time
                 result = function(values, x)
                 self._compiled.add(key)
                 return self._keep_states(result, name)
@@ -130,5 +134,5 @@ class Predictor:
         self._bind_variables(map_arrays(lambda array: array[0], x))
         with self._lock:
             if self._stacked_function is None:
-                self._stacked_function = self.backend.compile_inference(self._forward_stacked)
+                self._stacked_function = inference_function(self.model, self.backend, self._forward_stacked)
         return self._guarded_call(self._stacked_function, "stacked", x)

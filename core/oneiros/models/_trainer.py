@@ -19,6 +19,7 @@ from oneiros.layers._symbolic import flatten
 from oneiros.errors import OneirosError
 from oneiros.layers.layer import collecting_losses
 from oneiros.layers.seed_generator import global_seed_generator
+from oneiros.models._execution import compiled, fused, runs_eagerly, supports_jit
 from oneiros.models._pipeline import FusionSearch, MeasuredSteps
 from oneiros.variables import swapped_values
 
@@ -48,12 +49,13 @@ def _shape(value: Any) -> tuple:
 
 
 def _built_graph(model: Model) -> bool:
-    """A Sequential or functional model whose layers all hold their weights: calling it creates
-    no variable, so it can be called on abstract values."""
+    """A Sequential or functional model whose layers all hold their weights and can be traced:
+    calling it creates no variable, so it can be called on abstract values."""
     from oneiros.models.functional import Functional
     from oneiros.models.sequential import Sequential
 
-    return isinstance(model, (Functional, Sequential)) and all(layer.built for layer in model._all_layers())
+    return (isinstance(model, (Functional, Sequential)) and all(layer.built for layer in model._all_layers())
+            and supports_jit(model))
 
 
 class Trainer:
@@ -66,8 +68,9 @@ class Trainer:
         self.prepared = False
         self._optimizer_state: Any = None
         self._applied_learning_rate: Any = None
-        self._train_functions: dict[int, Any] = {}
-        self._test_functions: dict[int, Any] = {}
+        self._train_functions: dict[tuple[int, bool], Any] = {}
+        self._test_functions: dict[tuple[int, bool], Any] = {}
+        """Keyed by steps per call and whether the model ran eagerly (``run_eagerly`` may change)."""
         self.training_steps = MeasuredSteps()
         self.evaluation_steps = MeasuredSteps()
         self.fusion_search = FusionSearch(self.backend, self.train_function)
@@ -310,28 +313,32 @@ class Trainer:
         return new_non_trainable, new_metric_states, logs
 
     def train_function(self, steps: int) -> Any:
-        """The compiled function running ``steps`` training steps per call (batches stacked)."""
-        if steps not in self._train_functions:
-            step = self.train_step if steps == 1 else self.backend.fuse_steps(self.train_step, steps)
-            self._train_functions[steps] = self.backend.jit(step, donate_argnums=(0,))
-        return self._train_functions[steps]
+        """The function running ``steps`` training steps per call (batches stacked): compiled, or
+        plain Python calls when the model runs eagerly (see :mod:`oneiros.models._execution`)."""
+        key = (steps, runs_eagerly(self.model))
+        if key not in self._train_functions:
+            self._train_functions[key] = compiled(self.model, self.backend,
+                                                  fused(self.model, self.backend, self.train_step, steps),
+                                                  donate_argnums=(0,))
+        return self._train_functions[key]
 
     def test_function(self, steps: int = 1) -> Any:
-        """The compiled function running ``steps`` evaluation steps per call (batches stacked),
-        returning ``((non_trainable, metric_states), logs)``."""
-        if steps not in self._test_functions:
+        """The function running ``steps`` evaluation steps per call (batches stacked), compiled
+        unless the model runs eagerly, returning ``((non_trainable, metric_states), logs)``."""
+        key = (steps, runs_eagerly(self.model))
+        if key not in self._test_functions:
             def step(state: State, batch: Any) -> tuple[State, dict[str, Any]]:
                 non_trainable, metric_states, logs = self.test_step(state, batch)
                 return state._replace(non_trainable=non_trainable, metric_states=metric_states), logs
 
-            fused = step if steps == 1 else self.backend.fuse_steps(step, steps)
+            steps_in_one_call = fused(self.model, self.backend, step, steps)
 
             def run(state: State, batch: Any) -> tuple[tuple[list[Any], list[Any]], dict[str, Any]]:
-                state, logs = fused(state, batch)
+                state, logs = steps_in_one_call(state, batch)
                 return (state.non_trainable, state.metric_states), logs
 
-            self._test_functions[steps] = self.backend.jit(run)
-        return self._test_functions[steps]
+            self._test_functions[key] = compiled(self.model, self.backend, run)
+        return self._test_functions[key]
 
     def evaluation_state(self) -> State:
         """The variables' current values and fresh metric states (no optimizer state)."""

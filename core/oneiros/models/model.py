@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
+from oneiros.arguments import flag
 from oneiros.layers.layer import Layer, snake_case
 
 
@@ -41,6 +43,9 @@ class Model(Layer):
         """Set by a callback in ``on_train_begin`` (BackupAndRestore) to skip finished epochs."""
         self.backend: str | None = None
         """The backend this model runs on (set by ``load_model(..., backend=)``); None = the active one."""
+        self._run_eagerly = False
+        self._jit_compile: bool | None = None
+        """None until compile or the setter decides: "auto", resolved on each read."""
 
     def _backend_scope(self) -> Any:
         from contextlib import nullcontext
@@ -199,8 +204,16 @@ class Model(Layer):
 
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: Any = None,
                 loss_weights: Any = None, steps_per_execution: int | str = "auto",
-                weighted_metrics: Any = None) -> None:
+                weighted_metrics: Any = None, run_eagerly: bool = False, jit_compile: bool | str = "auto",
+                auto_scale_loss: bool = True) -> None:
         """Chooses the optimizer, loss(es) and metrics; nothing is traced until training.
+
+        ``run_eagerly=True`` (or ``jit_compile=False``) runs the train, test and predict steps as
+        plain Python calls, one batch per call, never compiled: for debugging, and for layers that
+        run on the host. ``jit_compile="auto"`` (the default) compiles unless a layer of the model
+        has ``supports_jit = False`` (the text plugin's lookups, hashing and TextVectorization).
+        ``auto_scale_loss``: under the ``"mixed_float16"`` dtype policy, the optimizer is wrapped
+        in a :class:`~oneiros.optimizers.LossScaleOptimizer` (Keras 3's rule).
 
         ``steps_per_execution``: batches per compiled call of ``fit``, ``evaluate`` and ``predict``
         (fused calls run the steps in order inside one compiled loop, with the same results;
@@ -219,8 +232,41 @@ class Model(Layer):
         self.compiled = CompileConfig.create(
             self, optimizer=optimizer, loss=loss, metrics=metrics, loss_weights=loss_weights,
             steps_per_execution=steps_per_execution, weighted_metrics=weighted_metrics,
+            run_eagerly=run_eagerly, jit_compile=jit_compile, auto_scale_loss=auto_scale_loss,
         )
         self._trainer = None
+        self.jit_compile = self.compiled.jit_compile
+        self.run_eagerly = self.compiled.run_eagerly
+
+    @property
+    def run_eagerly(self) -> bool:
+        """Whether fit, evaluate and predict run their steps uncompiled (settable, as in Keras)."""
+        return self._run_eagerly
+
+    @run_eagerly.setter
+    def run_eagerly(self, value: bool) -> None:
+        self._run_eagerly = flag("Model", "run_eagerly", value)
+        self._predictor = None
+
+    @property
+    def jit_compile(self) -> bool:
+        """Whether the steps are compiled (settable; True on a model with a host-side layer warns
+        and gives False, as in Keras). Before compile: whether every layer supports it."""
+        from oneiros.models._execution import supports_jit
+
+        return supports_jit(self) if self._jit_compile is None else self._jit_compile
+
+    @jit_compile.setter
+    def jit_compile(self, value: bool) -> None:
+        from oneiros.models._execution import supports_jit
+
+        value = flag("Model", "jit_compile", value)
+        if value and not supports_jit(self):
+            warnings.warn(f"Model {self.name!r} has a layer that runs on the host (supports_jit=False), so it "
+                          "cannot be compiled: proceeding with jit_compile=False.", stacklevel=2)
+            value = False
+        self._jit_compile = value
+        self._predictor = None
 
     @property
     def optimizer(self) -> Any:

@@ -81,6 +81,8 @@ def _compile_config(model: Any) -> dict[str, Any] | None:
             "weighted_metrics": _serialize_spec("metrics", compiled.weighted_metric_spec),
             "loss_weights": compiled.loss_weights,
             "steps_per_execution": compiled.steps_per_execution,
+            "run_eagerly": compiled.run_eagerly,
+            "jit_compile": compiled.jit_compile,
         }
     except OneirosError as exc:
         warnings.warn(f"The compile configuration is not saved: {exc}", stacklevel=3)
@@ -310,6 +312,8 @@ def _compile_from_config(model: Any, compile_config: dict[str, Any], safe_mode: 
                 weighted_metrics=revive("metrics", compile_config.get("weighted_metrics")),
                 loss_weights=compile_config.get("loss_weights"),
                 steps_per_execution=compile_config.get("steps_per_execution", 1),
+                run_eagerly=compile_config.get("run_eagerly", False),
+                jit_compile=compile_config.get("jit_compile", "auto"),
             )
         except OneirosError:
             raise

@@ -350,6 +350,8 @@ def compile_config(config: Any) -> dict[str, Any] | None:
         "weighted_metrics": _plain_object("metrics", config.get("weighted_metrics"), "the compile config's metrics"),
         "loss_weights": config.get("loss_weights"),
         "steps_per_execution": steps if type(steps) is int and steps > 0 else 1,
+        "run_eagerly": config.get("run_eagerly") is True,
+        "jit_compile": config["jit_compile"] if isinstance(config.get("jit_compile"), bool) else "auto",
     }
 
 
@@ -499,6 +501,8 @@ def keras_model_config(model: Any, compile_config: dict[str, Any] | None,
             "weighted_metrics": _keras_object("metrics", compile_config.get("weighted_metrics")),
             "steps_per_execution": compile_config["steps_per_execution"]
             if type(compile_config.get("steps_per_execution")) is int else 1,
+            "run_eagerly": compile_config.get("run_eagerly", False),
+            "jit_compile": compile_config.get("jit_compile", True),
         }
     return result
 

@@ -23,6 +23,8 @@ class IndexLookup(Layer):
     The vocabulary (and idf weights) live in the config, so a saved model restores them.
     """
 
+    supports_jit = False  # numpy on concrete arrays (see _host.py): models holding it run eagerly
+
     asset_token_type: Callable[[str], Hashable] = str
     """How a line of a Keras vocabulary file becomes a token."""
 

@@ -48,6 +48,8 @@ class HashedCrossing(Layer):
         layer((np.array([1, 2, 3]), np.array(["A", "B", "C"])))      # three bins in [0, 5)
     """
 
+    supports_jit = False  # numpy on concrete arrays (see _host.py): models holding it run eagerly
+
     def __init__(self, num_bins: int, output_mode: str = "int", sparse: bool = False, **kwargs: Any):
         owner = type(self).__name__
         num_bins = arguments.positive_int(owner, "num_bins", num_bins)

@@ -31,6 +31,8 @@ class Hashing(Layer):
         layer(np.array([["A"], ["B"], ["C"], ["D"], ["E"]]))      # int32 bins in [0, 3), shape (5, 1)
     """
 
+    supports_jit = False  # numpy on concrete arrays (see _host.py): models holding it run eagerly
+
     def __init__(self, num_bins: int, mask_value: Any = None, salt: Any = None, output_mode: str = "int",
                  **kwargs: Any):
         owner = type(self).__name__

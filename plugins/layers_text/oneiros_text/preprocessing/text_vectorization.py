@@ -51,6 +51,8 @@ class TextVectorization(Layer):
         x = vectorizer(["Free entry in 2 a wkly comp", "Ok lar..."])    # int32 (2, 64)
     """
 
+    supports_jit = False  # numpy on concrete arrays (see _host.py): models holding it run eagerly
+
     def __init__(self, max_tokens: int | None = None, standardize: Any = "lower_and_strip_punctuation",
                  split: Any = "whitespace", ngrams: Any = None, output_mode: str = "int",
                  output_sequence_length: int | None = None, pad_to_max_tokens: bool = False,
