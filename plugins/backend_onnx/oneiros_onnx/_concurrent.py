@@ -93,9 +93,10 @@ class ConcurrentRuns:
         self.rows_per_run = rows_per_run
 
     @classmethod
-    def for_rows_of(cls, runs: int, row_bytes: int) -> ConcurrentRuns:
-        """Runs whose chunks keep ``row_bytes`` per row within :data:`CACHE_BYTES`."""
-        return cls(runs, max(MIN_ROWS_PER_RUN, CACHE_BYTES // max(row_bytes, 1)))
+    def for_rows_of(cls, runs: int, row_bytes: int, min_rows: int = MIN_ROWS_PER_RUN) -> ConcurrentRuns:
+        """Runs whose chunks keep ``row_bytes`` per row within :data:`CACHE_BYTES`, and hold at
+        least ``min_rows`` rows."""
+        return cls(runs, max(min_rows, CACHE_BYTES // max(row_bytes, 1)))
 
     def chunks(self, arrays: Sequence[np.ndarray]) -> int:
         """How many chunks ``arrays`` run as: one unless all share their row count and it is large enough."""
