@@ -85,6 +85,17 @@ such as ``("iterations",)``, ``("average", 0)`` or ``("slots", 2, "momentum")``;
 wrapper's learning rate, which Keras keeps (at 0) and Oneiros does not."""
 
 
+KerasGroups = dict[str, tuple[str, KerasLayout]]
+"""The groups of a Keras weights file under ``optimizer/`` that hold an optimizer's variables
+(``"vars"``, ``"inner_optimizer/vars"``...), each with its ``name`` attribute and layout."""
+
+
+def inner_groups(folder: str, optimizer: Optimizer, state: dict[str, Any], prefix: tuple[Any, ...]) -> KerasGroups:
+    """``optimizer``'s groups (its state at ``prefix`` in the wrapper's state) inside ``folder``."""
+    return {f"{folder}/{group}": (name, [None if key is None else (*prefix, *key) for key in layout])
+            for group, (name, layout) in optimizer.keras_variable_groups(state).items()}
+
+
 class FusedRule(NamedTuple):
     """An update formula by name ("adam", "sgd") and its hyperparameters (Python numbers)."""
 
@@ -158,8 +169,23 @@ class Optimizer(abc.ABC):
         state takes a new constant rate through :meth:`with_learning_rate`."""
         self._learning_rate = _check_learning_rate(type(self).__name__, value)
 
-    latest_state: dict[str, Any] | None = None
-    """The state of the last synced training step of the model this optimizer trains."""
+    _latest_state: dict[str, Any] | None = None
+
+    @property
+    def latest_state(self) -> dict[str, Any] | None:
+        """The state of the last synced training step of the model this optimizer trains."""
+        return self._latest_state
+
+    @latest_state.setter
+    def latest_state(self, state: dict[str, Any] | None) -> None:
+        """Also gives each inner optimizer its part, so their ``iterations`` count as Keras's do."""
+        self._latest_state = state
+        for optimizer, part in [] if state is None else self.inner_states(state):
+            optimizer.latest_state = part
+
+    def inner_states(self, state: dict[str, Any]) -> list[tuple[Optimizer, dict[str, Any]]]:
+        """The optimizers this one delegates to, each with its part of ``state`` (none here)."""
+        return []
 
     @property
     def iterations(self) -> Any:
@@ -367,6 +393,12 @@ class Optimizer(abc.ABC):
             raise ValueError(f"The state of {type(self).__name__} has slots {sorted(set(names))} that Keras's "
                              f"layout {groups} does not place.")
         return layout
+
+    def keras_variable_groups(self, state: dict[str, Any]) -> KerasGroups:
+        """Where Keras's weights file keeps this optimizer's variables: ``"vars"`` (all of them,
+        :meth:`keras_layout`), and for a wrapper also each inner optimizer's own group, which is
+        what Keras reads back."""
+        return {"vars": (self.name, self.keras_layout(state))}
 
     def get_config(self) -> dict[str, Any]:
         learning_rate = self._learning_rate

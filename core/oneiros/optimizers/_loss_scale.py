@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from oneiros import ops, tree
-from oneiros.optimizers._base import KERAS_ONLY_DEFAULTS, KerasLayout, Optimizer
+from oneiros.optimizers._base import KERAS_ONLY_DEFAULTS, KerasGroups, KerasLayout, Optimizer, inner_groups
 
 _BASE_DEFAULTS = {"weight_decay": None, "clipnorm": None, "global_clipnorm": None, "clipvalue": None,
                   "use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None, **KERAS_ONLY_DEFAULTS}
@@ -94,6 +94,9 @@ class LossScaleOptimizer(Optimizer):
         return new_params, {"iterations": inner["iterations"], "step_counter": counter, "dynamic_scale": scale,
                             "inner": inner}
 
+    def inner_states(self, state: dict[str, Any]) -> list[tuple[Optimizer, dict[str, Any]]]:
+        return [(self.inner_optimizer, state["inner"])]
+
     @property
     def uses_ema(self) -> bool:
         return self.inner_optimizer.uses_ema
@@ -109,6 +112,10 @@ class LossScaleOptimizer(Optimizer):
         value), then the inner optimizer's."""
         inner = [None if key is None else ("inner", *key) for key in self.inner_optimizer.keras_layout(state["inner"])]
         return [("iterations",), None, ("step_counter",), ("dynamic_scale",), *inner]
+
+    def keras_variable_groups(self, state: dict[str, Any]) -> KerasGroups:
+        return {**super().keras_variable_groups(state),
+                **inner_groups("inner_optimizer", self.inner_optimizer, state["inner"], ("inner",))}
 
     def init_slots(self, param: Any) -> dict[str, Any]:
         return self.inner_optimizer.init_slots(param)

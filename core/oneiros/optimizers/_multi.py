@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from typing import Any, NamedTuple
 
 from oneiros import ops
-from oneiros.optimizers._base import KerasLayout, Optimizer, check_paths
+from oneiros.optimizers._base import KerasGroups, KerasLayout, Optimizer, check_paths, inner_groups
 from oneiros.optimizers._loss_scale import LossScaleOptimizer
 from oneiros.optimizers._schedules import LearningRateSchedule
 
@@ -141,7 +141,7 @@ class MultiOptimizer(Optimizer):
         if not callable(optimizer_map):
             raise TypeError(f"{owner}: argument `optimizer_map` must be an OptimizerMap or a callable returning an "
                             f"optimizer for a variable; received {optimizer_map!r}.")
-        super().__init__(learning_rate=0.0, name=name, loss_scale_factor=loss_scale_factor)
+        super().__init__(learning_rate=0.0, name=name or "multi_optimizer", loss_scale_factor=loss_scale_factor)
         self._optimizer_map = optimizer_map
         self._given: list[Optimizer] = []
         if isinstance(optimizer_map, OptimizerMap):
@@ -159,6 +159,9 @@ class MultiOptimizer(Optimizer):
     @property
     def optimizer_map(self) -> OptimizerMap | Callable[[Any], Optimizer]:
         return self._optimizer_map
+
+    def inner_states(self, state: dict[str, Any]) -> list[tuple[Optimizer, dict[str, Any]]]:
+        return list(zip(self._inner, state["optimizers"]))
 
     @property
     def learning_rate(self) -> float:
@@ -256,6 +259,20 @@ class MultiOptimizer(Optimizer):
                        for key in optimizer.keras_layout(inner_state)]
         return layout
 
+    def keras_variable_groups(self, state: dict[str, Any]) -> KerasGroups:
+        """Also each inner optimizer's group in ``optimizers/``, named as Keras names list items
+        (``adam``, ``adam_1``...)."""
+        from oneiros.layers.layer import snake_case
+
+        groups = super().keras_variable_groups(state)
+        used: dict[str, int] = {}
+        for position, (optimizer, inner_state) in enumerate(zip(self._inner, state["optimizers"])):
+            base = snake_case(type(optimizer).__name__)
+            used[base] = used.get(base, -1) + 1
+            folder = f"optimizers/{base if used[base] == 0 else f'{base}_{used[base]}'}"
+            groups.update(inner_groups(folder, optimizer, inner_state, ("optimizers", position)))
+        return groups
+
     def init_slots(self, param: Any) -> dict[str, Any]:
         raise TypeError("A MultiOptimizer keeps no slots of its own: its inner optimizers do.")
 
@@ -264,12 +281,15 @@ class MultiOptimizer(Optimizer):
         raise TypeError("A MultiOptimizer updates through its inner optimizers' apply, not update_step.")
 
     def get_config(self) -> dict[str, Any]:
-        if not isinstance(self._optimizer_map, OptimizerMap):
-            raise TypeError(f"{type(self).__name__} with the callable {self._optimizer_map!r} cannot be saved: "
-                            "expected an OptimizerMap (a callable is code, which model files never hold).")
-        optimizer_map = {"module": "keras.optimizers", "class_name": "OptimizerMap",
-                         "config": self._optimizer_map.get_config(), "registered_name": None}
-        return {"optimizer_map": optimizer_map, "loss_scale_factor": None, "name": self.name}
+        """Keras's config; a callable ``optimizer_map`` is saved by name, as Keras does, and loads
+        only where it is registered (``oi.saving.register_keras_serializable``)."""
+        from oneiros.saving import serialize_keras_object
+
+        optimizer_map = self._optimizer_map
+        serialized = ({"module": "keras.optimizers", "class_name": "OptimizerMap",
+                       "config": optimizer_map.get_config(), "registered_name": None}
+                      if isinstance(optimizer_map, OptimizerMap) else serialize_keras_object(optimizer_map))
+        return {"optimizer_map": serialized, "loss_scale_factor": None, "name": self.name}
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> MultiOptimizer:

@@ -144,22 +144,30 @@ def _replaced(tree: Any, key: tuple[Any, ...], value: Any) -> Any:
     return items
 
 
-def _optimizer_arrays(model: Any) -> list[np.ndarray] | None:
-    """The optimizer state as Keras's ``optimizer.variables`` (its iteration counts int64)."""
+def _optimizer_datasets(model: Any) -> tuple[dict[str, np.ndarray], dict[str, dict[str, str]]] | None:
+    """The optimizer state as Keras writes it (datasets and their groups' attributes): every
+    variable in ``optimizer/vars`` (iteration counts int64), a wrapper's inner optimizers also in
+    their own groups."""
     from oneiros import ops
 
     trainer = getattr(model, "_trainer", None)
     state = getattr(trainer, "optimizer_state", None) or getattr(model, "_pending_optimizer_state", None)
     if state is None or model.compiled is None:
         return None
-    arrays = []
-    for key in _keras_layout(model.compiled.optimizer, state):
-        if key is None:  # a wrapper's unused learning rate
-            arrays.append(np.zeros((), np.float32))
-            continue
-        array = np.asarray(ops.to_numpy(_at(state, key)))
-        arrays.append(array.astype(np.int64) if array.dtype.kind in "iu" else array)
-    return arrays
+    try:
+        groups = model.compiled.optimizer.keras_variable_groups(state)
+    except ValueError as exc:
+        raise WeightsMismatchError(str(exc)) from None
+    datasets, attributes = {}, {}
+    for group, (name, layout) in groups.items():
+        attributes[f"optimizer/{group}"] = {"name": name}
+        for index, key in enumerate(layout):
+            if key is None:  # a wrapper's unused learning rate
+                datasets[f"optimizer/{group}/{index}"] = np.zeros((), np.float32)
+                continue
+            array = np.asarray(ops.to_numpy(_at(state, key)))
+            datasets[f"optimizer/{group}/{index}"] = array.astype(np.int64) if array.dtype.kind in "iu" else array
+    return datasets, attributes
 
 
 def _optimizer_state(model: Any, contents: _h5.H5Contents) -> Any:
@@ -199,10 +207,10 @@ def weights_h5(model: Any, include_optimizer: bool = True) -> bytes:
     """Keras 3's ``model.weights.h5`` for ``model`` (with its optimizer state when it has one)."""
     datasets = {path: variable.numpy() for path, variable in variable_paths(model)}
     groups = _layer_groups(model)
-    optimizer_arrays = _optimizer_arrays(model) if include_optimizer else None
-    if optimizer_arrays is not None:
-        groups[OPTIMIZER_GROUP] = {"name": model.compiled.optimizer.name}
-        datasets.update({f"{OPTIMIZER_GROUP}/{index}": array for index, array in enumerate(optimizer_arrays)})
+    optimizer = _optimizer_datasets(model) if include_optimizer else None
+    if optimizer is not None:
+        datasets.update(optimizer[0])
+        groups.update(optimizer[1])
     return _h5.write(datasets, groups)
 
 
