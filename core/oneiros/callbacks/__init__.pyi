@@ -14,6 +14,7 @@ from oneiros.callbacks._model_checkpoint import ModelCheckpoint as ModelCheckpoi
 from oneiros.callbacks._progbar import ProgbarLogger as ProgbarLogger
 from oneiros.callbacks._reduce_lr import ReduceLROnPlateau as ReduceLROnPlateau
 from oneiros.callbacks._remote_monitor import RemoteMonitor as RemoteMonitor
+from oneiros.callbacks._swap_ema_weights import SwapEMAWeights as SwapEMAWeights
 from oneiros.callbacks._tensorboard import TensorBoard as TensorBoard
 from oneiros.callbacks._terminate_on_nan import TerminateOnNaN as TerminateOnNaN
 from oneiros.saving._serialization import deserialize as deserialize

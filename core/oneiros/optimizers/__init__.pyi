@@ -25,6 +25,10 @@ from oneiros.optimizers._lamb import Lamb as lamb
 from oneiros.optimizers._lion import Lion as Lion
 from oneiros.optimizers._lion import Lion as lion
 from oneiros.optimizers._loss_scale import LossScaleOptimizer as LossScaleOptimizer
+from oneiros.optimizers._multi import MultiOptimizer as MultiOptimizer
+from oneiros.optimizers._multi import OptimizerMap as OptimizerMap
+from oneiros.optimizers._muon import Muon as Muon
+from oneiros.optimizers._muon import Muon as muon
 from oneiros.optimizers._rmsprop import RMSprop as RMSprop
 from oneiros.optimizers._rmsprop import RMSprop as rmsprop
 from oneiros.optimizers._schedule_free import ScheduleFreeAdamW as ScheduleFreeAdamW
