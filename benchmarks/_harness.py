@@ -23,17 +23,20 @@ def peak_rss_mib() -> float:
 
 
 def timed_epochs(run_epoch: Callable[[], None], samples: int, repeats: int) -> dict[str, float]:
-    """Compile (first call) then ``repeats`` timed epochs; samples/second is their median."""
+    """Compile (first call) then ``repeats`` timed epochs; samples/second is their median, and so
+    is the process CPU time per sample (all threads), which other processes' load inflates far
+    less than wall-clock time."""
     started = time.perf_counter()
     run_epoch()
     compile_seconds = time.perf_counter() - started
-    rates = []
+    rates, cpu_per_sample = [], []
     for _ in range(repeats):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         run_epoch()
         rates.append(samples / (time.perf_counter() - started))
+        cpu_per_sample.append((time.process_time() - cpu_started) / samples)
     return {"samples_per_second": statistics.median(rates), "first_epoch_seconds": compile_seconds,
-            "peak_rss_mib": peak_rss_mib()}
+            "peak_rss_mib": peak_rss_mib(), "cpu_us_per_sample": round(1e6 * statistics.median(cpu_per_sample), 1)}
 
 
 def run_contenders(script: str, contenders: list[str], extra_args: list[str],
