@@ -5,8 +5,8 @@ classic Keras MNIST convnet (Conv2D 32 -> MaxPool -> Conv2D 64 -> MaxPool -> Fla
 -> Dense 10), each trained first (in its own process, on jax) for 2 epochs on the first 8,000
 MNIST t10k images in ../shared/data. Contenders, each in a fresh process: oneiros on the onnx
 backend (ONNX Runtime) in float32 (``predict``), and served as ONNX Runtime sessions
-(``OnnxModel``, one run per batch): the float32 export, static int8 (calibrated on 500
-training images) and float16 (``load_model(..., quantize=)``); oneiros on jax, Keras 3 on JAX
+(``OnnxModel``: parts of the rows on two one-thread runs at once): the float32 export, static
+int8 (calibrated on 500 training images) and float16 (``load_model(..., quantize=)``); oneiros on jax, Keras 3 on JAX
 (``predict``) with the same weights, and a hand-written jitted JAX forward over the same batches
 (random weights).
 The timed samples are the 2,000 held-out images, repeated. Prints samples/second (median of the
@@ -38,7 +38,7 @@ BATCH = 128
 CONTENDERS = ["oneiros onnx", "onnx file float32", "oneiros onnx int8", "oneiros onnx float16", "oneiros jax", "keras",
               "jax jit"]
 SERVED = {"onnx file float32": None, "oneiros onnx int8": "int8", "oneiros onnx float16": "float16"}
-"""Contenders served as OnnxModel sessions (one run per batch): the float32 export, int8, float16."""
+"""Contenders served as OnnxModel sessions: the float32 export, int8, float16."""
 INPUT_SHAPES = {"mlp": (784,), "convnet": (28, 28, 1)}
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 TRAIN_IMAGES = 8000
