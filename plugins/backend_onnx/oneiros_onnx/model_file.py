@@ -19,8 +19,9 @@ from oneiros_onnx._runtime import BUILD_ERRORS, RuntimeOptions, make_session
 
 MIN_ROWS_PER_PART = 32
 """Rows run apart hold at least this many: each run costs fixed time besides its kernels (about
-35 us for the int8 MNIST convnet's 12 nodes, by ONNX Runtime's profiler). That convnet on 2 one-thread runs (2-core AMD EPYC, machine to
-ourselves): parts of 16 rows 173k samples/s, 32 rows 182k, 64 rows 179k, whole batches of 128 142k."""
+35 us for the int8 MNIST convnet's 12 nodes, by ONNX Runtime's profiler). That convnet on 2
+one-thread runs (2-core AMD EPYC, machine to ourselves): parts of 16 rows 173k samples/s, 32 rows
+182k, 64 rows 179k, whole batches of 128 142k."""
 
 
 class OnnxModel:
