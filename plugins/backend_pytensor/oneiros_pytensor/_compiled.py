@@ -34,17 +34,23 @@ _SUPPORTED_DTYPES = frozenset(np.dtype(name) for name in SUPPORTED)
 
 def flatten(tree: Any) -> tuple[list[Any], Any]:
     """The leaves of nested lists, tuples, named tuples and dicts (None is no leaf, as in
-    ``oneiros._tree``), and a hashable description of the nesting."""
+    ``oneiros._tree``), and a hashable description of the nesting. Runs on every step: arrays,
+    the usual leaves, are recognised first."""
     leaves: list[Any] = []
+    append = leaves.append
 
     def walk(node: Any) -> Any:
+        kind = type(node)
+        if kind is np.ndarray:
+            append(node)
+            return ()
+        if kind is list or kind is tuple or (kind is not dict and isinstance(node, (list, tuple))):
+            return (kind, tuple([walk(item) for item in node]))
         if isinstance(node, dict):
-            return (dict, tuple((key, walk(node[key])) for key in node))
-        if isinstance(node, (list, tuple)):
-            return (type(node), tuple(walk(item) for item in node))
+            return (dict, tuple([(key, walk(value)) for key, value in node.items()]))
         if node is None:
             return None
-        leaves.append(node)
+        append(node)
         return ()
 
     return leaves, walk(tree)
@@ -184,9 +190,12 @@ class Compiled:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         leaves, structure = flatten((args, kwargs))
-        if any(_traced(leaf) for leaf in leaves):
-            return self.fn(*args, **kwargs)  # inside another trace: inline
-        leaves = [_host(leaf) for leaf in leaves]
+        for index, leaf in enumerate(leaves):
+            if type(leaf) is np.ndarray and leaf.dtype in _SUPPORTED_DTYPES:
+                continue
+            if _traced(leaf):
+                return self.fn(*args, **kwargs)  # inside another trace: inline
+            leaves[index] = _host(leaf)
         key = (structure, tuple((leaf.dtype, leaf.shape) if isinstance(leaf, np.ndarray) else ("static", repr(leaf))
                                 for leaf in leaves))
         graph = self.graphs.get(key)

@@ -84,3 +84,19 @@ def test_jitted_gradients_reach_weights_a_scan_body_closes_over(pytensor_backend
         expected[index] = (numpy_loss(w + moved) - numpy_loss(w - moved)) / (2 * step)
     _, grads = pytensor_backend.jit(pytensor_backend.value_and_grad(loss))(w)
     np.testing.assert_allclose(grads, expected, rtol=1e-3, atol=1e-4)
+
+
+def test_scan_bodies_fill_with_alloc_not_a_python_loop_per_element(pytensor_backend):
+    """Gradients are full of ``second(x, y)`` (``y`` broadcast like ``x``), which PyTensor's
+    Elemwise runs in Python once per element; scan bodies run it as an ``Alloc``."""
+    import pytensor
+    import pytensor.tensor as pt
+    from pytensor.scalar.basic import Second
+
+    from oneiros_pytensor._linker import loop_body_mode
+
+    template, value = pt.matrix(dtype="float32"), pt.vector(dtype="float32")
+    fill = pytensor.function([template, value], pt.second(template, value), mode=loop_body_mode("perform"))
+    assert not any(isinstance(getattr(node.op, "scalar_op", None), Second) for node in fill.maker.fgraph.apply_nodes)
+    row = np.array([1, 2, 3], np.float32)
+    np.testing.assert_array_equal(fill(np.zeros((2, 3), np.float32), row), np.stack([row, row]))
