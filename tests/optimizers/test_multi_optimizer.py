@@ -191,3 +191,16 @@ def test_loss_scale_optimizer_file_loads_in_keras(data, in_keras_order, tmp_path
     model.save(tmp_path / "scaled.keras")
     assert_arrays_close(keras_optimizer_arrays(keras.saving.load_model(tmp_path / "scaled.keras")),
                         our_optimizer_arrays(model, in_keras_order))
+
+
+def test_an_inner_learning_rate_set_between_fits_reaches_the_state(data):
+    x, y, weights = data
+    model = build(oi, weights, mapped(oi))
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0)
+    sgd, adam = model.optimizer.optimizers
+    adam.learning_rate = 0.0
+    before = model.get_weights()
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0)
+    after = model.get_weights()
+    assert not np.allclose(after[0], before[0])  # encoder/kernel: SGD
+    np.testing.assert_array_equal(after[2], before[2])  # out/kernel: Adam at rate 0
