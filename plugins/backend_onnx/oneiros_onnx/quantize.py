@@ -341,5 +341,5 @@ def quantized(proto: onnx.ModelProto, mode: str, calibration_data: Any = None) -
     return result
 
 
-__all__ = ["AGREEMENT_WARNING", "MIN_INT8_CONV_DEPTH", "MODES", "QuantizationError", "QuantizationWarning", "calibration_feeds", "check_mode",
-           "quantized", "top1_agreement"]
+__all__ = ["AGREEMENT_WARNING", "MIN_INT8_CONV_DEPTH", "MODES", "QuantizationError", "QuantizationWarning",
+           "calibration_feeds", "check_mode", "quantized", "top1_agreement"]

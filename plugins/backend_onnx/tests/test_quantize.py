@@ -128,8 +128,9 @@ def test_pooling_moves_before_the_activation_of_a_float_convolution() -> None:
     assert [node.op_type for node in rewritten.graph.node] == ["Conv", "MaxPool", "Relu"]
     assert sorted(kept) == sorted(node.name for node in rewritten.graph.node)
     x = rng.normal(size=(3, 1, 8, 8)).astype(np.float32)
-    outputs = [ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
-               for model in (original, rewritten)]
+    sessions = [ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+                for model in (original, rewritten)]
+    outputs = [session.run(None, {"x": x})[0] for session in sessions]
     np.testing.assert_array_equal(outputs[1], outputs[0])
 
 
