@@ -1,9 +1,8 @@
 """StringLookup, IntegerLookup, Hashing, CategoryEncoding and pad_sequences against hand-computed
-values (and hashlib for the documented hash)."""
+values (and Keras's own Hashing for the bins, FarmHash and salted SipHash)."""
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 
@@ -20,8 +19,11 @@ def numpy_of(value):
     return np.asarray(ops.to_numpy(value))
 
 
-def blake2b_bin(text, bins, key=b""):
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8, key=key).digest(), "little") % bins
+def keras_bins(texts, bins, salt=None):
+    """Keras's bins of ``texts`` (its Hashing layer: TensorFlow's FarmHash, or SipHash with a salt)."""
+    import keras
+
+    return np.asarray(keras.layers.Hashing(num_bins=bins, salt=salt)(np.array(texts)[:, None]))[:, 0].tolist()
 
 
 def test_string_lookup_indices_and_inversion():
@@ -38,7 +40,7 @@ def test_string_lookup_indices_and_inversion():
 def test_string_lookup_spreads_unknown_strings_over_hashed_oov_indices():
     lookup = layers.StringLookup(vocabulary=["a"], num_oov_indices=3)
     unknown = ["zebra", "yak", "xerus", "wombat"]
-    np.testing.assert_array_equal(numpy_of(lookup(unknown)), [blake2b_bin(word, 3) for word in unknown])
+    np.testing.assert_array_equal(numpy_of(lookup(unknown)), keras_bins(unknown, 3))
     np.testing.assert_array_equal(numpy_of(lookup(["a"])), [3])
     with pytest.raises(ValueError, match="num_oov_indices=0"):
         layers.StringLookup(vocabulary=["a"], num_oov_indices=0)(["b"])
@@ -79,20 +81,21 @@ def test_lookup_configs_restore_the_vocabulary():
         layers.StringLookup(vocabulary="vocabulary.txt")
 
 
-def test_hashing_uses_the_documented_stable_hash():
+def test_hashing_bins_are_keras_bins():
     words = ["A", "B", "C", "D", "E"]
     np.testing.assert_array_equal(numpy_of(layers.Hashing(3)(np.array(words)[:, None]))[:, 0],
-                                  [blake2b_bin(w, 3) for w in words])
-    salted = layers.Hashing(7, salt=1234)(words)
-    np.testing.assert_array_equal(numpy_of(salted), [blake2b_bin(w, 7, (1234).to_bytes(8, "little")) for w in words])
+                                  keras_bins(words, 3))
+    np.testing.assert_array_equal(numpy_of(layers.Hashing(7, salt=1234)(words)), keras_bins(words, 7, 1234))
+    np.testing.assert_array_equal(numpy_of(layers.Hashing(3, salt=[133, 137])(words)),
+                                  keras_bins(words, 3, [133, 137]))
     np.testing.assert_array_equal(numpy_of(layers.Hashing(5)(np.array([12, 7]))),
                                   numpy_of(layers.Hashing(5)(["12", "7"])))
     masked = numpy_of(layers.Hashing(4, mask_value="")(["", "x"]))
-    np.testing.assert_array_equal(masked, [0, 1 + blake2b_bin("x", 3)])
+    np.testing.assert_array_equal(masked, [0, 1 + keras_bins(["x"], 3)[0]])
     counts = numpy_of(layers.Hashing(3, output_mode="count")(np.array([["A", "A", "B"]])))
     expected = np.zeros(3)
     for word in ["A", "A", "B"]:
-        expected[blake2b_bin(word, 3)] += 1
+        expected[keras_bins([word], 3)[0]] += 1
     np.testing.assert_array_equal(counts[0], expected)
 
 
@@ -102,7 +105,7 @@ def test_hashing_is_the_same_in_another_process():
     environments = [{"PYTHONHASHSEED": seed, "ONEIROS_BACKEND": "numpy", "PATH": ""} for seed in ("1", "2")]
     outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
                               env=environment).stdout.strip() for environment in environments}
-    assert outputs == {str([blake2b_bin(w, 1000) for w in ["spam", "ham", "eggs"]])}
+    assert outputs == {str(keras_bins(["spam", "ham", "eggs"], 1000))}
 
 
 def test_category_encoding(backend):

@@ -47,8 +47,9 @@ def test_importing_the_plugin_module_imports_no_engine_and_no_layer():
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
 
 
-def test_the_plugin_depends_on_the_core_and_farmhash_only():
+def test_the_plugin_depends_on_the_core_and_the_keras_hashes_only():
     from importlib.metadata import distribution
 
     requirements = distribution("oneiros-text").requires or []
-    assert [r.split(">")[0].split("<")[0].split("=")[0].strip() for r in requirements] == ["oneiros", "pyfarmhash"]
+    assert [r.split(">")[0].split("<")[0].split("=")[0].strip() for r in requirements] == [
+        "oneiros", "pyfarmhash", "siphashc"]

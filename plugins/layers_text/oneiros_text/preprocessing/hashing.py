@@ -17,9 +17,9 @@ OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count")
 
 class Hashing(Layer):
     """Hashes each value into one of ``num_bins`` bins, with Keras 3's arguments: strings as they
-    are, integers by their decimal text (as Keras does). The hash is stable across processes and
-    machines: the first 8 bytes of BLAKE2b (keyed by ``salt``, an int or a pair of ints) modulo
-    the bins. Keras uses FarmHash, so the bins differ from Keras's. With ``mask_value`` set, that
+    are, integers by their decimal text (as Keras does). The bins are Keras's: FarmHash
+    Fingerprint64 modulo the bins, or with ``salt`` (an int or a pair of ints) SipHash-2-4 keyed by
+    it; stable across processes and machines. With ``mask_value`` set, that
     value goes to bin 0 and the others to bins 1..num_bins-1. ``output_mode``: ``"int"``
     (int32 bins), ``"one_hot"``, ``"multi_hot"`` or ``"count"`` (float32, width num_bins).
 

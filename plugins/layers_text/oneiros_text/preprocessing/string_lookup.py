@@ -21,8 +21,8 @@ class StringLookup(IndexLookup):
     (a list; a path is refused) and is saved in the config.
 
     It runs in numpy on the host, not in compiled code: apply it to data before ``fit``. With
-    several OOV indices an unknown string goes to bucket ``blake2b64(string) % num_oov_indices``
-    (Keras uses FarmHash, so buckets differ from Keras's).
+    several OOV indices an unknown string goes to bucket ``fingerprint64(string) % num_oov_indices``
+    (FarmHash, as Keras).
 
     Example::
 
