@@ -18,6 +18,9 @@ SIGNED = ("int8", "int16", "int32")
 UNSIGNED = ("uint8", "uint16", "uint32")
 SUPPORTED = ("bool", *UNSIGNED, *SIGNED, *FLOATS)
 NARROWED = {"float64": "float32", "int64": "int32", "uint64": "uint32", "bool_": "bool"}
+STRING = "string"
+"""Keras's dtype of text inputs: a symbolic tensor's (``Input(dtype="string")``), never a
+backend tensor's; the host-side layers that read text take numpy arrays of it."""
 
 DEFAULT_FLOAT = "float32"
 DEFAULT_INT = "int32"

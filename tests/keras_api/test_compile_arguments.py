@@ -294,3 +294,55 @@ def test_keras_reads_the_flags_oneiros_writes_and_the_other_way(tmp_path):
         warnings.simplefilter("error")
         restored = oi.saving.load_model(tmp_path / "theirs.keras")
     assert (restored.run_eagerly, restored.jit_compile) == (True, False)
+
+
+TEXTS = ["the cat sat", "the dog ran far", "a cat"]
+TEXT_PROBE = np.array([["the cat"], ["zebra dog"], ["a far cat"]])
+
+
+def text_classifier(api):
+    """keras-io's exported text classifier: strings in, TextVectorization, Embedding, pooling."""
+    vectorizer = api.layers.TextVectorization(max_tokens=20, output_sequence_length=4)
+    vectorizer.adapt(TEXTS)
+    inputs = api.Input((1,), dtype="string")
+    hidden = api.layers.GlobalAveragePooling1D()(api.layers.Embedding(20, 3)(vectorizer(inputs)))
+    model = api.Model(inputs, api.layers.Dense(1, activation="sigmoid")(hidden))
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    return model
+
+
+def keras_predictions(model, texts):
+    """Keras's own layers, its TextVectorization apart (Keras on JAX cannot take string arrays
+    in predict), as the oracle."""
+    ids = np.asarray(model.layers[1](texts))
+    return keras.Sequential(model.layers[2:]).predict(ids, verbose=0)
+
+
+def test_a_string_input_model_trains_and_predicts_eagerly_and_keras_reads_its_file(tmp_path):
+    ours = text_classifier(oi)
+    assert ours.inputs[0].dtype == "string" and ours.jit_compile is False
+    ours.fit(TEXT_PROBE, np.array([[1], [0], [1]], "float32"), epochs=2, verbose=0)
+    predictions = ours.predict(TEXT_PROBE, verbose=0)
+    ours.save(tmp_path / "text.keras")
+    ours.save(tmp_path / "text.oneiros")
+    for suffix in ("keras", "oneiros"):
+        np.testing.assert_allclose(oi.saving.load_model(tmp_path / f"text.{suffix}").predict(TEXT_PROBE, verbose=0),
+                                   predictions, atol=1e-6)
+    theirs = keras.models.load_model(tmp_path / "text.keras")
+    assert theirs.layers[0].dtype == "string"
+    np.testing.assert_allclose(keras_predictions(theirs, TEXT_PROBE), predictions, atol=1e-6)
+
+
+def test_a_keras_string_input_model_loads_and_predicts_what_keras_computes(tmp_path):
+    theirs = text_classifier(keras)
+    theirs.save(tmp_path / "theirs.keras")
+    ours = oi.saving.load_model(tmp_path / "theirs.keras")
+    np.testing.assert_allclose(ours.predict(TEXT_PROBE, batch_size=2, verbose=0),
+                               keras_predictions(theirs, TEXT_PROBE), atol=1e-6)
+
+
+def test_strings_for_a_model_without_a_string_input_are_refused_before_any_step():
+    model = oi.Sequential([layers.Input((1,)), layers.Dense(1)])
+    with pytest.raises(oi.data.DataError,
+                       match=r"x must hold numbers or booleans; received dtype <U5 \(strings need a preprocessing"):
+        model.predict(np.array([["hello"]]), verbose=0)

@@ -90,13 +90,17 @@ def _as_int32(name: str, array: np.ndarray) -> np.ndarray:
     return array.astype(np.int32)
 
 
-def _as_array(name: str, value: Any) -> np.ndarray:
+def _as_array(name: str, value: Any, text: bool = False) -> np.ndarray:
+    """``value`` as a numeric array (float64 and 64-bit ints narrowed); ``text``: strings kept
+    as they are, for a model with an ``Input(dtype="string")``."""
     array = np.asarray(value)
+    if array.ndim == 0:
+        raise DataError(f"{name} must have a batch axis; received a scalar.")
+    if text and array.dtype.kind in "USO":
+        return array
     if array.dtype.kind not in "biuf":
         raise DataError(f"{name} must hold numbers or booleans; received dtype {array.dtype}"
                         f"{' (strings need a preprocessing layer first)' if array.dtype.kind in 'USO' else ''}.")
-    if array.ndim == 0:
-        raise DataError(f"{name} must have a batch axis; received a scalar.")
     if array.dtype == np.float64:
         array = array.astype(np.float32)
     elif array.dtype in (np.int64, np.uint64, np.uint32):
@@ -116,8 +120,8 @@ class ArrayAdapter(DataAdapter):
 
     def __init__(self, x: Any, y: Any = None, sample_weight: Any = None, batch_size: int | None = None,
                  shuffle: bool = False, class_weight: dict | None = None, seed: int = 0, steps: int | None = None,
-                 **_: Any):
-        self.x = _convert("x", x)
+                 text_inputs: bool = False, **_: Any):
+        self.x = _convert("x", x, text_inputs)
         self.y = _convert("y", y)
         self.sample_weight = _convert("sample_weight", sample_weight)
         lengths = {path: len(array) for part, name in ((self.x, "x"), (self.y, "y"),
@@ -233,14 +237,14 @@ def _numeric_list(value: Any) -> bool:
         return False
 
 
-def _convert(name: str, structure: Any) -> Any:
+def _convert(name: str, structure: Any, text: bool = False) -> Any:
     if structure is None:
         return None
     if isinstance(structure, dict):
-        return {key: _convert(f"{name}[{key!r}]", value) for key, value in structure.items()}
+        return {key: _convert(f"{name}[{key!r}]", value, text) for key, value in structure.items()}
     if isinstance(structure, (list, tuple)) and structure and all(hasattr(v, "shape") for v in structure):
-        return [_convert(f"{name}[{i}]", value) for i, value in enumerate(structure)]
-    return _as_array(name, structure)
+        return [_convert(f"{name}[{i}]", value, text) for i, value in enumerate(structure)]
+    return _as_array(name, structure, text)
 
 
 def _check_sample_weight(sample_weight: Any) -> None:

@@ -23,7 +23,7 @@ class SymbolicTensor(TensorOperators):
     def __init__(self, shape: tuple, dtype: str = "float32", node: Node | None = None, index: int = 0,
                  name: str | None = None):
         self.shape = tuple(None if dim is None else int(dim) for dim in shape)
-        self.dtype = dtypes.name_of(dtype)
+        self.dtype = dtype if dtype == dtypes.STRING else dtypes.name_of(dtype)
         self.node = node
         self.index = index
         self.name = name

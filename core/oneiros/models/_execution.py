@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from oneiros import dtypes
 from oneiros.backend import Backend
 from oneiros.models._pipeline import AUTO
 
@@ -48,3 +49,16 @@ def requested_steps(model: Any, steps_per_execution: int | str) -> int | str:
     """``steps_per_execution`` as the loops use it: ``"auto"`` is one step per call for a model
     that runs eagerly (nothing to measure, no fused program compiled in the background)."""
     return 1 if steps_per_execution == AUTO and runs_eagerly(model) else steps_per_execution
+
+
+def prefetch_depth(model: Any, backend: Any) -> int:
+    """Batches copied to the device ahead of the running step: none for a model that runs
+    eagerly, whose host-side layers read numpy arrays (strings cannot go to a device at all)."""
+    return 0 if runs_eagerly(model) else backend.prefetch_depth
+
+
+def takes_text(model: Any) -> bool:
+    """Whether the model has an ``Input(dtype="string")``, so its data may hold strings."""
+    from oneiros.layers.input_layer import InputLayer
+
+    return any(isinstance(layer, InputLayer) and layer.input_dtype == dtypes.STRING for layer in model._all_layers())

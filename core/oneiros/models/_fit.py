@@ -19,7 +19,7 @@ from oneiros.distribution import current as current_distribution
 from oneiros.layers._symbolic import flatten
 from oneiros.models._interrupts import StepGuard
 from oneiros.models._choices import choice_key
-from oneiros.models._execution import requested_steps
+from oneiros.models._execution import prefetch_depth, requested_steps, takes_text
 from oneiros.models._pipeline import AUTO, choose_prediction_steps, choose_steps_per_execution, prefetched
 from oneiros.models._target_checks import check_targets
 
@@ -64,6 +64,8 @@ def _check_against_model(model: Model, x: Any) -> None:
 
 
 def _make_adapter(model: Model, x: Any, y: Any, **options: Any) -> Any:
+    if takes_text(model):
+        options["text_inputs"] = True
     adapter = adapter_for(x, y, **options)
     if isinstance(adapter, ArrayAdapter):
         _check_against_model(model, adapter.x)
@@ -165,7 +167,7 @@ def fit(model: Model, *, x: Any, y: Any, batch_size: int | None, epochs: int, ve
         search.begin(None if adapter.num_batches is None else adapter.num_batches * (epochs - initial_epoch))
     state = None
     epoch_logs: dict[str, float] = {}
-    depth = trainer.backend.prefetch_depth if distribution is None else 0
+    depth = prefetch_depth(model, trainer.backend) if distribution is None else 0
     with StepGuard() as guard:
         try:
             for epoch in range(initial_epoch, epochs):
@@ -269,7 +271,7 @@ def _evaluate_adapter(model: Model, trainer: Any, adapter: Any, verbose: int, ca
     state = None
     logs: dict[str, Any] = {}
     distribution = current_distribution()
-    depth = trainer.backend.prefetch_depth if distribution is None else 0
+    depth = prefetch_depth(model, trainer.backend) if distribution is None else 0
     step = 0
     for batch, count in prefetched(adapter.stacked_batches(0, spe), trainer.backend.to_device, depth):
         if state is None:
@@ -322,7 +324,7 @@ def predict(model: Model, x: Any, *, batch_size: int | None, verbose: Any, steps
     callback_list.call("on_predict_begin", None)
     outputs: list[tuple[list[Any], int]] = []
     structure = None
-    depth = predictor.backend.prefetch_depth if distribution is None else 0
+    depth = prefetch_depth(model, predictor.backend) if distribution is None else 0
     step = 0
     batches = ((batch[0], count) for batch, count in adapter.stacked_batches(0, spe))
     for batch_x, count in prefetched(batches, predictor.backend.to_device, depth):
