@@ -62,3 +62,13 @@ def test_block_keys_refuse_anything_but_drawing():
     key = jax.random.wrap_key_data(np.array([1, 2, 0], np.uint32), impl=_eager_random._AT_OFFSET)
     with pytest.raises(NotImplementedError, match="only draw random bits"):
         jax.random.split(key)
+
+
+def test_only_eager_draws_of_at_most_the_largest_blocked_size_take_blocks():
+    key = jax.random.PRNGKey(0)
+    assert _eager_random.blockable(key, (_eager_random.LARGEST_BLOCKED,), jnp.float32)
+    assert not _eager_random.blockable(key, (_eager_random.LARGEST_BLOCKED + 1,), jnp.float32)
+    assert not _eager_random.blockable(key, (4,), jnp.float64)  # two words per value: JAX's own path
+    inside_jit = []
+    jax.jit(lambda traced: inside_jit.append(_eager_random.blockable(traced, (4,), jnp.float32)))(key)
+    assert inside_jit == [False]
