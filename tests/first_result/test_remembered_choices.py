@@ -107,3 +107,19 @@ def test_evaluate_and_predict_remember_their_choice(home, program, kind):
     assert stored[key] == chosen
     again, programs = _inference_run(program, kind)
     assert again == chosen and len(programs) == 1  # only the remembered group size ran
+
+
+def test_a_run_served_from_the_cache_estimates_compiles_by_the_first_runs_first_call(home, program, monkeypatch):
+    """The first run remembers what its first call (trace and compile) took; a later run, whose
+    first call is a cache hit, weighs a fused compile by that instead of its own quick call."""
+    from oneiros.models import _pipeline
+
+    monkeypatch.setattr(_pipeline, "PAYBACK", 1e-3)  # a compile is worth starting unless it costs ~1e3 fits
+    first = program.fit(program.model())
+    stored = json.loads(_choices.first_call_path().read_text())
+    assert len(stored) == 1 and next(iter(stored.values())) > 0
+    assert len(first["compiled"]) > 1  # its own first call said a candidate would pay
+    _choices.store_path().unlink(missing_ok=True)  # as if the first run had decided nothing
+    _choices.remember_first_call(next(iter(stored)), 1e9)
+    again = program.fit(program.model())
+    assert len(again["compiled"]) == 1 and again["source"] == "measured"  # no candidate: 1e9 s would not pay

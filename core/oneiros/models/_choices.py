@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from oneiros.models.model import Model
 
 FILE_NAME = "steps_per_execution.json"
+FIRST_CALL_FILE_NAME = "first_call_seconds.json"
+"""Beside the choices, the seconds a first training call took (trace and compile): a later run
+whose programs come from the compilation cache cannot measure what compiling a fused group
+will cost, so it reads this instead."""
 
 
 def enabled() -> bool:
@@ -76,29 +80,21 @@ def choice_key(model: Model, kind: str, batch: Any, backend: Any, compiled: Any 
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _read() -> dict[str, Any]:
+def _read(path: Path) -> dict[str, Any]:
     try:
-        stored = json.loads(store_path().read_text())
+        stored = json.loads(path.read_text())
     except (OSError, ValueError):  # none yet, or a torn file: measuring again is always safe
         return {}
     return stored if isinstance(stored, dict) else {}
 
 
-def remembered(key: str) -> int | None:
-    """The group size stored under ``key``, or None (none stored, or remembering is off)."""
-    if not enabled():
-        return None
-    value = _read().get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
-
-
-def remember(key: str, steps: int) -> None:
-    """Stores ``steps`` under ``key`` (an atomic replace; nothing when remembering is off)."""
+def _store(path: Path, key: str, value: Any) -> None:
+    """Stores ``value`` under ``key`` in the JSON file ``path`` (an atomic replace; nothing when
+    remembering is off)."""
     if not enabled():
         return
-    path = store_path()
-    stored = _read()
-    stored[key] = steps
+    stored = _read(path)
+    stored[key] = value
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".choices-")
@@ -107,3 +103,31 @@ def remember(key: str, steps: int) -> None:
         os.replace(temporary, path)
     except OSError:  # a read-only home only costs the next run a measurement
         return
+
+
+def remembered(key: str) -> int | None:
+    """The group size stored under ``key``, or None (none stored, or remembering is off)."""
+    if not enabled():
+        return None
+    value = _read(store_path()).get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
+
+
+def remember(key: str, steps: int) -> None:
+    _store(store_path(), key, steps)
+
+
+def first_call_path() -> Path:
+    return home() / "choices" / FIRST_CALL_FILE_NAME
+
+
+def remembered_first_call(key: str) -> float | None:
+    """The seconds the first compiled call under ``key`` took when nothing was cached, or None."""
+    if not enabled():
+        return None
+    value = _read(first_call_path()).get(key)
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None
+
+
+def remember_first_call(key: str, seconds: float) -> None:
+    _store(first_call_path(), key, seconds)

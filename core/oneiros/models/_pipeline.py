@@ -281,6 +281,7 @@ class FusionSearch:
         self._pending: _BackgroundCompile | None = None
         self._phase = "first call"
         self._first_call_seconds = 0.0
+        self._first_call_remembered: float | None = None
         self._seconds_per_step = 0.0
         self._window: list[float] | None = None
         self._baseline_times: list[float] = []
@@ -310,6 +311,7 @@ class FusionSearch:
         self._reference = _signature(batch)
         self._batch_bytes = _nbytes(batch)
         self._example = batch
+        self._first_call_remembered = _choices.remembered_first_call(key)
         remembered = _choices.remembered(key)
         if remembered is not None:
             self._decide(remembered, remember=False)
@@ -354,6 +356,7 @@ class FusionSearch:
             state, logs = program(state, batch)
             self.backend.block_until_ready(state)
             self._first_call_seconds = time.perf_counter() - started
+            self._estimate_compile_cost()
             self._phase = "estimate"
             return state, logs
         shapes = _signature(batch) if count == 1 else tuple(shape[1:] for shape in _signature(batch))
@@ -366,6 +369,16 @@ class FusionSearch:
         if count == self._candidate and self._phase == "measure":
             return self._timed_candidate(program, state, batch)
         return self._timed_baseline(program, state, batch, count)
+
+    def _estimate_compile_cost(self) -> None:
+        """The first call's seconds stand for what compiling costs (see :data:`COMPILE_ESTIMATE`).
+        When its program came from the compilation cache they say nothing of that, so the first
+        call of the first run, remembered, counts instead: a second run of a program that could
+        not repay a compile starts none either."""
+        if self._first_call_remembered is not None:
+            self._first_call_seconds = max(self._first_call_seconds, self._first_call_remembered)
+        elif self.key is not None:
+            _choices.remember_first_call(self.key, self._first_call_seconds)
 
     def _program(self, count: int, batch: Any) -> Callable:
         compiled = self._compiled.get((count, _signature(batch)))
