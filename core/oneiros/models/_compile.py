@@ -113,7 +113,7 @@ class CompileConfig:
     def create(cls, model: Any, optimizer: Any, loss: Any, metrics: Any, loss_weights: Any,
                steps_per_execution: int, weighted_metrics: Any, run_eagerly: bool = False,
                jit_compile: bool | str = AUTO, auto_scale_loss: bool = True) -> CompileConfig:
-        from oneiros.optimizers._loss_scale import LossScaleOptimizer
+        from oneiros._plugins import host
 
         if steps_per_execution != AUTO and (not isinstance(steps_per_execution, int)
                                             or isinstance(steps_per_execution, bool) or steps_per_execution < 1):
@@ -122,9 +122,10 @@ class CompileConfig:
         auto_scale_loss = flag("compile", "auto_scale_loss", auto_scale_loss)
         jit_compile = _resolved_jit_compile(model, jit_compile, run_eagerly)
         optimizer = resolve_optimizer(optimizer)
+        loss_scale_optimizer = host().registry("optimizers").get("core>LossScaleOptimizer")
         if auto_scale_loss and model.dtype_policy.name == "mixed_float16" \
-                and not isinstance(optimizer, LossScaleOptimizer):
-            optimizer = LossScaleOptimizer(optimizer, name="loss_scale_optimizer")
+                and not isinstance(optimizer, loss_scale_optimizer):
+            optimizer = loss_scale_optimizer(optimizer, name="loss_scale_optimizer")
         return cls(optimizer=optimizer, loss_spec=loss, metric_spec=metrics,
                    loss_weights=loss_weights, steps_per_execution=steps_per_execution,
                    weighted_metric_spec=weighted_metrics, run_eagerly=run_eagerly, jit_compile=jit_compile)

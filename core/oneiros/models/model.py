@@ -229,14 +229,15 @@ class Model(Layer):
         """
         from oneiros.models._compile import CompileConfig
 
-        self.compiled = CompileConfig.create(
+        compiled = CompileConfig.create(
             self, optimizer=optimizer, loss=loss, metrics=metrics, loss_weights=loss_weights,
             steps_per_execution=steps_per_execution, weighted_metrics=weighted_metrics,
             run_eagerly=run_eagerly, jit_compile=jit_compile, auto_scale_loss=auto_scale_loss,
         )
+        self.compiled = compiled
         self._trainer = None
-        self.jit_compile = self.compiled.jit_compile
-        self.run_eagerly = self.compiled.run_eagerly
+        self.jit_compile = compiled.jit_compile
+        self.run_eagerly = compiled.run_eagerly
 
     @property
     def run_eagerly(self) -> bool:
