@@ -253,9 +253,11 @@ class Model(Layer):
     def jit_compile(self) -> bool:
         """Whether the steps are compiled (settable; True on a model with a host-side layer warns
         and gives False, as in Keras). Before compile: whether every layer supports it."""
+        if self._jit_compile is not None:
+            return self._jit_compile
         from oneiros.models._execution import supports_jit
 
-        return supports_jit(self) if self._jit_compile is None else self._jit_compile
+        return supports_jit(self)
 
     @jit_compile.setter
     def jit_compile(self, value: bool) -> None:
