@@ -7,7 +7,8 @@ Embedding(20000, 128) -> LSTM(64) -> Dense(1) on length-200 sequences. Contender
 fresh process:
 
 - ``oneiros fit``: ``fit`` on the tensorflow backend with the default compile
-  (``steps_per_execution="auto"``; XLA or not chosen per compiled function, ``jit_compile=None``);
+  (``steps_per_execution="auto"``, measured afresh in each process: nothing remembered from
+  earlier runs is used; XLA or not chosen per compiled function, ``jit_compile=None``);
 - ``oneiros graph`` and ``oneiros xla``: the same with ``TensorflowBackend(jit_compile=False)``
   and ``(jit_compile=True)``, the two choices the default picks between;
 - ``keras spe=1``: Keras 3 ``fit`` with ``KERAS_BACKEND=tensorflow`` (its default ``jit_compile="auto"``);
@@ -241,6 +242,9 @@ def main() -> None:
         print(json.dumps(device_summary()))
         return
     if args.worker:
+        # Each Oneiros process measures steps_per_execution="auto" afresh: a choice remembered in
+        # $ONEIROS_HOME by an earlier run on this machine would decide for it.
+        os.environ["ONEIROS_REMEMBER_CHOICES"] = "0"
         workload = WORKLOADS[args.workload]
         x, y = workload.data(size["samples"][args.workload])
         print(json.dumps(CONTENDERS[args.worker](workload, x, y, size["repeats"])))

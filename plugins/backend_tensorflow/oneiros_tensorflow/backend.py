@@ -8,16 +8,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-import numpy as np
 import tensorflow as tf
 from oneiros import dtypes
 from oneiros._tree import tree_leaves, tree_map
 from oneiros.backend import BFLOAT16, DISTRIBUTED, FUSED_STEPS, JIT, TRAINABLE, Backend
 
 from oneiros_tensorflow import ops as tensorflow_ops
-from oneiros_tensorflow._dispatch import FlatDispatch
+from oneiros_tensorflow._compiled import CompiledFunction, host_to_tensors
 from oneiros_tensorflow._dtypes import INT32, name_of, tensor
-from oneiros_tensorflow._xla import prefers_xla
 from oneiros_tensorflow.distribution._devices import split_cpu_from_environment
 from oneiros_tensorflow.distribution._inputs import aligned, on_mesh
 
@@ -25,12 +23,6 @@ from oneiros_tensorflow.distribution._inputs import aligned, on_mesh
 def _rebuild(tree: Any, leaves: list[Any]) -> Any:
     remaining = iter(leaves)
     return tree_map(lambda _: next(remaining), tree)
-
-
-def _host_to_tensors(tree: Any) -> Any:
-    """numpy leaves as tensors (narrowed to 32 bits), so a traced function sees Oneiros dtypes
-    and retraces on shapes only; tensors and Python values pass through."""
-    return tree_map(lambda leaf: tensor(leaf) if isinstance(leaf, (np.ndarray, np.generic)) else leaf, tree)
 
 
 class TensorflowBackend(Backend):
@@ -89,28 +81,16 @@ class TensorflowBackend(Backend):
     def jit(self, fn: Callable, donate_argnums: Sequence[int] = ()) -> Callable:
         # TensorFlow has no buffer donation; donate_argnums only allows what it would allow.
         # autograph=False: ops.cond/scan/fori_loop are the control flow; Python stays Python.
-        graph = tf.function(fn, autograph=False, jit_compile=self.jit_compile)
-        chosen: list[Callable] = [] if self.jit_compile is None else [FlatDispatch(graph)]
+        return CompiledFunction(fn, self.jit_compile, lambda: self._on_gpu)
 
-        def run(*args: Any, **kwargs: Any) -> Any:
-            args, kwargs = aligned(_host_to_tensors(args)), aligned(_host_to_tensors(kwargs))
-            if chosen:
-                return chosen[0](*args, **kwargs)
-            if prefers_xla(graph.get_concrete_function(*args, **kwargs), self._on_gpu):
-                xla = tf.function(fn, autograph=False, jit_compile=True)
-                try:
-                    result = xla(*args, **kwargs)
-                except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError):
-                    # An op without an XLA kernel (e.g. ResizeNearestNeighborGrad) or a loop XLA
-                    # cannot bound: the graph runs it (and raises what is the caller's error).
-                    pass
-                else:
-                    chosen.append(FlatDispatch(xla))
-                    return result
-            chosen.append(FlatDispatch(graph))
-            return graph(*args, **kwargs)
-
-        return run
+    def ahead_of_time(self, fn: Callable, *example_args: Any) -> Callable[[], Callable]:
+        """Traces ``fn`` (a result of :meth:`jit`) here; the returned function runs it once on
+        ``example_args``, where TensorFlow optimises the graph (and XLA compiles it). Without
+        this, a fused candidate's first call in training pays both, and ``steps_per_execution="auto"``
+        drops it as pathologically slow (over 3x a single step's time)."""
+        if not isinstance(fn, CompiledFunction):
+            return lambda: fn
+        return fn.ahead_of_time(*example_args)
 
     def output_spec(self, fn: Callable, *args: Any) -> Any:
         with on_mesh():
@@ -146,7 +126,7 @@ class TensorflowBackend(Backend):
         return tree_map(fn, tree, *rest)
 
     def to_device(self, tree: Any) -> Any:
-        return _host_to_tensors(tree)
+        return host_to_tensors(tree)
 
     @functools.cached_property
     def _on_gpu(self) -> bool:

@@ -1,0 +1,50 @@
+"""``TensorflowBackend.ahead_of_time``: the trace happens in the calling thread (tracing runs the
+model's Python), the first run in the thread that calls the returned function; the call that
+follows neither traces nor compiles again."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from oneiros import ops
+
+
+def loop_free(state, batch):
+    return state * 2.0 + ops.sum(batch), ops.mean(batch)
+
+
+def with_loop(state, batch):
+    """A loop of ``ops.fori_loop``: on a CPU, the backend prefers XLA for it (traced twice)."""
+    return ops.fori_loop(0, 3, lambda index, value: value * 2.0 + ops.sum(batch), state), ops.mean(batch)
+
+
+@pytest.mark.parametrize("function, traces_here", [(loop_free, 1), (with_loop, 2)])
+def test_ahead_of_time_traces_here_and_runs_in_another_thread(tensorflow_backend, on_tensorflow, function,
+                                                              traces_here):
+    tracing_threads = []
+
+    def traced(state, batch):
+        tracing_threads.append(threading.current_thread())
+        return function(state, batch)
+
+    jitted = tensorflow_backend.jit(traced)
+    state = np.arange(3, dtype=np.float32)
+    batch = np.ones((4, 2), np.float32)
+    compile = tensorflow_backend.ahead_of_time(jitted, state, batch)
+    assert tracing_threads == [threading.current_thread()] * traces_here
+    compiled = []
+    worker = threading.Thread(target=lambda: compiled.append(compile()))
+    worker.start()
+    worker.join()
+    assert compiled == [jitted]
+    new_state, mean = jitted(state, batch)
+    expected = state * 2.0 + 8.0 if function is loop_free else ((state * 2.0 + 8.0) * 2.0 + 8.0) * 2.0 + 8.0
+    np.testing.assert_allclose(ops.to_numpy(new_state), expected)
+    assert float(ops.to_numpy(mean)) == 1.0
+    assert len(tracing_threads) == traces_here
+
+
+def test_ahead_of_time_passes_other_functions_through(tensorflow_backend):
+    assert tensorflow_backend.ahead_of_time(loop_free, 1.0, 2.0)() is loop_free
