@@ -209,8 +209,9 @@ class Model(Layer):
         """Chooses the optimizer, loss(es) and metrics; nothing is traced until training.
 
         ``run_eagerly=True`` (or ``jit_compile=False``) runs the train, test and predict steps as
-        plain Python calls, one batch per call, never compiled: for debugging, and for layers that
-        run on the host. ``jit_compile="auto"`` (the default) compiles unless a layer of the model
+        plain Python calls, never compiled, ``steps_per_execution="auto"`` being one batch per
+        call: for debugging, and for layers that run on the host (a layer's Python then runs on
+        every batch). ``jit_compile="auto"`` (the default) compiles unless a layer of the model
         has ``supports_jit = False`` (the text plugin's lookups, hashing and TextVectorization).
         ``auto_scale_loss``: under the ``"mixed_float16"`` dtype policy, the optimizer is wrapped
         in a :class:`~oneiros.optimizers.LossScaleOptimizer` (Keras 3's rule).
