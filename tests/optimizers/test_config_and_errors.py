@@ -14,7 +14,7 @@ from oneiros import ops, optimizers
 from oneiros.errors import UnknownNameError
 
 OPTIMIZER_NAMES = ["SGD", "RMSprop", "Adam", "AdamW", "Adamax", "Nadam", "Adagrad", "Adadelta",
-                   "Lion", "Adafactor"]
+                   "Lion", "Adafactor", "Muon"]
 SCHEDULE_NAMES = ["ExponentialDecay", "InverseTimeDecay", "PiecewiseConstantDecay",
                   "PolynomialDecay", "CosineDecay"]
 
@@ -71,6 +71,8 @@ NON_DEFAULT = {
     "Lion": {"beta_1": 0.5, "beta_2": 0.9},
     "Adafactor": {"beta_2_decay": -0.5, "epsilon_1": 1e-20, "epsilon_2": 1e-2, "clip_threshold": 2.0,
                   "relative_step": False},
+    "Muon": {"exclude_layers": ["head"], "nesterov": False, "rms_rate": None, "ns_steps": 3, "use_ema": True,
+             "ema_overwrite_frequency": 10},
 }
 
 
