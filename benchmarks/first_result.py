@@ -17,7 +17,9 @@ keeps its best round by time to the first epoch, so a burst of load on the share
 all of them alike. Times exclude the interpreter's own start and exit. Beside the wall-clock time
 to the first epoch, its CPU time (the whole process, XLA's threads too) is printed: on a loaded
 machine the wall-clock ratios swing with whoever else runs (the hand-written step moved between
-0.67x and 1.40x Keras's), while the work each contender does stays put.
+0.67x and 1.40x Keras's), while the work each contender does stays put. So is the number of
+programs XLA compiled before the first epoch ended (persistent-cache hits not counted): a warm
+run should compile none.
 
 Run: .venv/bin/python benchmarks/first_result.py [--workloads mlp,cnn,lstm] [--samples mlp=30000,cnn=4096,lstm=2048]
      [--rounds 1]
@@ -49,24 +51,56 @@ SAMPLES = {"mlp": 30000, "cnn": 4096, "lstm": 2048}
 COLD, WARM, KERAS, HAND = "oneiros cold", "oneiros warm", "keras", "jax step"
 
 
-def _now() -> tuple[float, float]:
-    """Wall-clock seconds and the CPU seconds of the whole process (every thread: XLA's too)."""
-    return time.perf_counter(), time.process_time()
+class _XlaCompiles:
+    """Counts the programs XLA compiled: compile requests the persistent cache did not answer
+    (JAX reports both through ``jax.monitoring``)."""
+
+    REQUEST, CACHE_HIT = "/jax/core/compile/backend_compile_duration", "/jax/compilation_cache/cache_hits"
+    counter: _XlaCompiles | None = None
+
+    def __init__(self) -> None:
+        import jax.monitoring
+
+        self.requests = self.cache_hits = 0
+        jax.monitoring.register_event_duration_secs_listener(self._on_duration)
+        jax.monitoring.register_event_listener(self._on_event)
+
+    def _on_duration(self, event: str, seconds: float, **_: Any) -> None:
+        self.requests += event == self.REQUEST
+
+    def _on_event(self, event: str, **_: Any) -> None:
+        self.cache_hits += event == self.CACHE_HIT
+
+    @classmethod
+    def start(cls) -> None:
+        """Called once JAX is imported (by the framework, so that its import time counts)."""
+        cls.counter = cls()
+
+    @classmethod
+    def so_far(cls) -> int:
+        return 0 if cls.counter is None else cls.counter.requests - cls.counter.cache_hits
 
 
-def _result(epoch_ends: list[tuple[float, float]], started: tuple[float, float], samples: int,
+def _now() -> tuple[float, float, int]:
+    """Wall-clock seconds, the CPU seconds of the whole process (every thread: XLA's too), and the
+    programs XLA compiled so far."""
+    return time.perf_counter(), time.process_time(), _XlaCompiles.so_far()
+
+
+def _result(epoch_ends: list[tuple[float, float, int]], started: tuple[float, float, int], samples: int,
             **extra: Any) -> dict[str, Any]:
-    """Seconds from ``started`` to the first and the last epoch's end, the CPU seconds to the
-    first, and the last epoch's speed."""
-    walls = [wall for wall, _ in epoch_ends]
+    """Seconds from ``started`` to the first and the last epoch's end, the CPU seconds and XLA
+    compiles to the first, and the last epoch's speed."""
+    walls = [wall for wall, _, _ in epoch_ends]
     return {"first_epoch_s": walls[0] - started[0], "first_epoch_cpu_s": epoch_ends[0][1] - started[1],
-            "fit_s": walls[-1] - started[0], "steady_samples_per_s": samples / (walls[-1] - walls[-2]), **extra}
+            "first_epoch_compiles": epoch_ends[0][2], "fit_s": walls[-1] - started[0],
+            "steady_samples_per_s": samples / (walls[-1] - walls[-2]), **extra}
 
 
 def _epoch_ends(callback_class: type) -> Any:
     """A ``callback_class`` (Oneiros's or Keras's Callback) that appends each epoch's end time to its ``ends``."""
     class EpochEnds(callback_class):  # type: ignore[misc, valid-type]
-        ends: list[tuple[float, float]] = []
+        ends: list[tuple[float, float, int]] = []
 
         def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
             self.ends.append(_now())
@@ -74,10 +108,11 @@ def _epoch_ends(callback_class: type) -> Any:
     return EpochEnds()
 
 
-def oneiros_run(workload: Workload, x: Any, y: Any, started: tuple[float, float]) -> dict[str, Any]:
+def oneiros_run(workload: Workload, x: Any, y: Any, started: tuple[float, float, int]) -> dict[str, Any]:
     import oneiros as oi
 
     oi.set_backend("jax")
+    _XlaCompiles.start()
     recorder = _epoch_ends(oi.callbacks.Callback)
     model = workload.oneiros_model()
     model.compile(optimizer="adam", loss=workload.loss)
@@ -87,9 +122,10 @@ def oneiros_run(workload: Workload, x: Any, y: Any, started: tuple[float, float]
                    choice=search.source)
 
 
-def keras_run(workload: Workload, x: Any, y: Any, started: tuple[float, float]) -> dict[str, Any]:
+def keras_run(workload: Workload, x: Any, y: Any, started: tuple[float, float, int]) -> dict[str, Any]:
     import keras
 
+    _XlaCompiles.start()
     recorder = _epoch_ends(keras.callbacks.Callback)
     model = workload.keras_model()
     model.compile(optimizer="adam", loss=workload.loss)
@@ -97,9 +133,10 @@ def keras_run(workload: Workload, x: Any, y: Any, started: tuple[float, float]) 
     return _result(recorder.ends, started, len(x))
 
 
-def hand_written_run(workload: Workload, x: Any, y: Any, started: tuple[float, float]) -> dict[str, Any]:
+def hand_written_run(workload: Workload, x: Any, y: Any, started: tuple[float, float, int]) -> dict[str, Any]:
     import jax
 
+    _XlaCompiles.start()
     params_key, dropout_key = jax.random.split(jax.random.PRNGKey(0))
     params = workload.jax_params(params_key)
     optimizer = workload.jax_optimizer()
@@ -144,14 +181,14 @@ def print_table(title: str, results: dict[str, dict[str, Any]]) -> None:
     from rich.table import Table
 
     table = Table(title=title)
-    for column in ("contender", "import -> epoch 1 s", "vs keras", "its CPU s", "vs keras",
+    for column in ("contender", "import -> epoch 1 s", "vs keras", "its CPU s", "vs keras", "XLA compiles",
                    f"import -> epoch {EPOCHS} s", "vs keras", f"epoch {EPOCHS} samples/s", "vs keras",
                    "steps_per_execution"):
         table.add_column(column)
     keras = results.get(KERAS, {})
     for name, result in results.items():
         if "error" in result:
-            table.add_row(name, "error: " + result["error"], *("-" for _ in range(8)))
+            table.add_row(name, "error: " + result["error"], *("-" for _ in range(9)))
             continue
 
         def ratio(key: str) -> str:
@@ -159,7 +196,8 @@ def print_table(title: str, results: dict[str, dict[str, Any]]) -> None:
 
         choice = f"{result['steps_per_execution']} ({result['choice']})" if "choice" in result else "1"
         table.add_row(name, f"{result['first_epoch_s']:.2f}", ratio("first_epoch_s"),
-                      f"{result['first_epoch_cpu_s']:.2f}", ratio("first_epoch_cpu_s"), f"{result['fit_s']:.2f}",
+                      f"{result['first_epoch_cpu_s']:.2f}", ratio("first_epoch_cpu_s"),
+                      str(result["first_epoch_compiles"]), f"{result['fit_s']:.2f}",
                       ratio("fit_s"), f"{result['steady_samples_per_s']:,.0f}", ratio("steady_samples_per_s"), choice)
     console().print(table)
 
