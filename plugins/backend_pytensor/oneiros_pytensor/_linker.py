@@ -29,7 +29,7 @@ from oneiros._settings import home
 from pytensor.compile import optdb
 from pytensor.compile.mode import Mode, get_mode
 from pytensor.configdefaults import _default_compiledir
-from pytensor.graph.rewriting.basic import dfs_rewriter, node_rewriter
+from pytensor.graph.rewriting.basic import MergeOptimizer, SequentialGraphRewriter, dfs_rewriter, node_rewriter
 from pytensor.link.vm import VMLinker
 from pytensor.scalar.basic import Second
 from pytensor.tensor.elemwise import Elemwise
@@ -93,12 +93,15 @@ def _second_as_alloc(fgraph: object, node: Any) -> list | None:
 @functools.cache
 def loop_body_mode(name: str) -> Mode:
     """How ``pytensor.scan`` runs its body: for perform and c, PyTensor's Python VM on the body
-    as traced, with ``second`` as ``Alloc`` (see :func:`_second_as_alloc`). Compiling it with g++
-    took minutes of wall time for the SMS LSTM's body on the shared 2-core machine, for small
-    matrices that numpy runs fast enough."""
+    as traced, with repeated subgraphs merged (the gradient bodies repeat many: 20% of the SMS
+    LSTM's training time) and ``second`` as ``Alloc`` (see :func:`_second_as_alloc`). Compiling
+    it with g++ took minutes of wall time for the SMS LSTM's body on the shared 2-core machine,
+    for small matrices that numpy runs fast enough; PyTensor's FAST_COMPILE rewrites made it 20x
+    slower (ops whose ``perform`` loops in Python)."""
     if name == "numba":
         return get_mode("NUMBA")
-    return Mode(linker=VMLinker(use_cloop=False, c_thunks=False), optimizer=dfs_rewriter(_second_as_alloc))
+    return Mode(linker=VMLinker(use_cloop=False, c_thunks=False),
+                optimizer=SequentialGraphRewriter(MergeOptimizer(), dfs_rewriter(_second_as_alloc)))
 
 
 OWN_REWRITES = _fused_updates.FUSED_TAG

@@ -1,9 +1,11 @@
 """Acceptance: the classic Keras convnet learns real MNIST digits on PyTensor to >= 98% test
-accuracy, and models move between PyTensor, JAX and ONNX Runtime with the same predictions.
+accuracy, the text plugin's SMS spam LSTM trains exactly as on JAX and meets its bars, and
+models move between PyTensor, JAX and ONNX Runtime with the same predictions.
 
 Data: the MNIST t10k files in ../shared/data; the first 8,000 images train, the last 2,000 (never
 seen in training) test, as in the vision plugin's JAX acceptance test, with 8 epochs of batch 128
-instead of its 15 (as the MXNet backend's test: ~98.5% after 8 on this split).
+instead of its 15 (as the MXNet backend's test: ~98.5% after 8 on this split). The SMS Spam
+Collection with the text plugin's protocol (test_sms_spam.py).
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from oneiros.backend import available_backends
 REPOSITORY = Path(__file__).resolve().parents[3]
 SHARED_DATA = (REPOSITORY / "../shared/data").resolve()
 sys.path.insert(0, str(REPOSITORY / "tests" / "portability"))
+sys.path.insert(0, str(REPOSITORY / "plugins" / "layers_text" / "tests"))
 from _models import build_model  # noqa: E402
+from test_sms_spam import LENGTH, VOCABULARY, sms, train_and_score  # noqa: E402,F401 (sms: the text plugin's fixture)
 
 RTOL = 1e-5
 
@@ -52,6 +56,33 @@ def test_classic_convnet_reaches_98_percent_on_held_out_mnist(pytensor_backend):
     loss, accuracy = model.evaluate(x[8000:], y[8000:], verbose=0)
     assert history.history["accuracy"][-1] > history.history["accuracy"][0]
     assert accuracy >= 0.98, f"test accuracy {accuracy:.4f} (loss {loss:.4f}) after 8 epochs"
+
+
+@pytest.mark.slow
+def test_the_sms_lstm_trains_as_on_jax_and_meets_the_text_plugins_bars(sms, pytensor_backend):
+    """The text plugin's LSTM from the initial weights its JAX test draws (seed 1): each backend's
+    random streams differ by design, and on JAX 2 of seeds 2-9 fall under the 0.98 bar too, so
+    the weights come from JAX and the test checks that PyTensor trains the same model the same way:
+    every epoch's loss as JAX's, then the bars."""
+    from oneiros import layers
+
+    def lstm():
+        return oi.Sequential([layers.Input((LENGTH,), dtype="int32"),
+                              layers.Embedding(VOCABULARY, 32, mask_zero=True), layers.LSTM(32),
+                              layers.Dense(1, activation="sigmoid")])
+
+    with oi.backend_scope("jax"):
+        oi.set_random_seed(1)
+        on_jax = lstm()
+        initial_weights = on_jax.get_weights()
+        jax_scores = train_and_score(on_jax, sms, epochs=4)
+        jax_losses = on_jax.history.history["loss"]
+    model = lstm()
+    model.set_weights(initial_weights)
+    accuracy, f1 = train_and_score(model, sms, epochs=4)
+    np.testing.assert_allclose(model.history.history["loss"], jax_losses, rtol=1e-4)
+    np.testing.assert_allclose((accuracy, f1), jax_scores, atol=1e-3)
+    assert accuracy >= 0.98 and f1 >= 0.90, (accuracy, f1)
 
 
 def _data() -> tuple[np.ndarray, np.ndarray]:
