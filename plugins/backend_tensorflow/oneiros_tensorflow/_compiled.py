@@ -54,17 +54,19 @@ class CompiledFunction:
         return compile
 
     def _candidates(self, args: tuple, kwargs: dict) -> list[Any]:
-        """The ``tf.function``s to try, preferred first, each traced for ``args``."""
-        if self._jit_compile is not None:
-            forced = tf.function(self._fn, autograph=False, jit_compile=self._jit_compile)
-            forced.get_concrete_function(*args, **kwargs)
-            return [forced]
-        graph = tf.function(self._fn, autograph=False)
-        if not prefers_xla(graph.get_concrete_function(*args, **kwargs), self._on_gpu()):
-            return [graph]
-        xla = tf.function(self._fn, autograph=False, jit_compile=True)
-        xla.get_concrete_function(*args, **kwargs)
-        return [xla, graph]
+        """The ``tf.function``s to try, preferred first, each traced for ``args``: the one chosen
+        earlier, the one ``jit_compile`` forces, or XLA (where preferred) and the plain graph."""
+        if self._program is not None:
+            candidates = [self._program.function]
+        elif self._jit_compile is not None:
+            candidates = [tf.function(self._fn, autograph=False, jit_compile=self._jit_compile)]
+        else:
+            graph = tf.function(self._fn, autograph=False)
+            xla_first = prefers_xla(graph.get_concrete_function(*args, **kwargs), self._on_gpu())
+            candidates = [tf.function(self._fn, autograph=False, jit_compile=True), graph] if xla_first else [graph]
+        for candidate in candidates:
+            candidate.get_concrete_function(*args, **kwargs)
+        return candidates
 
     def _first_run(self, candidates: list[Any], args: tuple, kwargs: dict) -> Any:
         """Runs the first candidate that compiles; later calls run it."""

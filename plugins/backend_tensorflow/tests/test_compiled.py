@@ -48,3 +48,25 @@ def test_ahead_of_time_traces_here_and_runs_in_another_thread(tensorflow_backend
 
 def test_ahead_of_time_passes_other_functions_through(tensorflow_backend):
     assert tensorflow_backend.ahead_of_time(loop_free, 1.0, 2.0)() is loop_free
+
+
+def test_ahead_of_time_after_a_call_keeps_the_chosen_program(tensorflow_backend, on_tensorflow):
+    """A function already called (XLA chosen for its loop) is traced for the new shapes only."""
+    tracing_threads = []
+
+    def traced(state, batch):
+        tracing_threads.append(threading.current_thread())
+        return with_loop(state, batch)
+
+    jitted = tensorflow_backend.jit(traced)
+    state = np.arange(3, dtype=np.float32)
+    jitted(state, np.ones((4, 2), np.float32))
+    assert len(tracing_threads) == 2
+    larger = np.ones((6, 2), np.float32)
+    compile = tensorflow_backend.ahead_of_time(jitted, state, larger)
+    worker = threading.Thread(target=compile)
+    worker.start()
+    worker.join()
+    new_state, _ = jitted(state, larger)
+    np.testing.assert_allclose(ops.to_numpy(new_state), ((state * 2.0 + 12.0) * 2.0 + 12.0) * 2.0 + 12.0)
+    assert tracing_threads == [threading.current_thread()] * 3
