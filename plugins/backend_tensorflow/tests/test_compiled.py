@@ -20,25 +20,35 @@ def with_loop(state, batch):
     return ops.fori_loop(0, 3, lambda index, value: value * 2.0 + ops.sum(batch), state), ops.mean(batch)
 
 
-@pytest.mark.parametrize("function, traces_here", [(loop_free, 1), (with_loop, 2)])
-def test_ahead_of_time_traces_here_and_runs_in_another_thread(tensorflow_backend, on_tensorflow, function,
-                                                              traces_here):
+def recording(function):
+    """``function`` and the list of threads that traced it (its Python runs only when traced)."""
     tracing_threads = []
 
     def traced(state, batch):
         tracing_threads.append(threading.current_thread())
         return function(state, batch)
 
+    return traced, tracing_threads
+
+
+def run_in_another_thread(compile):
+    compiled = []
+    worker = threading.Thread(target=lambda: compiled.append(compile()))
+    worker.start()
+    worker.join()
+    return compiled
+
+
+@pytest.mark.parametrize("function, traces_here", [(loop_free, 1), (with_loop, 2)])
+def test_ahead_of_time_traces_here_and_runs_in_another_thread(tensorflow_backend, on_tensorflow, function,
+                                                              traces_here):
+    traced, tracing_threads = recording(function)
     jitted = tensorflow_backend.jit(traced)
     state = np.arange(3, dtype=np.float32)
     batch = np.ones((4, 2), np.float32)
     compile = tensorflow_backend.ahead_of_time(jitted, state, batch)
     assert tracing_threads == [threading.current_thread()] * traces_here
-    compiled = []
-    worker = threading.Thread(target=lambda: compiled.append(compile()))
-    worker.start()
-    worker.join()
-    assert compiled == [jitted]
+    assert run_in_another_thread(compile) == [jitted]
     new_state, mean = jitted(state, batch)
     expected = state * 2.0 + 8.0 if function is loop_free else ((state * 2.0 + 8.0) * 2.0 + 8.0) * 2.0 + 8.0
     np.testing.assert_allclose(ops.to_numpy(new_state), expected)
@@ -52,21 +62,13 @@ def test_ahead_of_time_passes_other_functions_through(tensorflow_backend):
 
 def test_ahead_of_time_after_a_call_keeps_the_chosen_program(tensorflow_backend, on_tensorflow):
     """A function already called (XLA chosen for its loop) is traced for the new shapes only."""
-    tracing_threads = []
-
-    def traced(state, batch):
-        tracing_threads.append(threading.current_thread())
-        return with_loop(state, batch)
-
+    traced, tracing_threads = recording(with_loop)
     jitted = tensorflow_backend.jit(traced)
     state = np.arange(3, dtype=np.float32)
     jitted(state, np.ones((4, 2), np.float32))
     assert len(tracing_threads) == 2
     larger = np.ones((6, 2), np.float32)
-    compile = tensorflow_backend.ahead_of_time(jitted, state, larger)
-    worker = threading.Thread(target=compile)
-    worker.start()
-    worker.join()
+    run_in_another_thread(tensorflow_backend.ahead_of_time(jitted, state, larger))
     new_state, _ = jitted(state, larger)
     np.testing.assert_allclose(ops.to_numpy(new_state), ((state * 2.0 + 12.0) * 2.0 + 12.0) * 2.0 + 12.0)
     assert tracing_threads == [threading.current_thread()] * 3
