@@ -13,6 +13,7 @@ from typing import Any
 from oneiros import ops
 from oneiros.layers._keras_mask import (attached_mask, close_call_scope, get_keras_mask, open_call_scope,
                                         set_keras_mask)
+from oneiros.layers._keras_members import KerasLayerMembers, check_variable_options
 from oneiros.layers._symbolic import Node, SymbolicTensor, flatten, is_symbolic, map_structure
 from oneiros.layers.dtype_policy import DTypePolicy
 from oneiros.layers.seed_generator import SeedGenerator
@@ -77,7 +78,7 @@ class InputSpec:
         return None
 
 
-class Layer:
+class Layer(KerasLayerMembers):
     """Base class of layers: owns weights, builds lazily from the first input shape, and calls.
 
     Subclasses follow one order: ``__init__`` validates and stores arguments, ``build(input_shape)``
@@ -161,6 +162,7 @@ class Layer:
             )
         if layer is not self and all(layer is not known for known in sublayers):
             sublayers.append(layer)
+            layer._note_container(self)
 
     @property
     def trainable(self) -> bool:
@@ -184,11 +186,17 @@ class Layer:
 
     def add_weight(self, shape: Sequence[int] = (), initializer: Any = None, dtype: Any = None,
                    trainable: bool = True, regularizer: Any = None, constraint: Any = None,
-                   name: str | None = None, autocast: bool = True) -> Variable:
-        """Creates a weight of this layer, initialised now on the active backend."""
+                   name: str | None = None, autocast: bool = True, aggregation: str = "none",
+                   overwrite_with_gradient: bool = False) -> Variable:
+        """Creates a weight of this layer, initialised now on the active backend.
+
+        ``aggregation`` (Keras's: how replicas' values combine) is kept on the variable; Oneiros
+        keeps one value per variable across devices, so it changes nothing. Keras's
+        ``overwrite_with_gradient=True`` (float8 training's scale variables) is refused."""
         from oneiros import constraints, initializers, regularizers
         from oneiros.saving._budget import charge_weight
 
+        check_variable_options(self, aggregation, overwrite_with_gradient)
         shape = tuple(int(dim) for dim in shape)
         if any(dim < 0 for dim in shape):
             raise ValueError(f"{self.name}: weight shapes are non-negative; received {shape}.")
@@ -209,6 +217,7 @@ class Layer:
             constraint=constraints.get(constraint),
             autocast=autocast,
         )
+        variable.aggregation = aggregation
         self._own_variables.append(variable)
         return variable
 
@@ -328,7 +337,9 @@ class Layer:
     def compute_output_dtype(self, input_dtype: Any) -> Any:
         return self.compute_dtype
 
-    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+    def compute_mask(self, inputs: Any, mask: Any = None, previous_mask: Any = None) -> Any:
+        """The output mask; ``previous_mask`` is Keras's name for ``mask``."""
+        mask = previous_mask if mask is None else mask
         return mask if self.supports_masking else None
 
     def add_loss(self, value: Any) -> None:

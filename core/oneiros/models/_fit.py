@@ -20,6 +20,7 @@ from oneiros.layers._symbolic import flatten
 from oneiros.models._interrupts import StepGuard
 from oneiros.models._choices import choice_key
 from oneiros.models._execution import prefetch_depth, requested_steps, takes_text
+from oneiros.models._keras_members import keep_metric_states
 from oneiros.models._pipeline import AUTO, choose_prediction_steps, choose_steps_per_execution, prefetched
 from oneiros.models._target_checks import check_targets
 
@@ -288,6 +289,7 @@ def _evaluate_adapter(model: Model, trainer: Any, adapter: Any, verbose: int, ca
     if state is None:
         raise DataError("The evaluation data produced no batch.")
     trainer.sync_non_trainable(state.non_trainable)
+    keep_metric_states(trainer, state.metric_states)
     result = _to_floats(logs, trainer.metric_names())
     callback_list.call("on_test_end", result)
     return result

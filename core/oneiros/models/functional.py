@@ -77,6 +77,8 @@ class Functional(Model):
         model = oi.Model(inputs, [oi.layers.Dense(1)(hidden), oi.layers.Dense(3)(hidden)])
     """
 
+    builds_its_layers = False
+
     def __init__(self, inputs: Any, outputs: Any, name: str | None = None, **kwargs: Any):
         super().__init__(name=name, **kwargs)
         self._input_structure = inputs

@@ -8,9 +8,10 @@ from typing import Any
 
 from oneiros.arguments import flag
 from oneiros.layers.layer import Layer, snake_case
+from oneiros.models._keras_members import KerasModelMembers
 
 
-class Model(Layer):
+class Model(KerasModelMembers, Layer):
     """A trainable stack of layers.
 
     Three ways to build one, as in Keras: ``oi.Sequential([...])``; the functional
@@ -67,11 +68,15 @@ class Model(Layer):
 
         self(zeros(record["shapes"], record["dtypes"]), training=False)
 
-    def save(self, filepath: Any, overwrite: bool = True) -> Any:
+    def save(self, filepath: Any, overwrite: bool = True, zipped: bool | None = None, **kwargs: Any) -> Any:
         """Saves architecture, weights, optimizer state and compile config; the suffix picks the
-        format: ``.oneiros`` (Oneiros's own) or ``.keras`` (Keras 3's, which Keras loads)."""
+        format: ``.oneiros`` (Oneiros's own) or ``.keras`` (Keras 3's, which Keras loads).
+        ``zipped``: None or True (both formats are zip archives); Keras's unzipped folder layout
+        (``zipped=False``) is not written."""
         from oneiros.saving import save_model
+        from oneiros.saving._keras_members import check_save_arguments
 
+        check_save_arguments(zipped, kwargs)
         return save_model(self, filepath, overwrite=overwrite)
 
     def export(self, filepath: Any, format: str | None = None, **options: Any) -> Any:
@@ -118,10 +123,13 @@ class Model(Layer):
         self._predictor = None
         self._trainer = None
 
-    def save_weights(self, filepath: Any, overwrite: bool = True) -> Any:
-        """Saves the weights (only): Keras's h5 layout for a ``.weights.h5`` name, else safetensors."""
+    def save_weights(self, filepath: Any, overwrite: bool = True, max_shard_size: float | None = None) -> Any:
+        """Saves the weights (only): Keras's h5 layout for a ``.weights.h5`` name, else safetensors.
+        Keras's sharded layout (``max_shard_size``) is not written: None only."""
         from oneiros.saving import save_weights
+        from oneiros.saving._keras_members import check_weights_arguments
 
+        check_weights_arguments(max_shard_size)
         return save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath: Any, **options: Any) -> None:
@@ -138,13 +146,16 @@ class Model(Layer):
         return model_to_json(self)
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> Layer:
-        """Rebuilds a model; ``oi.Model.from_config`` of a functional model's config gives it back."""
+    def from_config(cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Layer:
+        """Rebuilds a model; ``oi.Model.from_config`` of a functional model's config gives it back.
+        ``custom_objects`` maps names in the config to classes and functions, as in Keras."""
         from oneiros.models.functional import Functional
+        from oneiros.saving import custom_object_scope
 
-        if cls is Model and isinstance(config, dict) and {"layers", "nodes", "inputs", "outputs"} <= set(config):
-            return Functional.from_config(config)
-        return super().from_config(config)
+        with custom_object_scope(custom_objects or {}):
+            if cls is Model and isinstance(config, dict) and {"layers", "nodes", "inputs", "outputs"} <= set(config):
+                return Functional.from_config(config)
+            return super().from_config(config)
 
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         """A layer of this model by name or by index (in :attr:`layers` order)."""
@@ -194,11 +205,17 @@ class Model(Layer):
             unique.setdefault(id(variable), (key, variable))  # a shared layer's weights once
         return list(unique.values())
 
-    def summary(self, print_fn: Any = None) -> str:
-        """Prints (and returns) a table of layers, output shapes and parameter counts."""
+    def summary(self, line_length: int | None = None, positions: Sequence[float] | None = None,
+                print_fn: Any = None, expand_nested: bool = False, show_trainable: bool = False,
+                layer_range: Sequence[str] | None = None) -> str:
+        """Prints (and returns) a table of layers, output shapes and parameter counts, with
+        Keras's options: ``line_length`` (characters), ``positions`` (where columns end),
+        ``expand_nested`` (rows for nested layers), ``show_trainable`` (a Trainable column) and
+        ``layer_range`` (two name patterns: the first and last layer shown)."""
         from oneiros.models._summary import summary_text
 
-        text = summary_text(self)
+        text = summary_text(self, line_length=line_length, positions=positions, expand_nested=expand_nested,
+                            show_trainable=show_trainable, layer_range=layer_range)
         (print_fn or print)(text)
         return text
 

@@ -31,8 +31,9 @@ class Sequential(Model):
         for layer in layers or ():
             self.add(layer)
 
-    def add(self, layer: Layer | SymbolicTensor) -> None:
-        """Appends a layer (or an ``oi.Input`` tensor, which sets the input shape)."""
+    def add(self, layer: Layer | SymbolicTensor, rebuild: bool = True) -> None:
+        """Appends a layer (or an ``oi.Input`` tensor, which sets the input shape); with a known
+        input shape the stack is rebuilt at once, unless ``rebuild=False`` (then on first use)."""
         if isinstance(layer, SymbolicTensor) and isinstance(getattr(layer.node, "layer", None), InputLayer):
             layer = layer.node.layer
         if not isinstance(layer, Layer):
@@ -58,16 +59,27 @@ class Sequential(Model):
         self._stack.append(layer)
         self._track_layer(layer)
         self.built = False
-        if self._input_layer is not None:
-            self.build((self._input_layer.batch_size, *self._input_layer.shape))
+        if rebuild:
+            self._rebuild()
 
-    def pop(self) -> Layer:
-        """Removes and returns the last layer."""
+    def pop(self, rebuild: bool = True) -> Layer:
+        """Removes and returns the last layer; the rest is rebuilt unless ``rebuild=False``."""
         if not self._stack:
             raise IndexError(f"Sequential {self.name!r} has no layer to pop.")
         layer = self._stack.pop()
         self._sublayers.remove(layer)
+        for node in [node for owner, node in getattr(self, "_graph_nodes", ()) if owner is layer]:
+            layer._inbound_nodes.remove(node)
+        self._graph_nodes = [(owner, node) for owner, node in getattr(self, "_graph_nodes", ()) if owner is not layer]
+        self.built = False
+        if rebuild:
+            self._rebuild()
         return layer
+
+    def _rebuild(self) -> None:
+        """Passes the known input shape through the stack again (nothing without one)."""
+        if self._input_layer is not None:
+            self.build((self._input_layer.batch_size, *self._input_layer.shape))
 
     @property
     def layers(self) -> list[Layer]:
