@@ -134,6 +134,16 @@ def test_reset_metrics_then_evaluate_as_keras():
     np.testing.assert_allclose([received[k] for k in expected], list(expected.values()), rtol=1e-5)
 
 
+def test_metrics_after_fit_with_validation_hold_the_validation_states_as_keras():
+    keras_model, oneiros_model = twins(metrics=["accuracy"])
+    for model in (keras_model, oneiros_model):
+        history = model.fit(X[:8], Y_CLASSES[:8], batch_size=8, epochs=1, verbose=0, shuffle=False,
+                            validation_data=(X[8:], Y_CLASSES[8:]))
+        received = {name: float(value) for name, value in model.get_metrics_result().items()}
+        assert received == pytest.approx({"loss": history.history["val_loss"][-1],
+                                          "accuracy": history.history["val_accuracy"][-1]}, rel=1e-5)
+
+
 def test_metrics_before_fit_and_before_compile_as_keras():
     keras_model, oneiros_model = twins()
     assert oneiros_model.metrics_names == keras_model.metrics_names == ["loss"]

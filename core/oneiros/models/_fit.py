@@ -197,12 +197,14 @@ def fit(model: Model, *, x: Any, y: Any, batch_size: int | None, epochs: int, ve
                     step += count
                     if sync_every_batch:
                         trainer.sync(state)
+                        keep_metric_states(trainer, state.metric_states)
                     callback_list.call("on_train_batch_end", step - 1, logs)
                     if model.stop_training:
                         break
                 if state is None:
                     raise DataError("The training data produced no batch.")
                 trainer.sync(state)
+                keep_metric_states(trainer, state.metric_states)  # before validation, whose states Keras leaves
                 epoch_logs = _to_floats(logs, trainer.metric_names())
                 if validation is not None and (epoch + 1) % validation_freq == 0:
                     validation_logs = _evaluate_adapter(model, trainer, validation, verbose=0, callbacks=callback_list)
@@ -383,6 +385,7 @@ def train_on_batch(model: Model, x: Any, y: Any, *, sample_weight: Any, class_we
         batch = distribution.distribute_batch(batch)
     state, logs = trainer.train_function(1)(state, batch)
     trainer.sync(state)
+    keep_metric_states(trainer, state.metric_states)
     return _batch_result(_to_floats(logs, trainer.metric_names()), return_dict)
 
 

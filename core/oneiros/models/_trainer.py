@@ -20,7 +20,6 @@ from oneiros.errors import OneirosError
 from oneiros.layers.layer import collecting_losses
 from oneiros.layers.seed_generator import global_seed_generator
 from oneiros.models._execution import compiled, fused, runs_eagerly, supports_jit
-from oneiros.models._keras_members import keep_metric_states
 from oneiros.models._pipeline import FusionSearch, MeasuredSteps
 from oneiros.variables import swapped_values
 
@@ -205,7 +204,6 @@ class Trainer:
             variable.replace_value(value)
         self.sync_non_trainable(state.non_trainable)
         self.optimizer_state = state.optimizer_state
-        keep_metric_states(self, state.metric_states)
 
     def sync_non_trainable(self, values: list[Any]) -> None:
         """Writes non-trainable values (random-generator states advanced by evaluation) back."""
