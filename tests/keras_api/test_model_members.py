@@ -352,3 +352,17 @@ def test_from_config_takes_custom_objects():
         oi.Model.from_config(config)
     rebuilt = oi.Model.from_config(config, custom_objects={"UnregisteredDoubler": Doubler})
     np.testing.assert_allclose(np.asarray(rebuilt(X)), X * 2.0)
+
+
+def test_metrics_of_a_two_output_model_are_named_as_keras():
+    target = X[:, :1]
+    names = []
+    for library in (keras, oi):
+        inputs = library.Input((4,))
+        first, second = library.layers.Dense(1, name="a")(inputs), library.layers.Dense(1, name="b")(inputs)
+        model = library.Model(inputs, {"a": first, "b": second} if library is keras else [first, second])
+        model.compile("sgd", {"a": "mse", "b": "mse"}, metrics={"a": ["mae"]})
+        model.fit(X, {"a": target, "b": target}, batch_size=16, verbose=0)
+        names.append((model.metrics_names, sorted(model.get_metrics_result())))
+    assert names[0] == names[1] == (["loss", "compile_metrics", "a_loss", "b_loss"], ["a_loss", "a_mae", "b_loss",
+                                                                                        "loss"])
