@@ -366,3 +366,25 @@ def test_metrics_of_a_two_output_model_are_named_as_keras():
         names.append((model.metrics_names, sorted(model.get_metrics_result())))
     assert names[0] == names[1] == (["loss", "compile_metrics", "a_loss", "b_loss"], ["a_loss", "a_mae", "b_loss",
                                                                                         "loss"])
+
+
+def test_metrics_held_as_attributes_are_listed_reset_and_reported_as_keras():
+    results = []
+    for library in (keras, oi):
+        class Tracked(library.layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.seen = library.metrics.Mean(name="seen")
+
+            def call(self, inputs):
+                return inputs
+
+        tracked = Tracked()
+        model = library.Sequential([library.Input((4,)), tracked, library.layers.Dense(1)])
+        before_compile = [metric.name for metric in model.metrics]
+        model.compile("sgd", "mse")
+        tracked.seen.update_state(np.array([1.0, 3.0]))
+        result = {name: float(value) for name, value in model.get_metrics_result().items()}
+        model.reset_metrics()
+        results.append((before_compile, model.metrics_names, result, float(tracked.seen.result())))
+    assert results[0] == results[1] == (["seen"], ["loss", "seen"], {"loss": 0.0, "seen": 2.0}, 0.0)

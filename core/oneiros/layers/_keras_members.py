@@ -92,9 +92,16 @@ class KerasLayerMembers:
         return [name for name in inspect.signature(type(self).call).parameters if name != "self"]
 
     @property
-    def metrics(self) -> list[Any]:
-        """Metrics a layer tracks: none (Keras's ``add_metric`` is gone in Keras 3 too)."""
-        return []
+    def metrics(self: Layer) -> list[Any]:
+        """The metrics this layer holds as attributes (e.g. ``self.tracker = oi.metrics.Mean()``
+        in ``__init__``), then its sublayers', as Keras tracks them."""
+        return self._attribute_metrics() + [m for layer in self._sublayers for m in layer.metrics]
+
+    def _attribute_metrics(self) -> list[Any]:
+        # told by their methods: the metrics package sits above the layers in the import order
+        return [value for value in vars(self).values()
+                if all(callable(getattr(value, method, None)) for method in ("update_state", "result", "reset_state"))
+                and not isinstance(value, type)]
 
     @property
     def metrics_variables(self: Layer) -> list[Variable]:

@@ -98,21 +98,24 @@ class KerasModelMembers:
     @property
     def metrics(self: Model) -> list[Metric]:
         """Keras 3.15's list: the ``"loss"`` tracker, ``"compile_metrics"`` (when compile was given
-        metrics), the per-output loss trackers of a multi-output model; empty before compile.
-        After ``fit``/``evaluate`` each holds its state at the end of that call."""
+        metrics), the per-output loss trackers of a multi-output model (these three only once
+        compiled), then the metrics the model and its layers hold as attributes. After
+        ``fit``/``evaluate`` the compiled ones hold their states at the end of that call."""
         from oneiros.metrics._reduction import Mean
 
+        tracked = self._attribute_metrics() + [metric for layer in self._sublayers
+                                               if not isinstance(layer, KerasModelMembers)  # a model's own are its
+                                               for metric in layer.metrics]
         if self.compiled is None:
-            return []
+            return tracked
         trainer = self._resolved_trainer()
         if trainer is None:
-            self.__dict__.setdefault("_unprepared_loss_tracker", Mean(name="loss"))
             asked = self.compiled.metric_spec or self.compiled.weighted_metric_spec
-            return [self.__dict__["_unprepared_loss_tracker"]] + ([CompileMetrics([], [])] if asked else [])
+            return [Mean(name="loss")] + ([CompileMetrics([], [])] if asked else []) + tracked
         trackers = trainer._loss_trackers()
         compiled = trainer._all_metrics()
         names = trainer.metric_names()[len(trackers):]
-        return [trackers[0]] + ([CompileMetrics(compiled, names)] if compiled else []) + trackers[1:]
+        return [trackers[0]] + ([CompileMetrics(compiled, names)] if compiled else []) + trackers[1:] + tracked
 
     @property
     def metrics_names(self) -> list[str]:
