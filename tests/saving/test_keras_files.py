@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 import zipfile
 
 import numpy as np
@@ -350,3 +351,20 @@ def test_an_optimizer_state_in_another_layout_is_skipped_with_a_warning(tmp_path
         ours = oi.load_model(tmp_path / "nadam.keras")
     assert type(ours.compiled.optimizer).__name__ == "Nadam"
     np.testing.assert_allclose(ours.predict(x, verbose=0), np.asarray(model.predict(x, verbose=0)), atol=TOLERANCE)
+
+
+def test_a_loss_scaled_optimizer_state_survives_a_keras_file(tmp_path):
+    """The loss scale's int step counter is written as int64 like Keras's counters and read back."""
+    rng = np.random.default_rng(4)
+    x, y = rng.random((16, 3), dtype=np.float32), rng.random((16, 2), dtype=np.float32)
+    model = oi.Sequential([layers.Input((3,)), layers.Dense(2)])
+    model.compile(optimizer=oi.optimizers.LossScaleOptimizer(oi.optimizers.Adam(), dynamic_growth_steps=2), loss="mse")
+    model.fit(x, y, batch_size=4, epochs=1, verbose=0)
+    model.save(tmp_path / "scaled.keras")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = oi.load_model(tmp_path / "scaled.keras")
+    for model_ in (model, loaded):
+        model_.fit(x, y, batch_size=4, epochs=1, verbose=0, shuffle=False)
+    for got, want in zip(loaded.get_weights(), model.get_weights()):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)

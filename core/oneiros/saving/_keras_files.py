@@ -196,9 +196,22 @@ def _optimizer_state(model: Any, contents: _h5.H5Contents) -> Any:
         expected = _at(template, key)
         shape, dtype = tuple(ops.shape(expected)), str(ops.dtype(expected))
         value = contents.read(name, shape)
-        value = value.astype(dtype) if key[-1] in _SCALARS else _weights.matched(name, value, shape, dtype, False)
+        if key[-1] in _SCALARS or (value.dtype.kind in "iu" and np.dtype(dtype).kind in "iu"):
+            value = _counter(name, value, dtype)
+        else:
+            value = _weights.matched(name, value, shape, dtype, False)
         state = _replaced(state, key, ops.convert_to_tensor(value))
     return state
+
+
+def _counter(name: str, value: np.ndarray, dtype: str) -> np.ndarray:
+    """An optimizer scalar or counter in the model's dtype: Keras and Oneiros write integer counters
+    (iterations, a loss scale's step counter) as int64 and keep them narrower, so only a value
+    that does not fit is refused."""
+    converted = value.astype(dtype)
+    if value.dtype.kind in "iu" and np.any(converted != value):
+        raise WeightsMismatchError(f"Weight {name!r}: {value!r} does not fit the optimizer's {dtype}.")
+    return converted
 
 
 # --- weights --------------------------------------------------------------------------------------
