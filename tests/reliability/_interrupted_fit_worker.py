@@ -1,5 +1,6 @@
 """Trains until interrupted, again and again; then checks the model is whole (run by the test)."""
 
+import faulthandler
 import sys
 
 import numpy as np
@@ -7,6 +8,7 @@ import numpy as np
 import oneiros as oi
 from oneiros import layers
 
+faulthandler.enable()  # a SIGABRT from the test prints where a lost interrupt left the worker
 rounds, path = int(sys.argv[1]), sys.argv[2]
 rng = np.random.default_rng(0)
 x = rng.normal(size=(2048, 256)).astype("float32")

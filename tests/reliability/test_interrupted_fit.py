@@ -7,10 +7,12 @@ a subprocess; the worker then checks its weights, predicts, round-trips a file a
 from __future__ import annotations
 
 import os
+import queue
 import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 import weakref
 from pathlib import Path
@@ -20,6 +22,7 @@ import pytest
 from oneiros.models._interrupts import StepGuard
 
 ROUNDS = 24
+ANSWER_SECONDS = 60
 WORKER = Path(__file__).with_name("_interrupted_fit_worker.py")
 
 
@@ -29,17 +32,36 @@ def test_repeated_interrupts_never_destroy_the_model(tmp_path):
     process = subprocess.Popen([sys.executable, str(WORKER), str(ROUNDS), str(tmp_path / "m.oneiros")],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "ONEIROS_BACKEND": "jax"})
+    lines: queue.Queue = queue.Queue()
+    errors: list[str] = []
+    readers = [threading.Thread(target=lambda: [lines.put(line.strip()) for line in process.stdout], daemon=True),
+               threading.Thread(target=lambda: errors.extend(process.stderr), daemon=True)]
+    for reader in readers:
+        reader.start()
+
+    def next_line(what: str) -> str:
+        try:
+            return lines.get(timeout=ANSWER_SECONDS)
+        except queue.Empty:
+            process.send_signal(signal.SIGABRT)  # the worker's faulthandler prints every thread's stack
+            process.wait(timeout=30)
+            readers[1].join(timeout=30)
+            raise AssertionError(f"no {what} within {ANSWER_SECONDS} s; the worker was at:\n"
+                                 f"{''.join(errors)[-6000:]}") from None
+
     try:
-        assert process.stdout.readline().strip() == "ready"
+        assert next_line("'ready'") == "ready"
         for attempt in range(ROUNDS):
             time.sleep(pacing.uniform(0.0, 0.05) if attempt < 4 else pacing.uniform(0.01, 0.4))
             process.send_signal(signal.SIGINT)
-            assert process.stdout.readline().strip() == f"interrupted {attempt}"
-        output, errors = process.communicate(timeout=120)
+            assert next_line(f"answer to interrupt {attempt}") == f"interrupted {attempt}"
+        process.wait(timeout=120)
+        for reader in readers:
+            reader.join(timeout=30)
     finally:
         process.kill()
-    assert process.returncode == 0, errors[-3000:]
-    assert output.strip().endswith("whole")
+    assert process.returncode == 0, "".join(errors)[-3000:]
+    assert [lines.get() for _ in range(lines.qsize())][-1:] == ["whole"]
 
 
 def test_an_interrupt_inside_a_step_is_delivered_after_it():

@@ -196,16 +196,18 @@ def fit(model: Model, *, x: Any, y: Any, batch_size: int | None, epochs: int, ve
                                        else search.run(state, batch, count))
                     step += count
                     if sync_every_batch:
-                        trainer.sync(state)
-                        keep_metric_states(trainer, state.metric_states)
+                        with guard.step():  # device reads too: an interrupt inside JAX's dispatch loses buffers
+                            trainer.sync(state)
+                            keep_metric_states(trainer, state.metric_states)
                     callback_list.call("on_train_batch_end", step - 1, logs)
                     if model.stop_training:
                         break
                 if state is None:
                     raise DataError("The training data produced no batch.")
-                trainer.sync(state)
-                keep_metric_states(trainer, state.metric_states)  # before validation, whose states Keras leaves
-                epoch_logs = _to_floats(logs, trainer.metric_names())
+                with guard.step():
+                    trainer.sync(state)
+                    keep_metric_states(trainer, state.metric_states)  # before validation, whose states Keras leaves
+                    epoch_logs = _to_floats(logs, trainer.metric_names())
                 if validation is not None and (epoch + 1) % validation_freq == 0:
                     validation_logs = _evaluate_adapter(model, trainer, validation, verbose=0, callbacks=callback_list)
                     epoch_logs.update({f"val_{key}": value for key, value in validation_logs.items()})
