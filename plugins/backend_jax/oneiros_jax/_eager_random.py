@@ -68,12 +68,15 @@ def blockable(key: Any, shape: tuple[int, ...], dtype: Any) -> bool:
             and np.dtype(dtype).itemsize * 8 in _UINT and math.prod(shape) <= LARGEST_BLOCKED)
 
 
-def draw(name: str, key: Any, shape: tuple[int, ...], dtype: Any, *parameters: Any) -> np.ndarray:
+def draw(name: str, key: Any, shape: tuple[int, ...], dtype: Any, *parameters: Any) -> Any:
     """``jax.random.<name>(key, *parameters, shape, dtype)`` as a host array, for a key that
-    :func:`blockable` accepts."""
+    :func:`blockable` accepts; a traced array when the call is being traced all the same (a
+    branch of an eager ``cond`` traces its function while the key is concrete)."""
     size = math.prod(shape)
     first, second = np.asarray(key, np.uint32)
-    blocks = [np.asarray(_block(np.array([first, second, offset], np.uint32), parameters, draw=name, dtype=dtype))
+    blocks = [_block(np.array([first, second, offset], np.uint32), parameters, draw=name, dtype=dtype)
               for offset in range(0, size, BLOCK)]
-    values = np.concatenate(blocks)[:size] if blocks else np.zeros(0, dtype)
+    if any(isinstance(block, jax.core.Tracer) for block in blocks):
+        return jnp.concatenate(blocks)[:size].reshape(shape)
+    values = np.concatenate([np.asarray(block) for block in blocks])[:size] if blocks else np.zeros(0, dtype)
     return values.reshape(shape)
