@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from oneiros.data import DataError, Dataset
-from oneiros.data.directory import labelled_files
+from oneiros.data.directory import labelled_files, split_subsets
 from oneiros.random_state import next_seed
 
 from oneiros.utils._images import COLOR_MODES, INTERPOLATIONS, img_to_array, load_img
@@ -142,22 +142,13 @@ def image_dataset_from_directory(directory: str | os.PathLike, labels: Any = "in
                                                 follow_links, shuffle, seed, "image_dataset_from_directory")
     if verbose:
         print(f"Found {len(paths)} files" + (f" belonging to {len(names)} classes." if names else "."))
-    order = np.arange(len(paths))
 
-    def subset_of(positions: np.ndarray, name: str | None) -> ImageFolderDataset:
-        if verbose and name:
-            print(f"Using {len(positions)} files for {name}.")
+    def subset_of(part: slice) -> ImageFolderDataset:
+        if verbose and validation_split is not None:
+            print(f"Using {len(paths[part])} files for {'training' if part.start == 0 else 'validation'}.")
         return ImageFolderDataset(
-            [str(paths[i]) for i in positions], None if label_values is None else label_values[positions], names or None,
+            [str(path) for path in paths[part]], None if label_values is None else label_values[part], names or None,
             tuple(image_size), batch_size, color_mode, interpolation, crop_to_aspect_ratio, label_mode, shuffle,
             seed, workers)
 
-    if validation_split is None:
-        return subset_of(order, None)
-    validation_count = int(validation_split * len(paths))
-    training, validation = order[:len(order) - validation_count], order[len(order) - validation_count:]
-    if subset == "training":
-        return subset_of(training, "training")
-    if subset == "validation":
-        return subset_of(validation, "validation")
-    return subset_of(training, "training"), subset_of(validation, "validation")
+    return split_subsets(len(paths), validation_split, subset, subset_of)
