@@ -257,3 +257,59 @@ def test_resize_uses_half_pixel_centers_without_antialiasing(ops):
 def test_resize_rejects_unknown_interpolation(ops):
     with pytest.raises(ValueError, match="bicubic"):
         ops.resize(np.zeros((1, 2, 2, 1), np.float32), (4, 4), "bicubic")
+
+
+def _naive_max_pool_gradient(x, pool, padding, upstream):
+    """Channels-last tiled max pooling's gradient: each window's upstream value goes to the window's
+    first maximum in row-major order (what Keras's reduce_window gradient does), padding excluded."""
+    spatial = x.shape[1:-1]
+    starts = []
+    for length, size in zip(spatial, pool):
+        out = -(-length // size) if padding == "same" else length // size
+        before = max(out * size - length, 0) // 2 if padding == "same" else 0
+        starts.append([o * size - before for o in range(out)])
+    gradient = np.zeros_like(x)
+    for batch, channel in itertools.product(range(x.shape[0]), range(x.shape[-1])):
+        for out_index in itertools.product(*(range(len(axis)) for axis in starts)):
+            best = None
+            for offset in itertools.product(*(range(size) for size in pool)):
+                position = tuple(s[o] + d for s, o, d in zip(starts, out_index, offset))
+                if all(0 <= p < n for p, n in zip(position, spatial)):
+                    if best is None or x[(batch, *position, channel)] > x[(batch, *best, channel)]:
+                        best = position
+            gradient[(batch, *best, channel)] += upstream[(batch, *out_index, channel)]
+    return gradient
+
+
+@pytest.mark.parametrize(("shape", "pool", "padding", "data_format"), [
+    ((2, 6, 6, 3), (2, 2), "valid", "channels_last"),
+    ((2, 7, 5, 3), (2, 2), "valid", "channels_last"),
+    ((2, 7, 5, 3), (2, 2), "same", "channels_last"),
+    ((2, 7, 8, 3), (3, 3), "same", "channels_first"),
+    ((2, 9, 4), (3,), "valid", "channels_last"),
+    ((1, 4, 5, 6, 2), (2, 2, 2), "same", "channels_last"),
+    ((2, 8, 8, 1), (2, 4), "valid", "channels_first"),
+])
+@pytest.mark.parametrize("ties", [False, True])
+def test_tiled_max_pool_gradient_goes_to_the_first_maximum(ops, rng, shape, pool, padding, data_format, ties):
+    import jax
+
+    x = rng.normal(size=shape).astype(np.float32)
+    if ties:
+        x = np.round(x)
+    channels_first = data_format == "channels_first"
+    as_given = np.moveaxis(x, -1, 1) if channels_first else x
+    pooled = ops.max_pool(as_given, pool, None, padding, data_format)
+    upstream = rng.normal(size=np.shape(pooled)).astype(np.float32)
+
+    def weighted_sum(inputs):
+        return (ops.max_pool(inputs, pool, None, padding, data_format) * upstream).sum()
+
+    gradient = np.asarray(jax.jit(jax.grad(weighted_sum))(as_given))
+    tangent = np.asarray(jax.jvp(weighted_sum, (as_given,), (jax.numpy.asarray(gradient),))[1])
+    if channels_first:
+        gradient, upstream = np.moveaxis(gradient, 1, -1), np.moveaxis(upstream, 1, -1)
+    expected = _naive_max_pool_gradient(x, pool, padding, upstream)
+    np.testing.assert_allclose(gradient, expected, rtol=1e-6, atol=1e-6)
+    # The forward derivative is the same linear map: <J g, 1> = |g|^2 for g = J^T upstream.
+    np.testing.assert_allclose(tangent, np.sum(expected * expected), rtol=1e-5)
