@@ -31,7 +31,7 @@ from pytensor.compile.mode import Mode, get_mode
 from pytensor.configdefaults import _default_compiledir
 from pytensor.graph.rewriting.basic import MergeOptimizer, SequentialGraphRewriter, dfs_rewriter, node_rewriter
 from pytensor.link.vm import VMLinker
-from pytensor.scalar.basic import Second
+from pytensor.scalar.basic import EQ, Maximum, Second
 from pytensor.tensor.elemwise import Elemwise
 from pytensor.tensor.rewriting.ofg import inline_ofg_node
 from pytensor.tensor.special import LogSoftmax, Softmax
@@ -116,9 +116,36 @@ def _inline_softmax(fgraph: object, node: object) -> list:
     return inline_ofg_node(node)
 
 
+def _elemwise_of(variable: Any, scalar_op: type) -> Any:
+    """The node computing ``variable`` when it is an Elemwise of ``scalar_op``, else None."""
+    node = variable.owner
+    if node is not None and isinstance(node.op, Elemwise) and isinstance(node.op.scalar_op, scalar_op):
+        return node
+    return None
+
+
+@node_rewriter([Elemwise])
+def _maximum_gradient_mask(fgraph: object, node: Any) -> list | None:
+    """``eq(maximum(x, c), x)`` (the mask in the gradient of ``maximum``, so of relu) as
+    ``ge(x, c)``: the same values (NaN and signed zeros included), but the fused gradient loop
+    reads two arrays instead of three, and PyTensor's C loops over three or more inputs are not
+    vectorized (34 µs against 6 µs for a 128x512 relu gradient here)."""
+    if not isinstance(node.op.scalar_op, EQ):
+        return None
+    for result, x in (node.inputs, node.inputs[::-1]):
+        maximum = _elemwise_of(result, Maximum)
+        if maximum is not None and len(maximum.inputs) == 2 and x in maximum.inputs:
+            bound = maximum.inputs[1] if maximum.inputs[0] is x else maximum.inputs[0]
+            mask = pt.ge(x, bound)
+            if mask.type.broadcastable == node.outputs[0].type.broadcastable:
+                return [mask]
+    return None
+
+
 @functools.cache
 def _register_rewrites() -> None:
     optdb["specialize"].register(_inline_softmax.__name__, _inline_softmax, OWN_REWRITES)
+    optdb["specialize"].register(_maximum_gradient_mask.__name__, _maximum_gradient_mask, OWN_REWRITES)
     _fused_updates.register_rewrites()
 
 
