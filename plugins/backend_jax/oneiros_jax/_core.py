@@ -1,4 +1,10 @@
-"""Ops that create, convert and inspect tensors."""
+"""Ops that create, convert and inspect tensors.
+
+Outside a trace, constant tensors (zeros, ones, fills, identities) and conversions of host data
+are made with numpy and placed with ``device_put``: eager ``jnp`` calls compile one small XLA
+program per shape and dtype (tens of milliseconds each, every run: a model's build and its
+optimizer's slots made about twenty of them), while a placement compiles nothing.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
+from jax._src.core import trace_state_clean
 from oneiros import dtypes
 from oneiros.dtypes import DtypeError
 
@@ -36,7 +43,32 @@ def convert_to_tensor(x, dtype=None):
         dtype = name
     # An explicit dtype makes the result strongly typed even for Python scalars, so it promotes
     # like any tensor (oneiros.dtypes), never as a JAX weak type.
+    if _on_host(x) and trace_state_clean():
+        return _placed(np.asarray(x, dtype=resolve(dtype)))
     return jnp.asarray(x, dtype=resolve(dtype))
+
+
+# Larger constants are made on the device: copying them from the host would cost more than a compile.
+LARGEST_HOST_CONSTANT = 1 << 22
+
+
+def _on_host(x: Any) -> bool:
+    return not isinstance(x, jax.Array) and not isinstance(x, jax.core.Tracer)
+
+
+def _placed(values: np.ndarray) -> jax.Array:
+    return jax.device_put(values)
+
+
+def _host_constant(shape: Any, fill_value: Any, dtype: Any) -> jax.Array | None:
+    """``shape`` filled with ``fill_value`` made on the host and placed, or None where it should be
+    made on the device (under a trace, a traced fill value, or too large)."""
+    if not trace_state_clean() or not _on_host(fill_value):
+        return None
+    shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
+    if not all(isinstance(size, (int, np.integer)) for size in shape) or np.prod(shape) > LARGEST_HOST_CONSTANT:
+        return None
+    return _placed(np.full(shape, fill_value, dtype))
 
 
 def to_numpy(x):
@@ -48,31 +80,39 @@ def is_tensor(x):
 
 
 def cast(x, dtype):
+    if _on_host(x) and trace_state_clean():
+        return _placed(np.asarray(x).astype(resolve(dtype)))
     return jnp.asarray(x).astype(resolve(dtype))
 
 
 def zeros(shape, dtype="float32"):
-    return jnp.zeros(shape, resolve(dtype))
+    return full(shape, 0, dtype)
 
 
 def ones(shape, dtype="float32"):
-    return jnp.ones(shape, resolve(dtype))
+    return full(shape, 1, dtype)
 
 
 def full(shape, fill_value, dtype=None):
-    inferred = dtypes.result_type(fill_value) if dtype is None else dtype
-    return jnp.full(shape, fill_value, resolve(inferred))
+    resolved = resolve(dtypes.result_type(fill_value) if dtype is None else dtype)
+    constant = _host_constant(shape, fill_value, resolved)
+    return jnp.full(shape, fill_value, resolved) if constant is None else constant
 
 
 def zeros_like(x, dtype=None):
-    return jnp.zeros_like(x, resolve_optional(dtype))
+    return full_like(x, 0, dtype)
 
 
 def ones_like(x, dtype=None):
-    return jnp.ones_like(x, resolve_optional(dtype))
+    return full_like(x, 1, dtype)
 
 
 def full_like(x, fill_value, dtype=None):
+    if not isinstance(x, jax.core.Tracer):
+        resolved = resolve_optional(dtype) or jax.dtypes.canonicalize_dtype(_source_dtype(x))
+        constant = _host_constant(np.shape(x), fill_value, resolved)
+        if constant is not None:
+            return constant
     return jnp.full_like(x, fill_value, resolve_optional(dtype))
 
 
