@@ -4,7 +4,7 @@ with tf.function (graph mode; XLA where measured to pay)."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -16,6 +16,7 @@ from oneiros.backend import BFLOAT16, DISTRIBUTED, FUSED_STEPS, JIT, TRAINABLE, 
 from oneiros_tensorflow import ops as tensorflow_ops
 from oneiros_tensorflow._compiled import CompiledFunction, host_to_tensors
 from oneiros_tensorflow._dtypes import INT32, name_of, tensor
+from oneiros_tensorflow._fused_updates import fused_update
 from oneiros_tensorflow.distribution._devices import split_cpu_from_environment
 from oneiros_tensorflow.distribution._inputs import aligned, on_mesh
 
@@ -31,7 +32,7 @@ class TensorflowBackend(Backend):
 
     ``jit_compile``: True or False compiles every function of this backend instance with or
     without XLA; None (the default) chooses per function when it is first called, from its
-    traced graph (see ``_xla``: on a CPU, XLA for recurrent loops without convolutions).
+    traced graph (see ``_xla``: on a CPU, XLA unless it holds a convolution, pooling or recurrent loop).
     """
 
     name: ClassVar[str] = "tensorflow"
@@ -121,6 +122,12 @@ class TensorflowBackend(Backend):
             return _rebuild(state, list(state_values)), _rebuild(logs, list(log_values))
 
         return self.jit(run)
+
+    def fused_optimizer_update(self, rule: str, hyperparameters: Mapping[str, Any],
+                               param_dtypes: Sequence[str]) -> Callable | None:
+        if tf.executing_eagerly():
+            return None  # an eager update runs op by op either way
+        return fused_update(rule, hyperparameters, param_dtypes)
 
     def tree_map(self, fn: Callable, tree: Any, *rest: Any) -> Any:
         return tree_map(fn, tree, *rest)
