@@ -11,6 +11,9 @@ fresh process:
   earlier runs is used; XLA or not chosen per compiled function, ``jit_compile=None``);
 - ``oneiros graph`` and ``oneiros xla``: the same with ``TensorflowBackend(jit_compile=False)``
   and ``(jit_compile=True)``, the two choices the default picks between;
+- ``oneiros spe=8``: the default backend with 8 fused steps per call from the start, what
+  ``"auto"`` adopts for the MLP once the training ahead can repay compiling it (not within the
+  small size's epochs: see the summary line's "chose");
 - ``keras spe=1``: Keras 3 ``fit`` with ``KERAS_BACKEND=tensorflow`` (its default ``jit_compile="auto"``);
 - ``tf step`` and ``tf step xla``: a hand-written ``tf.function`` step (GradientTape, Adam written
   out on tf.Variables updated in place), one call per batch, batches fed as numpy arrays like the
@@ -66,11 +69,12 @@ def _tensorflow() -> Any:
 
 
 def oneiros_on_tensorflow(workload: Workload, x: np.ndarray, y: np.ndarray, repeats: int,
-                          jit_compile: bool | None = None) -> dict[str, Any]:
+                          jit_compile: bool | None = None, steps_per_execution: int | str = "auto") -> dict[str, Any]:
     _tensorflow()
     from oneiros_tensorflow.backend import TensorflowBackend
 
-    return oneiros_fit(workload, x, y, repeats, backend=TensorflowBackend(jit_compile=jit_compile))
+    return oneiros_fit(workload, x, y, repeats, steps_per_execution=steps_per_execution,
+                       backend=TensorflowBackend(jit_compile=jit_compile))
 
 
 def keras_on_tensorflow(workload: Workload, x: np.ndarray, y: np.ndarray, repeats: int) -> dict[str, Any]:
@@ -192,6 +196,7 @@ CONTENDERS: dict[str, Contender] = {
     OURS: oneiros_on_tensorflow,
     "oneiros graph": partial(oneiros_on_tensorflow, jit_compile=False),
     "oneiros xla": partial(oneiros_on_tensorflow, jit_compile=True),
+    "oneiros spe=8": partial(oneiros_on_tensorflow, steps_per_execution=8),
     KERAS: keras_on_tensorflow,
     HAND: hand_written_step,
     HAND_XLA: partial(hand_written_step, jit_compile=True),
