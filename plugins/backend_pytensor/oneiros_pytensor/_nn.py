@@ -5,7 +5,8 @@ ops, which its rewrites and gradients know.
 
 PyTensor has no convolution or pooling op for neural networks (Theano's ``nnet`` module was
 dropped), so a convolution gathers its kernel taps' strided input slices side by side (im2col)
-and multiplies them with the reshaped kernel in one product; pooling reduces over the taps.
+and multiplies them with the reshaped kernel in one product; pooling reduces over the taps,
+except 2-D float max pooling whose windows tile the input (``_pool_ops``: its own C loops).
 Shapes are static, so window geometry comes from ``oneiros.backend.geometry`` on the host.
 """
 
@@ -33,6 +34,8 @@ from oneiros.backend.geometry import (
 from oneiros.backend.resampling import linear_neighbours, nearest_indices
 
 from oneiros_pytensor._graph import graph_op
+from oneiros_pytensor._linker import linker_name
+from oneiros_pytensor._pool_ops import FLOATS, TiledMaxPool
 from oneiros_pytensor._tensors import (
     as_float,
     axes_tuple,
@@ -368,6 +371,9 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format="chan
     shape = static_shape(x)
     if 0 in out_spatial:
         result = pt.full((shape[0], *out_spatial, shape[-1]), lowest(name), dtype=x.dtype)
+    elif (len(steps) == 2 and window == steps and not any(before or after for before, after in pads)
+          and x.dtype in FLOATS and linker_name() != "numba"):
+        result = TiledMaxPool(steps)(x)  # side-by-side windows: its own loops, in C
     elif window == steps and not any(before or after for before, after in pads) and builtins.all(
             size % step == 0 for size, step in zip(shape[1:-1], steps)):
         # Windows that tile the input exactly: one reduction over a reshaped view.
