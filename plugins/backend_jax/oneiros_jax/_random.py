@@ -33,7 +33,8 @@ def make_seed(seed):
     # 64-bit seed into (high, low) words is what PRNGKey does with x64 on, and equals
     # PRNGKey(seed) for every seed below 2**32.
     seed = int(seed)
-    return jnp.array([seed >> 32, seed & _LOW_BITS], dtype=jnp.uint32)
+    # Placed from the host: jnp.array would compile a conversion program on first use.
+    return jax.device_put(np.array([seed >> 32, seed & _LOW_BITS], dtype=np.uint32))
 
 
 def _key(seed: Any) -> Any:
