@@ -20,7 +20,12 @@ N training steps per compiled call (the default ``"auto"`` fuses steps only when
 the compile). On PyTensor the N steps are traced into one unrolled graph: no Python between them,
 but its compile grows faster than N (the MLP: about 5 s for 8 steps, 50 s for 32).
 
-Run: OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/train_pytensor.py [--samples 1024] [--repeats 2] [--rounds 1] [--workload convnet] [--steps-per-execution 8]
+``--products`` adds, for the MLP, the row ``mlp products only``: the step's eight matrix products
+(three forward, three weight gradients, the input gradients of the two upper layers) and nothing
+else, OpenBLAS's ``cblas_sgemm`` on preallocated arrays. Its ratio to Keras 2 is the most a
+framework on this BLAS could reach with no other cost at all.
+
+Run: OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/train_pytensor.py [--samples 1024] [--repeats 2] [--rounds 1] [--workload convnet] [--steps-per-execution 8] [--products]
 """
 
 from __future__ import annotations
@@ -96,7 +101,53 @@ WORKERS = {
 }
 
 
+PRODUCTS = "mlp products only"
+MLP_WIDTHS = (784, 512, 512, 10)
+
+
+def products_worker(workload: str, samples: int, repeats: int) -> dict:
+    """The MLP step's matrix products alone: OpenBLAS's ``cblas_sgemm`` (the library PyTensor's C
+    products link) on preallocated float32 arrays, transposed operands passed as flags."""
+    import ctypes
+    import ctypes.util
+
+    import numpy as np
+
+    blas = ctypes.CDLL(ctypes.util.find_library("openblas"))
+    row_major, plain, transposed = 101, 111, 112
+    rng = np.random.default_rng(0)
+    calls = []
+    for rows, inner, columns, transpose_a, transpose_b in _mlp_products():
+        a = rng.random((inner, rows) if transpose_a else (rows, inner), dtype=np.float32)
+        b = rng.random((columns, inner) if transpose_b else (inner, columns), dtype=np.float32)
+        c = np.empty((rows, columns), np.float32)
+        # the arrays stay referenced beside the pointers BLAS gets
+        calls.append((a, b, c, (row_major, transposed if transpose_a else plain, transposed if transpose_b else plain,
+                                rows, columns, inner, ctypes.c_float(1.0), a.ctypes.data_as(ctypes.c_void_p), a.shape[1],
+                                b.ctypes.data_as(ctypes.c_void_p), b.shape[1], ctypes.c_float(0.0),
+                                c.ctypes.data_as(ctypes.c_void_p), columns)))
+
+    def epoch() -> None:
+        for _ in range(samples // BATCH):
+            for *_, arguments in calls:
+                blas.cblas_sgemm(*arguments)
+
+    return timed_epochs(epoch, samples, repeats)
+
+
+def _mlp_products() -> list[tuple[int, int, int, bool, bool]]:
+    """(rows, inner, columns, A transposed, B transposed) of the MLP step's products: each layer's
+    forward product and weight gradient, the input gradients of the layers above the first."""
+    layers = list(zip(MLP_WIDTHS[:-1], MLP_WIDTHS[1:]))
+    forward = [(BATCH, fan_in, fan_out, False, False) for fan_in, fan_out in layers]
+    weights = [(fan_in, BATCH, fan_out, True, False) for fan_in, fan_out in layers]
+    inputs = [(BATCH, fan_out, fan_in, False, True) for fan_in, fan_out in layers[1:]]
+    return forward + weights + inputs
+
+
 def worker(contender: str) -> Callable[[str, int, int], dict]:
+    if contender == PRODUCTS:
+        return products_worker
     if contender.startswith(FUSED):
         steps = int(contender.removeprefix(FUSED))
         return lambda workload, samples, repeats: oneiros_worker("pytensor", workload, samples, repeats, steps)
@@ -128,6 +179,7 @@ def main() -> None:
     parser.add_argument("--workload", choices=WORKLOADS)
     parser.add_argument("--steps-per-execution", type=int, help="adds a row: oneiros-pytensor with this many "
                         "steps per compiled call")
+    parser.add_argument("--products", action="store_true", help="adds a row for the MLP: its matrix products alone")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -136,8 +188,9 @@ def main() -> None:
     contenders = CONTENDERS if args.steps_per_execution is None else (
         CONTENDERS[0], f"{FUSED}{args.steps_per_execution}", *CONTENDERS[1:])
     for workload in [args.workload] if args.workload else WORKLOADS:
+        rows = (*contenders, PRODUCTS) if args.products and workload == "mlp" else contenders
         results = best_of_rounds(lambda contender: run_worker(contender, workload, args.samples, args.repeats),
-                                 contenders, args.rounds)
+                                 rows, args.rounds)
         _add_cpu_ratios(results, "keras2-theano")
         print_table(f"{workload} training, batch {BATCH}, {args.samples} samples/epoch", results, "keras2-theano",
                     extra={CPU_PER_SAMPLE: "CPU µs/sample", CPU_RATIO: "vs keras2-theano by CPU"})
