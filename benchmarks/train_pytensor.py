@@ -15,10 +15,11 @@ its own ``~/.theano`` between runs, like PyTensor's compiledir). Prints samples/
 the timed epochs), the first epoch's time (graph building and compiling happen then) and ratios
 to Keras 2 on Theano, by wall-clock time and by process CPU time per sample.
 
-``--steps-per-execution N`` adds the row ``oneiros-pytensor spe=N``: ``compile(steps_per_execution=N)``,
-N training steps per compiled call (the default ``"auto"`` fuses steps only when a long fit repays
-the compile). On PyTensor the N steps are traced into one unrolled graph: no Python between them,
-but its compile grows faster than N (the MLP: about 5 s for 8 steps, 50 s for 32).
+``--steps-per-execution N`` adds, for the MLP, the row ``oneiros-pytensor spe=N``:
+``compile(steps_per_execution=N)``, N training steps per compiled call (the PyTensor backend does
+not declare fused steps, so ``"auto"`` runs one per call). The N steps are traced into one
+unrolled graph: no Python between them, but its compile grows faster than N (the MLP: about 5 s
+for 8 steps, 50 s for 32).
 
 ``--products`` adds, for the MLP, the row ``mlp products only``: the step's eight matrix products
 (three forward, three weight gradients, the input gradients of the two upper layers) and nothing
@@ -121,11 +122,11 @@ def products_worker(workload: str, samples: int, repeats: int) -> dict:
         a = rng.random((inner, rows) if transpose_a else (rows, inner), dtype=np.float32)
         b = rng.random((columns, inner) if transpose_b else (inner, columns), dtype=np.float32)
         c = np.empty((rows, columns), np.float32)
+        pointers = [array.ctypes.data_as(ctypes.c_void_p) for array in (a, b, c)]
+        flags = [transposed if flag else plain for flag in (transpose_a, transpose_b)]
         # the arrays stay referenced beside the pointers BLAS gets
-        calls.append((a, b, c, (row_major, transposed if transpose_a else plain, transposed if transpose_b else plain,
-                                rows, columns, inner, ctypes.c_float(1.0), a.ctypes.data_as(ctypes.c_void_p), a.shape[1],
-                                b.ctypes.data_as(ctypes.c_void_p), b.shape[1], ctypes.c_float(0.0),
-                                c.ctypes.data_as(ctypes.c_void_p), columns)))
+        calls.append((a, b, c, (row_major, *flags, rows, columns, inner, ctypes.c_float(1.0), pointers[0], a.shape[1],
+                                pointers[1], b.shape[1], ctypes.c_float(0.0), pointers[2], columns)))
 
     def epoch() -> None:
         for _ in range(samples // BATCH):
@@ -177,18 +178,20 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--workload", choices=WORKLOADS)
-    parser.add_argument("--steps-per-execution", type=int, help="adds a row: oneiros-pytensor with this many "
-                        "steps per compiled call")
+    parser.add_argument("--steps-per-execution", type=int, help="adds a row for the MLP: oneiros-pytensor with "
+                        "this many steps per compiled call")
     parser.add_argument("--products", action="store_true", help="adds a row for the MLP: its matrix products alone")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker)(args.workload, args.samples, args.repeats)))
         return
-    contenders = CONTENDERS if args.steps_per_execution is None else (
-        CONTENDERS[0], f"{FUSED}{args.steps_per_execution}", *CONTENDERS[1:])
     for workload in [args.workload] if args.workload else WORKLOADS:
-        rows = (*contenders, PRODUCTS) if args.products and workload == "mlp" else contenders
+        rows = list(CONTENDERS)
+        if workload == "mlp" and args.steps_per_execution is not None:
+            rows.insert(1, f"{FUSED}{args.steps_per_execution}")
+        if workload == "mlp" and args.products:
+            rows.append(PRODUCTS)
         results = best_of_rounds(lambda contender: run_worker(contender, workload, args.samples, args.repeats),
                                  rows, args.rounds)
         _add_cpu_ratios(results, "keras2-theano")

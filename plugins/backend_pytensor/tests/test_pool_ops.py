@@ -39,8 +39,8 @@ def _numpy_pool(x: np.ndarray, upstream: np.ndarray) -> tuple[np.ndarray, np.nda
     for n, row, column, channel in np.ndindex(*upstream.shape):
         rows, columns = slice(row * ph, (row + 1) * ph), slice(column * pw, (column + 1) * pw)
         window = x[n, rows, columns, channel]
-        pooled[n, row, column, channel] = np.nan if np.isnan(window).any() else window.max()
-        grad[n, rows, columns, channel] = (window == pooled[n, row, column, channel]) * upstream[n, row, column, channel]
+        maximum = pooled[n, row, column, channel] = np.nan if np.isnan(window).any() else window.max()
+        grad[n, rows, columns, channel] = (window == maximum) * upstream[n, row, column, channel]
     return pooled, grad
 
 
