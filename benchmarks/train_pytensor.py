@@ -84,13 +84,13 @@ def oneiros_worker(backend: str, workload: str, samples: int, repeats: int,
 
 def _fits_before_compiling(backend: str, samples: int, steps_per_execution: int | str) -> int:
     """Fits run before the timed ones besides the first: PyTensor compiles a signature at its
-    third call, which a fit of one or two fused calls reaches only in a later fit (their time
-    counts as the first epoch's)."""
-    if backend != "pytensor" or steps_per_execution == "auto":
+    third call, which a fit of one or two calls reaches only in a later fit (their time counts as
+    the first epoch's). Its backend declares no fused steps: ``"auto"`` is one step per call."""
+    if backend != "pytensor":
         return 0
     from oneiros_pytensor._compiled import Compiled
 
-    calls_per_fit = math.ceil(samples / BATCH / steps_per_execution)
+    calls_per_fit = math.ceil(samples / BATCH / (1 if steps_per_execution == "auto" else steps_per_execution))
     return max(0, math.ceil(Compiled.COMPILE_AT_CALL / calls_per_fit) - 1)
 
 
