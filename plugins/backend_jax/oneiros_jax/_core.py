@@ -44,7 +44,7 @@ def convert_to_tensor(x, dtype=None):
     # An explicit dtype makes the result strongly typed even for Python scalars, so it promotes
     # like any tensor (oneiros.dtypes), never as a JAX weak type.
     if _on_host(x) and trace_state_clean():
-        return _placed(np.asarray(x, dtype=resolve(dtype)))
+        return jax.device_put(np.asarray(x, dtype=resolve(dtype)))
     return jnp.asarray(x, dtype=resolve(dtype))
 
 
@@ -53,11 +53,7 @@ LARGEST_HOST_CONSTANT = 1 << 22
 
 
 def _on_host(x: Any) -> bool:
-    return not isinstance(x, jax.Array) and not isinstance(x, jax.core.Tracer)
-
-
-def _placed(values: np.ndarray) -> jax.Array:
-    return jax.device_put(values)
+    return not isinstance(x, jax.Array)  # tracers count as jax.Array too
 
 
 def _host_constant(shape: Any, fill_value: Any, dtype: Any) -> jax.Array | None:
@@ -68,7 +64,7 @@ def _host_constant(shape: Any, fill_value: Any, dtype: Any) -> jax.Array | None:
     shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
     if not all(isinstance(size, (int, np.integer)) for size in shape) or np.prod(shape) > LARGEST_HOST_CONSTANT:
         return None
-    return _placed(np.full(shape, fill_value, dtype))
+    return jax.device_put(np.full(shape, fill_value, dtype))
 
 
 def to_numpy(x):
@@ -81,7 +77,7 @@ def is_tensor(x):
 
 def cast(x, dtype):
     if _on_host(x) and trace_state_clean():
-        return _placed(np.asarray(x).astype(resolve(dtype)))
+        return jax.device_put(np.asarray(x).astype(resolve(dtype)))
     return jnp.asarray(x).astype(resolve(dtype))
 
 
