@@ -63,3 +63,18 @@ def test_eager_updates_other_rules_and_dtypes_run_the_optimizers_ops(tensorflow_
     assert fused_update("adam", adam, ["float32"]) is not None
     assert fused_update("adam", adam, ["float32", "bfloat16"]) is None
     assert fused_update("sgd", {"momentum": 0.9}, ["float32"]) is None
+
+
+def test_every_trace_calls_one_nested_function(tf, on_tensorflow):
+    """A retraced step (a smaller last batch) reuses the nested update, so XLA compiles it once."""
+    optimizer = oi.optimizers.Adam(LEARNING_RATE, beta_1=BETA_1, beta_2=BETA_2, epsilon=EPSILON)
+    params = [ops.convert_to_tensor(param) for param in PARAMS]
+    state = optimizer.init(params)
+
+    def called_function(*args):
+        graph = tf.function(optimizer.apply, autograph=False).get_concrete_function(*args).graph.as_graph_def()
+        return {node.attr["f"].func.name for node in graph.node if node.attr["_XlaMustCompile"].b}
+
+    first = called_function(GRADS[0], params, state)
+    assert len(first) == 1
+    assert called_function(GRADS[1], params, state) == first
