@@ -5,8 +5,9 @@ ops, which its rewrites and gradients know.
 
 PyTensor has no convolution or pooling op for neural networks (Theano's ``nnet`` module was
 dropped), so a convolution gathers its kernel taps' strided input slices side by side (im2col)
-and multiplies them with the reshaped kernel in one product; pooling reduces over the taps,
-except 2-D float max pooling whose windows tile the input (``_pool_ops``: its own C loops).
+and multiplies them with the reshaped kernel in one product; pooling reduces over the taps.
+2-D float patches (``_patch_ops``) and max pooling with stride = window (``_pool_ops``) have
+their own C loops.
 Shapes are static, so window geometry comes from ``oneiros.backend.geometry`` on the host.
 """
 
@@ -35,6 +36,7 @@ from oneiros.backend.resampling import linear_neighbours, nearest_indices
 
 from oneiros_pytensor._graph import graph_op
 from oneiros_pytensor._linker import linker_name
+from oneiros_pytensor._patch_ops import Patches
 from oneiros_pytensor._pool_ops import FLOATS, TiledMaxPool
 from oneiros_pytensor._tensors import (
     as_float,
@@ -264,13 +266,19 @@ def _correlate(x: Any, k: Any, strides: tuple[int, ...], dilation: tuple[int, ..
     pads, out_spatial = _geometry(x, windows, strides, padding)
     if 0 in out_spatial:
         return pt.zeros((shape[0], *out_spatial, out_channels), dtype=x.dtype)
-    taps = _taps(_pad_spatial(x, pads, 0), spatial_kernel, dilation, out_spatial, strides)
-    tap_count = len(taps)
+    padded = _pad_spatial(x, pads, 0)
+    tap_count = math.prod(spatial_kernel)
+    # 2-D patches have their own C loops, for their gradient above all (see _patch_ops)
+    own_patches = rank == 2 and groups == 1 and tap_count > 1 and x.dtype in FLOATS and linker_name() != "numba"
+    taps = [] if own_patches else _taps(padded, spatial_kernel, dilation, out_spatial, strides)
     per_group = out_channels // groups
     results = []
     for group in range(groups):
-        inputs = [tap[..., group * group_in:(group + 1) * group_in] for tap in taps] if groups > 1 else taps
-        patches = inputs[0] if tap_count == 1 else pt.concatenate(inputs, axis=-1)
+        if own_patches:
+            patches = Patches(spatial_kernel, strides, dilation)(padded)
+        else:
+            inputs = [tap[..., group * group_in:(group + 1) * group_in] for tap in taps] if groups > 1 else taps
+            patches = inputs[0] if tap_count == 1 else pt.concatenate(inputs, axis=-1)
         weights = pt.reshape(k[..., group * per_group:(group + 1) * per_group], (tap_count * group_in, per_group))
         rows = pt.reshape(patches, (-1, tap_count * group_in))
         results.append(pt.reshape(pt.dot(rows, weights), (shape[0], *out_spatial, per_group)))

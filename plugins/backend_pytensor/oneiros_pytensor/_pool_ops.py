@@ -20,6 +20,8 @@ import pytensor.tensor as pt
 from pytensor.graph.basic import Apply
 from pytensor.link.c.op import COp
 
+from oneiros_pytensor._c_arrays import contiguous, output, release
+
 FLOATS = ("float32", "float64")
 
 
@@ -64,33 +66,6 @@ _SIZES = """
 """
 
 
-def _output(name: str, like: str, dims: str, fail: str) -> str:
-    """C that (re)allocates output ``name`` as a C-contiguous array of ``like``'s type with ``dims``."""
-    return f"""
-    {{
-        npy_intp wanted[4] = {dims};
-        if ({name} == NULL || !PyArray_IS_C_CONTIGUOUS({name}) || PyArray_TYPE({name}) != PyArray_TYPE({like})
-                || !PyArray_CompareLists(PyArray_DIMS({name}), wanted, 4)) {{
-            Py_XDECREF({name});
-            {name} = (PyArrayObject*)PyArray_EMPTY(4, wanted, PyArray_TYPE({like}), 0);
-            if ({name} == NULL) {fail}
-        }}
-    }}
-"""
-
-
-def _contiguous(names: list[str], fail: str) -> str:
-    """C declaring ``<name>_c``, a C-contiguous reference to each array, released by :func:`_release`."""
-    declarations = "".join(f"PyArrayObject* {name}_c = NULL;\n" for name in names)
-    checks = "".join(f"{name}_c = PyArray_GETCONTIGUOUS({name}); if ({name}_c == NULL) {{ {_release(names)} {fail} }}\n"
-                     for name in names)
-    return declarations + checks
-
-
-def _release(names: list[str]) -> str:
-    return " ".join(f"Py_XDECREF({name}_c);" for name in names)
-
-
 class TiledMaxPool(COp):
     """``(N, H, W, C) -> (N, H//ph, W//pw, C)``: the maximum of each whole ``window`` (stride =
     window, no padding)."""
@@ -124,8 +99,8 @@ class TiledMaxPool(COp):
         return f"""
         {{
             {_SIZES.format(x=x, ph=self.window[0], pw=self.window[1], fail=fail)}
-            {_output(pooled, x, "{N, OH, OW, C}", fail)}
-            {_contiguous([x], fail)}
+            {output(pooled, x, "{N, OH, OW, C}", fail)}
+            {contiguous([x], fail)}
             const {dtype}* source = (const {dtype}*)PyArray_DATA({x}_c);
             {dtype}* target = ({dtype}*)PyArray_DATA({pooled});
             for (npy_intp row = 0; row < N * OH; ++row) {{
@@ -145,7 +120,7 @@ class TiledMaxPool(COp):
                     }}
                 }}
             }}
-            {_release([x])}
+            {release([x])}
         }}
         """
 
@@ -195,8 +170,8 @@ class TiledMaxPoolGrad(COp):
         return f"""
         {{
             {_SIZES.format(x=x, ph=self.window[0], pw=self.window[1], fail=fail)}
-            {_output(result, x, "{N, H, W, C}", fail)}
-            {_contiguous(arrays, fail)}
+            {output(result, x, "{N, H, W, C}", fail)}
+            {contiguous(arrays, fail)}
             const {dtype}* values = (const {dtype}*)PyArray_DATA({x}_c);
             const {dtype}* maxima = (const {dtype}*)PyArray_DATA({pooled}_c);
             const {dtype}* grads = (const {dtype}*)PyArray_DATA({grad}_c);
@@ -217,6 +192,6 @@ class TiledMaxPoolGrad(COp):
                     for (npy_intp c = 0; c < C; ++c) out[c] = ({dtype})(value[c] == maximum[c]) * upstream[c];
                 }}
             }}
-            {_release(arrays)}
+            {release(arrays)}
         }}
         """
