@@ -18,11 +18,6 @@ import oneiros as oi  # noqa: E402
 from oneiros import layers  # noqa: E402
 
 EXEMPT = {
-    "train_step": "custom train_step overrides: not yet",
-    "test_step": "custom train_step overrides: not yet",
-    "predict_step": "custom train_step overrides: not yet",
-    "compute_loss_and_updates": "custom train_step overrides: not yet",
-    "stateless_compute_loss": "custom train_step overrides: not yet",
     "jax_state_sync": "Keras-on-JAX copies its stateless training state back into variables; Oneiros's trainer "
                       "syncs its own state at the end of every fit and evaluate",
     "add_metric": "Keras 3 keeps it only to raise an error (metrics are passed to compile)",

@@ -19,6 +19,7 @@ from oneiros.backend._base import (
     BFLOAT16,
     DISTRIBUTED,
     FUSED_STEPS,
+    JAX_STEPS,
     JIT,
     KNOWN_CAPABILITIES,
     TRAINABLE,
@@ -27,7 +28,7 @@ from oneiros.backend._base import (
 from oneiros.errors import OneirosError
 
 __all__ = [
-    "BFLOAT16", "DISTRIBUTED", "FUSED_STEPS", "JIT", "KNOWN_CAPABILITIES", "TRAINABLE",
+    "BFLOAT16", "DISTRIBUTED", "FUSED_STEPS", "JAX_STEPS", "JIT", "KNOWN_CAPABILITIES", "TRAINABLE",
     "Backend", "available_backends", "backend_scope", "config_path", "current_backend",
     "get_backend", "set_backend",
 ]

@@ -62,7 +62,53 @@ class Metric:
 
     @property
     def variables(self) -> list[Variable]:
-        return list(self._variables)
+        """The state as Keras lists it: a Keras-style metric's own variables; for a metric with a
+        functional state, one non-trainable variable per entry (``<metric>/<entry>``) holding the
+        accumulated value, a snapshot. Their order is the order of the stateless methods' lists."""
+        if self._variables:
+            return list(self._variables)
+        if not self.built:
+            return []
+        initial = self.initial_state()
+        state = initial if self.state is None else self.state
+        return self._snapshot({key: state[key] for key in initial})  # compiled steps may return them sorted
+
+    def _snapshot(self, state: State) -> list[Variable]:
+        """``state`` as non-trainable variables with Keras's paths (``<metric>/<entry>``)."""
+        variables = []
+        for key, value in state.items():
+            variable = Variable(value, name=key, trainable=False, dtype=ops.dtype(value))
+            variable.path = f"{self.name}/{key}"
+            variables.append(variable)
+        return variables
+
+    def _state_keys(self) -> list[str]:
+        """The state's entries in the order of :attr:`variables`."""
+        return [variable.name for variable in self._variables] if self._variables else list(self.initial_state())
+
+    def _packed(self, metric_variables: Sequence[Any], method: str) -> State:
+        keys = self._state_keys()
+        if isinstance(metric_variables, dict) or len(metric_variables) != len(keys):
+            received = (f"a dict with keys {sorted(metric_variables)}" if isinstance(metric_variables, dict)
+                        else f"{len(metric_variables)} values")
+            raise ValueError(f"{self.name}.{method}: expected a list of {len(keys)} values, one per entry of "
+                             f"metric.variables {keys}; received {received}.")
+        return dict(zip(keys, metric_variables))
+
+    def stateless_update_state(self, metric_variables: Sequence[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        """Keras's pure update: the values of :attr:`variables` after one more batch (``args`` and
+        ``kwargs`` as ``update_state`` takes them), from their values before it."""
+        state = self.update(self._packed(metric_variables, "stateless_update_state"), *args, **kwargs)
+        return [state[key] for key in self._state_keys()]
+
+    def stateless_result(self, metric_variables: Sequence[Any]) -> Any:
+        """Keras's pure ``result``: the metric's value for these values of :attr:`variables`."""
+        return self.compute(self._packed(metric_variables, "stateless_result"))
+
+    def stateless_reset_state(self) -> list[Any]:
+        """Keras's pure ``reset_state``: the values of :attr:`variables` before any batch."""
+        state = self.initial_state()
+        return [state[key] for key in self._state_keys()]
 
     @property
     def built(self) -> bool:

@@ -38,11 +38,6 @@ def _verbosity(verbose: Any) -> int:
     return int(verbose)
 
 
-def _to_floats(logs: dict[str, Any], order: list[str]) -> dict[str, float]:
-    """Python floats in the model's metric order (compiled functions may return dicts sorted)."""
-    return {key: float(ops.to_numpy(logs[key])) for key in order if key in logs}
-
-
 def _check_against_model(model: Model, x: Any) -> None:
     """Refuses inputs whose feature sizes contradict the model's declared inputs, before any step."""
     declared = []
@@ -207,7 +202,7 @@ def fit(model: Model, *, x: Any, y: Any, batch_size: int | None, epochs: int, ve
                 with guard.step():
                     trainer.sync(state)
                     keep_metric_states(trainer, state.metric_states)  # before validation, whose states Keras leaves
-                    epoch_logs = _to_floats(logs, trainer.metric_names())
+                    epoch_logs = trainer.logged_values(logs)
                 if validation is not None and (epoch + 1) % validation_freq == 0:
                     validation_logs = _evaluate_adapter(model, trainer, validation, verbose=0, callbacks=callback_list)
                     epoch_logs.update({f"val_{key}": value for key, value in validation_logs.items()})
@@ -294,7 +289,7 @@ def _evaluate_adapter(model: Model, trainer: Any, adapter: Any, verbose: int, ca
         raise DataError("The evaluation data produced no batch.")
     trainer.sync_non_trainable(state.non_trainable)
     keep_metric_states(trainer, state.metric_states)
-    result = _to_floats(logs, trainer.metric_names())
+    result = trainer.logged_values(logs)
     callback_list.call("on_test_end", result)
     return result
 
@@ -313,14 +308,14 @@ def evaluate(model: Model, *, x: Any, y: Any, batch_size: int | None, verbose: A
 
 
 def predict(model: Model, x: Any, *, batch_size: int | None, verbose: Any, steps: int | None, callbacks: Any) -> Any:
-    from oneiros.models._inference import Predictor
+    from oneiros.models._custom_steps import predictor_for
 
     verbose = _verbosity(verbose)
     _check_counts("predict", batch_size=batch_size, steps=steps)
     adapter = _make_adapter(model, x, None, batch_size=batch_size or DEFAULT_BATCH_SIZE, steps=steps)
     params = {"steps": adapter.num_batches, "verbose": verbose, "mode": "predict"}
     callback_list = _callbacks(model, callbacks, verbose, params)
-    predictor = Predictor.for_model(model)
+    predictor = predictor_for(model)
     distribution = current_distribution()
     fetch = ops.to_numpy if distribution is None else distribution.fetch
     requested = model.compiled.steps_per_execution if model.compiled is not None else AUTO
@@ -388,7 +383,7 @@ def train_on_batch(model: Model, x: Any, y: Any, *, sample_weight: Any, class_we
     state, logs = trainer.train_function(1)(state, batch)
     trainer.sync(state)
     keep_metric_states(trainer, state.metric_states)
-    return _batch_result(_to_floats(logs, trainer.metric_names()), return_dict)
+    return _batch_result(trainer.logged_values(logs), return_dict)
 
 
 def test_on_batch(model: Model, x: Any, y: Any, *, sample_weight: Any, return_dict: bool) -> Any:
@@ -404,12 +399,12 @@ def _batch_result(values: dict[str, float], return_dict: bool) -> Any:
 
 
 def predict_on_batch(model: Model, x: Any) -> Any:
-    from oneiros.models._inference import Predictor
+    from oneiros.models._custom_steps import predictor_for
 
     adapter = _make_adapter(model, x, None, batch_size=len(leaves(x)[0][1]))
     batch_x = _first_batch(adapter)[0]
     distribution = current_distribution()
     if distribution is None:
-        return map_arrays(ops.to_numpy, Predictor.for_model(model)(batch_x))
-    result = Predictor.for_model(model)(_distributed_inputs(model, distribution, batch_x, place_weights=True))
+        return map_arrays(ops.to_numpy, predictor_for(model)(batch_x))
+    result = predictor_for(model)(_distributed_inputs(model, distribution, batch_x, place_weights=True))
     return map_arrays(distribution.fetch, result)

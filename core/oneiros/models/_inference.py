@@ -56,10 +56,10 @@ class Predictor:
     def for_model(cls, model: Any) -> Predictor:
         backend = get_backend()
         cached = model.__dict__.get("_predictor")
-        if cached is None or cached.backend is not backend:
+        if cached is None or cached.backend is not backend or type(cached) is not cls:
             with _PREDICTOR_CREATION:
                 cached = model.__dict__.get("_predictor")
-                if cached is None or cached.backend is not backend:
+                if cached is None or cached.backend is not backend or type(cached) is not cls:
                     cached = cls(model, backend)
                     model._predictor = cached
         return cached

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from oneiros.metrics._base import Metric
+from oneiros.models._step_members import KerasStepMembers
 
 if TYPE_CHECKING:
     from oneiros.models.model import Model
@@ -45,20 +46,12 @@ def held_state(metric: Metric) -> dict[str, Any]:
 
 def state_variables(metric: Metric) -> list[Variable]:
     """The metric's held state as non-trainable variables with Keras's paths (``loss/total``): a snapshot."""
-    from oneiros.variables import Variable
-
-    snapshot = []
-    for key, value in held_state(metric).items():
-        variable = Variable(value, name=key, trainable=False)
-        variable.path = f"{metric.name}/{key}"
-        snapshot.append(variable)
-    return snapshot
+    return metric._snapshot(held_state(metric))
 
 
 def keep_metric_states(trainer: Any, metric_states: list[Any]) -> None:
-    """The trainer's latest metric states, handed to its metric objects (loss trackers, then the
-    compiled metrics, the order of ``Trainer.metric_names``)."""
-    for metric, state in zip(trainer._loss_trackers() + trainer._all_metrics(), metric_states):
+    """The trainer's latest metric states, handed to its metric objects (``Trainer.held_metrics``)."""
+    for metric, state in zip(trainer.held_metrics(), metric_states):
         hold_state(metric, state)
 
 
@@ -66,18 +59,50 @@ class CompileMetrics(Metric):
     """Keras 3's ``compile_metrics``: one metric whose result is the dict of the compiled metrics'
     results under their logged names."""
 
-    def __init__(self, metrics: list[Metric], names: list[str]):
+    def __init__(self, metrics: list[Metric], names: list[str], trainer: Any = None):
         super().__init__(name="compile_metrics")
         self.metrics = list(metrics)
         self.names = list(names)
+        self.trainer = trainer
+        """Knows which output (and weights) each metric follows; None before the first batch."""
 
     @property
     def variables(self) -> list[Variable]:
         return [variable for metric in self.metrics for variable in state_variables(metric)]
 
+    def _split(self, metric_variables: Any, method: str) -> list[dict[str, Any]]:
+        """Each metric's state from the flat values of :attr:`variables`."""
+        sizes = [len(metric._state_keys()) for metric in self.metrics]
+        if isinstance(metric_variables, dict) or len(metric_variables) != sum(sizes):
+            raise ValueError(f"compile_metrics.{method}: expected a list of {sum(sizes)} values (metrics "
+                             f"{self.names} hold {sizes}); received {type(metric_variables).__name__} of "
+                             f"{len(metric_variables)}.")
+        states, start = [], 0
+        for metric, size in zip(self.metrics, sizes):
+            states.append(metric._packed(metric_variables[start:start + size], method))
+            start += size
+        return states
+
+    def stateless_update_state(self, metric_variables: Any, y_true: Any, y_pred: Any,
+                               sample_weight: Any = None) -> list[Any]:
+        if self.trainer is None:
+            raise RuntimeError("compile_metrics: the model has not seen data yet, so which output each compiled "
+                               "metric follows is unknown; fit, evaluate or compute_loss first.")
+        states = self.trainer.update_compiled_metrics(self._split(metric_variables, "stateless_update_state"),
+                                                      y_true, y_pred, sample_weight)
+        return [state[key] for metric, state in zip(self.metrics, states) for key in metric._state_keys()]
+
+    def stateless_result(self, metric_variables: Any) -> dict[str, Any]:
+        states = self._split(metric_variables, "stateless_result")
+        return {name: metric.compute(state) for name, metric, state in zip(self.names, self.metrics, states)}
+
+    def stateless_reset_state(self) -> list[Any]:
+        return [value for metric in self.metrics for value in metric.stateless_reset_state()]
+
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
-        raise NotImplementedError("compile_metrics updates through model.compute_metrics(x, y, y_pred, "
-                                  "sample_weight), which knows which output each metric follows.")
+        states = self.stateless_update_state([v.value for v in self.variables], y_true, y_pred, sample_weight)
+        for metric, state in zip(self.metrics, self._split(states, "update_state")):
+            hold_state(metric, state)
 
     def result(self) -> dict[str, Any]:
         return {name: metric.result() for name, metric in zip(self.names, self.metrics)}
@@ -87,7 +112,7 @@ class CompileMetrics(Metric):
             metric.reset_state()
 
 
-class KerasModelMembers:
+class KerasModelMembers(KerasStepMembers):
     """Mixin of :class:`~oneiros.models.Model`: Keras 3 members over Oneiros's compile and trainer."""
 
     def _resolved_trainer(self: Model) -> Any:
@@ -115,7 +140,8 @@ class KerasModelMembers:
         trackers = trainer._loss_trackers()
         compiled = trainer._all_metrics()
         names = trainer.metric_names()[len(trackers):]
-        return [trackers[0]] + ([CompileMetrics(compiled, names)] if compiled else []) + trackers[1:] + tracked
+        wrapper = [CompileMetrics(compiled, names, trainer)] if compiled else []
+        return [trackers[0]] + wrapper + trackers[1:] + tracked
 
     @property
     def metrics_names(self) -> list[str]:
@@ -245,17 +271,12 @@ class KerasModelMembers:
         del x
         if self.compiled is None:
             raise RuntimeError(f"Model {self.name!r} must be compiled before compute_metrics.")
-        from oneiros.layers._symbolic import flatten
-
         trainer = self._trainer_for_losses(y, y_pred)
-        targets, predictions = trainer._targets(y), flatten(y_pred)
-        weights = flatten(sample_weight) if sample_weight is not None else [None]
-        for groups, weighted in ((trainer.config.metrics, False), (trainer.config.weighted_metrics, True)):
-            for index, group in enumerate(groups):
-                output_weight = (weights[index] if len(weights) > index else weights[0]) if weighted else None
-                for metric in group:
-                    hold_state(metric, metric.update(held_state(metric), targets[index], predictions[index],
-                                                     sample_weight=output_weight))
+        compiled = trainer._all_metrics()
+        states = trainer.update_compiled_metrics([held_state(metric) for metric in compiled], y, y_pred,
+                                                 sample_weight)
+        for metric, state in zip(compiled, states):
+            hold_state(metric, state)
         return self.get_metrics_result()
 
     def get_state_tree(self: Model, value_format: str = "backend_tensor") -> dict[str, dict[str, Any]]:

@@ -172,8 +172,17 @@ class Trainer:
             self._trackers = [Mean(name=name) for name in names]
         return self._trackers
 
+    def held_metrics(self) -> list[Any]:
+        """The metrics whose states the steps carry, in the order of ``State.metric_states``."""
+        return self._loss_trackers() + self._all_metrics()
+
     def initial_metric_states(self) -> list[Any]:
-        return [m.initial_state() for m in self._loss_trackers() + self._all_metrics()]
+        return [m.initial_state() for m in self.held_metrics()]
+
+    def logged_values(self, logs: dict[str, Any]) -> dict[str, Any]:
+        """What fit and evaluate report of a step's ``logs``: Python floats in the model's metric
+        order (compiled functions may return dicts sorted)."""
+        return {key: float(ops.to_numpy(logs[key])) for key in self.metric_names() if key in logs}
 
     def metric_names(self) -> list[str]:
         """The logged names, by Keras's rule: ``output_`` prefixes with several outputs, repeated names
@@ -265,20 +274,25 @@ class Trainer:
         loss_values = [total] + (per_output if len(trackers) > 1 else [])
         for tracker, state, value in zip(trackers, metric_states, loss_values):
             new_states.append(tracker.update(state, value, sample_weight=float(batch_size)))
+        new_states += self.update_compiled_metrics(metric_states[len(trackers):], y, y_pred, sample_weight)
         metrics = trackers + self._all_metrics()
-        targets = self._targets(y) if len(metrics) > len(trackers) else []  # y may be None without metrics
+        logs = {name: metric.compute(state) for name, metric, state in zip(self.metric_names(), metrics, new_states)}
+        return new_states, logs
+
+    def update_compiled_metrics(self, states: list[Any], y: Any, y_pred: Any, sample_weight: Any) -> list[Any]:
+        """The states of the compiled metrics (``states`` in the order of :meth:`_all_metrics`) after
+        this batch, each metric following its output (and its weights, for weighted metrics)."""
+        targets = self._targets(y) if states else []  # y may be None without metrics
         predictions = self._flat_outputs(y_pred)
         weights = flatten(sample_weight) if sample_weight is not None else [None]
-        position = len(trackers)
+        new_states = []
         for groups, weighted in ((self.config.metrics, False), (self.config.weighted_metrics, True)):
             for index, group in enumerate(groups):
                 output_weight = (weights[index] if len(weights) > index else weights[0]) if weighted else None
                 for metric in group:
-                    new_states.append(metric.update(metric_states[position], targets[index], predictions[index],
+                    new_states.append(metric.update(states[len(new_states)], targets[index], predictions[index],
                                                     sample_weight=output_weight))
-                    position += 1
-        logs = {name: metric.compute(state) for name, metric, state in zip(self.metric_names(), metrics, new_states)}
-        return new_states, logs
+        return new_states
 
     def train_step(self, state: State, batch: Any) -> tuple[State, dict[str, Any]]:
         trainable, non_trainable, optimizer_state, metric_states = state

@@ -294,13 +294,13 @@ class Model(KerasModelMembers, Layer):
         return self.compiled.optimizer if self.compiled else None
 
     def _get_trainer(self) -> Any:
-        from oneiros.models._trainer import Trainer
+        from oneiros.models._custom_steps import trainer_class
 
         if self.compiled is None:
             raise RuntimeError(f"Model {self.name!r} must be compiled before training or evaluating; "
                                "call model.compile(optimizer=..., loss=...).")
         if getattr(self, "_trainer", None) is None:
-            self._trainer = Trainer(self)
+            self._trainer = trainer_class(self)(self)
         return self._trainer
 
     def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,

@@ -195,6 +195,52 @@ class Optimizer(abc.ABC):
         count = 0 if self.latest_state is None else self.latest_state["iterations"]
         return Variable(count, name="iterations", trainable=False, dtype="int32")
 
+    _trainable_variables: list[Any] | None = None
+
+    def build(self, variables: Sequence[Any]) -> None:
+        """Keras's ``build``: the optimizer will update these Variables (their constraints apply
+        after each :meth:`stateless_apply`); starts a state for them unless one is kept already."""
+        self._trainable_variables = list(variables)
+        if self.latest_state is None:
+            self.latest_state = self.init_for(self._trainable_variables)
+
+    @property
+    def variables(self) -> list[Any]:
+        """The state's tensors as Keras lists an optimizer's variables (a snapshot of non-trainable
+        Variables named by their place in the state, ``slots/0/m``): the leaves of the state
+        flattened with :func:`oneiros.tree.flatten`, the order :meth:`stateless_apply` takes."""
+        from oneiros import tree
+        from oneiros.variables import Variable
+
+        if self.latest_state is None:
+            return []
+        return [Variable(value, name="/".join(str(key) for key in path), trainable=False, dtype=ops.dtype(value))
+                for path, value in tree.flatten_with_path(self.latest_state)]
+
+    def stateless_apply(self, optimizer_variables: Sequence[Any], grads: Sequence[Any],
+                        trainable_variables: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+        """Keras's pure update: ``(new_trainable_variables, new_optimizer_variables)`` from the
+        values of :attr:`variables` and of the variables given to :meth:`build` (or trained by
+        ``fit``), their constraints applied after the update as Keras does."""
+        from oneiros import tree
+
+        template = self.latest_state
+        if template is None or self._trainable_variables is None:
+            raise ValueError(f"{type(self).__name__}.stateless_apply: the optimizer is not built; call "
+                             "optimizer.build(model.trainable_variables) first (fit does it).")
+        expected = len(tree.flatten(template))
+        if len(optimizer_variables) != expected:
+            raise ValueError(f"{type(self).__name__}.stateless_apply: expected {expected} optimizer variables (one "
+                             f"per entry of optimizer.variables); received {len(optimizer_variables)}.")
+        if len(trainable_variables) != len(self._trainable_variables):
+            raise ValueError(f"{type(self).__name__}.stateless_apply: expected {len(self._trainable_variables)} "
+                             f"trainable variables (those given to build); received {len(trainable_variables)}.")
+        state = tree.pack_sequence_as(template, list(optimizer_variables))
+        params, new_state = self.apply(list(grads), list(trainable_variables), state)
+        params = [variable.constraint(value) if variable.constraint is not None else value
+                  for variable, value in zip(self._trainable_variables, params)]
+        return params, tree.flatten(new_state)
+
     def init(self, params: list[Any], paths: Sequence[str] | None = None) -> dict[str, Any]:
         """The state before the first update of ``params`` (float tensors) whose variables have
         ``paths`` (e.g. ``"dense/kernel"``; None when they have none); pure."""

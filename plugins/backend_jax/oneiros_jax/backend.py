@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import jax
 from jax import lax
-from oneiros.backend import BFLOAT16, DISTRIBUTED, FUSED_STEPS, JIT, TRAINABLE, Backend
+from oneiros.backend import BFLOAT16, DISTRIBUTED, FUSED_STEPS, JAX_STEPS, JIT, TRAINABLE, Backend
 
 from oneiros_jax import ops as jax_ops
 from oneiros_jax._cache import configure_compilation_cache
@@ -18,7 +18,7 @@ class JaxBackend(Backend):
     """Arrays are jax.Arrays on JAX's default device; training steps are pure jitted functions."""
 
     name: ClassVar[str] = "jax"
-    capabilities: ClassVar[frozenset[str]] = frozenset({TRAINABLE, JIT, FUSED_STEPS, BFLOAT16, DISTRIBUTED})
+    capabilities: ClassVar[frozenset[str]] = frozenset({TRAINABLE, JIT, FUSED_STEPS, BFLOAT16, DISTRIBUTED, JAX_STEPS})
     ops = jax_ops
 
     def __init__(self) -> None:
