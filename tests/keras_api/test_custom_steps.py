@@ -135,6 +135,87 @@ def own_metrics_program(library):
     return model
 
 
+def unsupervised_program(library):
+    """An autoencoder trained on x alone (``fit(x)``: ``data`` is the batch itself, as in keras-io's
+    GAN), its own loss tracker, three steps per compiled call."""
+    class AutoEncoder(library.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.encoder = library.layers.Dense(3, activation="tanh")
+            self.decoder = library.layers.Dense(6)
+            self.loss_tracker = library.metrics.Mean(name="reconstruction")
+
+        def call(self, x, training=False):
+            return self.decoder(self.encoder(x))
+
+        def reconstruction(self, trainable, non_trainable, x):
+            x_hat, non_trainable = self.stateless_call(trainable, non_trainable, x, training=True)
+            return library.ops.mean(library.ops.square(x_hat - x)), non_trainable
+
+        def train_step(self, state, data):
+            trainable, non_trainable, optimizer_variables, metrics_variables = state
+            (loss, non_trainable), grads = jax.value_and_grad(self.reconstruction, has_aux=True)(
+                trainable, non_trainable, data)
+            trainable, optimizer_variables = self.optimizer.stateless_apply(optimizer_variables, grads, trainable)
+            metrics_variables = self.loss_tracker.stateless_update_state(metrics_variables, loss)
+            logs = {"reconstruction": self.loss_tracker.stateless_result(metrics_variables)}
+            return logs, (trainable, non_trainable, optimizer_variables, metrics_variables)
+
+        @property
+        def metrics(self):
+            return [self.loss_tracker]
+
+    model = AutoEncoder()
+    model.compile(optimizer=library.optimizers.SGD(learning_rate=0.1, momentum=0.9), steps_per_execution=3)
+    return model
+
+
+def test_a_step_on_x_alone_fused_three_per_call_matches_keras():
+    results = {}
+    for library in (keras, oi):
+        model = unsupervised_program(library)
+        model(X[:2])
+        model.set_weights(initial_weights(unsupervised_program))
+        results[library.__name__] = model.fit(X, **FIT).history, model.get_weights()
+    (keras_history, keras_weights), (history, weights) = results["keras"], results["oneiros"]
+    for expected, received in zip(keras_weights, weights, strict=True):
+        np.testing.assert_allclose(received, expected, rtol=1e-5, atol=1e-5)
+    assert history.keys() == keras_history.keys() == {"reconstruction"}
+    np.testing.assert_allclose(history["reconstruction"], keras_history["reconstruction"], rtol=1e-5)
+
+
+def default_steps_program(library):
+    """Overrides that hand over to Keras's default steps through super()."""
+    class Passthrough(regressor_class(library)):
+        def train_step(self, state, data):
+            return super().train_step(state, data)
+
+        def test_step(self, state, data):
+            return super().test_step(state, data)
+
+    model = Passthrough()
+    model.compile(optimizer="rmsprop", loss="mse", metrics=["mae"])
+    return model
+
+
+def test_default_steps_through_super_with_sample_weights_match_keras():
+    sample_weight = np.linspace(0.5, 1.5, len(X)).astype("float32")
+    results = {}
+    for library in (keras, oi):
+        model = default_steps_program(library)
+        model(X[:2])
+        model.set_weights(initial_weights(default_steps_program))
+        history = model.fit(X, Y, sample_weight=sample_weight, **FIT).history
+        results[library.__name__] = history, model.get_weights(), model.evaluate(X, Y, batch_size=16, verbose=0)
+    (keras_history, keras_weights, keras_result), (history, weights, result) = results["keras"], results["oneiros"]
+    for expected, received in zip(keras_weights, weights, strict=True):
+        np.testing.assert_allclose(received, expected, rtol=1e-5, atol=1e-5)
+    assert history.keys() == keras_history.keys()
+    for key in keras_history:
+        np.testing.assert_allclose(history[key], keras_history[key], rtol=1e-5, err_msg=key)
+    np.testing.assert_allclose(result, keras_result, rtol=1e-5)
+
+
 @functools.cache
 def initial_weights(program):
     model = program(keras)
