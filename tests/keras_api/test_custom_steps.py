@@ -377,3 +377,19 @@ def test_random_states_advance_at_every_custom_step():
               shuffle=False, callbacks=[recorder])
     kept, noise = zip(*recorder.seen)
     assert len(set(kept)) == len(kept) == 4 and len(set(noise)) == 4
+
+
+def test_an_eager_predict_step_gives_the_compiled_outputs_under_their_keys():
+    """Eager outputs keep the dict's insertion order ("value" before "positive"); each key must
+    still receive its own arrays."""
+    outputs = []
+    for run_eagerly in (False, True):
+        model = own_metrics_program(oi)
+        model.compile(optimizer="adam", run_eagerly=run_eagerly)
+        model(X[:2])
+        model.set_weights(initial_weights(own_metrics_program))
+        outputs.append(model.predict(X, batch_size=16, verbose=0))
+    compiled, eager = outputs
+    assert compiled.keys() == eager.keys() == {"value", "positive"}
+    for key in compiled:
+        np.testing.assert_allclose(eager[key], compiled[key], rtol=1e-6, err_msg=key)

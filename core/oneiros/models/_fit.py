@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from oneiros import ops
+from oneiros import ops, tree
 from oneiros.arguments import positive_int
 from oneiros.callbacks._base import CallbackList
 from oneiros.callbacks._history import History
@@ -340,9 +340,9 @@ def predict(model: Model, x: Any, *, batch_size: int | None, verbose: Any, steps
     callback_list.call("on_predict_end", None)
     if structure is None:
         raise DataError("The prediction data produced no batch.")
-    merged = iter([np.concatenate([_unstacked(fetch(part), count) for part, count in zip(parts, counts)])
-                   for parts, counts in _by_output(outputs)])
-    return map_arrays(lambda _: next(merged), structure)
+    merged = [np.concatenate([_unstacked(fetch(part), count) for part, count in zip(parts, counts)])
+              for parts, counts in _by_output(outputs)]
+    return tree.pack_sequence_as(structure, merged)  # dicts in flatten's sorted order, also when eager
 
 
 def _by_output(outputs: list[tuple[list[Any], int]]) -> list[tuple[list[Any], list[int]]]:
