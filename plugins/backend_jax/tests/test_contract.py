@@ -40,7 +40,7 @@ def test_ops_namespace_exports_contract_ops_only_and_every_native_one(backend):
 
 
 def test_capabilities_are_the_promised_ones(backend):
-    assert backend.capabilities == {"trainable", "jit", "fused_steps", "bfloat16", "distributed"}
+    assert backend.capabilities == {"trainable", "jit", "fused_steps", "bfloat16", "distributed", "jax_steps"}
 
 
 def test_distributed_is_served_by_jax_own_runtime(backend):
