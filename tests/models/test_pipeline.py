@@ -107,17 +107,3 @@ def test_auto_fusion_keeps_one_step_when_fused_steps_are_slower(jax_backend, cho
 def test_auto_fusion_is_not_measured_on_short_epochs_or_with_per_batch_callbacks(jax_backend, choice):
     assert choice(jax_backend, lambda steps: 0.002, batches=40) == (None, [])
     assert choice(jax_backend, lambda steps: 0.002, per_batch_callbacks=True) == (None, [])
-
-
-def test_a_producer_that_ends_without_a_word_is_an_error_not_a_hang(monkeypatch):
-    # Stand-in for a prefetch thread gone without queueing the end, its batch or its error.
-    monkeypatch.setattr(_pipeline, "PRODUCER_CHECK_SECONDS", 0.05)
-    original_thread = threading.Thread
-
-    class SilentThread(original_thread):
-        def __init__(self, *args, **kwargs):
-            super().__init__(target=lambda: None, name=kwargs.get("name"), daemon=True)
-
-    monkeypatch.setattr(_pipeline.threading, "Thread", SilentThread)
-    with pytest.raises(RuntimeError, match="ended without handing over"):
-        next(prefetched(((index, 1) for index in range(3)), lambda batch: batch, depth=2))

@@ -489,9 +489,6 @@ class FusionSearch:
 
 _END = object()
 
-PRODUCER_CHECK_SECONDS = 1.0
-"""How long the consumer waits for a batch before checking that the prefetch thread still runs."""
-
 
 class _Failure:
     def __init__(self, error: BaseException):
@@ -530,15 +527,7 @@ def prefetched(items: Iterable[Any], transfer: Any, depth: int) -> Iterator[Any]
     worker.start()
     try:
         while True:
-            try:
-                item = pending.get(timeout=PRODUCER_CHECK_SECONDS)
-            except queue.Empty:
-                if worker.is_alive():
-                    continue
-                # Seen twice in clean-clone runs of the interrupt test: the main thread waiting here
-                # with no prefetch thread left and nothing queued. An error beats waiting forever.
-                raise RuntimeError("The oneiros-prefetch thread ended without handing over a batch, the end of "
-                                   "the data or an error; the batches cannot continue.") from None
+            item = pending.get()
             if item is _END:
                 return
             if isinstance(item, _Failure):
