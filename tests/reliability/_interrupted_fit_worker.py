@@ -1,6 +1,7 @@
 """Trains until interrupted, again and again; then checks the model is whole (run by the test)."""
 
 import faulthandler
+import signal
 import sys
 
 import numpy as np
@@ -9,6 +10,9 @@ import oneiros as oi
 from oneiros import layers
 
 faulthandler.enable()  # a SIGABRT from the test prints where a lost interrupt left the worker
+# A test run started in the background (`nohup make test &`) inherits SIGINT ignored, and Python
+# then installs no handler: this worker stands for a user pressing Ctrl-C at a terminal.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 rounds, path = int(sys.argv[1]), sys.argv[2]
 rng = np.random.default_rng(0)
 x = rng.normal(size=(2048, 256)).astype("float32")

@@ -64,6 +64,16 @@ def test_repeated_interrupts_never_destroy_the_model(tmp_path):
     assert [lines.get() for _ in range(lines.qsize())][-1:] == ["whole"]
 
 
+@pytest.fixture()
+def python_handles_sigint():
+    """Python's own SIGINT handler for the test: a run started in the background (``nohup make
+    test &``) inherits SIGINT ignored, and Python then installs none."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("python_handles_sigint")
 def test_an_interrupt_inside_a_step_is_delivered_after_it():
     stored = []
     with StepGuard() as guard:
@@ -79,6 +89,7 @@ def test_an_interrupt_inside_a_step_is_delivered_after_it():
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+@pytest.mark.usefixtures("python_handles_sigint")
 def test_an_interrupt_swallowed_by_a_weakref_callback_is_raised_before_the_next_step():
     class Owner:
         pass
