@@ -142,7 +142,7 @@ def fit(model: Model, *, x: Any, y: Any, batch_size: int | None, epochs: int, ve
     sync_every_batch = callback_list.needs_weights_per_batch()
     distribution = current_distribution()
     search = None
-    requested = requested_steps(model, trainer.config.steps_per_execution)
+    requested = requested_steps(model, trainer.backend, trainer.config.steps_per_execution)
     if requested == AUTO and distribution is None and not sync_every_batch:
         search = trainer.fusion_search
         first = _peek(adapter)
@@ -264,7 +264,7 @@ def _evaluate_adapter(model: Model, trainer: Any, adapter: Any, verbose: int, ca
                                                                                      params)
     per_batch_callbacks = callback_list.needs_weights_per_batch()
     spe = trainer.evaluation_steps.resolve(
-        requested_steps(model, trainer.config.steps_per_execution),
+        requested_steps(model, trainer.backend, trainer.config.steps_per_execution),
         lambda: choose_steps_per_execution(trainer, adapter, per_batch_callbacks, evaluation=True))
     params["steps_per_execution"] = spe
     callback_list.call("on_test_begin", None)
