@@ -48,8 +48,8 @@ def inference_function(model: Any, backend: Any, forward: Callable) -> Callable:
 def requested_steps(model: Any, backend: Any, steps_per_execution: int | str) -> int | str:
     """``steps_per_execution`` as the loops use it: ``"auto"`` is one step per call for a model
     that runs eagerly (nothing to measure, no fused program compiled in the background) and on a
-    backend that cannot fuse steps (the search would settle on one: its key and bookkeeping cost
-    about 0.3 ms a fit, 2% of an 8-step pytensor fit)."""
+    backend that cannot fuse steps (the search would settle on one; its key and per-call
+    bookkeeping took an 8-step pytensor MLP fit from 17.5 to 17.9-19.0 ms)."""
     if steps_per_execution == AUTO and (runs_eagerly(model) or FUSED_STEPS not in backend.capabilities):
         return 1
     return steps_per_execution

@@ -104,12 +104,9 @@ def ones_like(x, dtype=None):
 
 
 def full_like(x, fill_value, dtype=None):
-    if not isinstance(x, jax.core.Tracer):
-        resolved = resolve_optional(dtype) or jax.dtypes.canonicalize_dtype(_source_dtype(x))
-        constant = _host_constant(np.shape(x), fill_value, resolved)
-        if constant is not None:
-            return constant
-    return jnp.full_like(x, fill_value, resolve_optional(dtype))
+    resolved = resolve_optional(dtype) or jax.dtypes.canonicalize_dtype(_source_dtype(x))
+    constant = _host_constant(np.shape(x), fill_value, resolved)
+    return jnp.full_like(x, fill_value, resolve_optional(dtype)) if constant is None else constant
 
 
 def arange(start, stop=None, step=1, dtype=None):
