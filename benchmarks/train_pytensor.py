@@ -16,10 +16,8 @@ the timed epochs), the first epoch's time (graph building and compiling happen t
 to Keras 2 on Theano, by wall-clock time and by process CPU time per sample.
 
 ``--steps-per-execution N`` adds, for the MLP, the row ``oneiros-pytensor spe=N``:
-``compile(steps_per_execution=N)``, N training steps per compiled call (the PyTensor backend does
-not declare fused steps, so ``"auto"`` runs one per call). The N steps are traced into one
-unrolled graph: no Python between them, but its compile grows faster than N (the MLP: about 5 s
-for 8 steps, 50 s for 32).
+``compile(steps_per_execution=N)``, N training steps per call (``"auto"`` is 8 on PyTensor; its
+fused steps loop the one compiled step, so any N compiles the same graph).
 
 ``--products`` adds, for the MLP, the row ``mlp products only``: the step's eight matrix products
 (three forward, three weight gradients, the input gradients of the two upper layers) and nothing
@@ -74,7 +72,7 @@ def oneiros_worker(backend: str, workload: str, samples: int, repeats: int,
         model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0, shuffle=False)
 
     started = time.perf_counter()
-    for _ in range(_fits_before_compiling(backend, samples, steps_per_execution)):
+    for _ in range(_fits_before_compiling(backend, samples)):
         epoch()
     warm_up_seconds = time.perf_counter() - started
     result = timed_epochs(epoch, samples, repeats)
@@ -82,16 +80,15 @@ def oneiros_worker(backend: str, workload: str, samples: int, repeats: int,
     return result
 
 
-def _fits_before_compiling(backend: str, samples: int, steps_per_execution: int | str) -> int:
-    """Fits run before the timed ones besides the first: PyTensor compiles a signature at its
-    third call, which a fit of one or two calls reaches only in a later fit (their time counts as
-    the first epoch's). Its backend declares no fused steps: ``"auto"`` is one step per call."""
+def _fits_before_compiling(backend: str, samples: int) -> int:
+    """Fits run before the timed ones besides the first: PyTensor compiles a step's signature at
+    its third step (fused or not), which a fit of one or two steps reaches only in a later fit
+    (their time counts as the first epoch's)."""
     if backend != "pytensor":
         return 0
     from oneiros_pytensor._compiled import Compiled
 
-    calls_per_fit = math.ceil(samples / BATCH / (1 if steps_per_execution == "auto" else steps_per_execution))
-    return max(0, math.ceil(Compiled.COMPILE_AT_CALL / calls_per_fit) - 1)
+    return max(0, math.ceil(Compiled.COMPILE_AT_CALL / math.ceil(samples / BATCH)) - 1)
 
 
 FUSED = "oneiros-pytensor spe="

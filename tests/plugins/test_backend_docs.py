@@ -17,10 +17,12 @@ def test_every_capability_has_a_row_naming_its_constant():
     assert len(backend.KNOWN_CAPABILITIES) == 6, "a new capability needs a row in docs/backends.md"
 
 
-def test_every_backend_method_is_documented():
-    methods = [name for name, value in vars(Backend).items() if callable(value) and not name.startswith("_")]
+def test_every_backend_method_and_property_is_documented():
+    public = {name: value for name, value in vars(Backend).items() if not name.startswith("_")}
+    methods = [name for name, value in public.items() if callable(value)]
     missing = [name for name in methods if f"`{name}(" not in DOC]
-    assert not missing, f"docs/backends.md does not document Backend methods {missing}"
+    missing += [name for name, value in public.items() if isinstance(value, property) and f"`{name}" not in DOC]
+    assert not missing, f"docs/backends.md does not document Backend members {missing}"
 
 
 def test_op_categories_control_ops_and_dtypes_match_the_contract():

@@ -51,6 +51,15 @@ def test_check_finite_true_raises_before_training(model, data):
     np.testing.assert_array_equal(before[0], model.get_weights()[0])
 
 
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_negative_inf_alone_is_found_in_every_float_dtype(model, data, dtype):
+    x, y = data
+    y = y.astype(dtype)
+    y[30, 0] = -np.inf
+    with pytest.raises(DataError, match=r"y holds -inf at position \(30, 0\): row 30 is the first of 1 of 32"):
+        model.fit(x, y, epochs=1, verbose=0, check_finite=True)
+
+
 def test_the_global_setting_and_the_opt_out(model, data, global_mode):
     x, y = data
     x[3, 1] = np.nan
@@ -64,7 +73,8 @@ def test_the_global_setting_and_the_opt_out(model, data, global_mode):
 
 def test_finite_data_gives_no_warning(model, data):
     x, y = data
-    x[0, 0] = np.finfo(np.float32).max  # large but finite: the float64 sum does not overflow
+    x[0, 0] = np.finfo(np.float32).max  # large but finite: no float32 reduction may overflow into inf
+    x[0, 1] = np.finfo(np.float32).max
     with warnings.catch_warnings():
         warnings.simplefilter("error", NonFiniteDataWarning)
         model.fit(x, y, epochs=1, verbose=0)

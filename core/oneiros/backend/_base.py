@@ -115,6 +115,15 @@ class Backend:
         for backends whose arrays live in host memory anyway)."""
         return 0
 
+    @property
+    def auto_steps_per_execution(self) -> int | None:
+        """Training steps per call that ``steps_per_execution="auto"`` takes on this backend
+        without measuring; None (the default): measured where the backend declares
+        ``fused_steps``, else one. For a backend whose ``fuse_steps`` loops its one compiled step
+        on the host: grouping compiles nothing new, gives the numbers of single steps and can
+        only remove the Python between steps, so there is nothing to measure."""
+        return None
+
     def block_until_ready(self, value: Any) -> Any:
         """Waits for asynchronous computation producing ``value``; returns it."""
         return value

@@ -55,6 +55,17 @@ def requested_steps(model: Any, backend: Any, steps_per_execution: int | str) ->
     return steps_per_execution
 
 
+def requested_training_steps(model: Any, backend: Any, steps_per_execution: int | str,
+                             per_batch_callbacks: bool) -> int | str:
+    """``requested_steps`` for ``fit``: ``"auto"`` on a backend that names its own group size
+    (``Backend.auto_steps_per_execution``) is that size, or one step per call when callbacks read
+    the model after every batch."""
+    group = backend.auto_steps_per_execution
+    if steps_per_execution == AUTO and group is not None and not runs_eagerly(model):
+        return 1 if per_batch_callbacks else group
+    return requested_steps(model, backend, steps_per_execution)
+
+
 def prefetch_depth(model: Any, backend: Any) -> int:
     """Batches copied to the device ahead of the running step: none for a model that runs
     eagerly, whose host-side layers read numpy arrays (strings cannot go to a device at all)."""

@@ -19,7 +19,7 @@ from oneiros.distribution import current as current_distribution
 from oneiros.layers._symbolic import flatten
 from oneiros.models._interrupts import StepGuard
 from oneiros.models._choices import choice_key
-from oneiros.models._execution import prefetch_depth, requested_steps, takes_text
+from oneiros.models._execution import prefetch_depth, requested_steps, requested_training_steps, takes_text
 from oneiros.models._keras_members import keep_metric_states
 from oneiros.models._pipeline import AUTO, choose_prediction_steps, choose_steps_per_execution, prefetched
 from oneiros.models._target_checks import check_targets
@@ -142,7 +142,8 @@ def fit(model: Model, *, x: Any, y: Any, batch_size: int | None, epochs: int, ve
     sync_every_batch = callback_list.needs_weights_per_batch()
     distribution = current_distribution()
     search = None
-    requested = requested_steps(model, trainer.backend, trainer.config.steps_per_execution)
+    requested = requested_training_steps(model, trainer.backend, trainer.config.steps_per_execution,
+                                         sync_every_batch)
     if requested == AUTO and distribution is None and not sync_every_batch:
         search = trainer.fusion_search
         first = _peek(adapter)

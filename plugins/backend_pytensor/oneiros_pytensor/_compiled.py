@@ -188,34 +188,50 @@ class Compiled:
                 array = arrays[index] = array.copy()
             seen.add(id(array))
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def prepare(self, args: tuple, kwargs: dict) -> tuple[_Traced, list[np.ndarray]] | None:
+        """The graph of this call's signature (traced at its first call, compiled at its
+        :data:`COMPILE_AT_CALL`-th) and the call's arrays; None inside another trace."""
         leaves, structure = flatten((args, kwargs))
         for index, leaf in enumerate(leaves):
             if type(leaf) is np.ndarray and leaf.dtype in _SUPPORTED_DTYPES:
                 continue
             if _traced(leaf):
-                return self.fn(*args, **kwargs)  # inside another trace: inline
+                return None
             leaves[index] = _host(leaf)
-        key = (structure, tuple((leaf.dtype, leaf.shape) if isinstance(leaf, np.ndarray) else ("static", repr(leaf))
-                                for leaf in leaves))
+        key = (structure, tuple([(leaf.dtype, leaf.shape) if isinstance(leaf, np.ndarray) else ("static", repr(leaf))
+                                 for leaf in leaves]))
         graph = self.graphs.get(key)
         if graph is None:
             graph = self.graphs[key] = self._trace(args, structure, leaves)
         graph.calls += 1
-        arrays = [leaf for leaf in leaves if isinstance(leaf, np.ndarray)]
         mode = compile_mode(linker_name())
         if graph.function is None and mode is not None and graph.calls >= self.COMPILE_AT_CALL:
             graph.function = self._compile(graph, mode)
+        return graph, [leaf for leaf in leaves if isinstance(leaf, np.ndarray)]
+
+    def run(self, graph: _Traced, arrays: list[np.ndarray]) -> list[Any]:
+        """The values of ``graph``'s traced outputs for input ``arrays``."""
         if graph.function is None:
             values = evaluate(graph.targets, dict(zip(graph.placeholders, arrays)), graph.nodes)
-            results = [values[id(target)] for target in graph.targets]
-        else:
-            if graph.donated:
-                self._writable(graph, arrays)
-            results = graph.function(*arrays)
-            if graph.donated:
-                OWNED.adopt(results)
+            return [values[id(target)] for target in graph.targets]
+        if graph.donated:
+            self._writable(graph, arrays)
+        results = graph.function(*arrays)
+        if graph.donated:
+            OWNED.adopt(results)
+        return results
+
+    @staticmethod
+    def outputs(graph: _Traced, results: Sequence[Any]) -> Any:
+        """``fn``'s return value: its output tree holding ``results`` where it was traced."""
         output_leaves = list(graph.output_leaves)
         for index, value in zip(graph.traced, results):
             output_leaves[index] = value
         return unflatten(graph.output_structure, output_leaves)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        prepared = self.prepare(args, kwargs)
+        if prepared is None:
+            return self.fn(*args, **kwargs)  # inside another trace: inline
+        graph, arrays = prepared
+        return self.outputs(graph, self.run(graph, arrays))
