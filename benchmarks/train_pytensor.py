@@ -24,7 +24,8 @@ fused steps loop the one compiled step, so any N compiles the same graph).
 else, OpenBLAS's ``cblas_sgemm`` on preallocated arrays. Its ratio to Keras 2 is the most a
 framework on this BLAS could reach with no other cost at all.
 
-Run: OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/train_pytensor.py [--samples 1024] [--repeats 2] [--rounds 1] [--workload convnet] [--steps-per-execution 8] [--products]
+Run: .venv/bin/python benchmarks/train_pytensor.py [--samples 1024] [--repeats 4] [--rounds 3] [--workload convnet]
+[--steps-per-execution 8] [--products] (OPENBLAS_NUM_THREADS=1 for one BLAS thread everywhere)
 """
 
 from __future__ import annotations
@@ -172,8 +173,10 @@ def _add_cpu_ratios(results: dict[str, dict], baseline: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", type=int, default=1024)
-    parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of fresh processes, each "
+                        "contender keeping its best: the shared machine's slow spells (a third slower, for "
+                        "seconds) then rarely decide a ratio")
     parser.add_argument("--workload", choices=WORKLOADS)
     parser.add_argument("--steps-per-execution", type=int, help="adds a row for the MLP: oneiros-pytensor with "
                         "this many steps per compiled call")
