@@ -58,6 +58,19 @@ def collecting_losses() -> Iterator[list]:
         _context.losses = previous
 
 
+@contextmanager
+def losses_overridden(layer: Layer, losses: list[Any]) -> Iterator[None]:
+    """Runs the block with ``layer.losses`` giving ``losses`` (Keras's ``_losses_override``): a
+    compiled step hands an overriding ``compute_loss`` what its forward pass added (``add_loss``
+    terms, then the weights' regularization penalties), which no eager call has stored."""
+    previous = layer.__dict__.get("_losses_override")
+    object.__setattr__(layer, "_losses_override", list(losses))
+    try:
+        yield
+    finally:
+        object.__setattr__(layer, "_losses_override", previous)
+
+
 class InputSpec:
     """What a layer accepts: ``ndim``, ``min_ndim`` and sizes of given ``axes``."""
 
@@ -353,7 +366,11 @@ class Layer(KerasLayerMembers):
     @property
     def losses(self) -> list[Any]:
         """What ``add_loss`` received in the last eager call of this layer and its sublayers, then
-        the weights' regularization penalties (Keras's ``layer.losses``)."""
+        the weights' regularization penalties (Keras's ``layer.losses``); inside
+        :func:`losses_overridden`, the losses it was given."""
+        override = self.__dict__.get("_losses_override")
+        if override is not None:
+            return list(override)
         added = [loss for layer in self._all_layers() for loss in layer._losses]
         return added + [v.regularizer(v.value) for v in self.trainable_weights if v.regularizer]
 

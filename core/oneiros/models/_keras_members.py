@@ -245,26 +245,6 @@ class KerasModelMembers(KerasStepMembers):
             trainer.config.resolve_outputs(names, [_shape(t) for t in targets], [_shape(p) for p in predictions])
         return trainer
 
-    def compute_loss(self: Model, x: Any = None, y: Any = None, y_pred: Any = None, sample_weight: Any = None,
-                     training: bool = True) -> Any:
-        """The compiled loss of ``y_pred`` against ``y`` (weighted per output by ``loss_weights``)
-        plus the summed :attr:`losses` (``add_loss`` terms of the last call and the weights'
-        regularization penalties), as Keras's ``compute_loss``; ``x`` and ``training`` are unused."""
-        from oneiros import ops
-
-        del x, training
-        total = None
-        if self.compiled is not None and self.compiled.loss_spec is not None:
-            trainer = self._trainer_for_losses(y, y_pred)
-            total, _ = trainer._losses(y, y_pred, sample_weight)
-        terms = ([] if total is None else [total]) + [ops.sum(loss) for loss in self.losses]
-        if not terms:
-            return ops.zeros(())
-        result = terms[0]
-        for term in terms[1:]:
-            result = ops.add(result, term)
-        return result
-
     def compute_metrics(self: Model, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> dict[str, Any]:
         """Updates the compiled metrics with this batch and returns :meth:`get_metrics_result`
         (the loss trackers are left alone, as in Keras)."""

@@ -1,5 +1,5 @@
 """Keras 3's JAX-style step members of ``Model``: ``train_step(state, data)``, ``test_step``,
-``predict_step``, ``compute_loss_and_updates`` and ``stateless_compute_loss``.
+``predict_step``, ``compute_loss_and_updates``, ``stateless_compute_loss`` and ``compute_loss``.
 
 These are Keras's default implementations, written with Oneiros's pure pieces
 (:meth:`~oneiros.layers.Layer.stateless_call`, ``Metric.stateless_update_state``,
@@ -16,10 +16,12 @@ optimizer_variables, metrics_variables)`` for training, in the order of
 
 from __future__ import annotations
 
+import inspect
 from typing import TYPE_CHECKING, Any
 
 from oneiros import ops, tree
 from oneiros.backend import get_backend
+from oneiros.layers.layer import losses_overridden
 from oneiros.utils._structures import unpack_x_y_sample_weight
 from oneiros.variables import swapped_values
 
@@ -30,8 +32,17 @@ STEP_NAMES = ("train_step", "test_step", "predict_step")
 
 
 def overrides(model: Any, name: str) -> bool:
-    """Whether ``model``'s class replaces Keras's default ``name`` (one of :data:`STEP_NAMES`)."""
+    """Whether ``model``'s class replaces Keras's default ``name`` (one of :data:`STEP_NAMES`, or
+    ``compute_loss``)."""
     return getattr(type(model), name) is not getattr(KerasStepMembers, name)
+
+
+def call_compute_loss(model: Model, x: Any, y: Any, y_pred: Any, sample_weight: Any, training: bool) -> Any:
+    """The model's ``compute_loss`` (its own or Keras's default) on a step's batch. ``training``
+    goes only to a ``compute_loss`` that takes it, as in Keras: the argument came with Keras 3.3, and
+    overrides written before it (keras-io's Distiller takes ``allow_empty`` instead) still run."""
+    keywords = {"training": training} if "training" in inspect.signature(model.compute_loss).parameters else {}
+    return model.compute_loss(x, y, y_pred, sample_weight, **keywords)
 
 
 def _batch_size(x: Any) -> int:
@@ -45,15 +56,15 @@ class KerasStepMembers:
                                  metrics_variables: list[Any], x: Any, y: Any, sample_weight: Any,
                                  training: bool = False, optimizer_variables: list[Any] | None = None) -> tuple:
         """``(loss, (unscaled_loss, y_pred, non_trainable_variables, metrics_variables))``, pure, for
-        ``jax.value_and_grad(..., has_aux=True)``: the compiled loss plus what the forward pass added
-        (``add_loss`` terms and regularization penalties), scaled by a LossScaleOptimizer in training."""
+        ``jax.value_and_grad(..., has_aux=True)``: :meth:`compute_loss` (the compiled loss plus what
+        the forward pass added, ``add_loss`` terms and regularization penalties, unless a subclass
+        computes it otherwise), scaled by a LossScaleOptimizer in training."""
         y_pred, non_trainable_variables, added = self.stateless_call(
             trainable_variables, non_trainable_variables, x, return_losses=True, training=training)
-        loss = ops.zeros(())
-        if self.compiled is not None and self.compiled.loss_spec is not None:
-            loss, _ = self._trainer_for_losses(y, y_pred)._losses(y, y_pred, sample_weight)
-        for term in added:
-            loss = ops.add(loss, ops.sum(term))
+        with losses_overridden(self, added):
+            loss, (_, non_trainable_variables, metrics_variables) = self.stateless_compute_loss(
+                trainable_variables, non_trainable_variables, metrics_variables, x, y, y_pred, sample_weight,
+                training=training)
         unscaled_loss = loss
         if training and optimizer_variables is not None:
             template = self.optimizer.latest_state
@@ -64,11 +75,32 @@ class KerasStepMembers:
                                metrics_variables: list[Any], x: Any = None, y: Any = None, y_pred: Any = None,
                                sample_weight: Any = None, training: bool = True) -> tuple:
         """``(loss, (trainable, non_trainable, metrics_variables))``: :meth:`compute_loss` with the
-        variables holding the given values (so regularization penalties follow them), pure."""
+        variables holding the given values (so regularization penalties follow them, and what it
+        changes, such as a sublayer's statistics, comes back), pure."""
         with swapped_values(self.trainable_variables, list(trainable_variables)), \
                 swapped_values(self.non_trainable_variables, list(non_trainable_variables)):
-            loss = self.compute_loss(x, y, y_pred, sample_weight=sample_weight, training=training)
-        return loss, (list(trainable_variables), list(non_trainable_variables), list(metrics_variables))
+            loss = call_compute_loss(self, x, y, y_pred, sample_weight, training)
+            non_trainable_variables = [variable.value for variable in self.non_trainable_variables]
+        return loss, (list(trainable_variables), non_trainable_variables, list(metrics_variables))
+
+    def compute_loss(self: Model, x: Any = None, y: Any = None, y_pred: Any = None, sample_weight: Any = None,
+                     training: bool = True) -> Any:
+        """The compiled loss of ``y_pred`` against ``y`` (weighted per output by ``loss_weights``)
+        plus the summed :attr:`losses` (``add_loss`` terms of the last call and the weights'
+        regularization penalties), as Keras's ``compute_loss``; ``x`` and ``training`` are unused.
+        A subclass may override it (``fit`` and ``evaluate`` then call the override at every step)."""
+        del x, training
+        total = None
+        if self.compiled is not None and self.compiled.loss_spec is not None:
+            trainer = self._trainer_for_losses(y, y_pred)
+            total, _ = trainer._losses(y, y_pred, sample_weight)
+        terms = ([] if total is None else [total]) + [ops.sum(loss) for loss in self.losses]
+        if not terms:
+            return ops.zeros(())
+        result = terms[0]
+        for term in terms[1:]:
+            result = ops.add(result, term)
+        return result
 
     def _stateless_metrics_update(self: Model, metrics_variables: list[Any], unscaled_loss: Any, x: Any, y: Any,
                                   y_pred: Any, sample_weight: Any) -> tuple[dict[str, Any], list[Any]]:

@@ -17,10 +17,11 @@ from oneiros.backend import TRAINABLE, get_backend
 from oneiros.distribution import current as current_distribution
 from oneiros.layers._symbolic import flatten
 from oneiros.errors import OneirosError
-from oneiros.layers.layer import collecting_losses
+from oneiros.layers.layer import collecting_losses, losses_overridden
 from oneiros.layers.seed_generator import global_seed_generator
 from oneiros.models._execution import compiled, fused, runs_eagerly, supports_jit
 from oneiros.models._pipeline import FusionSearch, MeasuredSteps
+from oneiros.models._step_members import call_compute_loss, overrides
 from oneiros.variables import swapped_values
 
 if TYPE_CHECKING:
@@ -74,6 +75,8 @@ class Trainer:
         self.training_steps = MeasuredSteps()
         self.evaluation_steps = MeasuredSteps()
         self.fusion_search = FusionSearch(self.backend, self.train_function)
+        self.own_compute_loss = overrides(model, "compute_loss")
+        """Whether the steps' loss is the model's own ``compute_loss`` rather than the compiled one."""
 
     @property
     def optimizer_state(self) -> Any:
@@ -267,13 +270,32 @@ class Trainer:
             objective = ops.add(objective, term)
         return objective
 
+    def _step_loss(self, trainable: list[Any], non_trainable: list[Any], x: Any, y: Any, y_pred: Any,
+                   sample_weight: Any, extra_losses: list[Any], training: bool) -> tuple[Any, list[Any], list[Any]]:
+        """``(objective, per_output_losses, non_trainable)`` of a step whose forward pass gave
+        ``y_pred`` and ``extra_losses``. A model's own ``compute_loss`` runs as Keras runs it: with the
+        variables at the step's values and ``model.losses`` giving the forward pass's ``add_loss``
+        terms, then the weights' penalties; what it changes (a sublayer called in training mode)
+        comes back in ``non_trainable``; it gives no per-output losses."""
+        if not self.own_compute_loss:
+            total, per_output = self._losses(y, y_pred, sample_weight)
+            return self._objective(total, trainable, extra_losses), per_output, non_trainable
+        penalties = [v.regularizer(value) for v, value in zip(self.trainable, trainable) if v.regularizer]
+        with swapped_values(self.trainable, trainable), swapped_values(self.non_trainable, non_trainable), \
+                losses_overridden(self.model, list(extra_losses) + penalties):
+            objective = call_compute_loss(self.model, x, y, y_pred, sample_weight, training)
+            new_non_trainable = [v.value for v in self.non_trainable]
+        return objective, [], new_non_trainable
+
     def _update_metrics(self, metric_states: list[Any], total: Any, per_output: list[Any], y: Any,
                         y_pred: Any, sample_weight: Any, batch_size: int) -> tuple[list[Any], dict[str, Any]]:
         trackers = self._loss_trackers()
         new_states = []
         loss_values = [total] + (per_output if len(trackers) > 1 else [])
-        for tracker, state, value in zip(trackers, metric_states, loss_values):
-            new_states.append(tracker.update(state, value, sample_weight=float(batch_size)))
+        for index, (tracker, state) in enumerate(zip(trackers, metric_states)):
+            # without per-output losses (an own compute_loss) the per-output trackers keep their state
+            new_states.append(tracker.update(state, loss_values[index], sample_weight=float(batch_size))
+                              if index < len(loss_values) else state)
         new_states += self.update_compiled_metrics(metric_states[len(trackers):], y, y_pred, sample_weight)
         metrics = trackers + self._all_metrics()
         logs = {name: metric.compute(state) for name, metric, state in zip(self.metric_names(), metrics, new_states)}
@@ -301,8 +323,8 @@ class Trainer:
 
         def loss_fn(trainable_values: list[Any]) -> Any:
             y_pred, new_non_trainable, extra_losses = self._forward(trainable_values, non_trainable, x, True)
-            total, per_output = self._losses(y, y_pred, sample_weight)
-            objective = self._objective(total, trainable_values, extra_losses)
+            objective, per_output, new_non_trainable = self._step_loss(
+                trainable_values, new_non_trainable, x, y, y_pred, sample_weight, extra_losses, True)
             scaled = self.config.optimizer.scale_loss(objective, optimizer_state)
             return scaled, (objective, y_pred, new_non_trainable, per_output)
 
@@ -320,8 +342,8 @@ class Trainer:
         x, y, sample_weight = batch
         batch_size = int(ops.shape(flatten(x)[0])[0])
         y_pred, new_non_trainable, extra_losses = self._forward(trainable, non_trainable, x, False)
-        total, per_output = self._losses(y, y_pred, sample_weight)
-        objective = self._objective(total, trainable, extra_losses)
+        objective, per_output, new_non_trainable = self._step_loss(
+            trainable, new_non_trainable, x, y, y_pred, sample_weight, extra_losses, False)
         new_metric_states, logs = self._update_metrics(metric_states, objective, per_output, y, y_pred,
                                                        sample_weight, batch_size)
         return new_non_trainable, new_metric_states, logs
