@@ -10,7 +10,7 @@ from typing import Any
 from oneiros import dtypes, ops
 from oneiros.layers._keras_mask import get_keras_mask
 from oneiros.losses._numerics import divide_no_nan
-from oneiros.losses._shapes import align_sample_weight, shape_of
+from oneiros.losses._shapes import align_sample_weight, shape_of, squeeze_or_expand_to_same_rank
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
@@ -134,7 +134,11 @@ def resolve_function(fn: str | Callable) -> Callable:
 
 
 class LossFunctionWrapper(Loss):
-    """A :class:`Loss` around ``fn(y_true, y_pred, **kwargs)`` returning per-sample losses."""
+    """A :class:`Loss` around ``fn(y_true, y_pred, **kwargs)`` returning per-sample losses.
+
+    As in Keras, ``fn`` receives targets and predictions of the same rank when they differ by a
+    trailing axis of size 1 (labels ``(n,)`` beside scores ``(n, 1)`` become ``(n, 1)`` both): a
+    function written for equal shapes would otherwise broadcast them to ``(n, n)``."""
 
     def __init__(self, fn: Callable, reduction: str | None = "sum_over_batch_size",
                  name: str | None = None, dtype: Any = None, **kwargs: Any):
@@ -145,6 +149,7 @@ class LossFunctionWrapper(Loss):
         self._fn_kwargs = kwargs
 
     def call(self, y_true: Any, y_pred: Any) -> Any:
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self) -> dict[str, Any]:
