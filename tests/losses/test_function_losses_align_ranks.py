@@ -1,7 +1,8 @@
 """A plain loss function (``compile(loss=fn)``, ``LossFunctionWrapper(fn)``) receives targets and
 predictions whose ranks differ by a trailing axis of size 1 aligned, as in Keras 3: keras-io's
 contrastive loss, written for equal shapes, would otherwise broadcast labels ``(n,)`` against
-scores ``(n, 1)`` to ``(n, n)``. Keras itself (KERAS_BACKEND=jax) is the oracle."""
+scores ``(n, 1)`` to ``(n, n)``; and a function that returns one number for the batch (that
+loss does) is weighted per sample like Keras (the number times the mean weight). Keras itself (KERAS_BACKEND=jax) is the oracle."""
 
 from __future__ import annotations
 
@@ -44,8 +45,7 @@ def test_ranks_are_aligned_like_keras(function, true_shape, pred_shape):
     """Keras's compile wraps a function in this class (not public in keras.losses)."""
     y_true = RNG.integers(0, 2, size=true_shape).astype("float32")
     y_pred = RNG.uniform(size=pred_shape).astype("float32")
-    # the contrastive loss is already a mean over the batch: no per-sample weights to apply
-    weights = None if function is contrastive else RNG.uniform(size=(6,)).astype("float32")
+    weights = RNG.uniform(size=(6,)).astype("float32")
     expected = KerasLossFunctionWrapper(function(keras))(y_true, y_pred, sample_weight=weights)
     received = oi.losses.LossFunctionWrapper(function(oi))(y_true, y_pred, sample_weight=weights)
     np.testing.assert_allclose(oi.ops.to_numpy(received), np.asarray(expected), rtol=1e-6)
@@ -61,3 +61,14 @@ def test_a_compiled_function_loss_evaluates_like_keras(backend):
         model.compile(loss=contrastive(library), optimizer="sgd")
         results.append(model.evaluate(x, labels, batch_size=8, verbose=0))
     np.testing.assert_allclose(results[1], results[0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("reduction", ["sum_over_batch_size", "sum", "mean_with_sample_weight", "none"])
+def test_a_batch_mean_is_weighted_per_sample_like_keras(reduction):
+    y_true = RNG.integers(0, 2, size=(5, 1)).astype("float32")
+    y_pred = RNG.uniform(size=(5, 1)).astype("float32")
+    weights = RNG.uniform(size=(5,)).astype("float32")
+    expected = KerasLossFunctionWrapper(contrastive(keras), reduction=reduction)(y_true, y_pred, sample_weight=weights)
+    received = oi.losses.LossFunctionWrapper(contrastive(oi), reduction=reduction)(y_true, y_pred,
+                                                                                  sample_weight=weights)
+    np.testing.assert_allclose(oi.ops.to_numpy(received), np.asarray(expected), rtol=1e-6)

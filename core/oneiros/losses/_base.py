@@ -51,7 +51,11 @@ def reduce_weighted_values(values: Any, sample_weight: Any = None, mask: Any = N
     values = ops.cast(values, dtype)
     weights = None
     if sample_weight is not None:
-        values, weights = align_sample_weight(owner, ops.convert_to_tensor(sample_weight, dtype), values)
+        sample_weight = ops.convert_to_tensor(sample_weight, dtype)
+        if not shape_of(values) and shape_of(sample_weight):
+            # a function that already averaged its batch: Keras weights that number per sample
+            values = ops.broadcast_to(values, shape_of(sample_weight))
+        values, weights = align_sample_weight(owner, sample_weight, values)
     float_mask = None
     if mask is not None:
         float_mask = ops.reshape(ops.cast(mask, dtype), shape_of(values))
