@@ -20,6 +20,7 @@ from oneiros import mixed_precision as mixed_precision
 from oneiros import models as models
 from oneiros import ops as ops
 from oneiros import optimizers as optimizers
+from oneiros import preprocessing as preprocessing
 from oneiros import quantizers as quantizers
 from oneiros import random as random
 from oneiros import random_state as random_state

@@ -102,3 +102,36 @@ def save_img(path: str | os.PathLike, x: Any, data_format: str | None = None, fi
     if image.mode == "RGBA" and (file_format or Path(path).suffix.lstrip(".")).lower() in ("jpg", "jpeg"):
         image = image.convert("RGB")
     image.save(Path(path), format=file_format, **kwargs)
+
+
+def smart_resize(x: Any, size: tuple[int, int], interpolation: str = "bilinear",
+                 data_format: str = "channels_last") -> Any:
+    """An image ``(height, width, channels)``, or a batch of them, resized to ``size`` (height,
+    width) without distortion, as Keras's ``keras.preprocessing.image.smart_resize``: the largest
+    centred crop with the target's aspect ratio, resized. A numpy input gives a numpy array, a
+    tensor a tensor.
+
+    Example::
+
+        smart_resize(np.zeros((340, 500, 3)), (200, 200))   # the centred (340, 340) crop, resized
+    """
+    from oneiros import ops
+
+    if len(size) != 2:
+        raise ValueError(f"smart_resize expected size as (height, width), two integers; received {size!r}.")
+    image = ops.convert_to_tensor(x)
+    shape = tuple(ops.shape(image))
+    if len(shape) not in (3, 4):
+        raise ValueError(f"smart_resize expected an image (height, width, channels) or a batch of them (batch, "
+                         f"height, width, channels); received shape {shape}.")
+    height_axis = len(shape) - (3 if _data_format(data_format) == "channels_last" else 2)
+    height, width = shape[height_axis], shape[height_axis + 1]
+    target_height, target_width = size
+    crop_height = max(min(height, int(width * target_height / target_width)), 1)
+    crop_width = max(min(width, int(height * target_width / target_height)), 1)
+    start, extent = [0] * len(shape), list(shape)
+    start[height_axis:height_axis + 2] = (height - crop_height) // 2, (width - crop_width) // 2
+    extent[height_axis:height_axis + 2] = crop_height, crop_width
+    resized = ops.image.resize(ops.slice(image, start, extent), size=tuple(size), interpolation=interpolation,
+                               data_format=data_format)
+    return ops.to_numpy(resized) if isinstance(x, np.ndarray) else resized
