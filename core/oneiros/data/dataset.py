@@ -55,6 +55,14 @@ class Dataset:
     def on_epoch_end(self) -> None:
         """Called after each epoch; override to reshuffle or refresh."""
 
+    def take(self, count: int) -> Dataset:
+        """A dataset of this one's first ``count`` batches (all of them for ``count=-1``), as
+        tf.data's ``take``: a look at a few batches (``for x, y in dataset.take(1)``) or shorter
+        epochs. Batches come in this dataset's own order, unshuffled."""
+        if isinstance(count, bool) or not isinstance(count, int) or count < -1:
+            raise ValueError(f"take expects a count of batches, an int >= 0 or -1 for all; received {count!r}.")
+        return _Taken(self, len(self) if count == -1 else min(count, len(self)))
+
     def _indices(self, epoch: int) -> list[int]:
         indices = list(range(len(self)))
         if self.shuffle:
@@ -82,3 +90,20 @@ class Dataset:
                     yield pending.popleft().result()
         finally:
             self.on_epoch_end()
+
+
+class _Taken(Dataset):
+    """The first ``count`` batches of ``source`` (:meth:`Dataset.take`); iterable with ``for``."""
+
+    def __init__(self, source: Dataset, count: int):
+        super().__init__(workers=source.workers, max_queue_size=source.max_queue_size)
+        self.source, self.count = source, count
+        self.rereadable = source.rereadable
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index: int) -> Any:
+        if not 0 <= index < self.count:
+            raise IndexError(f"batch index {index} out of range for {self.count} batches")
+        return self.source[index]
