@@ -18,7 +18,7 @@ from oneiros.backend import backend_scope, get_backend, set_backend
 _LAZY_MODULES = ("ops", "dtypes", "layers", "losses", "metrics", "optimizers", "callbacks", "distribution",
                  "data", "models", "testing", "initializers", "activations", "regularizers",
                  "constraints", "random_state", "saving", "random", "utils", "tree", "mixed_precision", "quantizers",
-                 "datasets", "applications", "arguments", "preprocessing")
+                 "datasets", "applications", "arguments", "preprocessing", "config")
 _LAZY_ATTRIBUTES = {
     "Sequential": "oneiros.models",
     "Model": "oneiros.models",

@@ -6,6 +6,7 @@ from oneiros import activations as activations
 from oneiros import applications as applications
 from oneiros import arguments as arguments
 from oneiros import callbacks as callbacks
+from oneiros import config as config
 from oneiros import constraints as constraints
 from oneiros import data as data
 from oneiros import datasets as datasets

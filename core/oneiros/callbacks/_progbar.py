@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from oneiros.callbacks._base import Callback
+from oneiros.utils._logging import LOGGER, is_interactive_logging_enabled
 
 REFRESH_SECONDS = 0.25
 
@@ -27,7 +28,9 @@ def _format(logs: dict[str, Any]) -> str:
 class ProgbarLogger(Callback):
     """Shows steps, time per step and running metrics. ``verbose=1`` draws a live bar when the
     output is a terminal and prints one line per epoch otherwise; ``verbose=2`` always prints one
-    line per epoch.
+    line per epoch. With interactive logging off (``oneiros.config.disable_interactive_logging()``)
+    there is no bar and each line goes to the ``"oneiros"`` logger at INFO, as Keras sends its
+    lines to absl's.
 
     Per step it only counts; it reads metric values (which waits for the device) at most four
     times a second.
@@ -47,7 +50,7 @@ class ProgbarLogger(Callback):
         self._last_draw = 0.0
         self._seen = 0
         self._total = total
-        if not self.live:
+        if not (self.live and is_interactive_logging_enabled()):
             return
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -78,8 +81,12 @@ class ProgbarLogger(Callback):
             self._progress.stop()
             self._progress = None
         per_step = elapsed / max(self._seen, 1) * 1000
-        self.stream.write(f"{prefix}{self._seen} steps - {elapsed:.1f}s - {per_step:.1f}ms/step"
-                          f"{' - ' + _format(logs) if logs else ''}\n")
+        line = (f"{prefix}{self._seen} steps - {elapsed:.1f}s - {per_step:.1f}ms/step"
+                f"{' - ' + _format(logs) if logs else ''}")
+        if not is_interactive_logging_enabled():
+            LOGGER.info(line)
+            return
+        self.stream.write(f"{line}\n")
         self.stream.flush()
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:

@@ -21,6 +21,7 @@ from oneiros.models._interrupts import StepGuard
 from oneiros.models._choices import choice_key
 from oneiros.models._execution import prefetch_depth, requested_steps, requested_training_steps, takes_text
 from oneiros.models._keras_members import keep_metric_states
+from oneiros.models._limits import capped_epochs, capped_steps
 from oneiros.models._pipeline import AUTO, choose_prediction_steps, choose_steps_per_execution, prefetched
 from oneiros.models._target_checks import check_targets
 
@@ -120,6 +121,7 @@ def fit(model: Model, *, x: Any, y: Any, batch_size: int | None, epochs: int, ve
     verbose = _verbosity(verbose)
     _check_counts("fit", batch_size=batch_size, steps_per_epoch=steps_per_epoch, validation_steps=validation_steps,
                   validation_batch_size=validation_batch_size)
+    epochs, steps_per_epoch = capped_epochs(epochs), capped_steps(steps_per_epoch)
     positive_int("fit", "validation_freq", validation_freq)
     finite_mode = finite_check_mode(check_finite)
     adapter = _make_adapter(model, x, y, sample_weight=sample_weight, batch_size=batch_size or DEFAULT_BATCH_SIZE,

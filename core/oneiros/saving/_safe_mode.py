@@ -1,4 +1,8 @@
-"""Safe mode: while on (the default), objects that carry code refuse to be built from configs."""
+"""Safe mode: while on (the default), objects that carry code refuse to be built from configs.
+
+``enable_unsafe_deserialization()`` (Keras's ``keras.config`` name) turns it off for the whole
+process, overriding every ``safe_mode=True``, as Keras's global does.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,19 @@ class _State(threading.local):
 
 
 _state = _State()
+_unsafe_everywhere = False
+
+
+def enable_unsafe_deserialization() -> None:
+    """Turns safe mode off in every thread from now on, overriding ``safe_mode=True`` and
+    :func:`safe_mode_scope`: :func:`refuse_code` no longer refuses (code stored in a file is still
+    never run: loaders refuse it themselves)."""
+    global _unsafe_everywhere
+    _unsafe_everywhere = True
 
 
 def safe_mode_enabled() -> bool:
-    return _state.enabled
+    return _state.enabled and not _unsafe_everywhere
 
 
 @contextlib.contextmanager
@@ -34,7 +47,7 @@ def safe_mode_scope(enabled: bool) -> Iterator[None]:
 
 def refuse_code(what: str) -> None:
     """Raises UnsafeConfigError for ``what`` unless safe mode was explicitly turned off."""
-    if _state.enabled:
+    if safe_mode_enabled():
         raise UnsafeConfigError(
             f"{what} carries code and is refused while safe_mode is on. Only if you trust the source, "
             "load with safe_mode=False."
