@@ -3,7 +3,8 @@ signatures, defaults and return values, each mapped to what Oneiros has.
 
 - ``backend()`` / ``set_backend(name)``: Oneiros's active backend (``oneiros.set_backend``).
 - ``floatx`` / ``epsilon`` / ``image_data_format``: the values Oneiros computes with; their setters
-  accept those values and refuse others (Oneiros fixes them, see :mod:`oneiros.backend`).
+  accept those values and refuse others (Oneiros fixes them; the setters are
+  :mod:`oneiros.backend`'s, as Keras's are ``keras.backend``'s too).
 - ``dtype_policy`` / ``set_dtype_policy``: the global policy of :mod:`oneiros.mixed_precision`.
 - ``enable_unsafe_deserialization``: turns loading's safe mode off for the whole process (a
   Lambda's stored code is still never run).
@@ -13,7 +14,8 @@ signatures, defaults and return values, each mapped to what Oneiros has.
 - Flags Oneiros keeps for Keras's getters and setters without acting on them: traceback
   filtering, flash attention, NNX (each function's docstring says why).
 
-Every function imports what it needs when called, so ``oneiros.config`` is as cheap as ``oneiros``.
+Beyond :mod:`oneiros.backend` (which ``import oneiros`` loads anyway), every function imports what
+it needs when called, so ``import oneiros.config`` loads nothing else.
 
 Example::
 
@@ -28,7 +30,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros.backend import epsilon, floatx, image_data_format
+from oneiros.backend import (
+    available_backends,
+    epsilon,
+    floatx,
+    image_data_format,
+    set_epsilon,
+    set_floatx,
+    set_image_data_format,
+)
 from oneiros.backend import get_backend as _get_backend
 from oneiros.backend import set_backend as _set_backend
 
@@ -40,11 +50,6 @@ __all__ = [
     "max_steps_per_epoch", "set_backend", "set_dtype_policy", "set_epsilon", "set_floatx",
     "set_image_data_format", "set_max_epochs", "set_max_steps_per_epoch",
 ]
-
-KERAS_FLOATX = ("bfloat16", "float16", "float32", "float64")
-"""What Keras's ``set_floatx`` accepts; Oneiros computes with ``floatx()`` only."""
-
-KERAS_DATA_FORMATS = ("channels_first", "channels_last")
 
 _flags: dict[str, Any] = {"traceback_filtering": True, "flash_attention": None}
 """Keras's flags Oneiros records without acting on them, at Keras's defaults."""
@@ -59,56 +64,15 @@ def set_backend(backend: str) -> None:
     """Makes ``backend`` (a registered Oneiros backend's name) the process-wide backend.
 
     Where Oneiros differs: Keras sets ``KERAS_BACKEND`` and re-imports every ``keras`` module, so
-    objects made before are stale; Oneiros switches in place (``oneiros.set_backend``), nothing
-    is re-imported, and models built before keep the variables they hold. Names are Oneiros's
-    backends (``oneiros.backend.available_backends()``), not Keras's list.
+    objects made before are stale; Oneiros switches in place (``oneiros.set_backend``): nothing
+    is re-imported and nothing made before is rebuilt. A ``backend_scope`` block still runs on its
+    own backend. Names are Oneiros's backends (``oneiros.backend.available_backends()``), not
+    Keras's list.
     """
-    from oneiros.backend import available_backends
-
     names = available_backends()
     if backend not in names:
         raise ValueError(f"Available backends are {names}. Received: backend={backend!r}")
     _set_backend(backend)
-
-
-def set_floatx(value: str) -> None:
-    """Accepts ``"float32"``, the dtype Oneiros's variables and layers default to; refuses the rest.
-
-    Oneiros fixes floatx: for 16-bit computation use ``set_dtype_policy("mixed_float16")`` (or
-    ``"mixed_bfloat16"``); for float64, ``dtype="float64"`` on the layers.
-    """
-    if value not in KERAS_FLOATX:
-        raise ValueError(f"Unknown `floatx` value: {value!r}. Expected one of {list(KERAS_FLOATX)}.")
-    if value != floatx():
-        raise ValueError(
-            f"Oneiros computes with floatx {floatx()!r} only; received {value!r}. For 16-bit "
-            "computation use oneiros.config.set_dtype_policy('mixed_float16') or 'mixed_bfloat16'; "
-            "for another dtype pass dtype= to the layers."
-        )
-
-
-def set_epsilon(value: float) -> None:
-    """Accepts ``1e-7``, the fuzz factor Oneiros's losses, metrics and constraints use; refuses the rest."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"epsilon must be a float; received {value!r}.")
-    if value != epsilon():
-        raise ValueError(f"Oneiros computes with epsilon {epsilon()!r} only; received {value!r}.")
-
-
-def set_image_data_format(data_format: str) -> None:
-    """Accepts ``"channels_last"`` (any case), Oneiros's image layers' default; refuses the rest.
-
-    Image layers take ``data_format="channels_first"`` one by one instead.
-    """
-    received = str(data_format).lower()
-    if received not in KERAS_DATA_FORMATS:
-        raise ValueError(f"The `data_format` argument must be one of {list(KERAS_DATA_FORMATS)}. "
-                         f"Received: data_format={data_format!r}")
-    if received != image_data_format():
-        raise ValueError(
-            f"Oneiros's image layers default to data_format={image_data_format()!r} only; received "
-            f"{data_format!r}. Pass data_format={received!r} to each image layer instead."
-        )
 
 
 def dtype_policy() -> Any:

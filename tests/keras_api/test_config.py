@@ -137,6 +137,13 @@ def test_numeric_setters_refuse_other_values(setter, value, keras_accepts):
     assert getattr(oi.config, getter)() == before
 
 
+@pytest.mark.parametrize("name", ["set_epsilon", "set_floatx", "set_image_data_format"])
+def test_setters_are_also_the_backend_namespaces(name):
+    """Keras exports the numeric setters from ``keras.backend`` too."""
+    assert getattr(oi.backend, name) is getattr(oi.config, name)
+    assert _parameters(getattr(oi.backend, name)) == _parameters(getattr(keras.backend, name))
+
+
 def test_backend_names_the_active_backend_and_switches():
     assert oi.config.backend() == oi.get_backend().name
     with oi.backend_scope("numpy"):

@@ -1,6 +1,6 @@
 """Backend selection: ``ONEIROS_BACKEND``, a config file, or :func:`set_backend` at run time;
 and Keras's ``keras.backend`` readers of the numeric settings (``epsilon()``, ``floatx()``,
-``image_data_format()``, see :mod:`oneiros.backend._keras_settings`).
+``image_data_format()``) and their setters, see :mod:`oneiros.backend._keras_settings`.
 
 The config file is ``$ONEIROS_HOME/config.json`` (default ``~/.oneiros/config.json``), e.g.
 ``{"backend": "jax"}``. Without any of these the default is ``jax`` when it is installed and
@@ -27,13 +27,21 @@ from oneiros.backend._base import (
     TRAINABLE,
     Backend,
 )
-from oneiros.backend._keras_settings import epsilon, floatx, image_data_format
+from oneiros.backend._keras_settings import (
+    epsilon,
+    floatx,
+    image_data_format,
+    set_epsilon,
+    set_floatx,
+    set_image_data_format,
+)
 from oneiros.errors import OneirosError
 
 __all__ = [
     "BFLOAT16", "DISTRIBUTED", "FUSED_STEPS", "JAX_STEPS", "JIT", "KNOWN_CAPABILITIES", "TRAINABLE",
     "Backend", "available_backends", "backend_scope", "config_path", "current_backend",
-    "epsilon", "floatx", "get_backend", "image_data_format", "set_backend",
+    "epsilon", "floatx", "get_backend", "image_data_format", "set_backend", "set_epsilon", "set_floatx",
+    "set_image_data_format",
 ]
 
 DEFAULT_ORDER = ("jax", "numpy")
