@@ -30,17 +30,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneiros.backend import (
-    available_backends,
-    epsilon,
-    floatx,
-    image_data_format,
-    set_epsilon,
-    set_floatx,
-    set_image_data_format,
-)
+from oneiros.backend import available_backends
 from oneiros.backend import get_backend as _get_backend
 from oneiros.backend import set_backend as _set_backend
+from oneiros.backend._keras_settings import epsilon, floatx, image_data_format
+from oneiros.backend._keras_settings import set_epsilon, set_floatx, set_image_data_format
 
 __all__ = [
     "backend", "disable_flash_attention", "disable_interactive_logging", "disable_traceback_filtering",
