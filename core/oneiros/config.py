@@ -143,16 +143,18 @@ def set_max_epochs(max_epochs: int | None) -> None:
 
 
 def max_steps_per_epoch() -> int | None:
-    """The cap on ``fit``'s steps per epoch (None: no cap; ``KERAS_MAX_STEPS_PER_EPOCH`` sets it at start)."""
+    """The cap on steps per epoch (None: no cap; ``KERAS_MAX_STEPS_PER_EPOCH`` sets it at start)."""
     from oneiros.models import _limits
 
     return _limits.cap("max_steps_per_epoch")
 
 
 def set_max_steps_per_epoch(max_steps_per_epoch: int | None) -> None:
-    """Caps every later ``fit``'s steps per epoch (it warns when it cuts); None or 0 removes the cap.
+    """Caps the steps of every later ``fit`` epoch, ``evaluate`` and ``predict`` (``predict`` then
+    returns the first rows only), warning "Limiting steps_per_epoch to N" when it cuts, as
+    Keras's; None or 0 removes the cap.
 
-    Where Oneiros differs: Keras caps ``evaluate`` and ``predict``'s steps too; Oneiros caps ``fit``.
+    Where Oneiros differs: ``fit``'s validation passes are not cut (Keras's are).
     """
     from oneiros.models import _limits
 

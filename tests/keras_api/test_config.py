@@ -253,3 +253,28 @@ def test_caps_and_logging_mode_on_fit(capsys, caplog):
     assert oneiros_warnings == keras_warnings and "Limiting epochs to 2" in keras_warnings
     epoch_lines = [r.getMessage() for r in caplog.records if r.name == "oneiros" and "Epoch" in r.getMessage()]
     assert [line.split(" - ")[0] for line in epoch_lines] == ["Epoch 1/2", "Epoch 2/2"]
+
+
+def test_step_cap_on_evaluate_and_predict():
+    """Keras and Oneiros both read 3 batches of 4 rows (of 32): predict gives the first 12 rows."""
+    x = np.random.default_rng(1).normal(size=(32, 3)).astype("float32")
+    y = x.sum(axis=1, keepdims=True)
+    models = {}
+    for library in (keras, oi):
+        library.config.set_max_steps_per_epoch(3)
+        model = library.Sequential([library.Input((3,)), library.layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+        models[library.__name__] = model
+    oneiros_model, keras_model = models["oneiros"], models["keras"]
+    with oi.backend_scope("jax"):
+        oneiros_model.build((None, 3))
+        oneiros_model.set_weights(keras_model.get_weights())
+        with pytest.warns(UserWarning, match="Limiting steps_per_epoch to 3"):
+            oneiros_loss = oneiros_model.evaluate(x, y, batch_size=4, verbose=0)
+        with pytest.warns(UserWarning, match="Limiting steps_per_epoch to 3"):
+            oneiros_predictions = oneiros_model.predict(x, batch_size=4, verbose=0)
+    keras_loss = keras_model.evaluate(x, y, batch_size=4, verbose=0)
+    keras_predictions = keras_model.predict(x, batch_size=4, verbose=0)
+    assert oneiros_predictions.shape == keras_predictions.shape == (12, 1)
+    np.testing.assert_allclose(oneiros_predictions, keras_predictions, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(oneiros_loss, keras_loss, rtol=1e-5)

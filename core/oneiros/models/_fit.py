@@ -301,6 +301,7 @@ def evaluate(model: Model, *, x: Any, y: Any, batch_size: int | None, verbose: A
              steps: int | None, callbacks: Any, return_dict: bool) -> Any:
     trainer = model._get_trainer()
     _check_counts("evaluate", batch_size=batch_size, steps=steps)
+    steps = capped_steps(steps)
     adapter = _make_adapter(model, x, y, sample_weight=sample_weight, batch_size=batch_size or DEFAULT_BATCH_SIZE,
                             steps=steps)
     logs = _evaluate_adapter(model, trainer, adapter, _verbosity(verbose), callbacks)
@@ -315,6 +316,7 @@ def predict(model: Model, x: Any, *, batch_size: int | None, verbose: Any, steps
 
     verbose = _verbosity(verbose)
     _check_counts("predict", batch_size=batch_size, steps=steps)
+    steps = capped_steps(steps)
     adapter = _make_adapter(model, x, None, batch_size=batch_size or DEFAULT_BATCH_SIZE, steps=steps)
     params = {"steps": adapter.num_batches, "verbose": verbose, "mode": "predict"}
     callback_list = _callbacks(model, callbacks, verbose, params)

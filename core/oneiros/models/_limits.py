@@ -1,5 +1,6 @@
-"""Keras's debugging caps on training (``keras.config.set_max_epochs`` / ``set_max_steps_per_epoch``):
-``fit`` runs at most this many epochs, and at most this many steps in each, warning when it cuts.
+"""Keras's debugging caps (``keras.config.set_max_epochs`` / ``set_max_steps_per_epoch``): ``fit``
+runs at most this many epochs, and ``fit``'s epochs, ``evaluate`` and ``predict`` at most this many
+steps, each warning when it cuts, as Keras's (``fit``'s validation passes are not cut; Keras's are).
 
 Like Keras they start from ``KERAS_MAX_EPOCHS`` / ``KERAS_MAX_STEPS_PER_EPOCH`` when set; they are
 read at each ``fit``, never at import.
