@@ -177,6 +177,18 @@ def test_cap_round_trips_and_refusals(name):
     assert getattr(oi.config, name)() is None
 
 
+@pytest.mark.parametrize("name, variable", [("max_epochs", "KERAS_MAX_EPOCHS"),
+                                            ("max_steps_per_epoch", "KERAS_MAX_STEPS_PER_EPOCH")])
+def test_caps_start_from_keras_environment_variables(monkeypatch, name, variable):
+    monkeypatch.delitem(_limits._caps, name, raising=False)
+    monkeypatch.setenv(variable, "4")
+    assert getattr(oi.config, name)() == 4
+    monkeypatch.delitem(_limits._caps, name)
+    monkeypatch.setenv(variable, "four")
+    with pytest.raises(ValueError, match=f"{variable}.*'four'"):
+        getattr(oi.config, name)()
+
+
 def _keras_lambda_model_file(path):
     inputs = keras.Input((3,))
     outputs = keras.layers.Lambda(lambda x: x * 2.0 + 1.0)(keras.layers.Dense(2)(inputs))

@@ -19,6 +19,9 @@ def cap(name: str) -> int | None:
     """The cap called ``name`` (``"max_epochs"`` or ``"max_steps_per_epoch"``), or None."""
     if name not in _caps:
         value = os.environ.get(_ENVIRONMENT[name])
+        if value and not value.isdigit():
+            raise ValueError(f"{_ENVIRONMENT[name]} must be a whole number of {name.removeprefix('max_')}; "
+                             f"received {value!r}.")
         _caps[name] = int(value) if value else None
     return _caps[name]
 
