@@ -21,7 +21,7 @@ import keras  # noqa: E402
 
 NAMESPACES = ("ops", "layers", "losses", "metrics", "optimizers", "callbacks", "activations",
               "initializers", "regularizers", "constraints", "random", "utils", "models", "saving",
-              "tree", "mixed_precision", "datasets", "applications")
+              "tree", "mixed_precision", "datasets", "applications", "config", "preprocessing")
 
 EXEMPT = {
     ("layers", "TFSMLayer"): "loads a TensorFlow SavedModel: meaningful only with TensorFlow's runtime",
@@ -40,7 +40,7 @@ EXEMPT = {
 
 COMPLETE = {"ops", "activations", "regularizers", "random", "models", "tree", "initializers",
             "constraints", "datasets", "metrics", "losses", "applications", "mixed_precision", "saving", "utils",
-            "optimizers", "callbacks"}
+            "optimizers", "callbacks", "config", "preprocessing"}
 """Namespaces that provide every Keras name not in ``EXEMPT``."""
 
 FLOORS = {
