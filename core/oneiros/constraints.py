@@ -10,12 +10,10 @@ from typing import Any
 
 from oneiros import arguments, ops
 from oneiros._catalog import Catalog
+from oneiros.backend._keras_settings import EPSILON
 
 __all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "deserialize", "get",
            "max_norm", "min_max_norm", "names", "non_neg", "serialize", "unit_norm"]
-
-# Keras's epsilon, added to the norm before dividing, so an all-zero slice stays zero.
-EPSILON = 1e-7
 
 
 def _norms(w: Any, axis: int | tuple[int, ...]) -> Any:

@@ -8,11 +8,9 @@ from typing import Any
 import numpy as np
 
 from oneiros import ops
+from oneiros.backend._keras_settings import EPSILON
 from oneiros.layers._adapt import adapt_batches
 from oneiros.layers.layer import Layer
-
-EPSILON = 1e-7
-"""Keras's ``backend.epsilon()``: the smallest standard deviation divided by."""
 
 
 class Normalization(Layer):

@@ -8,11 +8,10 @@ import warnings
 from typing import Any
 
 from oneiros import arguments, initializers, ops
+from oneiros.backend._keras_settings import EPSILON
 from oneiros.layers.layer import InputSpec, Layer
 
 MODES = ("log", "magnitude", "psd", "real", "imag", "angle", "stft")
-EPSILON = 1e-7
-"""Keras's ``backend.epsilon()``: the floor of magnitudes before the square root and the log."""
 
 
 class STFTSpectrogram(Layer):

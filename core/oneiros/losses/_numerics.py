@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from oneiros import ops
-
-EPSILON = 1e-7
-"""Keras's ``backend.epsilon()``: the clip margin for probabilities and logarithms."""
+from oneiros.backend._keras_settings import EPSILON
 
 
 def divide_no_nan(numerator: Any, denominator: Any) -> Any:

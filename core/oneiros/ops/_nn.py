@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from oneiros import ops
+from oneiros.backend._keras_settings import EPSILON
 from oneiros.backend.geometry import check_format, per_axis
 from oneiros.ops._contract import derived, op
 from oneiros.ops._derive import floating, normalized_axis, tensor
@@ -394,9 +395,6 @@ def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_
     order = ops.argsort(ops.where(dropped, frames, ops.expand_dims(ops.arange(frames), 0)), axis=-1)
     decoded = ops.take_along_axis(labels, order, axis=1)
     return ops.expand_dims(decoded, 0), ops.expand_dims(ops.negative(ops.sum(scores, axis=1)), 1)
-
-
-EPSILON = 1e-7
 
 
 @derived("nn", ACTIVATION)

@@ -8,9 +8,8 @@ from typing import Any
 import numpy as np
 
 from oneiros import ops
+from oneiros.backend._keras_settings import EPSILON
 
-EPSILON = 1e-7
-"""Keras's ``backend.epsilon()``: keeps an all-zero row's scale finite."""
 FINITE_MAX = {"float8_e4m3fn": 448.0, "float8_e5m2": 57344.0, "float16": 65504.0, "bfloat16": 3.3895313892515355e38}
 """The largest finite value of each narrow float (IEEE 754 and the OCP 8-bit float specification)."""
 
