@@ -15,7 +15,8 @@ from oneiros.dtypes import DEFAULT_FLOAT
 
 EPSILON = 1e-7
 """The fuzz factor: what probabilities are clipped to and denominators floored at; the losses,
-metrics, constraints, nn ops, Normalization, STFTSpectrogram and quantizers all read this one."""
+metrics, constraints, nn ops, the normalization layers, Dot, STFTSpectrogram and quantizers all
+read this one."""
 
 IMAGE_DATA_FORMAT = "channels_last"
 """What ``data_format=None`` means for image layers and ops."""

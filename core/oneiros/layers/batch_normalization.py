@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from oneiros import arguments, constraints, initializers, ops, regularizers
+from oneiros.backend._keras_settings import EPSILON as MASKED_MOMENTS_EPSILON
 import oneiros.layers._validation as _validation
 from oneiros.layers._normalization import affine_from_moments
 from oneiros.layers.layer import InputSpec, Layer
-
-MASKED_MOMENTS_EPSILON = 1e-7
 
 
 class BatchNormalization(Layer):

@@ -6,10 +6,9 @@ import numbers
 from typing import Any
 
 from oneiros import initializers, ops
+from oneiros.backend._keras_settings import EPSILON
 from oneiros.layers.layer import InputSpec, Layer
 from oneiros.layers.wrapper import Wrapper
-
-EPSILON = 1e-7
 
 
 class SpectralNormalization(Wrapper):

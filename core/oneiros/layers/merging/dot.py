@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from oneiros import ops
+from oneiros.backend._keras_settings import EPSILON as NORMALIZE_EPSILON
 import oneiros.layers._validation as _validation
 from oneiros.layers.merging.base_merge import Merge
-
-NORMALIZE_EPSILON = 1e-7
 
 
 class Dot(Merge):
